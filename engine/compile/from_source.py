@@ -1,0 +1,370 @@
+"""Stage 3 (compile): validated documents → :class:`KnowledgeBase` IR.
+
+Input: :class:`SourceDocument` s that passed their schema, by kind.  Output: the
+knowledge base, and diagnostics for what the schema cannot see: rule id ⇄ file place
+(LX305), duplicates (LX306), names and types in expressions (LX301-LX304), and values
+of parameters of the wrong type (LX203).  Version order and parameter coverage are
+checked in :mod:`timeline`, the dependency graph in :mod:`graph`.
+"""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from pathlib import PurePosixPath
+from typing import Any
+
+from ..dates import DateFormatError, parse_date
+from ..diagnostics import Diagnostic, error
+from ..load.yaml_source import PathKey, SourceDocument
+from .expr_parser import ParseError, parse
+from .model import (
+    BOOLEAN,
+    DATE,
+    DECIMAL,
+    INTEGER,
+    Act,
+    Citation,
+    Conclusion,
+    ExceptionRef,
+    KnowledgeBase,
+    Literal,
+    Parameter,
+    ParameterValue,
+    Rule,
+    RuleVersion,
+    SourceRef,
+    Type,
+    Typed,
+    Vocabulary,
+    VocabularyEntry,
+)
+from .parameter_values import convert_parameter_value
+from .typecheck import Scope, assignable, check_expression
+
+
+def _date(text: str) -> Any:
+    try:
+        return parse_date(text)
+    except DateFormatError:   # the schema stage already reported it
+        return None
+
+
+def build_act(raw: dict[str, Any]) -> Act:
+    return Act(raw["act"], parse_date(raw["date"]), raw.get("eli"))
+
+
+def build_citation(raw: dict[str, Any]) -> Citation:
+    return Citation(raw["instrument"], raw["article"], raw.get("paragraph"), raw.get("alinea"),
+                    raw.get("point"), raw.get("eli"))
+
+
+def build_type(raw: dict[str, Any]) -> Type:
+    of = raw.get("of")
+    return Type(raw["type"], tuple(raw.get("values", ())), build_type(of) if of else None)
+
+
+# ------------------------------------------------------------------ vocabulary
+
+def build_vocabulary(doc: SourceDocument) -> Vocabulary:
+    data = doc.data
+    entries: dict[str, dict[str, VocabularyEntry]] = {"facts": {}, "outputs": {}}
+    for section, role in (("facts", "fact"), ("outputs", "output")):
+        for name, raw in data[section].items():
+            entries[section][name] = VocabularyEntry(
+                name, role, build_type(raw), raw["description"], raw.get("question"),
+                raw.get("holder"), bool(raw.get("total", False)), doc.span_at((section, name),
+                                                                              key=True))
+    jurisdiction = data["jurisdiction"]
+    return Vocabulary(jurisdiction, entries["facts"], entries["outputs"],
+                      data.get("holidays", jurisdiction.upper()), doc.path)
+
+
+def check_vocabulary(doc: SourceDocument, vocabulary: Vocabulary) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    for name in set(vocabulary.facts) & set(vocabulary.outputs):
+        out.append(error("LX306", f"{name!r} is declared both as a fact and as an output",
+                         doc.span_at(("outputs", name), key=True),
+                         related=[("declared as a fact here", vocabulary.facts[name].span)],
+                         hint="a name is either given by the case (fact) or concluded by a "
+                              "rule (output)"))
+    for entry in (*vocabulary.facts.values(), *vocabulary.outputs.values()):
+        section = "facts" if entry.role == "fact" else "outputs"
+        kind = entry.type.kind
+        if kind == "enum" and not entry.type.values:
+            out.append(error("LX202", f"the enum {entry.name!r} has no values", entry.span,
+                             expected="values: [a, b, ...]"))
+        if kind != "enum" and entry.type.values:
+            out.append(error("LX206", f"{entry.name!r} is a {kind}: 'values' is only for enums",
+                             doc.span_at((section, entry.name, "values"))))
+        if kind in ("obligation", "prohibition", "right") and not entry.holder:
+            out.append(error("LX202", f"the {kind} {entry.name!r} needs a holder", entry.span,
+                             expected="holder: employee, employer, cns ..."))
+        if kind == "timeline" and entry.type.of is None:
+            out.append(error("LX202", f"the timeline {entry.name!r} needs 'of' (its value type)",
+                             entry.span, expected="of: {type: enum, values: [employer, cns]}"))
+    return out
+
+
+# ------------------------------------------------------------------ parameters
+
+def build_parameters(doc: SourceDocument) -> tuple[list[Parameter], list[Diagnostic]]:
+    data = doc.data
+    jurisdiction = data["jurisdiction"]
+    stem = PurePosixPath(doc.path).stem
+    out: list[Parameter] = []
+    diagnostics: list[Diagnostic] = []
+    for name, raw in data["parameters"].items():
+        ptype = Type(raw["type"])
+        values: list[ParameterValue] = []
+        for i, entry in enumerate(raw["values"]):
+            path: PathKey = ("parameters", name, "values", i)
+            converted = convert_parameter_value(entry["value"], ptype, raw.get("unit"))
+            if isinstance(converted, str):
+                diagnostics.append(error("LX203", converted, doc.span_at((*path, "value")),
+                                         expected=f"a {ptype} value in {raw.get('unit') or ''}"
+                                         .strip(), hint="null marks a repeal"))
+                continue
+            values.append(ParameterValue(parse_date(entry["from"]), converted[0],
+                                         build_act(entry["amended_by"]), doc.span_at(path)))
+        for before, after in pairwise(values):
+            if after.start <= before.start:
+                diagnostics.append(error(
+                    "LX307", f"the values of {name!r} are not in date order: "
+                    f"{after.start} comes after {before.start}", after.span,
+                    hint="list dated values from the oldest to the newest"))
+        out.append(Parameter(f"{jurisdiction}.{stem}.{name}", jurisdiction, raw["title"], ptype,
+                             raw.get("unit"), build_citation(raw["citation"]), tuple(values),
+                             doc.span_at(("parameters", name), key=True)))
+    return out, diagnostics
+
+
+# ----------------------------------------------------------------------- rules
+
+def expected_rule_id(display_path: str) -> list[str]:
+    """The trailing path segments a rule id must match (file stem included)."""
+    return list(PurePosixPath(display_path).with_suffix("").parts)
+
+
+def check_rule_id(doc: SourceDocument) -> Diagnostic | None:
+    rule_id: str = doc.data["id"]
+    segments = rule_id.split(".")
+    parts = expected_rule_id(doc.path)
+    if parts[-len(segments):] != segments:
+        place = "/".join(segments) + ".yaml"
+        tail = parts[-len(segments):]
+        return error("LX305", f"the rule id {rule_id!r} does not match the file's place",
+                     doc.span_at(("id",)), expected=f"the id {'.'.join(tail)!r} for this file",
+                     hint=f"rename the file to .../{place}, or change the id")
+    if doc.data["jurisdiction"] != segments[0]:
+        return error("LX305", f"the rule id starts with {segments[0]!r} but the jurisdiction "
+                     f"is {doc.data['jurisdiction']!r}", doc.span_at(("jurisdiction",)))
+    return None
+
+
+class RuleBuilder:
+    def __init__(self, doc: SourceDocument, kb: KnowledgeBase) -> None:
+        self.doc = doc
+        self.kb = kb
+        self.diagnostics: list[Diagnostic] = []
+        self.failed = False   # an expression failed on an already reported problem
+
+    def expr(self, path: PathKey, raw: Any, scope: Scope, want: Type | None = None,
+             why: str = "") -> Typed | None:
+        span = self.doc.span_at(path)
+        if isinstance(raw, bool):
+            return Typed(Literal(span, raw, BOOLEAN), BOOLEAN, str(raw).lower())
+        if isinstance(raw, int):
+            typed = Typed(Literal(span, raw, INTEGER), INTEGER, str(raw))
+        elif isinstance(raw, float):
+            from fractions import Fraction
+            typed = Typed(Literal(span, Fraction(str(raw)), DECIMAL), DECIMAL, str(raw))
+        else:
+            text = str(raw)
+            try:
+                tree = parse(text, lambda o, n: self.doc.expression_span(path, o, n))
+            except ParseError as exc:
+                self.diagnostics.append(error(
+                    "LX303", f"cannot read this expression: {exc.message}",
+                    self.doc.expression_span(path, exc.offset, exc.length),
+                    expected="an expression of the rule language (docs/writing-rules.md)",
+                    hint=exc.hint))
+                return None
+            result = check_expression(tree, scope)
+            if result is None:
+                self.failed = True
+                return None
+            if isinstance(result, Diagnostic):
+                self.diagnostics.append(result)
+                return None
+            typed = Typed(result[0], result[1], text)
+        if want is not None and not assignable(typed.type, want):
+            self.diagnostics.append(error("LX304", f"expected {want}, found {typed.type}", span,
+                                          expected=str(want), hint=why or None))
+            return None
+        return typed
+
+    def build(self) -> Rule | None:
+        data = self.doc.data
+        jurisdiction = data["jurisdiction"]
+        vocabulary = self.kb.vocabularies.get(jurisdiction)
+        if vocabulary is None:
+            self.diagnostics.append(error(
+                "LX301", f"no vocabulary for the jurisdiction {jurisdiction!r}",
+                self.doc.span_at(("jurisdiction",)),
+                hint=f"create rules/{jurisdiction}/vocabulary.yaml declaring its facts and "
+                     "outputs"))
+            return None
+        selected_by = data.get("selected_by")
+        if selected_by is not None:
+            entry = vocabulary.facts.get(selected_by)
+            if entry is None or entry.type.kind != "date":
+                self.diagnostics.append(error(
+                    "LX304" if entry else "LX301",
+                    f"selected_by must name a date fact; {selected_by!r} is "
+                    + (f"a {entry.type}" if entry else "not a fact of the vocabulary"),
+                    self.doc.span_at(("selected_by",)),
+                    hint="e.g. selected_by: incapacity_start (the date of the relevant event)"))
+        versions = [self.version(i, raw, vocabulary) for i, raw in enumerate(data["versions"])]
+        built = [v for v in versions if v is not None]
+        if len(built) != len(versions):
+            return None
+        return Rule(data["id"], jurisdiction, build_citation(data["citation"]), data["title"],
+                    data["authority"], data.get("reading"), selected_by,
+                    bool(data.get("continuous", True)), tuple(built), self.doc.path,
+                    self.doc.span_at(("id",)))
+
+    def version(self, index: int, raw: dict[str, Any], vocabulary: Vocabulary
+                ) -> RuleVersion | None:
+        base: PathKey = ("versions", index)
+        before = len(self.diagnostics)
+        scope = Scope(vocabulary, self.kb.parameters,
+                      where={e.name: e.span for e in (*vocabulary.facts.values(),
+                                                      *vocabulary.outputs.values())})
+        for alias, param_id in raw.get("parameters", {}).items():
+            if param_id not in self.kb.parameters:
+                import difflib
+                close = difflib.get_close_matches(param_id, list(self.kb.parameters), n=1)
+                self.diagnostics.append(error(
+                    "LX302", f"unknown parameter {param_id!r}",
+                    self.doc.span_at((*base, "parameters", alias)),
+                    hint=(f"did you mean {close[0]!r}? (defined in "
+                          f"{self.kb.parameters[close[0]].span})") if close else
+                    "define it in a file under rules/<jurisdiction>/parameters/"))
+                scope.broken.add(alias)
+            else:
+                scope.aliases[alias] = param_id
+        lets: list[tuple[str, Typed]] = []
+        for name, text in raw.get("let", {}).items():
+            typed = self.expr((*base, "let", name), text, scope)
+            if typed is None:
+                scope.broken.add(name)
+            else:
+                lets.append((name, typed))
+                scope.locals[name] = typed.type
+                scope.where[name] = self.doc.span_at((*base, "let", name), key=True)
+        when = self.expr((*base, "when"), raw["when"], scope, BOOLEAN,
+                         "'when' is a condition") if "when" in raw else None
+        transitional = None
+        if "transitional" in raw:
+            reaches = self.expr((*base, "transitional", "reaches"), raw["transitional"]["reaches"],
+                                scope, BOOLEAN, "'reaches' is a condition on the facts")
+            if reaches is not None:
+                transitional = (reaches, raw["transitional"]["text"])
+        built = [self.conclusion((*base, "then", i), c, scope) for i, c in enumerate(raw["then"])]
+        conclusions = [c for c in built if c is not None]
+        exceptions = tuple(
+            ExceptionRef(e["rule"], tuple(e.get("outputs", ())),
+                         self.doc.span_at((*base, "exception_to", i)))
+            for i, e in enumerate(raw.get("exception_to", ())))
+        if len(self.diagnostics) != before or self.failed:
+            return None
+        repealed = raw.get("repealed")
+        return RuleVersion(
+            rule_id=self.doc.data["id"], index=index, valid_from=parse_date(raw["valid_from"]),
+            valid_until=None, amended_by=build_act(raw["amended_by"]),
+            published_on=_date(raw["published_on"]) if "published_on" in raw else None,
+            retroactive=bool(raw.get("retroactive", False)),
+            repealed=(parse_date(repealed["on"]), build_act(repealed["by"])) if repealed
+            else None,
+            transitional=transitional, sources=self.sources(base, raw["source"]),
+            notes=raw.get("notes"), parameters=dict(scope.aliases), lets=tuple(lets),
+            exceptions=exceptions, when=when, conclusions=tuple(conclusions),
+            span=self.doc.span_at(base))
+
+    def sources(self, base: PathKey, raw: Any) -> tuple[SourceRef, ...]:
+        items = raw if isinstance(raw, list) else [raw]
+        out = []
+        for i, item in enumerate(items):
+            path = (*base, "source", i) if isinstance(raw, list) else (*base, "source")
+            first, last = item["lines"]
+            out.append(SourceRef(item["file"], first, last, item["excerpt"],
+                                 item.get("excerpt_line", first), item.get("summary"),
+                                 self.doc.span_at((*path, "excerpt"))))
+        return tuple(out)
+
+    def conclusion(self, path: PathKey, raw: dict[str, Any], scope: Scope) -> Conclusion | None:
+        name = raw["output"]
+        vocabulary = scope.vocabulary
+        entry = vocabulary.outputs.get(name)
+        span = self.doc.span_at((*path, "output"))
+        if entry is None:
+            import difflib
+            close = difflib.get_close_matches(name, list(vocabulary.outputs), n=1, cutoff=0.6)
+            hint = (f"did you mean {close[0]!r}? (declared in {vocabulary.outputs[close[0]].span})"
+                    if close else f"declare it under outputs: in {vocabulary.file}")
+            if name in vocabulary.facts:
+                hint = f"{name!r} is a fact (given by the case); a rule concludes outputs"
+            self.diagnostics.append(error("LX301", f"unknown output {name!r}", span,
+                                          expected="an output declared in the vocabulary",
+                                          hint=hint))
+            return None
+        kind = entry.type.kind
+        allowed = {"obligation": {"deadline"}, "prohibition": {"from", "until"},
+                   "right": {"from", "until"}, "timeline": {"each_month", "value"}}.get(
+                       kind, {"value"})
+        given = set(raw) - {"output", "when"}
+        if given != allowed:
+            words = ", ".join(sorted(allowed))
+            self.diagnostics.append(error(
+                "LX304", f"the output {name!r} is a {entry.type}: its conclusion takes {words}",
+                span, expected=f"{words}" + (f" (not {', '.join(sorted(given - allowed))})"
+                                             if given - allowed else ""),
+                hint="see 'Conclusions' in docs/writing-rules.md"))
+            return None
+        when = self.expr((*path, "when"), raw["when"], scope, BOOLEAN,
+                         "'when' is a condition") if "when" in raw else None
+        value = deadline = start = end = None
+        each_month = None
+        if kind == "timeline":
+            first = self.expr((*path, "each_month", "from"), raw["each_month"]["from"], scope,
+                              DATE, "each_month runs from a date")
+            last = self.expr((*path, "each_month", "until"), raw["each_month"]["until"], scope,
+                             DATE, "each_month runs until a date")
+            inner = Scope(scope.vocabulary, scope.parameters, scope.aliases, scope.locals, True,
+                          scope.where)
+            assert entry.type.of is not None
+            value = self.expr((*path, "value"), raw["value"], inner, entry.type.of,
+                              f"{name} is a timeline of {entry.type.of}")
+            each_month = (first, last) if first and last else None
+            if each_month is None:
+                return None
+        elif kind == "obligation":
+            deadline = self.expr((*path, "deadline"), raw["deadline"], scope, DATE,
+                                 "a deadline is a date")
+        elif kind in ("prohibition", "right"):
+            start = self.expr((*path, "from"), raw["from"], scope, DATE, "'from' is a date")
+            end = self.expr((*path, "until"), raw["until"], scope, DATE, "'until' is a date")
+        else:
+            value = self.expr((*path, "value"), raw["value"], scope, entry.type,
+                              f"{name} is declared as {entry.type} in {entry.span}")
+        return Conclusion(name, when, value, deadline, start, end, each_month,
+                          self.doc.span_at(path))
+
+
+def build_rule(doc: SourceDocument, kb: KnowledgeBase) -> tuple[Rule | None, list[Diagnostic]]:
+    problem = check_rule_id(doc)
+    builder = RuleBuilder(doc, kb)
+    rule = builder.build()
+    diagnostics = builder.diagnostics + ([problem] if problem else [])
+    return rule, diagnostics
+

@@ -1,0 +1,100 @@
+"""Stage 3 (compile): the built-in functions of the rule language and their signatures.
+
+The evaluator implements each of them (``evaluate/builtins.py``) with the calendar module,
+and the verifier encodes them; both read this table.  A policy argument (how to add
+months, which days count) is a quoted literal, so that a rule says which convention it
+uses and the calendar never guesses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .model import (
+    BOOLEAN,
+    DATE,
+    DURATION,
+    INTEGER,
+    MONEY,
+    MONTHS,
+    PERIODS,
+    Type,
+)
+
+#: Allowed values of literal policy arguments.
+POLICIES: dict[str, tuple[str, ...]] = {
+    "month_policy": ("clamp", "refuse"),
+    "day_kind": ("calendar", "jours_ouvres", "jours_ouvrables_mon_sat",
+                 "jours_ouvrables_mon_fri"),
+    "rounding": ("half_up", "down", "up"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    params: tuple[Type | str, ...]   # a Type, or the name of a POLICIES literal
+    result: Type
+    doc: str
+    partial: bool = False            # may have no value (reported at run time, LX403)
+
+
+FUNCTIONS: dict[str, Signature] = {
+    "end_of_month": Signature((DATE,), DATE, "last day of the calendar month of the date"),
+    "start_of_month": Signature((DATE,), DATE, "first day of the calendar month of the date"),
+    "first_day_of_next_month": Signature((DATE,), DATE,
+                                         "first day of the month after the date's month"),
+    "add_months": Signature((DATE, INTEGER, "month_policy"), DATE,
+                            "the date n calendar months later; 'clamp' moves a missing day "
+                            "(31 → 30) to the month's end, 'refuse' reports it"),
+    "nth_day": Signature((DATE, INTEGER), DATE,
+                         "day n of a period starting on the date (day 1 is the date itself)"),
+    "eve": Signature((DATE,), DATE, "the day before the date"),
+    "days_between": Signature((DATE, DATE), INTEGER,
+                              "days from the first date to the second, first day excluded"),
+    "days_inclusive": Signature((DATE, DATE), INTEGER,
+                                "days from the first date to the second, both included"),
+    "nth_counted_day": Signature((DATE, INTEGER, "day_kind"), DATE,
+                                 "the nth day of the given kind, counting from the date "
+                                 "(the date counts if it is of that kind)"),
+    "roll_forward": Signature((DATE, "day_kind"), DATE,
+                              "the date, or the next day of the given kind if it is not one"),
+    "is_counted_day": Signature((DATE, "day_kind"), BOOLEAN,
+                                "whether the date is a day of the given kind"),
+    "months_window_start": Signature((DATE, INTEGER), DATE,
+                                     "first day of the n successive calendar months ending "
+                                     "with the date's month"),
+    "weeks_window_start": Signature((DATE, INTEGER), DATE,
+                                    "first day of the n weeks (n × 7 days) ending on the date"),
+    "days": Signature((INTEGER,), DURATION, "a duration of n days"),
+    "weeks": Signature((INTEGER,), DURATION, "a duration of n weeks (7 n days)"),
+    "months": Signature((INTEGER,), MONTHS, "n calendar months"),
+    "day_count": Signature((DURATION,), INTEGER, "the number of days of a duration"),
+    "round_cents": Signature((MONEY, "rounding"), MONEY, "an amount rounded to the cent"),
+    "days_in_window": Signature((PERIODS, DATE, DATE), INTEGER,
+                                "days of the periods between two dates, both included"),
+    "has_nth_day_in_window": Signature((PERIODS, INTEGER, DATE, DATE), BOOLEAN,
+                                       "whether the periods have at least n days in the "
+                                       "window"),
+    "nth_day_in_window": Signature((PERIODS, INTEGER, DATE, DATE), DATE,
+                                   "the date of the nth day of the periods in the window",
+                                   partial=True),
+    "first_day": Signature((PERIODS,), DATE, "the first day of the periods", partial=True),
+    "last_day": Signature((PERIODS,), DATE, "the last day of the periods", partial=True),
+    "in_periods": Signature((PERIODS, DATE), BOOLEAN, "whether the date is in a period"),
+    "period_start_on": Signature((PERIODS, DATE), DATE,
+                                 "first day of the period containing the date", partial=True),
+    "period_end_on": Signature((PERIODS, DATE), DATE,
+                               "last day of the period containing the date", partial=True),
+}
+
+#: Functions with special typing (checked in typecheck.py): min, max (two or more
+#: arguments of one type) and given(fact) (whether the case gives a fact).
+SPECIAL_FUNCTIONS = {
+    "min": "the smallest of its arguments (all of one type)",
+    "max": "the largest of its arguments (all of one type)",
+    "given": "whether the case gives the fact named as its argument",
+}
+
+
+def all_function_names() -> list[str]:
+    return sorted([*FUNCTIONS, *SPECIAL_FUNCTIONS])

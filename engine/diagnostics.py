@@ -1,0 +1,187 @@
+"""Diagnostics: what every stage reports to the drafter (leaf module).
+
+Every stage returns its output together with a list of :class:`Diagnostic`; nothing
+raises on the first problem.  A diagnostic knows *where* (a :class:`Span`: file, line,
+column and YAML path), *what* happened, what was *expected* and a *hint*.  The codes
+are stable and each has a page in ``docs/diagnostics/``.
+
+Code ranges: ``LX1xx`` load, ``LX2xx`` schema, ``LX3xx`` compile, ``LX4xx`` evaluate,
+``LX5xx`` verify, ``LX9xx`` internal.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class Severity(Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    NOTE = "note"
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A place in a source file. Lines and columns are 1-based."""
+
+    file: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    yaml_path: str = "$"
+
+    def shifted(self, offset: int, length: int) -> Span:
+        """The span of ``length`` characters starting ``offset`` characters in (same line)."""
+        column = self.column + offset
+        return Span(self.file, self.line, column, self.line, column + max(length, 1),
+                    self.yaml_path)
+
+    def with_path(self, yaml_path: str) -> Span:
+        return Span(self.file, self.line, self.column, self.end_line, self.end_column, yaml_path)
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+#: Every diagnostic code with a one-line summary.  The summary is the title of the
+#: code's documentation page; a test checks that each code has a page and a fixture.
+CODES: dict[str, str] = {
+    "LX101": "the file is not valid YAML",
+    "LX102": "a key appears twice in the same mapping",
+    "LX103": "a YAML feature that lexlux does not accept (tags, anchors, merge keys)",
+    "LX104": "the file cannot be read",
+    "LX201": "a key that this kind of file does not have (often a misspelling)",
+    "LX202": "a required key is missing",
+    "LX203": "a value has the wrong type",
+    "LX204": "a value is not a valid date",
+    "LX205": "a value is not one of the allowed values or has the wrong form",
+    "LX206": "a value breaks another constraint of the schema",
+    "LX301": "a name that is not declared in the vocabulary",
+    "LX302": "a parameter that is not defined",
+    "LX303": "an expression that cannot be parsed",
+    "LX304": "an expression has the wrong type",
+    "LX305": "the rule id does not match the file's place under rules/",
+    "LX306": "the same id or name is defined twice",
+    "LX307": "the versions of a rule are out of order or overlap",
+    "LX308": "a rule declared continuous has a period with no version in force",
+    "LX309": "a parameter has no value on a date when a rule version that uses it is in force",
+    "LX310": "a reference to a rule that does not exist",
+    "LX311": "rules that depend on each other in a circle",
+    "LX312": "a version comes into force before its amending act without a retroactivity clause",
+    "LX313": "an output that no rule concludes",
+    "LX314": "a case or query file that does not fit the vocabulary",
+    "LX900": "internal error in lexlux",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    code: str
+    severity: Severity
+    message: str
+    span: Span | None = None
+    expected: str | None = None
+    hint: str | None = None
+    related: tuple[tuple[str, Span], ...] = field(default_factory=tuple)
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        if self.span is None:
+            return ("", 0, 0, self.code)
+        return (self.span.file, self.span.line, self.span.column, self.code)
+
+    def to_json(self) -> dict[str, Any]:
+        span = self.span
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "message": self.message,
+            "file": span.file if span else None,
+            "line": span.line if span else None,
+            "column": span.column if span else None,
+            "end_line": span.end_line if span else None,
+            "end_column": span.end_column if span else None,
+            "yaml_path": span.yaml_path if span else None,
+            "expected": self.expected,
+            "hint": self.hint,
+            "related": [
+                {"message": msg, "file": s.file, "line": s.line, "column": s.column,
+                 "yaml_path": s.yaml_path}
+                for msg, s in self.related
+            ],
+            "docs": f"docs/diagnostics/{self.code}.md",
+        }
+
+
+def error(code: str, message: str, span: Span | None = None, *, expected: str | None = None,
+          hint: str | None = None, related: Iterable[tuple[str, Span]] = ()) -> Diagnostic:
+    """Build an error diagnostic (the code must be declared in :data:`CODES`)."""
+    assert code in CODES, code
+    return Diagnostic(code, Severity.ERROR, message, span, expected, hint, tuple(related))
+
+
+def warning(code: str, message: str, span: Span | None = None, *, expected: str | None = None,
+            hint: str | None = None, related: Iterable[tuple[str, Span]] = ()) -> Diagnostic:
+    assert code in CODES, code
+    return Diagnostic(code, Severity.WARNING, message, span, expected, hint, tuple(related))
+
+
+def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
+    return any(d.severity is Severity.ERROR for d in diagnostics)
+
+
+class LexluxError(Exception):
+    """Carries diagnostics to the CLI boundary, where they are rendered without a traceback."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        super().__init__("; ".join(d.message for d in diagnostics))
+        self.diagnostics = diagnostics
+
+
+def _excerpt(span: Span, lines: list[str]) -> list[str]:
+    if not 1 <= span.line <= len(lines):
+        return []
+    text = lines[span.line - 1].rstrip("\n")
+    rest = len(text) - span.column + 1
+    width = (span.end_column - span.column) if span.end_line == span.line else rest
+    width = max(1, min(width, max(1, len(text) - span.column + 1)))
+    gutter = f"{span.line:>5} | "
+    return [gutter + text, " " * (len(gutter) - 2) + "| " + " " * (span.column - 1) + "^" * width]
+
+
+def render_text(diagnostic: Diagnostic, source_lines: dict[str, list[str]] | None = None) -> str:
+    """GNU-style rendering: ``file:line:col: error[CODE]: message`` then context lines."""
+    d = diagnostic
+    head = f"{d.severity.value}[{d.code}]: {d.message}"
+    out = [f"{d.span}: {head}" if d.span else head]
+    if d.span is not None:
+        if d.span.yaml_path and d.span.yaml_path != "$":
+            out.append(f"  at {d.span.yaml_path}")
+        lines = (source_lines or {}).get(d.span.file)
+        if lines:
+            out.extend(_excerpt(d.span, lines))
+    for message, span in d.related:
+        out.append(f"  {span}: {message}")
+    if d.expected:
+        out.append(f"  expected: {d.expected}")
+    if d.hint:
+        out.append(f"  hint: {d.hint}")
+    out.append(f"  docs: docs/diagnostics/{d.code}.md")
+    return "\n".join(out)
+
+
+def render_json(diagnostics: Iterable[Diagnostic]) -> str:
+    return json.dumps([d.to_json() for d in diagnostics], indent=2, ensure_ascii=False)
+
+
+def summary_line(diagnostics: list[Diagnostic]) -> str:
+    errors = sum(1 for d in diagnostics if d.severity is Severity.ERROR)
+    warnings = sum(1 for d in diagnostics if d.severity is Severity.WARNING)
+    def plural(n: int, word: str) -> str:
+        return f"{n} {word}{'s' if n != 1 else ''}"
+
+    return f"{plural(errors, 'error')}, {plural(warnings, 'warning')}"

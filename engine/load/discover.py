@@ -1,0 +1,100 @@
+"""Stage 1 (load): find the files of a knowledge base and tell their kind.
+
+A file's kind follows from its name and place, so that editors can attach the right
+JSON Schema by pattern:
+
+=====================  ==========================================
+``vocabulary.yaml``     vocabulary (facts and outputs) of a jurisdiction
+``parameters/*.yaml``   parameter file (named constants with dated values)
+``*.case.yaml``         case file (a person's situation)
+``*.query.yaml``        query file (what to evaluate)
+``*.reform.yaml``       reform file (changes to the law, for what-if)
+any other ``*.yaml``    rule file (one provision or paragraph)
+=====================  ==========================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+from ..diagnostics import Diagnostic, Span, error
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+
+class FileKind(Enum):
+    RULE = "rule"
+    PARAMETERS = "parameters"
+    VOCABULARY = "vocabulary"
+    CASE = "case"
+    QUERY = "query"
+    REFORM = "reform"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    path: Path          # absolute path on disk
+    display: str        # what messages show (repo-relative where possible)
+    kind: FileKind
+
+
+def file_kind(path: Path) -> FileKind:
+    name = path.name
+    for suffix, kind in ((".case.yaml", FileKind.CASE), (".query.yaml", FileKind.QUERY),
+                         (".reform.yaml", FileKind.REFORM)):
+        if name.endswith(suffix):
+            return kind
+    if name == "vocabulary.yaml":
+        return FileKind.VOCABULARY
+    if path.parent.name == "parameters":
+        return FileKind.PARAMETERS
+    return FileKind.RULE
+
+
+def bundled_root(name: str) -> Path:
+    """Where the bundled ``rules/`` or ``schemas/`` are: inside the wheel, or the checkout."""
+    checkout = PACKAGE_DIR.parent / name
+    if PACKAGE_DIR.name == "engine" and checkout.is_dir():
+        return checkout          # running from a checkout (editable install or tests)
+    return PACKAGE_DIR / f"_{name}"   # installed wheel
+
+
+def display_path(path: Path) -> str:
+    """Repo-relative where possible: ``rules/...`` for the bundled rules, else relative to
+    the working directory, else absolute."""
+    resolved = path.resolve()
+    for name in ("rules", "schemas"):
+        try:
+            rel = resolved.relative_to(bundled_root(name).resolve())
+        except ValueError:
+            continue
+        return f"{name}/{rel.as_posix()}"
+    try:
+        return resolved.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return resolved.as_posix()
+
+
+def discover(paths: Iterable[Path]) -> tuple[list[SourceFile], list[Diagnostic]]:
+    """All ``*.yaml`` files under ``paths`` (files or directories), in a stable order."""
+    found: dict[Path, SourceFile] = {}
+    diagnostics: list[Diagnostic] = []
+    for given in paths:
+        if given.is_dir():
+            candidates = sorted(p for p in given.rglob("*.yaml") if p.is_file())
+        elif given.is_file():
+            candidates = [given]
+        else:
+            diagnostics.append(error("LX104", f"no such file or directory: {given}",
+                                     Span(str(given), 1, 1, 1, 1),
+                                     hint="check the path; with no path, lexlux checks its "
+                                          "bundled rules"))
+            continue
+        for candidate in candidates:
+            resolved = candidate.resolve()
+            found.setdefault(resolved, SourceFile(resolved, display_path(candidate),
+                                                  file_kind(candidate)))
+    return sorted(found.values(), key=lambda f: f.display), diagnostics

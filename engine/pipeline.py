@@ -1,0 +1,138 @@
+"""The pipeline: load → validate → compile.  Each stage returns (output, diagnostics).
+
+>>> result = load_knowledge_base()          # the bundled rules/
+>>> result.ok
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .compile.from_source import build_parameters, build_rule, build_vocabulary, check_vocabulary
+from .compile.graph import build_graph, check_cycles, check_references
+from .compile.model import KnowledgeBase
+from .compile.timeline import check_parameter_coverage, order_versions
+from .diagnostics import Diagnostic, error, has_errors
+from .load.discover import FileKind, SourceFile, bundled_root, discover
+from .load.yaml_source import SourceDocument, load_file
+from .validate.messages import check_document
+
+
+@dataclass
+class LoadResult:
+    kb: KnowledgeBase
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    documents: dict[str, SourceDocument] = field(default_factory=dict)
+    files: list[SourceFile] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.diagnostics)
+
+    def source_lines(self) -> dict[str, list[str]]:
+        return {path: doc.lines for path, doc in self.documents.items()}
+
+
+def _lines_of(path: Path) -> list[str]:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
+
+
+def load_documents(files: Sequence[SourceFile]) -> tuple[dict[str, SourceDocument],
+                                                        dict[str, FileKind], list[Diagnostic]]:
+    """Stages 1 and 2: read and validate each file; keep the documents that fit their schema."""
+    valid: dict[str, SourceDocument] = {}
+    kinds: dict[str, FileKind] = {}
+    diagnostics: list[Diagnostic] = []
+    for file in files:
+        doc, problems = load_file(file.path, file.display)
+        diagnostics += problems
+        if doc is None:
+            valid["\0invalid:" + file.display] = SourceDocument(file.display,
+                                                                 _lines_of(file.path), None)
+            continue
+        valid_doc = not problems
+        if problems:
+            pass   # the loader's diagnostics say it all: no schema noise on a broken file
+        elif doc.data is None:
+            diagnostics.append(error("LX203", f"the {file.kind.value} file is empty",
+                                     doc.span_at(()),
+                                     hint="see docs/writing-rules.md for a complete example"))
+            valid_doc = False
+        else:
+            schema_problems = list(check_document(doc, file.kind))
+            diagnostics += schema_problems
+            valid_doc = valid_doc and not schema_problems
+        if valid_doc:
+            valid[file.display] = doc
+            kinds[file.display] = file.kind
+        else:
+            valid.setdefault("\0invalid:" + file.display, doc)
+    return valid, kinds, diagnostics
+
+
+def compile_documents(docs: dict[str, SourceDocument], kinds: dict[str, FileKind]
+                      ) -> tuple[KnowledgeBase, list[Diagnostic]]:
+    """Stage 3: build the knowledge base from validated documents."""
+    kb = KnowledgeBase()
+    diagnostics: list[Diagnostic] = []
+    by_kind: dict[FileKind, list[SourceDocument]] = {}
+    for path, doc in docs.items():
+        if path in kinds:
+            by_kind.setdefault(kinds[path], []).append(doc)
+    for doc in by_kind.get(FileKind.VOCABULARY, []):
+        vocabulary = build_vocabulary(doc)
+        if vocabulary.jurisdiction in kb.vocabularies:
+            diagnostics.append(error(
+                "LX306", f"a second vocabulary for {vocabulary.jurisdiction!r}",
+                doc.span_at(("jurisdiction",)),
+                related=[("the first one", doc.span_at(()).__class__(
+                    kb.vocabularies[vocabulary.jurisdiction].file, 1, 1, 1, 1))],
+                hint="each jurisdiction has one vocabulary.yaml"))
+            continue
+        diagnostics += check_vocabulary(doc, vocabulary)
+        kb.vocabularies[vocabulary.jurisdiction] = vocabulary
+    for doc in by_kind.get(FileKind.PARAMETERS, []):
+        params, problems = build_parameters(doc)
+        diagnostics += problems
+        for param in params:
+            if param.id in kb.parameters:
+                diagnostics.append(error("LX306", f"the parameter {param.id!r} is defined twice",
+                                         param.span, related=[("first defined here",
+                                                               kb.parameters[param.id].span)]))
+            kb.parameters[param.id] = param
+    for doc in by_kind.get(FileKind.RULE, []):
+        rule, problems = build_rule(doc, kb)
+        diagnostics += problems
+        if rule is None:
+            continue
+        if rule.id in kb.rules:
+            diagnostics.append(error("LX306", f"the rule {rule.id!r} is defined twice", rule.span,
+                                     related=[("first defined here", kb.rules[rule.id].span)]))
+            continue
+        ordered, problems = order_versions(rule)
+        diagnostics += problems
+        kb.rules[rule.id] = ordered
+    diagnostics += check_parameter_coverage(kb)
+    diagnostics += check_references(kb)
+    kb.graph = build_graph(kb)
+    diagnostics += check_cycles(kb)
+    return kb, diagnostics
+
+
+def load_knowledge_base(paths: Sequence[Path] | None = None) -> LoadResult:
+    """Load, validate and compile the rules under ``paths`` (default: the bundled rules)."""
+    roots = list(paths) if paths else [bundled_root("rules")]
+    files, diagnostics = discover(roots)
+    docs, kinds, problems = load_documents(files)
+    diagnostics += problems
+    kb, problems = compile_documents(docs, kinds)
+    diagnostics += problems
+    documents = {p.removeprefix("\0invalid:"): d for p, d in docs.items()}
+    diagnostics.sort(key=Diagnostic.sort_key)
+    return LoadResult(kb, diagnostics, documents, files)

@@ -1,0 +1,77 @@
+"""Stage 2 (validate): the JSON Schemas of every file kind, in one registry.
+
+``schemas/*.schema.json`` (draft 2020-12) are loaded once into a
+:class:`referencing.Registry`, so that ``$ref`` between them resolves offline.
+Dates are checked by the calendar module (:func:`lexlux.dates.parse_date`), so the
+schema stage and the evaluator agree on what a date is.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError
+from referencing import Registry, Resource
+
+from ..dates import DateFormatError, parse_date
+from ..load.discover import FileKind, bundled_root
+
+SCHEMA_FILES: dict[FileKind, str] = {
+    FileKind.RULE: "rule.schema.json",
+    FileKind.PARAMETERS: "parameters.schema.json",
+    FileKind.VOCABULARY: "vocabulary.schema.json",
+    FileKind.CASE: "case.schema.json",
+    FileKind.QUERY: "query.schema.json",
+    FileKind.REFORM: "reform.schema.json",
+}
+BASE_URI = "https://lexlux.lu/schemas/"
+
+FORMAT_CHECKER = FormatChecker(formats=())
+
+
+@FORMAT_CHECKER.checks("date", raises=DateFormatError)  # type: ignore[untyped-decorator]
+def _is_date(value: object) -> bool:
+    if not isinstance(value, str):
+        return True  # the type keyword reports non-strings
+    parse_date(value)
+    return True
+
+
+def schema_dir() -> Path:
+    return bundled_root("schemas")
+
+
+@cache
+def _registry_and_schemas() -> tuple[Registry[Any], dict[str, dict[str, Any]]]:
+    schemas: dict[str, dict[str, Any]] = {}
+    for file in sorted(schema_dir().rglob("*.schema.json")):
+        contents = json.loads(file.read_text(encoding="utf-8"))
+        schemas[file.relative_to(schema_dir()).as_posix()] = contents
+    registry: Registry[Any] = Registry().with_resources(
+        (schema["$id"], Resource.from_contents(schema)) for schema in schemas.values()
+    )
+    return registry, schemas
+
+
+def schema_for(kind: FileKind) -> dict[str, Any]:
+    _, schemas = _registry_and_schemas()
+    return schemas[SCHEMA_FILES[kind]]
+
+
+def all_schemas() -> dict[str, dict[str, Any]]:
+    return dict(_registry_and_schemas()[1])
+
+
+@cache
+def validator_for(kind: FileKind) -> Draft202012Validator:
+    registry, _ = _registry_and_schemas()
+    return Draft202012Validator(schema_for(kind), registry=registry,
+                                format_checker=FORMAT_CHECKER)
+
+
+def iter_schema_errors(data: Any, kind: FileKind) -> Iterator[ValidationError]:
+    yield from validator_for(kind).iter_errors(data)

@@ -1,0 +1,46 @@
+"""Shared fixtures: the bundled knowledge base, golden files, hypothesis profiles."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import settings
+from lexlux.pipeline import LoadResult, load_knowledge_base
+
+settings.register_profile("ci", derandomize=True, deadline=None, max_examples=300)
+settings.register_profile("dev", deadline=None, max_examples=50)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+REPO = Path(__file__).resolve().parent.parent
+SOURCES = REPO.parent / "shared" / "sources"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-goldens", action="store_true",
+                     help="rewrite the golden files instead of comparing with them")
+
+
+@pytest.fixture(scope="session")
+def bundled() -> LoadResult:
+    return load_knowledge_base()
+
+
+class Golden:
+    def __init__(self, update: bool) -> None:
+        self.update = update
+
+    def check(self, path: Path, actual: str) -> None:
+        if self.update or not path.exists():
+            path.write_text(actual, encoding="utf-8")
+            if not self.update:
+                pytest.fail(f"golden file {path} did not exist: written, review it")
+            return
+        expected = path.read_text(encoding="utf-8")
+        assert actual == expected, f"output differs from {path} (pytest --update-goldens)"
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest) -> Golden:
+    return Golden(bool(request.config.getoption("--update-goldens")))

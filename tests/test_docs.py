@@ -1,0 +1,36 @@
+"""Every diagnostic code is documented and exercised by a bad fixture."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lexlux.diagnostics import CODES
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO / "tests" / "diagnostics" / "bad"
+#: Codes that no input file can trigger, with the test that covers each instead.
+NOT_FROM_A_FILE = {
+    "LX900": "tests/test_cli.py::test_internal_error_is_reported_without_traceback",
+}
+#: Codes about case and query files, whose fixtures live with the evaluator tests.
+CASE_FIXTURES = REPO / "tests" / "cases" / "bad"
+
+
+@pytest.mark.parametrize("code", sorted(CODES))
+def test_every_code_has_a_doc_page(code: str) -> None:
+    page = REPO / "docs" / "diagnostics" / f"{code}.md"
+    assert page.is_file(), f"write {page}"
+    assert page.read_text(encoding="utf-8").startswith(f"# {code}: ")
+
+
+@pytest.mark.parametrize("code", sorted(set(CODES) - set(NOT_FROM_A_FILE)))
+def test_every_code_has_a_bad_fixture(code: str) -> None:
+    found = list(FIXTURES.glob(f"{code}-*")) + list(CASE_FIXTURES.glob(f"{code}-*"))
+    assert found, f"add a fixture tests/diagnostics/bad/{code}-<what>/ (or tests/cases/bad/)"
+
+
+def test_codes_are_grouped_by_stage() -> None:
+    stages = {"1": "load", "2": "validate", "3": "compile", "4": "evaluate", "5": "verify",
+              "9": "internal"}
+    assert all(code[2] in stages for code in CODES)
