@@ -11,7 +11,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .compile.from_source import build_parameters, build_rule, build_vocabulary, check_vocabulary
+from .compile.from_source import (
+    build_parameters,
+    build_rule,
+    build_vocabulary,
+    check_vocabulary,
+    merge_vocabulary,
+)
 from .compile.graph import build_graph, check_cycles, check_references
 from .compile.model import KnowledgeBase
 from .compile.timeline import check_parameter_coverage, order_versions
@@ -87,16 +93,12 @@ def compile_documents(docs: dict[str, SourceDocument], kinds: dict[str, FileKind
             by_kind.setdefault(kinds[path], []).append(doc)
     for doc in by_kind.get(FileKind.VOCABULARY, []):
         vocabulary = build_vocabulary(doc)
-        if vocabulary.jurisdiction in kb.vocabularies:
-            diagnostics.append(error(
-                "LX306", f"a second vocabulary for {vocabulary.jurisdiction!r}",
-                doc.span_at(("jurisdiction",)),
-                related=[("the first one", doc.span_at(()).__class__(
-                    kb.vocabularies[vocabulary.jurisdiction].file, 1, 1, 1, 1))],
-                hint="each jurisdiction has one vocabulary.yaml"))
-            continue
         diagnostics += check_vocabulary(doc, vocabulary)
-        kb.vocabularies[vocabulary.jurisdiction] = vocabulary
+        known = kb.vocabularies.get(vocabulary.jurisdiction)
+        if known is None:
+            kb.vocabularies[vocabulary.jurisdiction] = vocabulary
+            continue
+        diagnostics += merge_vocabulary(known, vocabulary)
     for doc in by_kind.get(FileKind.PARAMETERS, []):
         params, problems = build_parameters(doc)
         diagnostics += problems

@@ -79,6 +79,21 @@ def build_vocabulary(doc: SourceDocument) -> Vocabulary:
                       data.get("holidays", jurisdiction.upper()), doc.path)
 
 
+def merge_vocabulary(into: Vocabulary, more: Vocabulary) -> list[Diagnostic]:
+    """Add the entries of another vocabulary file of the same jurisdiction to ``into``."""
+    out: list[Diagnostic] = []
+    for entry in (*more.facts.values(), *more.outputs.values()):
+        first = into.lookup(entry.name)
+        if first is not None:
+            out.append(error("LX306", f"{entry.name!r} is declared twice in the vocabulary of "
+                             f"{into.jurisdiction!r}", entry.span,
+                             related=[("first declared here", first.span)],
+                             hint="declare each fact and output once"))
+            continue
+        (into.facts if entry.role == "fact" else into.outputs)[entry.name] = entry
+    return out
+
+
 def check_vocabulary(doc: SourceDocument, vocabulary: Vocabulary) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     for name in set(vocabulary.facts) & set(vocabulary.outputs):
@@ -281,7 +296,9 @@ class RuleBuilder:
         repealed = raw.get("repealed")
         return RuleVersion(
             rule_id=self.doc.data["id"], index=index, valid_from=parse_date(raw["valid_from"]),
-            valid_until=None, amended_by=build_act(raw["amended_by"]),
+            valid_until=None,
+            amended_by=build_act(raw["amended_by"]) if "amended_by" in raw else None,
+            valid_from_basis=raw.get("valid_from_basis", "stated"),
             published_on=_date(raw["published_on"]) if "published_on" in raw else None,
             retroactive=bool(raw.get("retroactive", False)),
             repealed=(parse_date(repealed["on"]), build_act(repealed["by"])) if repealed

@@ -234,7 +234,8 @@ class RuleVersion:
     index: int
     valid_from: date
     valid_until: date | None          # exclusive: the next version's start or the repeal date
-    amended_by: Act
+    amended_by: Act | None            # None only when valid_from_basis is "horizon"
+    valid_from_basis: str             # stated | inferred | horizon
     published_on: date | None
     retroactive: bool
     repealed: tuple[date, Act] | None

@@ -53,10 +53,11 @@ def order_versions(rule: Rule) -> tuple[Rule, list[Diagnostic]]:
                     hint="if the provision really was out of force, set continuous: false on "
                          "the rule", related=[("the next version", nxt.span)]))
             end = repeal_on if end is None else min(end, repeal_on)
-        if version.valid_from < version.amended_by.date and not version.retroactive:
+        act = version.amended_by
+        if act is not None and version.valid_from < act.date and not version.retroactive:
             diagnostics.append(error(
                 "LX312", f"{version.id} is in force from {version.valid_from}, before its "
-                f"amending act of {version.amended_by.date}", version.span,
+                f"amending act of {act.date}", version.span,
                 hint="check valid_from and the act's date; if the act is retroactive, "
                      "say retroactive: true"))
         ended.append(dataclasses.replace(version, valid_until=end))

@@ -4,11 +4,13 @@ A file's kind follows from its name and place, so that editors can attach the ri
 JSON Schema by pattern:
 
 =====================  ==========================================
-``vocabulary.yaml``     vocabulary (facts and outputs) of a jurisdiction
+``vocabulary.yaml``     vocabulary (facts and outputs) of a jurisdiction; it may also be
+``vocabulary/*.yaml``   split into several files by topic, merged on loading
 ``parameters/*.yaml``   parameter file (named constants with dated values)
 ``*.case.yaml``         case file (a person's situation)
 ``*.query.yaml``        query file (what to evaluate)
 ``*.reform.yaml``       reform file (changes to the law, for what-if)
+``coverage/*.yaml``     coverage of an instrument: articles encoded or not, open questions
 any other ``*.yaml``    rule file (one provision or paragraph)
 =====================  ==========================================
 """
@@ -32,6 +34,7 @@ class FileKind(Enum):
     CASE = "case"
     QUERY = "query"
     REFORM = "reform"
+    COVERAGE = "coverage"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,10 +50,12 @@ def file_kind(path: Path) -> FileKind:
                          (".reform.yaml", FileKind.REFORM)):
         if name.endswith(suffix):
             return kind
-    if name == "vocabulary.yaml":
+    if name == "vocabulary.yaml" or path.parent.name == "vocabulary":
         return FileKind.VOCABULARY
     if path.parent.name == "parameters":
         return FileKind.PARAMETERS
+    if path.parent.name == "coverage":
+        return FileKind.COVERAGE
     return FileKind.RULE
 
 

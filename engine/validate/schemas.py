@@ -27,6 +27,7 @@ SCHEMA_FILES: dict[FileKind, str] = {
     FileKind.CASE: "case.schema.json",
     FileKind.QUERY: "query.schema.json",
     FileKind.REFORM: "reform.schema.json",
+    FileKind.COVERAGE: "coverage.schema.json",
 }
 BASE_URI = "https://lexlux.lu/schemas/"
 
