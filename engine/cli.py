@@ -1,4 +1,7 @@
-"""The command line: ``lexlux check | schema | ...``.  No logic here: it calls the pipeline.
+"""The command line: ``lexlux check | schema | eval | verify | ...``.  No logic here.
+
+Each stage package that offers commands has a ``commands`` module with
+``register(subparsers)``; a command's handler is ``handler(args, stdout, stderr) -> int``.
 
 Exit codes: 0 clean; 1 the rules (or the case) have errors, or a check found something;
 2 usage error (argparse); 3 internal error (a bug in lexlux).
@@ -7,75 +10,30 @@ Exit codes: 0 clean; 1 the rules (or the case) have errors, or a check found som
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
-from .diagnostics import (
-    Diagnostic,
-    LexluxError,
-    Severity,
-    error,
-    render_json,
-    render_text,
-    summary_line,
-)
+from .diagnostics import LexluxError, Severity, error, render_text, summary_line
+from .output import emit_diagnostics
 from .pipeline import load_knowledge_base
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
-class _Parser(argparse.ArgumentParser):
-    def __init__(self, *args: object, stderr: TextIO, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self._stderr = stderr
-
-    def _print_message(self, message: str, file: object = None) -> None:
-        if message:
-            (self._stderr if file is sys.stderr else self._out).write(message)
-
-    _out: TextIO = sys.stdout
+def add_format(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=("text", "json"), default="text",
+                        help="text for people (default), json for programs")
 
 
-def build_parser(stdout: TextIO, stderr: TextIO) -> argparse.ArgumentParser:
-    parser = _Parser(prog="lexlux", stderr=stderr,
-                     description="Luxembourg sickness and return-to-work law as code.")
-    parser._out = stdout
-    parser.add_argument("--debug", action="store_true",
-                        help="show the traceback of an internal error")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-
-    check = sub.add_parser("check", stderr=stderr,
-                           help="load, validate and compile rules; report every problem")
-    check._out = stdout
-    check.add_argument("paths", nargs="*", type=Path,
-                       help="rule files or folders (default: the bundled rules)")
-    check.add_argument("--format", choices=("text", "json"), default="text")
-    check.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
-                       help=argparse.SUPPRESS)
-
-    schema = sub.add_parser("schema", stderr=stderr,
-                            help="print the JSON Schema of a file kind (for editors)")
-    schema._out = stdout
-    schema.add_argument("kind", choices=("rule", "parameters", "vocabulary", "case", "query",
-                                         "common"))
-    schema.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
-                       help=argparse.SUPPRESS)
-    return parser
-
-
-def _emit(diagnostics: list[Diagnostic], fmt: str, stdout: TextIO,
-          lines: dict[str, list[str]], extra: dict[str, object]) -> None:
-    if fmt == "json":
-        payload = {"diagnostics": json.loads(render_json(diagnostics)), **extra}
-        stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
-        return
-    for d in diagnostics:
-        stdout.write(render_text(d, lines) + "\n")
+def add_rules(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--rules", type=Path, action="append", metavar="DIR",
+                        help="rules folder to use instead of the bundled rules (repeatable)")
 
 
 def cmd_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -86,7 +44,8 @@ def cmd_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     counts = {"files": len(result.files), "rules": len(kb.rules),
               "versions": sum(len(r.versions) for r in kb.rules.values()),
               "parameters": len(kb.parameters), "seconds": round(elapsed, 3)}
-    _emit(result.diagnostics, args.format, stdout, result.source_lines(), {"summary": counts})
+    emit_diagnostics(result.diagnostics, args.format, stdout, result.source_lines(),
+                     {"summary": counts})
     if args.format == "text":
         status = "ok" if result.ok else "failed"
         stdout.write(f"lexlux check: {status}: {counts['files']} files, {counts['rules']} rules "
@@ -102,32 +61,67 @@ def cmd_schema(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     return EXIT_OK
 
 
-COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
-    "check": cmd_check,
-    "schema": cmd_schema,
-}
+def _register_core(sub: Any) -> None:
+    check = sub.add_parser("check", help="load, validate and compile rules; report every problem")
+    check.add_argument("paths", nargs="*", type=Path,
+                       help="rule files or folders (default: the bundled rules)")
+    add_format(check)
+    check.set_defaults(handler=cmd_check)
+    schema = sub.add_parser("schema", help="print the JSON Schema of a file kind (for editors)")
+    schema.add_argument("kind", choices=("rule", "parameters", "vocabulary", "case", "query",
+                                         "coverage", "eval-output", "reform", "common"))
+    schema.set_defaults(handler=cmd_schema)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="lexlux", description="Luxembourg sickness and return-to-work law as code.",
+        epilog="exit codes: 0 clean, 1 errors or findings, 2 usage error, 3 internal error")
+    parser.add_argument("--debug", action="store_true",
+                        help="show the traceback of an internal error")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _register_core(sub)
+    for module in _command_modules():
+        module.register(sub)
+    return parser
+
+
+def _command_modules() -> list[Any]:
+    import importlib
+    found = []
+    for name in ("evaluate.commands", "verify.commands", "whatif.commands"):
+        try:
+            found.append(importlib.import_module(f"{__package__}.{name}"))
+        except ModuleNotFoundError as exc:
+            full = f"{__package__}.{name}"
+            if exc.name is None or not full.startswith(exc.name):
+                raise   # a missing dependency inside the module is a real error
+    return found
 
 
 def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     """Run the command line with ``argv``; return the exit code."""
-    parser = build_parser(stdout, stderr)
+    parser = build_parser()
     try:
-        args = parser.parse_args(list(argv))
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            args = parser.parse_args(list(argv))
     except SystemExit as exc:
         return EXIT_USAGE if exc.code not in (0, None) else EXIT_OK
     try:
-        return COMMANDS[args.command](args, stdout, stderr)
+        code: int = args.handler(args, stdout, stderr)
+        return code
     except LexluxError as exc:
         fmt = getattr(args, "format", "text")
-        _emit(exc.diagnostics, fmt if fmt in ("text", "json") else "text", stdout, {}, {})
+        emit_diagnostics(exc.diagnostics, fmt if fmt in ("text", "json") else "text", stdout,
+                         {}, {})
         return EXIT_FINDINGS if any(d.severity is Severity.ERROR for d in exc.diagnostics) \
             else EXIT_OK
-    except Exception as exc:
+    except Exception as exc:  # the one place that turns bugs into LX900
         diagnostic = error("LX900", f"internal error in lexlux (please report): "
                            f"{type(exc).__name__}: {exc}",
                            hint="run again with --debug to see the traceback")
         stderr.write(render_text(diagnostic) + "\n")
-        if getattr(args, "debug", False):
+        if args.debug:
             stderr.write(traceback.format_exc())
         return EXIT_INTERNAL
 

@@ -75,6 +75,11 @@ CODES: dict[str, str] = {
     "LX312": "a version comes into force before its amending act without a retroactivity clause",
     "LX313": "an output that no rule concludes",
     "LX314": "a case or query file that does not fit the vocabulary",
+    "LX401": "a fact the case does not give, needed to answer",
+    "LX402": "two applicable provisions give different answers (conflict)",
+    "LX403": "a value cannot be computed (e.g. the Nth day does not exist)",
+    "LX404": "an unknown output was asked for",
+    "LX405": "the incapacity periods of a case are inconsistent",
     "LX900": "internal error in lexlux",
 }
 

@@ -121,7 +121,10 @@ def compile_documents(docs: dict[str, SourceDocument], kinds: dict[str, FileKind
         diagnostics += problems
         kb.rules[rule.id] = ordered
     diagnostics += check_parameter_coverage(kb)
-    diagnostics += check_references(kb)
+    references = check_references(kb)
+    if has_errors(diagnostics):   # outputs of rules that failed to compile are not "unused"
+        references = [d for d in references if d.code != "LX313"]
+    diagnostics += references
     kb.graph = build_graph(kb)
     diagnostics += check_cycles(kb)
     return kb, diagnostics

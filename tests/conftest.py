@@ -9,6 +9,8 @@ import pytest
 from hypothesis import settings
 from lexlux.pipeline import LoadResult, load_knowledge_base
 
+from goldens import Golden
+
 settings.register_profile("ci", derandomize=True, deadline=None, max_examples=300)
 settings.register_profile("dev", deadline=None, max_examples=50)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
@@ -25,20 +27,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture(scope="session")
 def bundled() -> LoadResult:
     return load_knowledge_base()
-
-
-class Golden:
-    def __init__(self, update: bool) -> None:
-        self.update = update
-
-    def check(self, path: Path, actual: str) -> None:
-        if self.update or not path.exists():
-            path.write_text(actual, encoding="utf-8")
-            if not self.update:
-                pytest.fail(f"golden file {path} did not exist: written, review it")
-            return
-        expected = path.read_text(encoding="utf-8")
-        assert actual == expected, f"output differs from {path} (pytest --update-goldens)"
 
 
 @pytest.fixture

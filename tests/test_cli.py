@@ -53,7 +53,7 @@ def test_internal_error_is_reported_without_traceback(monkeypatch: pytest.Monkey
     def boom(*_: object) -> int:
         raise RuntimeError("simulated bug")
 
-    monkeypatch.setitem(cli.COMMANDS, "check", boom)
+    monkeypatch.setattr(cli, "cmd_check", boom)
     code, _, err = run("check")
     assert code == 3
     assert "error[LX900]" in err and "Traceback" not in err

@@ -10,8 +10,8 @@ from lexlux.cli import run
 from lexlux.diagnostics import Severity
 from lexlux.pipeline import load_knowledge_base
 
-from conftest import Golden
 from fixture_kb import DIAGNOSTICS, assemble
+from goldens import Golden
 
 BAD = sorted(p for p in (DIAGNOSTICS / "bad").iterdir() if p.is_dir())
 

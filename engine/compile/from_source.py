@@ -26,6 +26,8 @@ from .model import (
     Citation,
     Conclusion,
     ExceptionRef,
+    Expr,
+    IfThenElse,
     KnowledgeBase,
     Literal,
     Parameter,
@@ -139,8 +141,9 @@ def build_parameters(doc: SourceDocument) -> tuple[list[Parameter], list[Diagnos
                                          expected=f"a {ptype} value in {raw.get('unit') or ''}"
                                          .strip(), hint="null marks a repeal"))
                 continue
-            values.append(ParameterValue(parse_date(entry["from"]), converted[0],
-                                         build_act(entry["amended_by"]), doc.span_at(path)))
+            act = build_act(entry["amended_by"]) if "amended_by" in entry else None
+            values.append(ParameterValue(parse_date(entry["from"]), converted[0], act,
+                                         doc.span_at(path)))
         for before, after in pairwise(values):
             if after.start <= before.start:
                 diagnostics.append(error(
@@ -212,6 +215,15 @@ class RuleBuilder:
                 self.diagnostics.append(result)
                 return None
             typed = Typed(result[0], result[1], text)
+        if want is not None and want.kind == "enum" and typed.type.kind == "string":
+            words = string_literals(typed.expr)
+            wrong = sorted(w for w in words if w not in want.values)
+            if wrong:
+                self.diagnostics.append(error(
+                    "LX304", f"{wrong[0]!r} is not a value of {want}", span,
+                    expected="one of: " + ", ".join(want.values), hint=why or None))
+                return None
+            return Typed(typed.expr, want, typed.text)
         if want is not None and not assignable(typed.type, want):
             self.diagnostics.append(error("LX304", f"expected {want}, found {typed.type}", span,
                                           expected=str(want), hint=why or None))
@@ -376,6 +388,15 @@ class RuleBuilder:
                               f"{name} is declared as {entry.type} in {entry.span}")
         return Conclusion(name, when, value, deadline, start, end, each_month,
                           self.doc.span_at(path))
+
+
+def string_literals(expr: Expr) -> set[str]:
+    """The quoted words an expression can give (an enum value written as 'abusive')."""
+    if isinstance(expr, Literal) and isinstance(expr.value, str):
+        return {expr.value}
+    if isinstance(expr, IfThenElse):
+        return string_literals(expr.then) | string_literals(expr.otherwise)
+    return set()
 
 
 def build_rule(doc: SourceDocument, kb: KnowledgeBase) -> tuple[Rule | None, list[Diagnostic]]:

@@ -15,7 +15,7 @@ from fractions import Fraction
 from typing import Any
 
 from ..diagnostics import Span
-from ..periods import Period
+from ..periods import Period as Period  # re-exported: the IR's periods are the calendar's
 
 # --------------------------------------------------------------------------- types
 
@@ -291,7 +291,7 @@ AUTHORITY_RANK = ("constitution", "law", "regulation", "statuts", "official_guid
 class ParameterValue:
     start: date
     value: Any | None         # None: repealed from this date
-    amended_by: Act
+    amended_by: Act | None    # None only when the date is the knowledge base's horizon
     span: Span
 
 

@@ -1,0 +1,108 @@
+"""Stage 4 (evaluate): the built-in functions of the rule language, on runtime values.
+
+Signatures and documentation are in :mod:`lexlux.compile.functions`; every date rule is
+delegated to the calendar modules (:mod:`lexlux.dates`, :mod:`lexlux.periods`,
+:mod:`lexlux.working_days`), so the evaluator never counts days itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
+from fractions import Fraction
+from typing import Any
+
+from .. import dates, periods
+from ..compile.model import Duration, Months, Period
+from ..working_days import DayKind, is_counted_day, nth_counted_day_from, roll_forward
+
+
+class EvaluationError(Exception):
+    """A value cannot be computed (LX403), e.g. the 77th day does not exist."""
+
+
+_ROUNDING = {"half_up": ROUND_HALF_UP, "down": ROUND_DOWN, "up": ROUND_UP}
+
+
+def _round_cents(amount: Fraction, mode: str) -> Fraction:
+    cents = (Decimal(amount.numerator) / Decimal(amount.denominator)).quantize(
+        Decimal("0.01"), rounding=_ROUNDING[mode])
+    return Fraction(cents)
+
+
+def _require(value: date | None, what: str) -> date:
+    if value is None:
+        raise EvaluationError(what)
+    return value
+
+
+def _nth_in_window(p: tuple[Period, ...], n: int, a: date, b: date) -> date:
+    return _require(periods.nth_day_in_window(p, n, a, b),
+                    f"there are fewer than {n} days of the periods between {a} and {b}")
+
+
+def _containing(p: tuple[Period, ...], d: date) -> Period:
+    for period in p:
+        if period.contains(d):
+            return period
+    raise EvaluationError(f"no period contains {d}")
+
+
+def _first(p: tuple[Period, ...]) -> date:
+    if not p:
+        raise EvaluationError("there are no periods")
+    return min(x.start for x in p)
+
+
+def _last(p: tuple[Period, ...]) -> date:
+    if not p:
+        raise EvaluationError("there are no periods")
+    return max(x.end for x in p)
+
+
+def _add_months(d: date, n: int, policy: str) -> date:
+    chosen = dates.MonthPolicy.CLAMP_TO_MONTH_END if policy == "clamp" \
+        else dates.MonthPolicy.REFUSE
+    try:
+        return dates.add_months(d, n, chosen)
+    except dates.AmbiguousDateError as exc:
+        raise EvaluationError(str(exc)) from None
+
+
+def table(jurisdiction: str) -> dict[str, Callable[..., Any]]:
+    """The built-ins, with working days counted with ``jurisdiction``'s public holidays."""
+    jur: Any = jurisdiction
+
+    def kind(name: str) -> DayKind:
+        return DayKind(name)
+
+    return {
+        "end_of_month": dates.end_of_month,
+        "start_of_month": dates.start_of_month,
+        "first_day_of_next_month": dates.first_day_of_next_month,
+        "add_months": _add_months,
+        "nth_day": dates.nth_day,
+        "eve": lambda d: dates.add_days(d, -1),
+        "days_between": lambda a, b: dates.days_between(a, b, inclusive=False),
+        "days_inclusive": lambda a, b: dates.days_between(a, b, inclusive=True),
+        "nth_counted_day": lambda d, n, k: nth_counted_day_from(d, n, kind(k), jur),
+        "roll_forward": lambda d, k: roll_forward(d, kind(k), jur),
+        "is_counted_day": lambda d, k: is_counted_day(d, kind(k), jur),
+        "months_window_start": lambda d, n: dates.months_window(d, n)[0],
+        "weeks_window_start": lambda d, n: dates.weeks_window_ending(d, n)[0],
+        "days": Duration,
+        "weeks": lambda n: Duration(7 * n),
+        "months": Months,
+        "day_count": lambda d: d.days,
+        "round_cents": _round_cents,
+        "days_in_window": periods.days_in_window,
+        "has_nth_day_in_window": lambda p, n, a, b: periods.nth_day_in_window(p, n, a, b)
+        is not None,
+        "nth_day_in_window": _nth_in_window,
+        "first_day": _first,
+        "last_day": _last,
+        "in_periods": lambda p, d: any(x.contains(d) for x in p),
+        "period_start_on": lambda p, d: _containing(p, d).start,
+        "period_end_on": lambda p, d: _containing(p, d).end,
+    }

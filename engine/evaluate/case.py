@@ -1,0 +1,145 @@
+"""Stage 4 (evaluate): a case file → :class:`Case`, checked against the vocabulary.
+
+A case gives facts by their vocabulary name.  Problems are diagnostics at the right line:
+an unknown fact (LX314, with "did you mean"), a value of the wrong type (LX314; LX204 for a
+date), periods that end before they start or overlap (LX405).
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..compile.model import KnowledgeBase, Value, Vocabulary, VocabularyEntry
+from ..dates import parse_date
+from ..diagnostics import Diagnostic, Span, error
+from ..load.discover import FileKind, display_path
+from ..load.yaml_source import PathKey, SourceDocument, load_file, load_text
+from ..periods import check_periods
+from ..validate.messages import check_document
+from .values import ValueProblemError, from_written, to_json
+
+
+@dataclass(frozen=True)
+class Case:
+    """A person's situation: facts by name (runtime values), and outputs given directly."""
+
+    name: str
+    jurisdiction: str
+    as_of: date | None
+    facts: dict[str, Value]
+    derived: dict[str, Value] = field(default_factory=dict)
+    file: str | None = None
+    spans: dict[str, Span] = field(default_factory=dict)
+
+    def with_facts(self, changes: dict[str, Value]) -> Case:
+        return Case(self.name, self.jurisdiction, self.as_of, {**self.facts, **changes},
+                    dict(self.derived), self.file, self.spans)
+
+
+def load_case(path: Path, kb: KnowledgeBase) -> tuple[Case | None, list[Diagnostic]]:
+    doc, problems = load_file(path, display_path(path))
+    if doc is None or problems:
+        return None, problems
+    return case_from_document(doc, kb)
+
+
+def case_from_text(text: str, kb: KnowledgeBase, name: str = "<case>"
+                   ) -> tuple[Case | None, list[Diagnostic]]:
+    doc, problems = load_text(text, name)
+    if doc is None or problems:
+        return None, problems
+    return case_from_document(doc, kb)
+
+
+def case_from_document(doc: SourceDocument, kb: KnowledgeBase, base: PathKey = ()
+                       ) -> tuple[Case | None, list[Diagnostic]]:
+    data = doc.data
+    for key in base:
+        data = data[key]
+    if not base:
+        problems = list(check_document(doc, FileKind.CASE))
+        if problems:
+            return None, problems
+    vocabulary = kb.vocabularies.get(data["jurisdiction"])
+    if vocabulary is None:
+        return None, [error("LX314", f"no rules are loaded for the jurisdiction "
+                            f"{data['jurisdiction']!r}", doc.span_at((*base, "jurisdiction")),
+                            expected="one of: " + ", ".join(sorted(kb.vocabularies)))]
+    diagnostics: list[Diagnostic] = []
+    facts = _read(doc, (*base, "facts"), data.get("facts", {}), vocabulary, "fact", diagnostics)
+    derived = _read(doc, (*base, "derived"), data.get("derived", {}), vocabulary, "output",
+                    diagnostics)
+    if diagnostics:
+        return None, diagnostics
+    spans = {name: doc.span_at((*base, "facts", name), key=True) for name in facts}
+    as_of = parse_date(data["as_of"]) if "as_of" in data else None
+    return Case(data["case"], data["jurisdiction"], as_of, facts, derived, doc.path,
+                spans), []
+
+
+def _read(doc: SourceDocument, path: PathKey, raw: dict[str, Any], vocabulary: Vocabulary,
+          role: str, diagnostics: list[Diagnostic]) -> dict[str, Value]:
+    table = vocabulary.facts if role == "fact" else vocabulary.outputs
+    out: dict[str, Value] = {}
+    for name, written in raw.items():
+        entry = table.get(name)
+        if entry is None:
+            close = difflib.get_close_matches(name, list(table), n=1, cutoff=0.6)
+            other = vocabulary.outputs if role == "fact" else vocabulary.facts
+            hint = (f"did you mean {close[0]!r}? (declared in {table[close[0]].span})" if close
+                    else f"{name!r} is an output: give it under derived:" if name in other
+                    and role == "fact" else f"the {role}s are declared in {vocabulary.file}")
+            diagnostics.append(error("LX314", f"the case gives {name!r}, which is not a {role} "
+                                     "of the vocabulary", doc.span_at((*path, name), key=True),
+                                     hint=hint))
+            continue
+        try:
+            value = from_written(written, entry.type)
+        except ValueProblemError as exc:
+            where: PathKey = (*path, name)
+            if exc.index is not None:
+                where = (*where, exc.index) + ((exc.key,) if exc.key else ())
+            code = "LX204" if "not a valid date" in exc.message else "LX314"
+            diagnostics.append(error(code, f"{name}: {exc.message}", doc.span_at(where),
+                                     expected=f"a {entry.type} ({_describe(entry)})",
+                                     hint=exc.hint))
+            continue
+        if entry.type.kind == "periods":
+            assert isinstance(value, tuple)
+            for i, problem in enumerate(check_periods(value)):
+                diagnostics.append(error("LX405", f"{name}: {problem}",
+                                         doc.span_at((*path, name)),
+                                         hint="each period runs from its first to its last day "
+                                              "(both included); periods must not overlap"))
+                if i >= 4:
+                    break
+        out[name] = value
+    return out
+
+
+def _describe(entry: VocabularyEntry) -> str:
+    return entry.description.get("en") or entry.description["fr"]
+
+
+def case_to_data(case: Case, kb: KnowledgeBase) -> dict[str, Any]:
+    vocabulary = kb.vocabularies[case.jurisdiction]
+    data: dict[str, Any] = {"case": case.name, "jurisdiction": case.jurisdiction}
+    if case.as_of:
+        data["as_of"] = case.as_of.isoformat()
+    data["facts"] = {n: to_json(v, vocabulary.facts[n].type) for n, v in case.facts.items()}
+    if case.derived:
+        data["derived"] = {n: to_json(v, vocabulary.outputs[n].type)
+                           for n, v in case.derived.items()}
+    return data
+
+
+def case_to_yaml(case: Case, kb: KnowledgeBase) -> str:
+    """The case as a ``*.case.yaml`` text that :func:`load_case` reads back."""
+    return yaml.safe_dump(case_to_data(case, kb), sort_keys=False, allow_unicode=True)
+

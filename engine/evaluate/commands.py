@@ -1,0 +1,79 @@
+"""``lexlux eval``: evaluate a case file as of a date, with an explanation citing the law."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any, TextIO
+
+from ..dates import DateFormatError, parse_date
+from ..diagnostics import LexluxError, error, has_errors
+from ..output import emit_diagnostics
+from ..pipeline import load_knowledge_base
+from .case import load_case
+from .explain import render_json, render_text
+from .interpreter import evaluate
+
+
+def iso_date(text: str) -> date:
+    try:
+        return parse_date(text)
+    except DateFormatError as exc:
+        raise argparse.ArgumentTypeError(f"{exc} ({exc.hint})") from None
+
+
+def register(sub: Any) -> None:
+    from ..cli import add_format, add_rules
+    parser = sub.add_parser("eval", help="evaluate a case as of a date, citing the law")
+    parser.add_argument("case", type=Path, help="a *.case.yaml file")
+    parser.add_argument("--as-of", type=iso_date, metavar="DATE",
+                        help="evaluate as of this date (default: the case's as_of)")
+    parser.add_argument("--law-as-of", type=iso_date, metavar="DATE",
+                        help="apply the law in force on this date to the whole case")
+    parser.add_argument("--output", action="append", metavar="NAME",
+                        help="report only this output (repeatable)")
+    parser.add_argument("--reading", help="follow this reading where sources disagree")
+    parser.add_argument("--explain", action="store_true",
+                        help="show why: facts, parameters and provisions behind each value")
+    add_format(parser)
+    add_rules(parser)
+    parser.set_defaults(handler=cmd_eval)
+
+
+def cmd_eval(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    loaded = load_knowledge_base(args.rules)
+    if not loaded.ok:
+        emit_diagnostics(loaded.diagnostics, args.format, stdout, loaded.source_lines(), {})
+        return 1
+    kb = loaded.kb
+    if not args.case.is_file():
+        raise LexluxError([error("LX104", f"no such case file: {args.case}",
+                                 hint="give the path of a *.case.yaml file")])
+    case, problems = load_case(args.case, kb)
+    if case is None:
+        emit_diagnostics(problems, args.format, stdout, {}, {})
+        return 1
+    as_of = args.as_of or case.as_of
+    if as_of is None:
+        raise LexluxError([error("LX314", "no as-of date: the case has no as_of and no "
+                                 "--as-of was given", hint="add --as-of YYYY-MM-DD")])
+    vocabulary = kb.vocabularies[case.jurisdiction]
+    for name in args.output or ():
+        if name not in vocabulary.outputs:
+            import difflib
+            close = difflib.get_close_matches(name, list(vocabulary.outputs), n=1)
+            raise LexluxError([error("LX404", f"unknown output {name!r}",
+                                     hint=f"did you mean {close[0]!r}?" if close else
+                                     "lexlux eval without --output lists every output")])
+    outcome = evaluate(kb, case, as_of, law_as_of=args.law_as_of, outputs=args.output,
+                       reading=args.reading)
+    if args.format == "json":
+        stdout.write(json.dumps(render_json(outcome), indent=2, ensure_ascii=False) + "\n")
+    else:
+        stdout.write(render_text(outcome, explain=args.explain))
+        for diagnostic in outcome.diagnostics:
+            from ..diagnostics import render_text as render_diagnostic
+            stdout.write(render_diagnostic(diagnostic) + "\n")
+    return 1 if has_errors(outcome.diagnostics) else 0

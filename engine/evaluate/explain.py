@@ -1,0 +1,153 @@
+"""Stage 4 (evaluate): render an :class:`Outcome` for people (text) and programs (JSON).
+
+Every line of an explanation cites the article, paragraph, version and amending act.
+The JSON form is the contract described by ``schemas/eval-output.schema.json``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from fractions import Fraction
+from typing import Any
+
+from ..compile.model import Duration, Months, Period, RuleVersion
+from .interpreter import Outcome, OutputResult
+from .trace import TraceNode
+from .values import exact_decimal, to_json
+
+_STATUS_WORDS = {"no_value": "no value", "missing": "cannot be answered",
+                 "conflict": "CONFLICT", "error": "error"}
+
+
+def version_label(version: RuleVersion) -> str:
+    act = version.amended_by
+    basis = " (in force before this date; the sources do not say since when)" \
+        if version.valid_from_basis == "horizon" else ""
+    by = f", {act.name} ({act.date})" if act else ""
+    return f"version of {version.valid_from}{basis}{by}"
+
+
+def _written(value: Any, result: OutputResult) -> str:
+    shown = to_json(value, result.type)
+    if isinstance(shown, dict):
+        return ", ".join(f"{k} {v}" for k, v in shown.items())
+    if isinstance(shown, list) and shown and isinstance(shown[0], dict) and "value" in shown[0]:
+        return "; ".join(f"{e['from'][:7]}: {e['value']}" for e in shown)
+    if isinstance(shown, bool):
+        return "yes" if shown else "no"
+    return str(shown)
+
+
+def render_text(outcome: Outcome, *, explain: bool) -> str:
+    head = f"Case: {outcome.case.name}\nAs of {outcome.as_of}"
+    if outcome.law_as_of:
+        head += f", under the law in force on {outcome.law_as_of}"
+    if outcome.reading:
+        head += f", following the reading '{outcome.reading}'"
+    lines = [head, ""]
+    for name, result in outcome.results.items():
+        if result.status == "value":
+            lines.append(f"{name} = {_written(result.value, result)}")
+            for node in result.trace:
+                lines.append(f"    {node.citation} — {version_label(node.version)}")
+        else:
+            lines.append(f"{name}: {_STATUS_WORDS[result.status]} — {result.message}")
+            for node in result.trace:
+                lines.append(f"    {node.citation} ({node.version_id}) gives "
+                             f"{_written(node.value, result)}")
+        if explain and result.status == "value":
+            for node in result.trace:
+                lines.extend(_explain(node, outcome, "    ", set()))
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _explain(node: TraceNode, outcome: Outcome, indent: str, seen: set[str]) -> list[str]:
+    out = [f"{indent}because: {node.rule_id}, chosen by {node.selection}"]
+    for source in node.version.sources:
+        out.append(f"{indent}  text: «{source.excerpt}» ({source.file}, lines "
+                   f"{source.first_line}-{source.last_line})")
+    for name, value in node.facts.items():
+        out.append(f"{indent}  fact {name} = {_fact(value)}")
+    for pid, use in node.parameters.items():
+        out.append(f"{indent}  parameter {pid} = {_fact(use.value)} (from {use.value_from}, "
+                   f"{use.amended_by})")
+    for rule in node.prevails_over:
+        out.append(f"{indent}  prevails over {rule} (exception_to)")
+    for used in node.uses:
+        result = outcome.results.get(used)
+        if result is None or used in seen:
+            continue
+        out.append(f"{indent}  relies on {used} = "
+                   + (_written(result.value, result) if result.status == "value"
+                      else _STATUS_WORDS[result.status]))
+        for child in result.trace:
+            out.extend(_explain(child, outcome, indent + "    ", seen | {used}))
+    return out
+
+
+def _fact(value: Any) -> str:
+    if isinstance(value, tuple):
+        return ", ".join(f"{p.start} to {p.end}" for p in value) or "(none)"
+    return str(value)
+
+
+def _node_json(node: TraceNode, outcome: Outcome) -> dict[str, Any]:
+    version = node.version
+    return {
+        "rule": node.rule_id,
+        "version": node.version_id,
+        "citation": {"instrument": node.citation.instrument, "article": node.citation.article,
+                     "paragraph": node.citation.paragraph, "alinea": node.citation.alinea},
+        "amended_by": {"act": version.amended_by.name,
+                       "date": version.amended_by.date.isoformat()} if version.amended_by
+        else None,
+        "valid_from": version.valid_from.isoformat(),
+        "valid_from_basis": version.valid_from_basis,
+        "selected_by": node.selection,
+        "sources": [{"file": s.file, "lines": [s.first_line, s.last_line],
+                     "excerpt": s.excerpt} for s in version.sources],
+        "facts": {k: _fact_json(v) for k, v in node.facts.items()},
+        "parameters": {k: {"value": _fact_json(u.value), "from": u.value_from,
+                           "amended_by": u.amended_by} for k, u in node.parameters.items()},
+        "prevails_over": node.prevails_over,
+        "uses": node.uses,
+    }
+
+
+def _fact_json(value: Any) -> Any:
+    if isinstance(value, tuple) and all(isinstance(p, Period) for p in value):
+        return [{"from": p.start.isoformat(), "to": p.end.isoformat()} for p in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Duration):
+        return {"days": value.days}
+    if isinstance(value, Months):
+        return {"months": value.count}
+    if isinstance(value, Fraction):
+        return exact_decimal(value)
+    return value
+
+
+def render_json(outcome: Outcome) -> dict[str, Any]:
+    outputs = {}
+    for name, result in outcome.results.items():
+        outputs[name] = {
+            "status": result.status,
+            "type": str(result.type.kind),
+            "value": to_json(result.value, result.type) if result.status == "value" else None,
+            "rule_versions": list(result.version_ids),
+            "citations": [str(c) for c in result.citations],
+            "missing": list(result.missing),
+            "message": result.message,
+            "explanation": [_node_json(n, outcome) for n in result.trace],
+        }
+    return {
+        "case": outcome.case.name,
+        "jurisdiction": outcome.case.jurisdiction,
+        "as_of": outcome.as_of.isoformat(),
+        "law_as_of": outcome.law_as_of.isoformat() if outcome.law_as_of else None,
+        "reading": outcome.reading,
+        "outputs": outputs,
+        "diagnostics": [d.to_json() for d in outcome.diagnostics],
+    }

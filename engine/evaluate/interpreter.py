@@ -1,0 +1,329 @@
+"""Stage 4 (evaluate): KnowledgeBase + Case + as-of date → Outcome (values with their trace).
+
+For each output, the rules that conclude it are considered; for each rule the version is
+chosen explicitly (tempus regit actum):
+
+1. under ``law_as_of``, the version in force on that date, whatever the facts' dates;
+2. otherwise a version whose transitional clause reaches the facts (and which is in force
+   by the as-of date) wins;
+3. otherwise the version in force on the date of the rule's ``selected_by`` fact, or on
+   the as-of date if the rule has none.
+
+Parameters take their value on the same date.  A conclusion applies when its version's
+``when`` and its own ``when`` hold.  Among applicable conclusions, one from a rule declared
+``exception_to`` another prevails over it; two remaining conclusions with different values
+are a conflict (LX402), never a silent first-wins.  A fact the case does not give, and that
+a conclusion needs, is reported by name (LX401).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from ..compile.model import (
+    AUTHORITY_RANK,
+    Citation,
+    Conclusion,
+    Deontic,
+    KnowledgeBase,
+    Rule,
+    RuleVersion,
+    Timeline,
+    Type,
+    Vocabulary,
+)
+from ..dates import MonthPolicy, add_months, end_of_month, start_of_month
+from ..diagnostics import Diagnostic, error
+from .builtins import EvaluationError, table
+from .case import Case
+from .expressions import Env, MissingFactError, UndeterminedError
+from .expressions import evaluate as evaluate_expr
+from .trace import ParameterUse, TraceNode
+
+
+@dataclass
+class OutputResult:
+    name: str
+    status: str                      # value | no_value | missing | conflict | error
+    value: Any
+    type: Type
+    trace: list[TraceNode] = field(default_factory=list)   # the conclusions that gave it
+    missing: tuple[str, ...] = ()
+    message: str | None = None
+    considered: list[str] = field(default_factory=list)   # rule versions considered
+
+    @property
+    def version_ids(self) -> tuple[str, ...]:
+        return tuple(node.version_id for node in self.trace)
+
+    @property
+    def citations(self) -> tuple[Citation, ...]:
+        return tuple(node.citation for node in self.trace)
+
+
+@dataclass
+class Outcome:
+    case: Case
+    as_of: date
+    law_as_of: date | None
+    reading: str | None
+    results: dict[str, OutputResult]
+    diagnostics: list[Diagnostic]
+
+    def value(self, name: str) -> Any:
+        result = self.results.get(name)
+        return result.value if result and result.status == "value" else None
+
+
+@dataclass
+class _Candidate:
+    rule: Rule
+    version: RuleVersion
+    conclusion: Conclusion
+    node: TraceNode
+    value: Any
+
+
+class Evaluation:
+    def __init__(self, kb: KnowledgeBase, case: Case, as_of: date, law_as_of: date | None,
+                 reading: str | None) -> None:
+        self.kb = kb
+        self.case = case
+        self.as_of = as_of
+        self.law_as_of = law_as_of
+        self.reading = reading
+        self.vocabulary: Vocabulary = kb.vocabularies[case.jurisdiction]
+        self.functions = table(case.jurisdiction)
+        self.results: dict[str, OutputResult] = {}
+        self.active: list[str] = []
+        self.diagnostics: list[Diagnostic] = []
+
+    # facts and parameters ---------------------------------------------------------
+    def fact(self, name: str) -> Any:
+        if name in self.case.facts:
+            return self.case.facts[name]
+        raise MissingFactError((name,))
+
+    def question(self, name: str) -> str:
+        entry = self.vocabulary.facts.get(name)
+        if entry and entry.question:
+            return entry.question.get("en") or entry.question["fr"]
+        return f"the case does not give '{name}'"
+
+    def parameter(self, param_id: str, on: date) -> ParameterUse:
+        param = self.kb.parameters[param_id]
+        value = param.value_on(on)
+        if value is None or value.value is None:
+            raise EvaluationError(f"the parameter {param_id} has no value on {on}")
+        act = str(value.amended_by) if value.amended_by else \
+            "in force before this date; the sources do not say since when"
+        return ParameterUse(param_id, value.value, value.start.isoformat(), act)
+
+    # version selection ------------------------------------------------------------
+    def select(self, rule: Rule) -> tuple[RuleVersion | None, date, str]:
+        if self.law_as_of is not None:
+            return rule.version_on(self.law_as_of), self.law_as_of, \
+                f"the law as of {self.law_as_of} (--law-as-of)"
+        for version in rule.versions:
+            if version.transitional and version.valid_from <= self.as_of:
+                env = self.env(rule, version, version.valid_from, TraceNode(
+                    "", None, rule.id, version, rule.citation, ""))
+                if evaluate_expr(version.transitional[0].expr, env):
+                    return version, version.valid_from, (
+                        f"its transitional clause reaches this case "
+                        f"({version.transitional[0].text})")
+        if rule.selected_by:
+            day = self.fact(rule.selected_by)
+            return rule.version_on(day), day, f"{rule.selected_by} = {day} (tempus regit actum)"
+        return rule.version_on(self.as_of), self.as_of, f"the as-of date {self.as_of}"
+
+    def env(self, rule: Rule, version: RuleVersion, on: date, node: TraceNode) -> Env:
+        return Env(fact=self.fact, parameter=lambda pid: self.parameter(pid, on),
+                   output=self.output_value, functions=self.functions,
+                   given=lambda name: name in self.case.facts,
+                   lets=dict(version.lets), node=node)
+
+    # outputs ----------------------------------------------------------------------
+    def output_value(self, name: str) -> Any:
+        result = self.output(name)
+        if result.status == "missing":
+            raise MissingFactError(result.missing)
+        if result.status != "value":
+            raise UndeterminedError(name, result.status)
+        return result.value
+
+    def candidates(self, name: str) -> list[Rule]:
+        rules = self.kb.rules_concluding(self.case.jurisdiction, name)
+        readings = {r.reading for r in rules if r.reading}
+        if not readings:
+            return rules
+        chosen: str | None
+        if self.reading in readings:
+            chosen = self.reading
+        else:
+            ranked = sorted((r for r in rules if r.reading),
+                            key=lambda r: (AUTHORITY_RANK.index(r.authority), r.id))
+            chosen = ranked[0].reading
+        return [r for r in rules if r.reading in (None, chosen)]
+
+    def output(self, name: str) -> OutputResult:
+        if name in self.results:
+            return self.results[name]
+        entry = self.vocabulary.outputs[name]
+        if name in self.case.derived:
+            result = OutputResult(name, "value", self.case.derived[name], entry.type,
+                                  message="given by the case (derived)")
+            self.results[name] = result
+            return result
+        if name in self.active:
+            raise EvaluationError("circular dependency: " + " → ".join([*self.active, name]))
+        self.active.append(name)
+        try:
+            result = self.resolve(name, entry.type)
+        finally:
+            self.active.pop()
+        self.results[name] = result
+        return result
+
+    def resolve(self, name: str, vtype: Type) -> OutputResult:
+        applicable: list[_Candidate] = []
+        unknown: list[tuple[Rule, tuple[str, ...]]] = []
+        considered: list[str] = []
+        failures: list[str] = []
+        for rule in self.candidates(name):
+            try:
+                version, on, how = self.select(rule)
+            except MissingFactError as exc:
+                unknown.append((rule, exc.names))
+                continue
+            except (UndeterminedError, EvaluationError) as exc:
+                failures.append(f"{rule.id}: {exc}")
+                continue
+            if version is None:
+                considered.append(f"{rule.id}: no version in force on {on}")
+                continue
+            considered.append(version.id)
+            for conclusion in version.conclusions:
+                if conclusion.output != name:
+                    continue
+                node = TraceNode(name, None, rule.id, version, rule.citation, how)
+                try:
+                    value = self.conclude(rule, version, conclusion, on, node)
+                except MissingFactError as exc:
+                    unknown.append((rule, exc.names))
+                    continue
+                except UndeterminedError as exc:
+                    failures.append(f"{version.id} needs '{exc.output}', which has "
+                                    f"{'no value' if exc.status == 'no_value' else exc.status}")
+                    continue
+                except EvaluationError as exc:
+                    return OutputResult(name, "error", None, vtype, considered=considered,
+                                        message=f"{version.id}: {exc}")
+                if value is not _NOT_APPLICABLE:
+                    node.value = value
+                    applicable.append(_Candidate(rule, version, conclusion, node, value))
+        winners = [c for c in applicable if not any(self.prevails(o, c, name)
+                                                    for o in applicable)]
+        for winner in winners:
+            winner.node.prevails_over = sorted({c.rule.id for c in applicable
+                                                if self.prevails(winner, c, name)})
+        open_unknown = [(r, m) for r, m in unknown
+                        if not any(self.beats(w.version, r.id, name) for w in winners)]
+        if open_unknown:
+            missing = tuple(dict.fromkeys(m for _, names in open_unknown for m in names))
+            return OutputResult(name, "missing", None, vtype, missing=missing,
+                                considered=considered, message="; ".join(
+                                    self.question(m) for m in missing))
+        if not winners:
+            message = "; ".join(failures) if failures else "no provision in force applies"
+            return OutputResult(name, "no_value", None, vtype, considered=considered,
+                                message=message)
+        values = {repr(w.value) for w in winners}
+        if len(values) > 1:
+            first, second = winners[0], next(w for w in winners if w.value != winners[0].value)
+            self.diagnostics.append(error(
+                "LX402", f"two provisions give different answers for {name!r}: "
+                f"{first.rule.citation} ({first.version.id}) and {second.rule.citation} "
+                f"({second.version.id})", first.conclusion.span,
+                related=[("the other provision", second.conclusion.span)],
+                hint="declare which one prevails with exception_to, or correct one of them"))
+            return OutputResult(name, "conflict", None, vtype, [w.node for w in winners],
+                                considered=considered, message="conflicting provisions")
+        return OutputResult(name, "value", winners[0].value, vtype, [w.node for w in winners],
+                            considered=considered)
+
+    @staticmethod
+    def beats(version: RuleVersion, other_rule: str, output: str) -> bool:
+        return any(e.rule == other_rule and (not e.outputs or output in e.outputs)
+                   for e in version.exceptions)
+
+    def prevails(self, a: _Candidate, b: _Candidate, output: str) -> bool:
+        return a is not b and a.rule.id != b.rule.id and self.beats(a.version, b.rule.id, output)
+
+    def conclude(self, rule: Rule, version: RuleVersion, conclusion: Conclusion, on: date,
+                 node: TraceNode) -> Any:
+        env = self.env(rule, version, on, node)
+        for condition in (version.when, conclusion.when):
+            if condition is not None and not evaluate_expr(condition.expr, env):
+                return _NOT_APPLICABLE
+        entry = self.vocabulary.outputs[conclusion.output]
+        kind = entry.type.kind
+        if kind == "obligation":
+            assert conclusion.deadline is not None
+            return Deontic(kind, entry.holder or "", deadline=evaluate_expr(
+                conclusion.deadline.expr, env))
+        if kind in ("prohibition", "right"):
+            assert conclusion.start is not None and conclusion.end is not None
+            return Deontic(kind, entry.holder or "", start=evaluate_expr(conclusion.start.expr,
+                                                                          env),
+                           end=evaluate_expr(conclusion.end.expr, env))
+        if kind == "timeline":
+            assert conclusion.each_month is not None and conclusion.value is not None
+            first = start_of_month(evaluate_expr(conclusion.each_month[0].expr, env))
+            last = start_of_month(evaluate_expr(conclusion.each_month[1].expr, env))
+            entries = []
+            month = first
+            while month <= last:
+                env.month = month
+                entries.append((month, end_of_month(month),
+                                evaluate_expr(conclusion.value.expr, env)))
+                month = add_months(month, 1, MonthPolicy.REFUSE)
+            return Timeline(tuple(entries))
+        assert conclusion.value is not None
+        return evaluate_expr(conclusion.value.expr, env)
+
+
+_NOT_APPLICABLE = object()
+
+
+def outputs_in_force(kb: KnowledgeBase, jurisdiction: str) -> list[str]:
+    vocabulary = kb.vocabularies[jurisdiction]
+    concluded = {o for r in kb.rules.values() if r.jurisdiction == jurisdiction
+                 for o in r.outputs}
+    return [name for name in vocabulary.outputs if name in concluded]
+
+
+def evaluate(kb: KnowledgeBase, case: Case, as_of: date, *, law_as_of: date | None = None,
+             outputs: Sequence[str] | None = None, reading: str | None = None) -> Outcome:
+    """Evaluate ``outputs`` (default: every output some rule concludes) for ``case``."""
+    run = Evaluation(kb, case, as_of, law_as_of, reading)
+    names = list(outputs) if outputs else outputs_in_force(kb, case.jurisdiction)
+    results: dict[str, OutputResult] = {}
+    for name in names:
+        try:
+            results[name] = run.output(name)
+        except EvaluationError as exc:
+            results[name] = OutputResult(name, "error", None,
+                                         run.vocabulary.outputs[name].type, message=str(exc))
+    for name, result in results.items():
+        if result.status == "missing":
+            run.diagnostics.append(error(
+                "LX401", f"{name}: {result.message}", case.spans.get(result.missing[0]),
+                hint="add " + ", ".join(f"'{m}'" for m in result.missing) + " under facts: "
+                     "in the case"))
+        elif result.status == "error":
+            run.diagnostics.append(error("LX403", f"{name}: {result.message}"))
+    return Outcome(case, as_of, law_as_of, reading, results, run.diagnostics)

@@ -1,0 +1,39 @@
+"""Stage 4 (evaluate): the explanation tree — why each output has its value.
+
+A :class:`TraceNode` is one conclusion: the rule version and citation that gave it, how
+that version was chosen, the facts and parameters it read (with their values) and the
+outputs it relied on (each with its own node).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..compile.model import Citation, RuleVersion
+
+
+@dataclass
+class ParameterUse:
+    id: str
+    value: Any
+    value_from: str          # date from which this value holds
+    amended_by: str
+
+
+@dataclass
+class TraceNode:
+    output: str
+    value: Any
+    rule_id: str
+    version: RuleVersion
+    citation: Citation
+    selection: str            # how the version was chosen, in words
+    facts: dict[str, Any] = field(default_factory=dict)
+    parameters: dict[str, ParameterUse] = field(default_factory=dict)
+    uses: list[str] = field(default_factory=list)      # outputs relied on
+    prevails_over: list[str] = field(default_factory=list)   # rules this one is an exception to
+
+    @property
+    def version_id(self) -> str:
+        return self.version.id
