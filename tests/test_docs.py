@@ -34,3 +34,21 @@ def test_codes_are_grouped_by_stage() -> None:
     stages = {"1": "load", "2": "validate", "3": "compile", "4": "evaluate", "5": "verify",
               "9": "internal"}
     assert all(code[2] in stages for code in CODES)
+
+
+def test_writing_rules_examples_are_the_files_the_tests_load() -> None:
+    import re
+
+    text = (REPO / "docs" / "writing-rules.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"<!-- include: (\S+) -->\n```\w*\n(.*?)```\n", text, flags=re.S)
+    assert len(blocks) >= 5
+    for path, block in blocks:
+        assert (REPO / path).read_text(encoding="utf-8") == block, f"{path} changed: update " \
+            "docs/writing-rules.md"
+
+
+def test_writing_rules_lists_every_function() -> None:
+    from lexlux.compile.functions import all_function_names
+
+    text = (REPO / "docs" / "writing-rules.md").read_text(encoding="utf-8")
+    assert [f for f in all_function_names() if f"`{f}(" not in text] == []

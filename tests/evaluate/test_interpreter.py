@@ -130,3 +130,26 @@ def test_the_12_month_window_crosses_the_year_end(kb: KnowledgeBase) -> None:
                        date(2019, 6, 1), outputs=["counted_days"])
     # months_window_start(2019-01-02, 12) = 2018-02-01: 2 days in Feb 2018 + 4 days
     assert outcome.value("counted_days") == 6
+
+
+def test_eval_json_follows_its_published_schema(kb: KnowledgeBase) -> None:
+    from jsonschema import Draft202012Validator
+
+    from lexlux.evaluate.explain import render_json
+    from lexlux.load.discover import bundled_root
+    from lexlux.validate.schemas import _registry_and_schemas
+
+    registry, schemas = _registry_and_schemas()
+    validator = Draft202012Validator(schemas["eval-output.schema.json"], registry=registry)
+    outcome = evaluate(kb, case(onset=date(2018, 12, 15), crime=True,
+                                letter_received=date(2018, 12, 20),
+                                incapacity=(Period(date(2018, 12, 15), date(2019, 2, 1)),)),
+                       date(2019, 6, 1))
+    payload = render_json(outcome)
+    errors = [e.message for e in validator.iter_errors(payload)]
+    assert errors == []
+    assert payload["outputs"]["ban"]["value"] == {"kind": "prohibition", "holder": "employer",
+                                                  "from": "2018-12-15", "until": "2019-12-13"}
+    assert payload["outputs"]["payer"]["value"][0] == {"from": "2018-12-01",
+                                                       "to": "2018-12-31", "value": "employer"}
+    assert bundled_root("schemas").is_dir()
