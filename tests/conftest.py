@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 from hypothesis import settings
@@ -15,8 +14,6 @@ settings.register_profile("ci", derandomize=True, deadline=None, max_examples=30
 settings.register_profile("dev", deadline=None, max_examples=50)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
-REPO = Path(__file__).resolve().parent.parent
-SOURCES = REPO.parent / "shared" / "sources"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

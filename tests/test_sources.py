@@ -8,10 +8,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-
-from conftest import SOURCES
 from lexlux.load.yaml_source import PathKey
 from lexlux.pipeline import LoadResult
+
+from paths import SOURCES
 
 
 def _sources(node: Any, path: PathKey = ()) -> Iterator[tuple[PathKey, dict[str, Any]]]:
