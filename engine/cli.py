@@ -110,6 +110,8 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     try:
         code: int = args.handler(args, stdout, stderr)
         return code
+    except BrokenPipeError:
+        raise   # the reader went away (e.g. `| head`): main() exits quietly
     except LexluxError as exc:
         fmt = getattr(args, "format", "text")
         emit_diagnostics(exc.diagnostics, fmt if fmt in ("text", "json") else "text", stdout,
@@ -127,4 +129,11 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
 
 
 def main() -> None:
-    sys.exit(run(sys.argv[1:], sys.stdout, sys.stderr))
+    try:
+        code = run(sys.argv[1:], sys.stdout, sys.stderr)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        import os
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = EXIT_OK
+    sys.exit(code)

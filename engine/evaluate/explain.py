@@ -45,19 +45,31 @@ def render_text(outcome: Outcome, *, explain: bool) -> str:
     if outcome.reading:
         head += f", following the reading '{outcome.reading}'"
     lines = [head, ""]
-    for name, result in outcome.results.items():
+    results = list(outcome.results.values())
+    for result in results:
         if result.status == "value":
-            lines.append(f"{name} = {_written(result.value, result)}")
+            lines.append(f"{result.name} = {_written(result.value, result)}")
             for node in result.trace:
                 lines.append(f"    {node.citation} — {version_label(node.version)}")
-        else:
-            lines.append(f"{name}: {_STATUS_WORDS[result.status]} — {result.message}")
+                if explain:
+                    lines.extend(_explain(node, outcome, "    ", set()))
+            lines.append("")
+    for result in results:
+        if result.status in ("conflict", "error"):
+            lines.append(f"{result.name}: {_STATUS_WORDS[result.status]} — {result.message}")
             for node in result.trace:
                 lines.append(f"    {node.citation} ({node.version_id}) gives "
                              f"{_written(node.value, result)}")
-        if explain and result.status == "value":
-            for node in result.trace:
-                lines.extend(_explain(node, outcome, "    ", set()))
+            lines.append("")
+    unanswered = [r for r in results if r.status == "missing"]
+    if unanswered:
+        lines.append("Cannot be answered without more facts:")
+        for result in unanswered:
+            lines.append(f"    {result.name}: {result.message}")
+        lines.append("")
+    silent = [r.name for r in results if r.status == "no_value"]
+    if silent:
+        lines.append("No provision in force applies to: " + ", ".join(silent))
         lines.append("")
     return "\n".join(lines)
 

@@ -319,7 +319,9 @@ def evaluate(kb: KnowledgeBase, case: Case, as_of: date, *, law_as_of: date | No
             results[name] = OutputResult(name, "error", None,
                                          run.vocabulary.outputs[name].type, message=str(exc))
     for name, result in results.items():
-        if result.status == "missing":
+        # a fact is only an error for an output that was asked for: evaluating every output,
+        # "cannot be answered" is the normal state of outputs the case is not about
+        if result.status == "missing" and outputs:
             run.diagnostics.append(error(
                 "LX401", f"{name}: {result.message}", case.spans.get(result.missing[0]),
                 hint="add " + ", ".join(f"'{m}'" for m in result.missing) + " under facts: "
