@@ -75,6 +75,7 @@ CODES: dict[str, str] = {
     "LX312": "a version comes into force before its amending act without a retroactivity clause",
     "LX313": "an output that no rule concludes",
     "LX314": "a case or query file that does not fit the vocabulary",
+    "LX315": "a reform that changes a rule or parameter the knowledge base does not have",
     "LX401": "a fact the case does not give, needed to answer",
     "LX402": "two applicable provisions give different answers (conflict)",
     "LX403": "a value cannot be computed (e.g. the Nth day does not exist)",

@@ -35,6 +35,8 @@ def register(sub: Any) -> None:
     parser.add_argument("--output", action="append", metavar="NAME",
                         help="report only this output (repeatable)")
     parser.add_argument("--reading", help="follow this reading where sources disagree")
+    parser.add_argument("--reform", type=Path, metavar="REFORM.yaml",
+                        help="compare the law as it is with the law after this reform")
     parser.add_argument("--explain", action="store_true",
                         help="show why: facts, parameters and provisions behind each value")
     add_format(parser)
@@ -69,6 +71,13 @@ def cmd_eval(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                                      "lexlux eval without --output lists every output")])
     outcome = evaluate(kb, case, as_of, law_as_of=args.law_as_of, outputs=args.output,
                        reading=args.reading)
+    if args.reform is not None:
+        from ..whatif.commands import load_reformed, side_by_side
+        reformed = load_reformed(loaded, args.reform)
+        after = evaluate(reformed.kb, case, as_of, law_as_of=args.law_as_of,
+                         outputs=args.output, reading=args.reading)
+        return side_by_side(outcome, after, "the law as it is", f"the reform {args.reform}",
+                            args.format, stdout)
     if args.format == "json":
         stdout.write(json.dumps(render_json(outcome), indent=2, ensure_ascii=False) + "\n")
     else:

@@ -87,7 +87,7 @@ def _explain(node: TraceNode, outcome: Outcome, indent: str, seen: set[str]) -> 
     for rule in node.prevails_over:
         out.append(f"{indent}  prevails over {rule} (exception_to)")
     for used in node.uses:
-        result = outcome.results.get(used)
+        result = outcome.result(used)
         if result is None or used in seen:
             continue
         out.append(f"{indent}  relies on {used} = "

@@ -54,6 +54,7 @@ class OutputResult:
     missing: tuple[str, ...] = ()
     message: str | None = None
     considered: list[str] = field(default_factory=list)   # rule versions considered
+    not_applicable: list[TraceNode] = field(default_factory=list)  # conditions that failed
 
     @property
     def version_ids(self) -> tuple[str, ...]:
@@ -70,8 +71,12 @@ class Outcome:
     as_of: date
     law_as_of: date | None
     reading: str | None
-    results: dict[str, OutputResult]
+    results: dict[str, OutputResult]          # the outputs asked for
     diagnostics: list[Diagnostic]
+    computed: dict[str, OutputResult] = field(default_factory=dict)  # with what they relied on
+
+    def result(self, name: str) -> OutputResult | None:
+        return self.results.get(name) or self.computed.get(name)
 
     def value(self, name: str) -> Any:
         result = self.results.get(name)
@@ -189,10 +194,17 @@ class Evaluation:
         return result
 
     def resolve(self, name: str, vtype: Type) -> OutputResult:
+        rejected: list[TraceNode] = []
+        result = self._resolve(name, vtype, rejected)
+        result.not_applicable = rejected
+        return result
+
+    def _resolve(self, name: str, vtype: Type, rejected: list[TraceNode]) -> OutputResult:
         applicable: list[_Candidate] = []
         unknown: list[tuple[Rule, tuple[str, ...]]] = []
         considered: list[str] = []
         failures: list[str] = []
+
         for rule in self.candidates(name):
             try:
                 version, on, how = self.select(rule)
@@ -222,7 +234,9 @@ class Evaluation:
                 except EvaluationError as exc:
                     return OutputResult(name, "error", None, vtype, considered=considered,
                                         message=f"{version.id}: {exc}")
-                if value is not _NOT_APPLICABLE:
+                if value is _NOT_APPLICABLE:
+                    rejected.append(node)
+                else:
                     node.value = value
                     applicable.append(_Candidate(rule, version, conclusion, node, value))
         winners = [c for c in applicable if not any(self.prevails(o, c, name)
@@ -328,4 +342,4 @@ def evaluate(kb: KnowledgeBase, case: Case, as_of: date, *, law_as_of: date | No
                      "in the case"))
         elif result.status == "error":
             run.diagnostics.append(error("LX403", f"{name}: {result.message}"))
-    return Outcome(case, as_of, law_as_of, reading, results, run.diagnostics)
+    return Outcome(case, as_of, law_as_of, reading, results, run.diagnostics, run.results)

@@ -1,0 +1,1 @@
+"""Stage package: what-if — counterfactual facts, reforms, batches and impact reports."""

@@ -1,0 +1,116 @@
+"""``lexlux whatif`` (counterfactual facts, reforms) and ``lexlux batch`` (population impact)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any, TextIO
+
+from ..diagnostics import LexluxError, error
+from ..evaluate.case import Case, load_case
+from ..evaluate.commands import iso_date
+from ..evaluate.interpreter import Outcome, evaluate
+from ..output import emit_diagnostics
+from ..pipeline import LoadResult, load_knowledge_base
+from .compare import compare, render_changes
+from .overrides import parse_overrides
+from .reform import apply_reform
+
+
+def register(sub: Any) -> None:
+    from ..cli import add_format, add_rules
+    parser = sub.add_parser("whatif", help="a case and its variant side by side: what changes, "
+                                           "and why")
+    parser.add_argument("case", type=Path)
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="change a fact of the case (repeatable)")
+    parser.add_argument("--reform", type=Path, metavar="REFORM.yaml",
+                        help="compare the law as it is with the law after this reform")
+    parser.add_argument("--as-of", type=iso_date, metavar="DATE")
+    parser.add_argument("--law-as-of", type=iso_date, metavar="DATE")
+    parser.add_argument("--output", action="append", metavar="NAME")
+    add_format(parser)
+    add_rules(parser)
+    parser.set_defaults(handler=cmd_whatif)
+    from .batch_commands import register as register_batch
+    register_batch(sub)
+
+
+def load_baseline(rules: list[Path] | None) -> LoadResult:
+    loaded = load_knowledge_base(rules)
+    if not loaded.ok:
+        raise LexluxError(loaded.diagnostics)
+    return loaded
+
+
+def load_reformed(baseline: LoadResult, reform: Path) -> LoadResult:
+    if not reform.is_file():
+        raise LexluxError([error("LX104", f"no such reform file: {reform}")])
+    reformed = apply_reform(baseline, reform)
+    if not reformed.ok:
+        raise LexluxError(reformed.diagnostics)
+    return reformed
+
+
+def load_case_or_fail(path: Path, loaded: LoadResult) -> Case:
+    if not path.is_file():
+        raise LexluxError([error("LX104", f"no such case file: {path}",
+                                 hint="give the path of a *.case.yaml file")])
+    case, problems = load_case(path, loaded.kb)
+    if case is None:
+        raise LexluxError(problems)
+    return case
+
+
+def check_outputs(names: list[str] | None, loaded: LoadResult, jurisdiction: str) -> None:
+    import difflib
+    vocabulary = loaded.kb.vocabularies[jurisdiction]
+    for name in names or ():
+        if name not in vocabulary.outputs:
+            close = difflib.get_close_matches(name, list(vocabulary.outputs), n=1)
+            raise LexluxError([error("LX404", f"unknown output {name!r}",
+                                     hint=f"did you mean {close[0]!r}?" if close else None)])
+
+
+def side_by_side(a: Outcome, b: Outcome, first: str, second: str, fmt: str,
+                 stdout: TextIO) -> int:
+    changes = compare(a, b)
+    if fmt == "json":
+        stdout.write(json.dumps({"case": a.case.name, "as_of": a.as_of.isoformat(),
+                                 "first": first, "second": second,
+                                 "changes": [asdict(c) for c in changes],
+                                 "diagnostics": [d.to_json() for d in
+                                                 a.diagnostics + b.diagnostics]},
+                                indent=2, ensure_ascii=False) + "\n")
+    else:
+        stdout.write(f"Case: {a.case.name}\nAs of {a.as_of}\n\n")
+        stdout.write(render_changes(changes, first, second))
+    return 0
+
+
+def cmd_whatif(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    baseline = load_baseline(args.rules)
+    case = load_case_or_fail(args.case, baseline)
+    check_outputs(args.output, baseline, case.jurisdiction)
+    as_of = args.as_of or case.as_of
+    if as_of is None:
+        raise LexluxError([error("LX314", "no as-of date: the case has no as_of and no "
+                                 "--as-of was given", hint="add --as-of YYYY-MM-DD")])
+    if not args.set and not args.reform:
+        raise LexluxError([error("LX314", "nothing to compare: give --set NAME=VALUE or "
+                                 "--reform REFORM.yaml")])
+    changes, problems = parse_overrides(args.set, case, baseline.kb)
+    if problems:
+        emit_diagnostics(problems, args.format, stdout, {}, {})
+        return 1
+    variant_kb = load_reformed(baseline, args.reform).kb if args.reform else baseline.kb
+    variant = case.with_facts(changes)
+    kwargs: dict[str, Any] = {"law_as_of": args.law_as_of, "outputs": args.output}
+    a = evaluate(baseline.kb, case, as_of, **kwargs)
+    b = evaluate(variant_kb, variant, as_of, **kwargs)
+    label = ", ".join(args.set) + (" and " if args.set and args.reform else "") + \
+        (f"the reform {args.reform}" if args.reform else "")
+    return side_by_side(a, b, "as the case is" if not args.reform or args.set else
+                        "the law as it is", label, args.format, stdout)
