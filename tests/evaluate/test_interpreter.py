@@ -134,7 +134,6 @@ def test_the_12_month_window_crosses_the_year_end(kb: KnowledgeBase) -> None:
 
 def test_eval_json_follows_its_published_schema(kb: KnowledgeBase) -> None:
     from jsonschema import Draft202012Validator
-
     from lexlux.evaluate.explain import render_json
     from lexlux.load.discover import bundled_root
     from lexlux.validate.schemas import _registry_and_schemas

@@ -85,7 +85,9 @@ def test_batch_counts_the_cases_a_reform_changes(tmp_path: Path) -> None:
     folder.mkdir()
     text = (HERE / "onset-2027.case.yaml").read_text()
     (folder / "a.case.yaml").write_text(text)
-    (folder / "b.case.yaml").write_text(text.replace("2027-03-01\"\n  crime", "2026-03-01\"\n  crime"))
+    earlier = text.replace('onset: "2027-03-01"', 'onset: "2026-03-01"')
+    assert earlier != text
+    (folder / "b.case.yaml").write_text(earlier)
     code, out = cli("batch", str(folder), "--reform", str(HERE / "back-to-52.reform.yaml"),
                     "--format", "json")
     assert code == 0, out
