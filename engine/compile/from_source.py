@@ -242,6 +242,9 @@ class RuleBuilder:
                      "outputs"))
             return None
         selected_by = data.get("selected_by")
+        if_missing = "missing"
+        if isinstance(selected_by, dict):
+            selected_by, if_missing = selected_by["fact"], selected_by["if_missing"]
         if selected_by is not None:
             entry = vocabulary.facts.get(selected_by)
             if entry is None or entry.type.kind != "date":
@@ -258,7 +261,7 @@ class RuleBuilder:
         return Rule(data["id"], jurisdiction, build_citation(data["citation"]), data["title"],
                     data["authority"], data.get("reading"), selected_by,
                     bool(data.get("continuous", True)), tuple(built), self.doc.path,
-                    self.doc.span_at(("id",)))
+                    self.doc.span_at(("id",)), if_missing)
 
     def version(self, index: int, raw: dict[str, Any], vocabulary: Vocabulary
                 ) -> RuleVersion | None:

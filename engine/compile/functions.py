@@ -85,6 +85,13 @@ FUNCTIONS: dict[str, Signature] = {
                                  "first day of the period containing the date", partial=True),
     "period_end_on": Signature((PERIODS, DATE), DATE,
                                "last day of the period containing the date", partial=True),
+    "employer_charged_days_in_window": Signature(
+        (PERIODS, DATE, INTEGER, INTEGER), INTEGER,
+        "days at the employer's charge in the n calendar months ending with the date's month, "
+        "with the given limit (the CCSS example's recurrence: engine/charged_days.py)"),
+    "employer_charged_month": Signature(
+        (PERIODS, DATE, INTEGER, INTEGER), BOOLEAN,
+        "whether the employer pays the date's month under that recurrence"),
 }
 
 #: Functions with special typing (checked in typecheck.py): min, max (two or more
@@ -93,6 +100,10 @@ SPECIAL_FUNCTIONS = {
     "min": "the smallest of its arguments (all of one type)",
     "max": "the largest of its arguments (all of one type)",
     "given": "whether the case gives the fact named as its argument",
+    "first_month_with": "first_month_with(timeline, value, date): the first day of the first "
+                        "month, from the date's month on, in which the timeline has the value "
+                        "(may have no value: LX403)",
+    "has_month_with": "has_month_with(timeline, value, date): whether there is such a month",
 }
 
 

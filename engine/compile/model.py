@@ -270,6 +270,7 @@ class Rule:
     versions: tuple[RuleVersion, ...]
     file: str
     span: Span
+    selected_if_missing: str = "missing"      # or "not_applicable"
 
     def version_on(self, day: date) -> RuleVersion | None:
         for version in self.versions:

@@ -291,6 +291,8 @@ class Checker:
             return self._min_max(expr)
         if name == "given":
             return self._given(expr)
+        if name in ("first_month_with", "has_month_with"):
+            return self._month_with(expr)
         signature = FUNCTIONS.get(name)
         if signature is None:
             close = difflib.get_close_matches(name, all_function_names(), n=1, cutoff=0.6)
@@ -332,6 +334,28 @@ class Checker:
                                      "durations, amounts)")
             result = unified
         return Call(expr.span, expr.function, tuple(e for e, _ in checked)), result
+
+    def _month_with(self, expr: Call) -> tuple[Expr, Type]:
+        name = expr.function
+        if len(expr.args) != 3:
+            raise _fail("LX304", f"{name}() takes a timeline output, a value and a date",
+                        expr.span, expected=f"{name}(monthly_payer, 'cns', incapacity_start)")
+        timeline, tt = self.check(expr.args[0])
+        if tt.kind != "timeline" or tt.of is None:
+            raise _fail("LX304", f"the first argument of {name}() must be a timeline output, "
+                        f"found {tt}", expr.args[0].span)
+        value, vt = self.check(expr.args[1])
+        if tt.of.kind == "enum" and vt.kind == "string":
+            if not (isinstance(value, Literal) and value.value in tt.of.values):
+                raise _fail("LX304", f"{getattr(value, 'value', '?')!r} is not a value of "
+                            f"{tt.of}", expr.args[1].span,
+                            expected="one of: " + ", ".join(tt.of.values))
+        elif not assignable(vt, tt.of):
+            raise _fail("LX304", f"the timeline holds {tt.of}, not {vt}", expr.args[1].span)
+        start, st = self.check(expr.args[2])
+        self._expect(st, DATE, expr.args[2].span, f"{name}() searches from a date")
+        return Call(expr.span, name, (timeline, value, start)), \
+            (DATE if name == "first_month_with" else BOOLEAN)
 
     def _given(self, expr: Call) -> tuple[Expr, Type]:
         if len(expr.args) != 1 or not isinstance(expr.args[0], Name):

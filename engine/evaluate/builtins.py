@@ -13,8 +13,8 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
-from .. import dates, periods
-from ..compile.model import Duration, Months, Period
+from .. import charged_days, dates, periods
+from ..compile.model import Duration, Months, Period, Timeline
 from ..working_days import DayKind, is_counted_day, nth_counted_day_from, roll_forward
 
 
@@ -70,6 +70,19 @@ def _add_months(d: date, n: int, policy: str) -> date:
         raise EvaluationError(str(exc)) from None
 
 
+def _month_with(timeline: Timeline, value: Any, start: date) -> date | None:
+    first = dates.start_of_month(start)
+    for month, _, held in timeline.entries:
+        if month >= first and held == value:
+            return month
+    return None
+
+
+def _first_month_with(timeline: Timeline, value: Any, start: date) -> date:
+    return _require(_month_with(timeline, value, start),
+                    f"no month from {dates.start_of_month(start)} on has the value {value!r}")
+
+
 def table(jurisdiction: str) -> dict[str, Callable[..., Any]]:
     """The built-ins, with working days counted with ``jurisdiction``'s public holidays."""
     jur: Any = jurisdiction
@@ -105,4 +118,8 @@ def table(jurisdiction: str) -> dict[str, Callable[..., Any]]:
         "in_periods": lambda p, d: any(x.contains(d) for x in p),
         "period_start_on": lambda p, d: _containing(p, d).start,
         "period_end_on": lambda p, d: _containing(p, d).end,
+        "employer_charged_days_in_window": charged_days.employer_charged_days,
+        "employer_charged_month": charged_days.employer_pays_month,
+        "first_month_with": _first_month_with,
+        "has_month_with": lambda t, v, d: _month_with(t, v, d) is not None,
     }

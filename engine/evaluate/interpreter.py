@@ -141,6 +141,9 @@ class Evaluation:
                         f"its transitional clause reaches this case "
                         f"({version.transitional[0].text})")
         if rule.selected_by:
+            if rule.selected_if_missing == "not_applicable" and \
+                    rule.selected_by not in self.case.facts:
+                return None, self.as_of, f"not applicable: the case gives no {rule.selected_by}"
             day = self.fact(rule.selected_by)
             return rule.version_on(day), day, f"{rule.selected_by} = {day} (tempus regit actum)"
         return rule.version_on(self.as_of), self.as_of, f"the as-of date {self.as_of}"
@@ -215,7 +218,8 @@ class Evaluation:
                 failures.append(f"{rule.id}: {exc}")
                 continue
             if version is None:
-                considered.append(f"{rule.id}: no version in force on {on}")
+                considered.append(f"{rule.id}: " + (how if how.startswith("not applicable")
+                                                    else f"no version in force on {on}"))
                 continue
             considered.append(version.id)
             for conclusion in version.conclusions:

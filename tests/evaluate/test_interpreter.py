@@ -152,3 +152,34 @@ def test_eval_json_follows_its_published_schema(kb: KnowledgeBase) -> None:
     assert payload["outputs"]["payer"]["value"][0] == {"from": "2018-12-01",
                                                        "to": "2018-12-31", "value": "employer"}
     assert bundled_root("schemas").is_dir()
+
+
+def test_a_rule_selected_by_an_absent_optional_fact_does_not_apply(tmp_path: Path) -> None:
+    shutil.copytree(KB_DIR, tmp_path / "rules")
+    limit = tmp_path / "rules" / "lu" / "test_code" / "art-1" / "limit.yaml"
+    limit.write_text(limit.read_text().replace(
+        "selected_by: onset", "selected_by: {fact: onset, if_missing: not_applicable}"))
+    result = load_knowledge_base([tmp_path / "rules"])
+    assert result.ok, [d.message for d in result.diagnostics]
+    outcome = evaluate(result.kb, case(), date(2019, 6, 1), outputs=["limit_weeks"])
+    assert outcome.results["limit_weeks"].status == "no_value"
+    assert outcome.diagnostics == []
+
+
+def test_first_month_with_searches_a_timeline(tmp_path: Path) -> None:
+    shutil.copytree(KB_DIR, tmp_path / "rules")
+    vocabulary = tmp_path / "rules" / "lu" / "vocabulary" / "test.yaml"
+    vocabulary.write_text(vocabulary.read_text() + "  cns_from: {type: date, description: "
+                          "{fr: Début CNS.}}\n")
+    payer = tmp_path / "rules" / "lu" / "test_code" / "art-2" / "payer.yaml"
+    payer.write_text(payer.read_text() + "      - output: cns_from\n"
+                     "        when: has_month_with(payer, 'cns', first_day(incapacity))\n"
+                     "        value: first_month_with(payer, 'cns', first_day(incapacity))\n")
+    result = load_knowledge_base([tmp_path / "rules"])
+    assert result.ok, [d.message for d in result.diagnostics]
+    long_one = (Period(date(2019, 1, 10), date(2019, 3, 20)),)
+    short = (Period(date(2019, 1, 10), date(2019, 1, 20)),)
+    assert evaluate(result.kb, case(incapacity=long_one), date(2019, 6, 1),
+                    outputs=["cns_from"]).value("cns_from") == date(2019, 2, 1)
+    assert evaluate(result.kb, case(incapacity=short), date(2019, 6, 1),
+                    outputs=["cns_from"]).results["cns_from"].status == "no_value"
