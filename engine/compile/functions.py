@@ -109,3 +109,16 @@ SPECIAL_FUNCTIONS = {
 
 def all_function_names() -> list[str]:
     return sorted([*FUNCTIONS, *SPECIAL_FUNCTIONS])
+
+
+def markdown_table() -> str:
+    """The table of functions in docs/writing-rules.md (a test keeps the two equal)."""
+    rows = ["| function | result | meaning |", "|---|---|---|"]
+    for name in sorted(FUNCTIONS):
+        sig = FUNCTIONS[name]
+        params = ", ".join(p if isinstance(p, str) else str(p) for p in sig.params)
+        partial = " (may have no value: LX403)" if sig.partial else ""
+        rows.append(f"| `{name}({params})` | {sig.result} | {sig.doc}{partial} |")
+    for name, doc in SPECIAL_FUNCTIONS.items():
+        rows.append(f"| `{name}(...)` | | {doc} |")
+    return "\n".join(rows) + "\n"
