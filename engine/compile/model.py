@@ -347,7 +347,15 @@ class KnowledgeBase:
     parameters: dict[str, Parameter] = field(default_factory=dict)
     vocabularies: dict[str, Vocabulary] = field(default_factory=dict)
     graph: Any = None   # networkx.DiGraph, built by compile.graph
+    _concluding: dict[tuple[str, str], list[Rule]] | None = None
 
     def rules_concluding(self, jurisdiction: str, output: str) -> list[Rule]:
-        return [r for r in self.rules.values()
-                if r.jurisdiction == jurisdiction and output in r.outputs]
+        """The rules that conclude ``output`` (indexed on first use; the IR is not mutated
+        after compilation — a reform compiles a new knowledge base)."""
+        if self._concluding is None:
+            index: dict[tuple[str, str], list[Rule]] = {}
+            for rule in self.rules.values():
+                for name in sorted(rule.outputs):
+                    index.setdefault((rule.jurisdiction, name), []).append(rule)
+            self._concluding = index
+        return list(self._concluding.get((jurisdiction, output), ()))
