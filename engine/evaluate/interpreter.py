@@ -331,6 +331,10 @@ def evaluate(kb: KnowledgeBase, case: Case, as_of: date, *, law_as_of: date | No
     names = list(outputs) if outputs else outputs_in_force(kb, case.jurisdiction)
     results: dict[str, OutputResult] = {}
     for name in names:
+        if name not in run.vocabulary.outputs:
+            results[name] = OutputResult(name, "error", None, Type("string"),
+                                         message=f"{name!r} is not an output of these rules")
+            continue
         try:
             results[name] = run.output(name)
         except EvaluationError as exc:
