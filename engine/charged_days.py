@@ -16,7 +16,8 @@ it says so (reading ``ccss_worked_example``).
 >>> from datetime import date
 >>> from lexlux.periods import Period
 >>> p = (Period(date(2009, 1, 1), date(2009, 4, 30)),)
->>> employer_charged_days(p, date(2009, 4, 1), 12, 77), employer_pays_month(p, date(2009, 4, 1), 12, 77)
+>>> april = date(2009, 4, 1)
+>>> employer_charged_days(p, april, 12, 77), employer_pays_month(p, april, 12, 77)
 (90, False)
 """
 
@@ -40,7 +41,7 @@ def _months(periods: tuple[Period, ...], n: int, limit: int, last: int
     days = [days_by_month[month_start_from_index(j)] for j in range(m0, max(last, m0) + 1)]
     charged: list[int] = []
     employer: list[bool] = []
-    for k, d in enumerate(days):
+    for k in range(len(days)):
         pays = True if k == 0 else charged[k - 1] < limit
         employer.append(pays)
         window = range(max(0, k - n + 1), k + 1)
