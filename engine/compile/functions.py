@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from .model import (
     BOOLEAN,
     DATE,
+    DECIMAL,
     DURATION,
     INTEGER,
     MONEY,
@@ -85,6 +86,23 @@ FUNCTIONS: dict[str, Signature] = {
                                  "first day of the period containing the date", partial=True),
     "period_end_on": Signature((PERIODS, DATE), DATE,
                                "last day of the period containing the date", partial=True),
+    "previous_counted_day": Signature((DATE, "day_kind"), DATE,
+                                      "the last day of the given kind before the date "
+                                      "(e.g. the working day before the resumption)"),
+    "roll_backward": Signature((DATE, "day_kind"), DATE,
+                               "the date, or the last day of the given kind before it"),
+    "round_decimal": Signature((DECIMAL, INTEGER, "rounding"), DECIMAL,
+                               "a number rounded to the given number of decimal places "
+                               "(0: whole numbers, e.g. whole percentage points)"),
+    "floor": Signature((DECIMAL,), INTEGER, "the largest whole number not above the number "
+                       "(e.g. 'la fraction de jour étant négligée')"),
+    "year": Signature((DATE,), INTEGER, "the calendar year of the date"),
+    "end_of_year": Signature((DATE,), DATE, "31 December of the date's year"),
+    "round_to_cents": Signature((DECIMAL, "rounding"), MONEY,
+                                "a computed number of euros rounded to the cent"),
+    "longest_gap_in_window": Signature(
+        (PERIODS, DATE, DATE), INTEGER,
+        "the longest run of days between the two dates (both included) that no period covers"),
     "employer_charged_days_in_window": Signature(
         (PERIODS, DATE, INTEGER, INTEGER), INTEGER,
         "days at the employer's charge in the n calendar months ending with the date's month, "

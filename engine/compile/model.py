@@ -288,6 +288,24 @@ AUTHORITY_RANK = ("constitution", "law", "regulation", "statuts", "official_guid
                   "commentary")
 
 
+class UnknownValue:
+    """A parameter value no source gives (e.g. the minimum wage): written ``value: unknown``.
+    An output that needs it is reported as not answerable for lack of that value."""
+
+    _instance: UnknownValue | None = None
+
+    def __new__(cls) -> UnknownValue:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "unknown"
+
+
+UNKNOWN = UnknownValue()
+
+
 @dataclass(frozen=True, slots=True)
 class ParameterValue:
     start: date

@@ -15,7 +15,7 @@ from fractions import Fraction
 from typing import Any
 
 from ..dates import DateFormatError, parse_date
-from .model import Duration, Months, Type
+from .model import UNKNOWN, Duration, Months, Type
 
 _WEEKS = {"weeks": 7, "days": 1, None: 1}
 
@@ -24,6 +24,8 @@ def convert_parameter_value(raw: Any, ptype: Type, unit: str | None) -> tuple[An
     """Return ``(value,)`` or a message saying why ``raw`` is not a value of ``ptype``."""
     if raw is None:
         return (None,)
+    if raw == "unknown":
+        return (UNKNOWN,)
     kind = ptype.kind
     number = isinstance(raw, int | float) and not isinstance(raw, bool)
     if kind == "boolean":

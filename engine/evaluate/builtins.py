@@ -7,15 +7,23 @@ delegated to the calendar modules (:mod:`lexlux.dates`, :mod:`lexlux.periods`,
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
 from .. import charged_days, dates, periods
 from ..compile.model import Duration, Months, Period, Timeline
-from ..working_days import DayKind, is_counted_day, nth_counted_day_from, roll_forward
+from ..working_days import (
+    DayKind,
+    is_counted_day,
+    nth_counted_day_from,
+    previous_counted_day,
+    roll_backward,
+    roll_forward,
+)
 
 
 class EvaluationError(Exception):
@@ -83,6 +91,33 @@ def _first_month_with(timeline: Timeline, value: Any, start: date) -> date:
                     f"no month from {dates.start_of_month(start)} on has the value {value!r}")
 
 
+def _round_decimal(x: Fraction | int, places: int, mode: str) -> Fraction:
+    if places < 0:
+        raise EvaluationError("round_decimal needs 0 or more decimal places")
+    exponent = Decimal(1).scaleb(-places)
+    value = Decimal(Fraction(x).numerator) / Decimal(Fraction(x).denominator)
+    return Fraction(value.quantize(exponent, rounding=_ROUNDING[mode]))
+
+
+def _floor(x: Fraction | int) -> int:
+    return math.floor(x)
+
+
+def _longest_gap(p: tuple[Period, ...], a: date, b: date) -> int:
+    """Longest run of days in [a, b] that no period covers."""
+    if b < a:
+        raise EvaluationError(f"the window {a} .. {b} ends before it starts")
+    covered = sorted((max(x.start, a), min(x.end, b)) for x in p if x.end >= a and x.start <= b)
+    longest, cursor = 0, a
+    for start, end in covered:
+        if start > cursor:
+            longest = max(longest, (start - cursor).days)
+        cursor = max(cursor, end + timedelta(days=1))
+    if cursor <= b:
+        longest = max(longest, (b - cursor).days + 1)
+    return longest
+
+
 def table(jurisdiction: str) -> dict[str, Callable[..., Any]]:
     """The built-ins, with working days counted with ``jurisdiction``'s public holidays."""
     jur: Any = jurisdiction
@@ -120,6 +155,14 @@ def table(jurisdiction: str) -> dict[str, Callable[..., Any]]:
         "period_end_on": lambda p, d: _containing(p, d).end,
         "employer_charged_days_in_window": charged_days.employer_charged_days,
         "employer_charged_month": charged_days.employer_pays_month,
+        "previous_counted_day": lambda d, k: previous_counted_day(d, kind(k), jur),
+        "roll_backward": lambda d, k: roll_backward(d, kind(k), jur),
+        "round_decimal": _round_decimal,
+        "floor": _floor,
+        "year": lambda d: d.year,
+        "end_of_year": lambda d: date(d.year, 12, 31),
+        "round_to_cents": lambda x, mode: _round_cents(Fraction(x), mode),
+        "longest_gap_in_window": _longest_gap,
         "first_month_with": _first_month_with,
         "has_month_with": lambda t, v, d: _month_with(t, v, d) is not None,
     }

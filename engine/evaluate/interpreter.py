@@ -25,6 +25,7 @@ from typing import Any
 
 from ..compile.model import (
     AUTHORITY_RANK,
+    UNKNOWN,
     Citation,
     Conclusion,
     Deontic,
@@ -105,6 +106,7 @@ class Evaluation:
         self.results: dict[str, OutputResult] = {}
         self.active: list[str] = []
         self.diagnostics: list[Diagnostic] = []
+        self.unknown_parameters: dict[str, date] = {}
 
     # facts and parameters ---------------------------------------------------------
     def fact(self, name: str) -> Any:
@@ -113,6 +115,12 @@ class Evaluation:
         raise MissingFactError((name,))
 
     def question(self, name: str) -> str:
+        if name in self.kb.parameters:
+            param = self.kb.parameters[name]
+            title = param.title.get("en") or param.title["fr"]
+            on = self.unknown_parameters.get(name)
+            return (f"the sources give no verified value of the parameter {name} ({title})"
+                    + (f" on {on}" if on else ""))
         entry = self.vocabulary.facts.get(name)
         if entry and entry.question:
             return entry.question.get("en") or entry.question["fr"]
@@ -123,6 +131,9 @@ class Evaluation:
         value = param.value_on(on)
         if value is None or value.value is None:
             raise EvaluationError(f"the parameter {param_id} has no value on {on}")
+        if value.value is UNKNOWN:
+            self.unknown_parameters[param_id] = on
+            raise MissingFactError((param_id,))
         act = str(value.amended_by) if value.amended_by else \
             "in force before this date; the sources do not say since when"
         return ParameterUse(param_id, value.value, value.start.isoformat(), act)
@@ -346,8 +357,10 @@ def evaluate(kb: KnowledgeBase, case: Case, as_of: date, *, law_as_of: date | No
         if result.status == "missing" and outputs:
             run.diagnostics.append(error(
                 "LX401", f"{name}: {result.message}", case.spans.get(result.missing[0]),
-                hint="add " + ", ".join(f"'{m}'" for m in result.missing) + " under facts: "
-                     "in the case"))
+                hint="add " + ", ".join(f"'{m}'" for m in result.missing
+                                        if m not in kb.parameters) + " under facts: in the case"
+                if any(m not in kb.parameters for m in result.missing) else
+                "the parameter needs a verified value, with its official citation"))
         elif result.status == "error":
             run.diagnostics.append(error("LX403", f"{name}: {result.message}"))
     return Outcome(case, as_of, law_as_of, reading, results, run.diagnostics, run.results)

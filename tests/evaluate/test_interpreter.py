@@ -183,3 +183,18 @@ def test_first_month_with_searches_a_timeline(tmp_path: Path) -> None:
                     outputs=["cns_from"]).value("cns_from") == date(2019, 2, 1)
     assert evaluate(result.kb, case(incapacity=short), date(2019, 6, 1),
                     outputs=["cns_from"]).results["cns_from"].status == "no_value"
+
+
+def test_an_unknown_parameter_value_is_reported_never_made_up(tmp_path: Path) -> None:
+    shutil.copytree(KB_DIR, tmp_path / "rules")
+    limits = tmp_path / "rules" / "lu" / "parameters" / "limits.yaml"
+    limits.write_text(limits.read_text() + '      - {from: "2030-01-01", value: unknown, '
+                      'amended_by: {act: "Loi C", date: "2029-01-01"}}\n')
+    result = load_knowledge_base([tmp_path / "rules"])
+    assert result.ok, [d.message for d in result.diagnostics]
+    outcome = evaluate(result.kb, case(onset=date(2030, 2, 1)), date(2030, 6, 1),
+                       outputs=["limit_weeks"])
+    limit = outcome.results["limit_weeks"]
+    assert limit.status == "missing" and limit.missing == ("lu.limits.weeks",)
+    assert "the sources give no verified value of the parameter lu.limits.weeks" \
+        in str(limit.message)
