@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from lexlux.diagnostics import CODES
 
+from goldens import Golden
+
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "diagnostics" / "bad"
 #: Codes that no input file can trigger, with the test that covers each instead.
@@ -56,3 +58,13 @@ def test_writing_rules_lists_every_function() -> None:
     generated = "<!-- functions:begin (generated from engine/compile/functions.py) -->\n" \
         + markdown_table() + "<!-- functions:end -->"
     assert generated in text, "paste lexlux.compile.functions.markdown_table() into the docs"
+
+
+def test_coverage_and_open_questions_pages_are_up_to_date(golden: Golden) -> None:
+    from lexlux.pipeline import load_knowledge_base
+    from lexlux.report.coverage import render_markdown, render_open_questions
+
+    loaded = load_knowledge_base()
+    assert loaded.ok
+    golden.check(REPO / "docs" / "coverage.md", render_markdown(loaded))
+    golden.check(REPO / "docs" / "open-questions.md", render_open_questions(loaded))
