@@ -148,13 +148,18 @@ def from_day_number(n: int) -> date:
 # ----------------------------------------------------------------------- months
 
 
+_MONTH_LENGTHS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def days_in_month(year: int, month: int) -> int:
     """Number of days of a calendar month (Gregorian leap years: 1900 no, 2000 yes).
 
     >>> days_in_month(1900, 2), days_in_month(2000, 2), days_in_month(2019, 4)
     (28, 29, 30)
     """
-    return calendar.monthrange(year, month)[1]
+    if month == 2:
+        return 29 if calendar.isleap(year) else 28
+    return _MONTH_LENGTHS[month - 1]
 
 
 def start_of_month(d: date) -> date:

@@ -84,44 +84,78 @@ class Env:
         return {"deadline": value.deadline, "from": value.start, "until": value.end}[ref.field]
 
 
+Compiled = Callable[[Env], Any]
+_COMPILED: dict[int, tuple[Expr, Compiled]] = {}
+
+
 def evaluate(expr: Expr, env: Env) -> Any:
+    """Evaluate ``expr``: each node is turned once into a Python closure (kept with the
+    node, which the knowledge base keeps alive), then called."""
+    entry = _COMPILED.get(id(expr))
+    if entry is None or entry[0] is not expr:
+        entry = (expr, _compile(expr))
+        _COMPILED[id(expr)] = entry
+    return entry[1](env)
+
+
+def _compile(expr: Expr) -> Compiled:
     if isinstance(expr, Literal):
-        return expr.value
+        value = expr.value
+        return lambda env: value
     if isinstance(expr, Ref):
-        return env.ref(expr)
+        ref = expr
+        return lambda env: env.ref(ref)
     if isinstance(expr, Unary):
-        operand = evaluate(expr.operand, env)
+        operand = _compile(expr.operand)
         if expr.op == "not":
-            return not operand
-        if isinstance(operand, Duration):
-            return Duration(-operand.days)
-        if isinstance(operand, Months):
-            return Months(-operand.count)
-        return -operand
+            return lambda env: not operand(env)
+        return lambda env: _negate(operand(env))
     if isinstance(expr, IfThenElse):
-        branch = expr.then if evaluate(expr.condition, env) else expr.otherwise
-        return evaluate(branch, env)
+        condition, then, otherwise = (_compile(expr.condition), _compile(expr.then),
+                                      _compile(expr.otherwise))
+        return lambda env: then(env) if condition(env) else otherwise(env)
     if isinstance(expr, Binary):
-        if expr.op == "and":
-            return bool(evaluate(expr.left, env)) and bool(evaluate(expr.right, env))
-        if expr.op == "or":
-            return bool(evaluate(expr.left, env)) or bool(evaluate(expr.right, env))
-        return binary(expr.op, evaluate(expr.left, env), evaluate(expr.right, env))
+        left, right, op = _compile(expr.left), _compile(expr.right), expr.op
+        if op == "and":
+            return lambda env: bool(left(env)) and bool(right(env))
+        if op == "or":
+            return lambda env: bool(left(env)) or bool(right(env))
+        return lambda env: binary(op, left(env), right(env))
     if isinstance(expr, Call):
-        if expr.function == "given":
-            arg = expr.args[0]
-            assert isinstance(arg, Ref)
-            return env.given(arg.target)
-        args = [evaluate(a, env) for a in expr.args]
-        if expr.function in ("min", "max"):
-            return (min if expr.function == "min" else max)(args)
+        return _compile_call(expr)
+    raise TypeError(f"cannot evaluate {type(expr).__name__}")
+
+
+def _compile_call(expr: Call) -> Compiled:
+    name = expr.function
+    if name == "given":
+        arg = expr.args[0]
+        assert isinstance(arg, Ref)
+        target = arg.target
+        return lambda env: env.given(target)
+    args = [_compile(a) for a in expr.args]
+    if name in ("min", "max"):
+        pick = min if name == "min" else max
+        return lambda env: pick([a(env) for a in args])
+
+    def call(env: Env) -> Any:
+        values = [a(env) for a in args]
         try:
-            return env.functions[expr.function](*args)
+            return env.functions[name](*values)
         except EvaluationError:
             raise
         except (ValueError, OverflowError) as exc:
-            raise EvaluationError(f"{expr.function}(): {exc}") from None
-    raise TypeError(f"cannot evaluate {type(expr).__name__}")
+            raise EvaluationError(f"{name}(): {exc}") from None
+
+    return call
+
+
+def _negate(operand: Any) -> Any:
+    if isinstance(operand, Duration):
+        return Duration(-operand.days)
+    if isinstance(operand, Months):
+        return Months(-operand.count)
+    return -operand
 
 
 def binary(op: str, a: Any, b: Any) -> Any:

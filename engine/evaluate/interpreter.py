@@ -107,6 +107,7 @@ class Evaluation:
         self.active: list[str] = []
         self.diagnostics: list[Diagnostic] = []
         self.unknown_parameters: dict[str, date] = {}
+        self.parameter_uses: dict[tuple[str, date], ParameterUse] = {}
 
     # facts and parameters ---------------------------------------------------------
     def fact(self, name: str) -> Any:
@@ -127,6 +128,12 @@ class Evaluation:
         return f"the case does not give '{name}'"
 
     def parameter(self, param_id: str, on: date) -> ParameterUse:
+        key = (param_id, on)
+        if key not in self.parameter_uses:
+            self.parameter_uses[key] = self._parameter(param_id, on)
+        return self.parameter_uses[key]
+
+    def _parameter(self, param_id: str, on: date) -> ParameterUse:
         param = self.kb.parameters[param_id]
         value = param.value_on(on)
         if value is None or value.value is None:
