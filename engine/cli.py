@@ -101,7 +101,12 @@ def _command_modules() -> list[Any]:
 
 def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     """Run the command line with ``argv``; return the exit code."""
-    parser = build_parser()
+    try:
+        parser = build_parser()
+    except Exception as exc:  # a broken command module is a bug of lexlux, not of the user
+        stderr.write(render_text(error("LX900", f"internal error in lexlux (please report): "
+                                       f"{type(exc).__name__}: {exc}")) + "\n")
+        return EXIT_INTERNAL
     try:
         with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
             args = parser.parse_args(list(argv))

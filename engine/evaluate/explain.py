@@ -32,7 +32,14 @@ def _written(value: Any, result: OutputResult) -> str:
     if isinstance(shown, dict):
         return ", ".join(f"{k} {v}" for k, v in shown.items())
     if isinstance(shown, list) and shown and isinstance(shown[0], dict) and "value" in shown[0]:
-        return "; ".join(f"{e['from'][:7]}: {e['value']}" for e in shown)
+        runs: list[list[Any]] = []            # consecutive months with one value: one run
+        for entry in shown:
+            if runs and runs[-1][2] == entry["value"]:
+                runs[-1][1] = entry["to"]
+            else:
+                runs.append([entry["from"], entry["to"], entry["value"]])
+        return "; ".join(f"{a[:7]}" + (f" to {b[:7]}" if a[:7] != b[:7] else "") + f": {v}"
+                         for a, b, v in runs)
     if isinstance(shown, bool):
         return "yes" if shown else "no"
     return str(shown)
@@ -51,6 +58,10 @@ def render_text(outcome: Outcome, *, explain: bool) -> str:
             lines.append(f"{result.name} = {_written(result.value, result)}")
             for node in result.trace:
                 lines.append(f"    {node.citation} — {version_label(node.version)}")
+                if result.other_readings:
+                    others = ", ".join(result.other_readings)
+                    lines.append(f"    reading followed: {result.reading} (the highest "
+                                 f"authority, unless --reading); not followed: {others}")
                 if explain:
                     lines.extend(_explain(node, outcome, "    ", set()))
             lines.append("")
@@ -77,8 +88,9 @@ def render_text(outcome: Outcome, *, explain: bool) -> str:
 def _explain(node: TraceNode, outcome: Outcome, indent: str, seen: set[str]) -> list[str]:
     out = [f"{indent}because: {node.rule_id}, chosen by {node.selection}"]
     for source in node.version.sources:
-        out.append(f"{indent}  text: «{source.excerpt}» ({source.file}, lines "
-                   f"{source.first_line}-{source.last_line})")
+        lines = f"line {source.first_line}" if source.first_line == source.last_line \
+            else f"lines {source.first_line}-{source.last_line}"
+        out.append(f"{indent}  text: «{source.excerpt}» ({source.file}, {lines})")
     for name, value in node.facts.items():
         out.append(f"{indent}  fact {name} = {_fact(value)}")
     for pid, use in node.parameters.items():
@@ -99,6 +111,8 @@ def _explain(node: TraceNode, outcome: Outcome, indent: str, seen: set[str]) -> 
 
 
 def _fact(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, tuple):
         return ", ".join(f"{p.start} to {p.end}" for p in value) or "(none)"
     return str(value)
@@ -153,6 +167,8 @@ def render_json(outcome: Outcome) -> dict[str, Any]:
             "missing": list(result.missing),
             "message": result.message,
             "explanation": [_node_json(n, outcome) for n in result.trace],
+            "reading": result.reading,
+            "other_readings": list(result.other_readings),
         }
     return {
         "case": outcome.case.name,

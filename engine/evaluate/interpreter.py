@@ -56,6 +56,8 @@ class OutputResult:
     message: str | None = None
     considered: list[str] = field(default_factory=list)   # rule versions considered
     not_applicable: list[TraceNode] = field(default_factory=list)  # conditions that failed
+    reading: str | None = None                  # the reading followed, when sources differ
+    other_readings: tuple[str, ...] = ()        # "name (authority)" of the readings not followed
 
     @property
     def version_ids(self) -> tuple[str, ...]:
@@ -181,11 +183,11 @@ class Evaluation:
             raise UndeterminedError(name, result.status)
         return result.value
 
-    def candidates(self, name: str) -> list[Rule]:
+    def candidates(self, name: str) -> tuple[list[Rule], str | None, tuple[str, ...]]:
         rules = self.kb.rules_concluding(self.case.jurisdiction, name)
         readings = {r.reading for r in rules if r.reading}
         if not readings:
-            return rules
+            return rules, None, ()
         chosen: str | None
         if self.reading in readings:
             chosen = self.reading
@@ -193,7 +195,9 @@ class Evaluation:
             ranked = sorted((r for r in rules if r.reading),
                             key=lambda r: (AUTHORITY_RANK.index(r.authority), r.id))
             chosen = ranked[0].reading
-        return [r for r in rules if r.reading in (None, chosen)]
+        others = tuple(sorted({f"{r.reading} ({r.authority})" for r in rules
+                               if r.reading and r.reading != chosen}))
+        return [r for r in rules if r.reading in (None, chosen)], chosen, others
 
     def output(self, name: str) -> OutputResult:
         if name in self.results:
@@ -216,17 +220,20 @@ class Evaluation:
 
     def resolve(self, name: str, vtype: Type) -> OutputResult:
         rejected: list[TraceNode] = []
-        result = self._resolve(name, vtype, rejected)
+        rules, reading, others = self.candidates(name)
+        result = self._resolve(name, vtype, rejected, rules)
         result.not_applicable = rejected
+        result.reading, result.other_readings = reading, others
         return result
 
-    def _resolve(self, name: str, vtype: Type, rejected: list[TraceNode]) -> OutputResult:
+    def _resolve(self, name: str, vtype: Type, rejected: list[TraceNode],
+                 rules: list[Rule]) -> OutputResult:
         applicable: list[_Candidate] = []
         unknown: list[tuple[Rule, tuple[str, ...]]] = []
         considered: list[str] = []
         failures: list[str] = []
 
-        for rule in self.candidates(name):
+        for rule in rules:
             try:
                 version, on, how = self.select(rule)
             except MissingFactError as exc:
