@@ -6,6 +6,7 @@ import io
 import re
 import shlex
 
+import pytest
 from lexlux.cli import run
 
 from paths import REPO
@@ -21,18 +22,13 @@ def test_readme_starts_with_the_two_commands() -> None:
     assert ".venv/bin/python -m pytest" in ci
 
 
-def test_readme_example_output_is_current(monkeypatch: object) -> None:
+def test_readme_example_output_is_current(monkeypatch: pytest.MonkeyPatch) -> None:
     text = (REPO / "README.md").read_text(encoding="utf-8")
     command = re.search(r"## Evaluate a case\n\n```sh\n(.*?)\n```", text, flags=re.S)
     shown = re.search(r"tests/test_readme.py checks it -->\n```text\n(.*?)```", text, flags=re.S)
     assert command and shown
     argv = shlex.split(command.group(1))[1:]
     out, err = io.StringIO(), io.StringIO()
-    import os
-    cwd = os.getcwd()
-    os.chdir(REPO)
-    try:
-        assert run(argv, out, err) == 0, err.getvalue()
-    finally:
-        os.chdir(cwd)
+    monkeypatch.chdir(REPO)
+    assert run(argv, out, err) == 0, err.getvalue()
     assert out.getvalue() == shown.group(1)
