@@ -31,6 +31,7 @@ class OutputImpact:
     total_before: Fraction = Fraction(0)
     total_after: Fraction = Fraction(0)
     summed: bool = False
+    shifts: list[int] = field(default_factory=list)     # days, for dates present in both
 
 
 @dataclass
@@ -47,6 +48,10 @@ class BatchReport:
                 "changed": o.changed,
                 "transitions": [{"before": a, "after": b, "cases": n}
                                 for (a, b), n in o.transitions.most_common(10)],
+                "date_shifts_days": {"cases": len(o.shifts),
+                                     "mean": sum(o.shifts) / len(o.shifts) if o.shifts else None,
+                                     "min": min(o.shifts, default=None),
+                                     "max": max(o.shifts, default=None)},
                 "total_before": str(o.total_before) if o.summed else None,
                 "total_after": str(o.total_after) if o.summed else None,
             } for name, o in sorted(self.outputs.items())},
@@ -63,6 +68,16 @@ def _key(result: Any) -> str:
     return str(shown) if not isinstance(shown, list) else f"{len(shown)} entries"
 
 
+def _date_of(result: Any) -> date | None:
+    if result is not None and result.status == "value" and isinstance(result.value, date):
+        return result.value
+    return None
+
+
+def _kind(key: str, day: date | None) -> str:
+    return "a date" if day is not None else key
+
+
 def _amount(value: Any) -> Fraction | None:
     if isinstance(value, bool):
         return None
@@ -74,13 +89,15 @@ def _amount(value: Any) -> Fraction | None:
 
 
 def run_batch(cases: Iterable[Case], baseline: KnowledgeBase, reform: KnowledgeBase,
-              outputs: list[str] | None, progress: Callable[[int], None] | None = None
-              ) -> BatchReport:
+              outputs: list[str] | None, progress: Callable[[int], None] | None = None,
+              law_as_of: date | None = None) -> BatchReport:
+    """Each case under both laws (optionally the law in force on ``law_as_of``, e.g. to see
+    a population of past histories under a reform that takes effect later)."""
     report = BatchReport()
     for case in cases:
         as_of = case.as_of or date.today()
-        a = evaluate(baseline, case, as_of, outputs=outputs)
-        b = evaluate(reform, case, as_of, outputs=outputs)
+        a = evaluate(baseline, case, as_of, outputs=outputs, law_as_of=law_as_of)
+        b = evaluate(reform, case, as_of, outputs=outputs, law_as_of=law_as_of)
         report.cases += 1
         changed = False
         for name in dict.fromkeys([*a.results, *b.results]):
@@ -95,7 +112,11 @@ def run_batch(cases: Iterable[Case], baseline: KnowledgeBase, reform: KnowledgeB
             before, after = _key(ra), _key(rb)
             if before != after:
                 impact.changed += 1
-                impact.transitions[(before, after)] += 1
+                da, db = _date_of(ra), _date_of(rb)
+                if da is not None and db is not None:
+                    impact.shifts.append((db - da).days)
+                else:
+                    impact.transitions[(_kind(before, da), _kind(after, db))] += 1
                 changed = True
         report.cases_changed += changed
         if progress is not None:

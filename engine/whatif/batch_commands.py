@@ -27,6 +27,9 @@ def register(sub: Any) -> None:
                         help="also evaluate N synthetic incapacity histories (2015-2025)")
     parser.add_argument("--seed", type=int, default=2026, help="seed of --generate")
     parser.add_argument("--output", action="append", metavar="NAME")
+    from ..evaluate.commands import iso_date
+    parser.add_argument("--law-as-of", type=iso_date, metavar="DATE",
+                        help="evaluate every case under the law in force on this date")
     add_format(parser)
     add_rules(parser)
     parser.set_defaults(handler=cmd_batch)
@@ -83,7 +86,8 @@ def cmd_batch(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
     progress = Progress(total if not args.sources else None, stderr,
                         args.format == "text" and (total or 0) >= 100 and stderr is sys.stderr)
-    report = run_batch(cases(), baseline.kb, reformed.kb, args.output, progress)
+    report = run_batch(cases(), baseline.kb, reformed.kb, args.output, progress,
+                       args.law_as_of)
     progress.close()
     report.problems = [p.message for p in problems]
     if args.format == "json":
@@ -95,13 +99,20 @@ def cmd_batch(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 def render_report(report: BatchReport, reform: str) -> str:
     lines = [f"{report.cases} cases; {report.cases_changed} change under {reform}", ""]
+    unchanged = sum(1 for o in report.outputs.values() if not o.changed)
+    if unchanged:
+        lines.append(f"({unchanged} outputs give the same answer in every case)")
     for name, impact in sorted(report.outputs.items()):
-        if not impact.changed and not impact.summed:
+        if not impact.changed:
             continue
         line = f"{name}: {impact.changed} cases change"
         if impact.summed:
             line += f"; total {float(impact.total_before):g} → {float(impact.total_after):g}"
         lines.append(line)
+        if impact.shifts:
+            mean = sum(impact.shifts) / len(impact.shifts)
+            lines.append(f"    {len(impact.shifts):>6} × the date moves by {mean:+.0f} days on "
+                         f"average (from {min(impact.shifts):+d} to {max(impact.shifts):+d})")
         for (before, after), n in impact.transitions.most_common(5):
             lines.append(f"    {n:>6} × {before} → {after}")
     for problem in report.problems[:10]:

@@ -30,33 +30,67 @@ def written(result: OutputResult | None) -> Any:
     return {"status": result.status, "message": result.message}
 
 
+def show(value: Any) -> str:
+    """A fact's value as a drafter writes it."""
+    if value is None:
+        return "(not given)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, tuple):
+        return "; ".join(f"{p.start} to {p.end}" for p in value) or "(none)"
+    return str(value)
+
+
+def shown(value: Any) -> str:
+    """A written output value (see ``written``) as text."""
+    if isinstance(value, dict) and "status" in value:
+        words = {"no_value": "no value", "missing": "cannot be answered"}
+        return f"({words.get(value['status'], value['status'])}: {value['message']})"
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {v}" for k, v in value.items())
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "; ".join(f"{e['from'][:7]}: {e['value']}" if isinstance(e, dict) and "value" in e
+                         else str(e) for e in value)
+    return str(value)
+
+
 def first_divergence(name: str, a: Outcome, b: Outcome, depth: int = 0) -> str:
     ra, rb = a.result(name), b.result(name)
     if ra is None or rb is None:
         return f"{name} was evaluated in one run only"
-    if ra.status != rb.status:
-        return f"{name}: {ra.status} → {rb.status}" + (
-            f" ({rb.message or ra.message})" if (rb.message or ra.message) else "")
     if ra.version_ids != rb.version_ids:
         for left, right, verb in ((ra, rb, "no longer applies"), (rb, ra, "now applies")):
-            for version in set(left.version_ids) - set(right.version_ids):
+            for version in sorted(set(left.version_ids) - set(right.version_ids)):
                 winner = next(n for n in left.trace if n.version_id == version)
                 loser = next((n for n in right.not_applicable if n.version_id == version), None)
                 if loser is None:
                     continue
-                before, after = (winner, loser) if verb == "no longer applies" else (loser, winner)
-                for fact in dict.fromkeys([*before.facts, *after.facts]):
-                    if before.facts.get(fact) != after.facts.get(fact):
-                        return (f"{version} {verb}: fact {fact}: {before.facts.get(fact)} → "
-                                f"{after.facts.get(fact)}")
+                first, second = (winner, loser) if verb == "no longer applies" else (loser, winner)
+                run_a, run_b = (a, b)
+                for fact in [f for f in first.facts if f in second.facts]:
+                    if first.facts[fact] != second.facts[fact]:
+                        return (f"{version} {verb}: fact {fact}: {show(first.facts[fact])} → "
+                                f"{show(second.facts[fact])}")
+                for used in dict.fromkeys([*first.uses, *second.uses]):
+                    if written(run_a.result(used)) != written(run_b.result(used)) and depth < 20:
+                        return (f"{version} {verb}: it relies on {used}, which changes: "
+                                + first_divergence(used, a, b, depth + 1))
+        if ra.status != rb.status:
+            return f"{name}: {ra.status} → {rb.status}" + (
+                f" ({rb.message or ra.message})" if (rb.message or ra.message) else "")
         return (f"{name} is given by {', '.join(ra.version_ids) or 'no provision'} in the first "
                 f"run and by {', '.join(rb.version_ids) or 'no provision'} in the second")
+    if ra.status != rb.status:
+        return f"{name}: {ra.status} → {rb.status}" + (
+            f" ({rb.message or ra.message})" if (rb.message or ra.message) else "")
     for na, nb in zip(ra.trace, rb.trace, strict=False):
         if na.selection != nb.selection:
             return f"{na.version_id} was chosen by {na.selection} → {nb.selection}"
         for fact in dict.fromkeys([*na.facts, *nb.facts]):
             if na.facts.get(fact) != nb.facts.get(fact):
-                return f"fact {fact}: {na.facts.get(fact)} → {nb.facts.get(fact)} " \
+                return f"fact {fact}: {show(na.facts.get(fact))} → {show(nb.facts.get(fact))} " \
                        f"(read by {na.version_id})"
         for pid in dict.fromkeys([*na.parameters, *nb.parameters]):
             pa, pb = na.parameters.get(pid), nb.parameters.get(pid)
@@ -85,8 +119,8 @@ def render_changes(changes: list[Change], first: str, second: str) -> str:
     lines = [f"{len(changes)} output(s) change between {first} and {second}:", ""]
     for change in changes:
         lines.append(f"{change.output}")
-        lines.append(f"    {first}: {change.before}")
-        lines.append(f"    {second}: {change.after}")
+        lines.append(f"    {first}: {shown(change.before)}")
+        lines.append(f"    {second}: {shown(change.after)}")
         lines.append(f"    first divergence: {change.divergence}")
         lines.append("")
     return "\n".join(lines)

@@ -47,6 +47,7 @@ def generate_cases(n: int, vocabulary: Vocabulary, seed: int = 2026) -> Iterator
         last = periods[-1]
         facts: dict[str, Value] = {
             "incapacity": periods,
+            "insured_incapacity": periods,
             "incapacity_start": last.start,
             "absence_start": last.start,
             "employer_notified_on": last.start + timedelta(days=rng.choice((0, 0, 0, 0, 1))),
