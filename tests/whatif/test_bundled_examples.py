@@ -6,8 +6,8 @@ import io
 import json
 
 import pytest
-
 from lexlux.cli import run
+
 from paths import REPO
 
 
