@@ -24,7 +24,7 @@ def _in_repo(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(REPO)
 
 
-def test_a_certificate_on_the_fourth_day_lifts_the_ban_L121_6_3_al_3() -> None:
+def test_a_certificate_on_the_fourth_day_lifts_the_ban_l121_6_3_al_3() -> None:
     # L.121-6 (3) al. 3: if the certificate is not presented before the end of the 3rd day of
     # absence, al. 1 (the ban) and al. 2 stop applying to the employer (002 lines 3886-3887)
     payload = cli("whatif", "examples/dismissal-during-sickness.case.yaml",
@@ -38,7 +38,7 @@ def test_a_certificate_on_the_fourth_day_lifts_the_ban_L121_6_3_al_3() -> None:
     assert "notice_in_time" not in changes          # the notice was still given on day 1
 
 
-def test_the_52_week_reform_brings_exhaustion_six_months_earlier_CSS_14_2() -> None:
+def test_the_52_week_reform_brings_exhaustion_six_months_earlier_css_14_2() -> None:
     # 78 weeks = 546 days from 2027-02-01 → reached 2028-07-30; 52 weeks = 364 days → 2028-01-30
     payload = cli("eval", "examples/long-illness-2027.case.yaml", "--reform",
                   "examples/limit-52-weeks-from-2027.reform.yaml")
