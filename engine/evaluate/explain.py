@@ -6,14 +6,14 @@ The JSON form is the contract described by ``schemas/eval-output.schema.json``.
 
 from __future__ import annotations
 
-from datetime import date
-from fractions import Fraction
 from typing import Any
 
-from ..compile.model import Duration, Months, Period, RuleVersion
+from ..compile.model import RuleVersion, Type
 from .interpreter import Outcome, OutputResult
 from .trace import TraceNode
-from .values import exact_decimal, to_json
+from .values import to_json
+
+UNTYPED = Type("string")   # written by the Python type of the value
 
 _STATUS_WORDS = {"no_value": "no value", "missing": "cannot be answered",
                  "conflict": "CONFLICT", "error": "error"}
@@ -142,17 +142,8 @@ def _node_json(node: TraceNode, outcome: Outcome) -> dict[str, Any]:
 
 
 def _fact_json(value: Any) -> Any:
-    if isinstance(value, tuple) and all(isinstance(p, Period) for p in value):
-        return [{"from": p.start.isoformat(), "to": p.end.isoformat()} for p in value]
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Duration):
-        return {"days": value.days}
-    if isinstance(value, Months):
-        return {"months": value.count}
-    if isinstance(value, Fraction):
-        return exact_decimal(value)
-    return value
+    """A fact or parameter value read by a conclusion, in the written form of values.py."""
+    return to_json(value, UNTYPED)
 
 
 def render_json(outcome: Outcome) -> dict[str, Any]:
