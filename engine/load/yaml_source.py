@@ -29,6 +29,8 @@ _STANDARD_TAGS = {
     "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp",
     "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map",
 }
+#: libyaml's safe loader when pyyaml has it (ten times faster; the same nodes and marks)
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _DECIMAL_INT = re.compile(r"^[-+]?[0-9]+$")
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
 
@@ -171,7 +173,7 @@ def load_text(text: str, path: str) -> tuple[SourceDocument | None, list[Diagnos
     """Compose YAML ``text`` into a :class:`SourceDocument` with a source map."""
     lines = text.splitlines()
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -194,7 +196,7 @@ def load_text(text: str, path: str) -> tuple[SourceDocument | None, list[Diagnos
 def _yaml_hint(problem: str) -> str:
     if "tab" in problem:
         return "indent with spaces, not tabs"
-    if "mapping values are not allowed" in problem:
+    if "mapping values are not allowed" in problem:  # (pyyaml and libyaml wordings)
         return "a value containing ': ' must be quoted, e.g. title: \"Art. 9: ...\""
     if "could not find expected ':'" in problem:
         return "each line of a mapping needs 'key: value'; check the indentation of this line"
