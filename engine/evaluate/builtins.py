@@ -8,6 +8,7 @@ delegated to the calendar modules (:mod:`lexlux.dates`, :mod:`lexlux.periods`,
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
@@ -118,6 +119,11 @@ def _longest_gap(p: tuple[Period, ...], a: date, b: date) -> int:
     return longest
 
 
+@lru_cache(maxsize=1 << 16)
+def _days_in_window(p: tuple[Period, ...], a: date, b: date) -> int:
+    return periods.days_in_window(p, a, b)   # pure: timelines ask it again month after month
+
+
 def table(jurisdiction: str) -> dict[str, Callable[..., Any]]:
     """The built-ins, with working days counted with ``jurisdiction``'s public holidays."""
     jur: Any = jurisdiction
@@ -144,7 +150,7 @@ def table(jurisdiction: str) -> dict[str, Callable[..., Any]]:
         "months": Months,
         "day_count": lambda d: d.days,
         "round_cents": _round_cents,
-        "days_in_window": periods.days_in_window,
+        "days_in_window": _days_in_window,
         "has_nth_day_in_window": lambda p, n, a, b: periods.nth_day_in_window(p, n, a, b)
         is not None,
         "nth_day_in_window": _nth_in_window,
