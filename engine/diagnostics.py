@@ -81,6 +81,18 @@ CODES: dict[str, str] = {
     "LX403": "a value cannot be computed (e.g. the Nth day does not exist)",
     "LX404": "an unknown output was asked for",
     "LX405": "the incapacity periods of a case are inconsistent",
+    "LX501": "two provisions give different answers for the same case (verify)",
+    "LX502": "a lower-authority provision departs from the higher-authority one (verify)",
+    "LX503": "two readings of a provision give different answers (verify)",
+    "LX504": "a rule version that can never apply (verify)",
+    "LX505": "a period in which no provision concluding an output is in force (verify)",
+    "LX506": "an output declared total that some case leaves without value (verify)",
+    "LX507": "the law of two dates gives different results (lexlux diff)",
+    "LX508": "an exception_to that can never take effect (verify)",
+    "LX510": "the solver could not decide a check (UNKNOWN, verify)",
+    "LX520": "an output the verifier cannot encode (verify)",
+    "LX521": "a timeline output, not verified (declared abstraction, verify)",
+    "LX530": "an accepted finding that is no longer found (verify)",
     "LX900": "internal error in lexlux",
 }
 

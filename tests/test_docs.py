@@ -18,6 +18,7 @@ NOT_FROM_A_FILE = {
 #: Codes about case and query files, whose fixtures live with the evaluator tests.
 CASE_FIXTURES = REPO / "tests" / "cases" / "bad"
 REFORM_FIXTURES = REPO / "tests" / "whatif" / "bad"
+VERIFY_FIXTURES = REPO / "tests" / "verify" / "bad"
 
 
 @pytest.mark.parametrize("code", sorted(CODES))
@@ -29,7 +30,7 @@ def test_every_code_has_a_doc_page(code: str) -> None:
 
 @pytest.mark.parametrize("code", sorted(set(CODES) - set(NOT_FROM_A_FILE)))
 def test_every_code_has_a_bad_fixture(code: str) -> None:
-    found = [p for folder in (FIXTURES, CASE_FIXTURES, REFORM_FIXTURES)
+    found = [p for folder in (FIXTURES, CASE_FIXTURES, REFORM_FIXTURES, VERIFY_FIXTURES)
              for p in folder.glob(f"{code}-*")]
     assert found, f"add a fixture tests/diagnostics/bad/{code}-<what>/ (or tests/cases/bad/)"
 

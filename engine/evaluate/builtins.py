@@ -8,11 +8,11 @@ delegated to the calendar modules (:mod:`lexlux.dates`, :mod:`lexlux.periods`,
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 from .. import charged_days, dates, periods

@@ -284,8 +284,7 @@ class Evaluation:
             message = "; ".join(failures) if failures else "no provision in force applies"
             return OutputResult(name, "no_value", None, vtype, considered=considered,
                                 message=message)
-        values = {repr(w.value) for w in winners}
-        if len(values) > 1:
+        if any(w.value != winners[0].value for w in winners[1:]):   # 1 == 1.0: no conflict
             first, second = winners[0], next(w for w in winners if w.value != winners[0].value)
             self.diagnostics.append(error(
                 "LX402", f"two provisions give different answers for {name!r}: "

@@ -1,0 +1,179 @@
+"""Stage 5 (verify): calendar values the encoder does not compute — working days (public
+holidays) and the CCSS recurrence — as uninterpreted functions with the bounds the
+calendar guarantees, refined lazily from :mod:`lexlux.working_days` (abstraction
+``working_days``): see :meth:`AbstractCall.lemma` and :func:`lexlux.verify.solve.solve`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import z3
+
+from ..dates import from_day_number
+from ..periods import Period
+from ..working_days import (
+    DayKind,
+    is_counted_day,
+    nth_counted_day_from,
+    previous_counted_day,
+    roll_backward,
+    roll_forward,
+)
+from .calendar_terms import Calendar
+from .facts import Interner, PeriodsVar, encode_constant
+from .terms import FALSE, TRUE, NotEncodable, and_, not_
+
+if TYPE_CHECKING:
+    from .encode_expr import ExprScope
+
+WORKING_DAY_FUNCTIONS = ("nth_counted_day", "roll_forward", "is_counted_day", "roll_backward",
+                         "previous_counted_day")
+
+
+
+@dataclass
+class AbstractCall:
+    """A free variable standing for a calendar value (abstraction ``working_days``)."""
+
+    function: str
+    args: tuple[Any, ...]          # Int terms (dates and counts) or PeriodsVar
+    arg_kinds: tuple[str, ...]     # "date", "int" or "periods"
+    result: Any
+    compute: Callable[..., Any]
+    symbol: Any = None             # the uninterpreted function, when result is its application
+
+    def _terms(self, arg: Any) -> list[Any]:
+        if isinstance(arg, PeriodsVar):
+            return [arg.count, *arg.starts, *arg.ends]
+        return [arg]
+
+    def substituted(self, pairs: list[tuple[Any, Any]]) -> AbstractCall:
+        def sub(x: Any) -> Any:
+            return z3.simplify(z3.substitute(x, *pairs))
+        args = tuple(PeriodsVar(sub(a.count), tuple(map(sub, a.starts)), tuple(map(sub, a.ends)))
+                     if isinstance(a, PeriodsVar) else sub(a) for a in self.args)
+        return AbstractCall(self.function, args, self.arg_kinds, sub(self.result), self.compute,
+                            self.symbol)
+
+    def arguments_in(self, model: z3.ModelRef) -> list[Any]:
+        """``arg == value`` for the model's arguments (to keep them while refining)."""
+        out = []
+        for arg in self.args:
+            for term in self._terms(arg):
+                out.append(term == model.eval(term, model_completion=True))
+        return out
+
+    def lemma(self, model: z3.ModelRef) -> Any | None:
+        """If the model gives a wrong value, the constraint that corrects it."""
+        def number(x: Any) -> int:
+            return int(model.eval(x, model_completion=True).as_long())
+        python: list[Any] = []
+        guard: list[Any] = []
+        ground: list[int] = []          # the arguments of the function symbol
+        for arg, kind in zip(self.args, self.arg_kinds, strict=True):
+            if isinstance(arg, PeriodsVar):
+                count = number(arg.count)
+                python.append(tuple(Period(from_day_number(number(arg.starts[i])),
+                                           from_day_number(number(arg.ends[i])))
+                                    for i in range(count)))
+                guard += [arg.count == count]
+                ground.append(count)
+                for i in range(len(arg.starts)):
+                    active = i < count
+                    if active:
+                        guard += [arg.starts[i] == number(arg.starts[i]),
+                                  arg.ends[i] == number(arg.ends[i])]
+                    ground += [number(arg.starts[i]) if active else 0,
+                               number(arg.ends[i]) if active else 0]
+                continue
+            value = number(arg)
+            python.append(from_day_number(value) if kind == "date" else value)
+            guard.append(arg == value)
+            ground.append(value)
+        try:
+            expected = self.compute(*python)
+        except ValueError:
+            return None
+        wanted = encode_constant(expected, Interner())
+        actual = model.eval(self.result, model_completion=True)
+        if z3.is_true(z3.simplify(actual == wanted)):
+            return None
+        if self.symbol is not None:     # a ground fact of the function
+            return self.symbol(*[z3.IntVal(v) for v in ground]) == wanted
+        return z3.Implies(and_(*guard), self.result == wanted)
+
+
+def charged_call(scope: ExprScope, name: str, t: list[Any]) -> tuple[Any, Any]:
+    """The CCSS recurrence (engine/charged_days.py): a free value, refined by models."""
+    from .. import charged_days
+    kinds = ("periods", "date", "int", "int")
+    p = t[0]
+    if not isinstance(p, PeriodsVar):
+        raise NotEncodable(f"{name}() of periods that are not a fact of the case")
+    canonical = [p.count]
+    for i in range(len(p.starts)):
+        canonical += [z3.If(p.count > i, p.starts[i], 0), z3.If(p.count > i, p.ends[i], 0)]
+    canonical += t[1:]
+    month = name == "employer_charged_month"
+    function = z3.Function(name, *[z3.IntSort()] * len(canonical),
+                           z3.BoolSort() if month else z3.IntSort())
+    result: Any = function(*canonical)
+    compute: Callable[..., Any] = (charged_days.employer_pays_month if month
+                                   else charged_days.employer_charged_days)
+    if not month:
+        scope.calendar.assumptions.append(result >= 0)
+    scope.abstract_calls.append(AbstractCall(name, tuple(t), kinds, result, compute,
+                                                  function))
+    return result, FALSE
+
+def working_day_call(scope: ExprScope, name: str, t: list[Any], kind_name: str
+                 ) -> tuple[Any, Any]:
+    d = t[0]
+    if kind_name == "calendar":
+        if name == "nth_counted_day":
+            return d + t[1] - 1, t[1] < 1
+        if name == "previous_counted_day":
+            return d - 1, FALSE
+        return (TRUE, FALSE) if name == "is_counted_day" else (d, FALSE)
+    kind = DayKind(kind_name)
+    jur: Any = scope.jurisdiction
+    symbol = f"{name}:{kind_name}:{jur}"     # one function: equal arguments, equal values
+    weekday = Calendar.weekday
+    five_days = kind_name in ("jours_ouvres", "jours_ouvrables_mon_fri")
+
+    def on_schedule(x: Any) -> Any:
+        return weekday(x) < 5 if five_days else weekday(x) != 6
+    if name == "is_counted_day":
+        function = z3.Function(symbol, z3.IntSort(), z3.BoolSort())
+        result = function(d)
+        scope.calendar.assumptions.append(z3.Implies(not_(on_schedule(d)),
+                                                          not_(result)))
+        scope.abstract_calls.append(AbstractCall(
+            name, (d,), ("date",), result,
+            lambda x: is_counted_day(x, kind, jur), function))
+        return result, FALSE
+    fails: Any = FALSE
+    single = {"roll_forward": (roll_forward, 0, 7), "roll_backward": (roll_backward, -7, 0),
+              "previous_counted_day": (previous_counted_day, -7, -1)}
+    if name in single:
+        compute, low, high = single[name]
+        function = z3.Function(symbol, z3.IntSort(), z3.IntSort())
+        result = function(d)
+        bounds = z3.And(result >= d + low, result <= d + high, on_schedule(result))
+        call = AbstractCall(name, (d,), ("date",), result,
+                            lambda x: compute(x, kind, jur), function)
+    else:
+        n = t[1]
+        function = z3.Function(symbol, z3.IntSort(), z3.IntSort(), z3.IntSort())
+        result = function(d, n)
+        bounds = z3.Implies(n >= 1, z3.And(result >= d + n - 1, result <= d + 2 * n + 7,
+                                           on_schedule(result)))
+        call = AbstractCall(name, (d, n), ("date", "int"), result,
+                            lambda x, m: nth_counted_day_from(x, m, kind, jur), function)
+        fails = n < 1
+    scope.calendar.assumptions.append(bounds)
+    scope.abstract_calls.append(call)
+    return result, fails

@@ -1,0 +1,76 @@
+"""Stage 5 (verify): the declared abstractions of the Z3 encoding (reviewed like code).
+
+Where the encoding is not an exact copy of the evaluator, it says so here, with the
+reason and the test that covers the abstraction.  The differential test
+(tests/properties/test_eval_matches_encoding.py) skips only cases these entries name.
+
+>>> sorted(ABSTRACTIONS)[:2]
+['bounded_periods', 'calendar_horizon']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Abstraction:
+    name: str
+    reason: str
+    effect: str
+    test: str
+
+
+ABSTRACTIONS: dict[str, Abstraction] = {a.name: a for a in (
+    Abstraction(
+        "calendar_horizon",
+        "months are linear arithmetic (four-year cycles), checked on every day against the "
+        "month table built from lexlux.dates over 1970-2080; facts of type date are taken "
+        "inside the verification horizon",
+        "a proof (UNSAT) holds for dates from 1990-01-01 to 2060-12-31; calendar functions "
+        "are exact for arguments between 1970 and 2080 (assumed, never silently wrong)",
+        "tests/verify/test_encode.py::test_arithmetic_calendar_equals_the_lexlux_dates_table"),
+    Abstraction(
+        "working_days",
+        "nth_counted_day, roll_forward and is_counted_day for kinds other than 'calendar' "
+        "depend on public holidays: they are free variables with the bounds the calendar "
+        "guarantees (d <= roll_forward(d) <= d + 7; nth_counted_day(d, n) >= d + n - 1; "
+        "Sundays are never jours ouvrables), refined lazily with the values of "
+        "lexlux.working_days for the arguments of each model (counterexample-guided)",
+        "witnesses are exact (every abstract value in a reported model is the calendar's "
+        "value); a proof holds for every calendar that satisfies the bounds",
+        "tests/verify/test_encode.py::test_working_day_bounds_hold"),
+    Abstraction(
+        "bounded_periods",
+        "a fact of type periods is at most three periods, sorted, with at least one free "
+        "day between two periods; days_in_window and the other aggregates are exact on it",
+        "a proof (UNSAT) holds for incapacity histories of at most three separated "
+        "periods; witnesses are always valid histories",
+        "tests/verify/test_encode.py::test_period_aggregates_match_lexlux_periods"),
+    Abstraction(
+        "decimal_grain",
+        "facts of type decimal and percentage are multiples of 0.0001, money facts are "
+        "whole cents, so that a witness can be written exactly",
+        "a proof holds for such amounts only (amounts in the law are cents)",
+        "tests/verify/test_encode.py::test_witness_amounts_are_written_exactly"),
+    Abstraction(
+        "defined_cases",
+        "queries consider cases in which every conclusion that the outputs involved depend "
+        "on is evaluated without a missing fact or an evaluation error",
+        "a missing fact is reported by the evaluator (LX401), not by verify; a proof is "
+        "about cases that give the facts the rules need",
+        "tests/verify/test_checks.py::test_missing_facts_are_not_findings"),
+    Abstraction(
+        "unknown_parameters",
+        "a parameter value no source gives (value: unknown) is a free variable; as in the "
+        "evaluator it makes a conclusion that reads it 'missing', except in the dead-rule "
+        "check, where it may take any value of its type",
+        "conflicts, gaps and diffs do not consider conclusions that need an unknown value; "
+        "a version is reported dead only if no value of the unknown parameter lets it apply",
+        "tests/verify/test_checks.py::test_unknown_parameter_values_are_free_for_dead_rules"),
+    Abstraction(
+        "timeline_outputs",
+        "outputs of type timeline (one value per calendar month) are not encoded",
+        "reported as LX521 (not verified), never as OK",
+        "tests/verify/test_checks.py::test_timeline_output_is_reported_not_verified"),
+)}

@@ -1,0 +1,203 @@
+"""Stage 5 (verify): the calendar as Z3 terms, exact over a declared horizon.
+
+Dates are ``Int`` day numbers (:func:`lexlux.dates.to_day_number`).  Two encodings of the
+Gregorian months exist here:
+
+* :class:`TableCalendar`, the reference: a table of month starts built with
+  :mod:`lexlux.dates` (the one calendar), searched with balanced if-then-else trees;
+* :class:`Calendar`, used by the encoder: the same functions in linear integer arithmetic
+  with division by constants (four-year cycles from 1 March 1968; 2000 is a leap year, so
+  the rule holds from 1901 to 2099), about ten times faster for Z3.
+
+A test proves with Z3 that both agree on every day from :data:`TABLE_FIRST` to
+:data:`TABLE_LAST` (abstraction ``calendar_horizon``), so the encoder is exact there.
+
+>>> start_of_month_value(to_day_number(date(2024, 2, 29))) == to_day_number(date(2024, 2, 1))
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from functools import lru_cache
+
+import z3
+
+from ..dates import (
+    first_day_of_next_month,
+    from_day_number,
+    month_index,
+    month_start_from_index,
+    start_of_month,
+    to_day_number,
+)
+
+HORIZON_START = date(1990, 1, 1)
+HORIZON_END = date(2060, 12, 31)
+TABLE_FIRST = date(1970, 1, 1)
+TABLE_LAST = date(2080, 12, 31)
+
+FIRST_INDEX = month_index(TABLE_FIRST)
+LAST_INDEX = month_index(TABLE_LAST)
+_MARCH_1968 = to_day_number(date(1968, 3, 1))
+
+
+@lru_cache(maxsize=1)
+def month_starts() -> tuple[int, ...]:
+    """Day numbers of the first day of every month of the table, plus the month after."""
+    return tuple(to_day_number(month_start_from_index(i))
+                 for i in range(FIRST_INDEX, LAST_INDEX + 2))
+
+
+def start_of_month_value(day: int) -> int:
+    """The table's answer for one day number (a concrete check of the table)."""
+    return max(s for s in month_starts() if s <= day)
+
+
+def _search(x: z3.ArithRef, keys: tuple[int, ...], leaf: Callable[[int], z3.ArithRef]
+            ) -> z3.ArithRef:
+    """The leaf for the largest ``keys[j] <= x`` (keys sorted), as a balanced ite tree."""
+    def tree(lo: int, hi: int) -> z3.ArithRef:
+        if lo == hi:
+            return leaf(lo)
+        mid = (lo + hi + 1) // 2
+        return z3.If(x >= keys[mid], tree(mid, hi), tree(lo, mid - 1))
+    return tree(0, len(keys) - 2)
+
+
+class TableCalendar:
+    """The reference encoding: month starts looked up in the lexlux.dates table."""
+
+    @staticmethod
+    def month_start(d: z3.ArithRef) -> z3.ArithRef:
+        starts = month_starts()
+        return _search(d, starts, lambda j: z3.IntVal(starts[j]))
+
+    @staticmethod
+    def month_number(d: z3.ArithRef) -> z3.ArithRef:
+        return _search(d, month_starts(), lambda j: z3.IntVal(FIRST_INDEX + j))
+
+    @staticmethod
+    def start_by_number(i: z3.ArithRef) -> z3.ArithRef:
+        starts = month_starts()
+        numbers = tuple(range(FIRST_INDEX, LAST_INDEX + 2))
+        return _search(i, numbers, lambda j: z3.IntVal(starts[j]))
+
+
+def civil(d: z3.ArithRef) -> tuple[z3.ArithRef, z3.ArithRef, z3.ArithRef]:
+    """(year, month 1-12, day) of a day number, in linear arithmetic (1901-2099)."""
+    t = d - _MARCH_1968
+    cycle, rest = t / 1461, t % 1461
+    year_in_cycle = z3.If(rest == 1460, 3, rest / 365)
+    day_of_year = rest - 365 * year_in_cycle          # 0 = 1 March
+    march_month = (5 * day_of_year + 2) / 153         # 0 = March … 11 = February
+    day = day_of_year - (153 * march_month + 2) / 5 + 1
+    month = z3.If(march_month < 10, march_month + 3, march_month - 9)
+    year = 1968 + 4 * cycle + year_in_cycle + z3.If(march_month >= 10, 1, 0)
+    return year, month, day
+
+
+def month_start_day(i: z3.ArithRef) -> z3.ArithRef:
+    """Day number of the first day of month ``i`` (a :func:`lexlux.dates.month_index`)."""
+    year, month0 = i / 12, i % 12                     # month0: 0 = January
+    march_year = year - 1968 - z3.If(month0 < 2, 1, 0)
+    march_month = z3.If(month0 >= 2, month0 - 2, month0 + 10)
+    return _MARCH_1968 + 365 * march_year + march_year / 4 + (153 * march_month + 2) / 5
+
+
+class Calendar:
+    """Builds calendar terms; caches them per argument term (one instance per query) and
+    records, per output being encoded, the assumption that arguments are in the table."""
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[str, int], z3.ArithRef] = {}
+        self.owner = ""                       # the output being encoded
+        self.fresh = 0                        # counter for fresh variable names
+        self.by_owner: dict[str, list[z3.BoolRef]] = {}   # arguments inside the table
+        self._month_of: dict[int, z3.ArithRef] = {}   # term id -> its known month_index
+        self._starts: set[int] = set()                # ids of terms that are a month's 1st
+
+    def _known(self, term: z3.ArithRef, index: z3.ArithRef) -> z3.ArithRef:
+        """Remember that ``term`` lies in month ``index`` (so that nested calendar
+        functions do not redo the arithmetic)."""
+        self._month_of.setdefault(term.get_id(), index)
+        return term
+
+    @property
+    def assumptions(self) -> list[z3.BoolRef]:
+        return self.by_owner.setdefault(self.owner, [])
+
+    def _memo(self, kind: str, x: z3.ArithRef, build: Callable[[], z3.ArithRef]
+              ) -> z3.ArithRef:
+        key = (kind, x.get_id())
+        if key not in self._cache:
+            self._cache[key] = build()
+        return self._cache[key]
+
+    def _in_table(self, x: z3.ArithRef) -> None:
+        starts = month_starts()
+        self.assumptions.append(z3.And(x >= starts[0], x < starts[-1]))
+
+    def month_start(self, d: z3.ArithRef) -> z3.ArithRef:
+        if z3.is_int_value(d):
+            return z3.IntVal(to_day_number(start_of_month(from_day_number(d.as_long()))))
+        if d.get_id() in self._month_of:
+            return self.start_by_number(self._month_of[d.get_id()])
+        self._in_table(d)
+        start = self._memo("start", d, lambda: d - civil(d)[2] + 1)
+        self._starts.add(start.get_id())
+        return self._known(start, self.month_number(d))
+
+    def next_month_start(self, d: z3.ArithRef) -> z3.ArithRef:
+        if z3.is_int_value(d):
+            day = first_day_of_next_month(from_day_number(d.as_long()))
+            return z3.IntVal(to_day_number(day))
+        return self.start_by_number(self.month_number(d) + 1)
+
+    def end_of_month(self, d: z3.ArithRef) -> z3.ArithRef:
+        end = self.next_month_start(d) - 1
+        return end if z3.is_int_value(d) else self._known(end, self.month_number(d))
+
+    def month_number(self, d: z3.ArithRef) -> z3.ArithRef:
+        """:func:`lexlux.dates.month_index` of the date."""
+        if z3.is_int_value(d):
+            return z3.IntVal(month_index(from_day_number(d.as_long())))
+        if d.get_id() in self._month_of:
+            return self._month_of[d.get_id()]
+        self._in_table(d)
+
+        def build() -> z3.ArithRef:
+            year, month, _ = civil(d)
+            return 12 * year + month - 1
+        return self._memo("index", d, build)
+
+    def start_by_number(self, i: z3.ArithRef) -> z3.ArithRef:
+        """First day of the month whose month_index is ``i``."""
+        if z3.is_int_value(i):
+            return z3.IntVal(to_day_number(month_start_from_index(i.as_long())))
+        self.assumptions.append(z3.And(i >= FIRST_INDEX, i <= LAST_INDEX + 1))
+        start = self._memo("by_number", i, lambda: month_start_day(i))
+        self._starts.add(start.get_id())
+        return self._known(start, i)
+
+    def add_months(self, d: z3.ArithRef, n: z3.ArithRef) -> tuple[z3.ArithRef, z3.BoolRef]:
+        """``add_months(d, n, 'clamp')`` and whether the day exists (``'refuse'``)."""
+        target = self.month_number(d) + n
+        start = self.start_by_number(target)
+        length = self.start_by_number(target + 1) - start
+        if d.get_id() in self._starts:      # the first of a month: day 1 always exists
+            return start, z3.BoolVal(True)
+        day = d - self.month_start(d) + 1
+        exists = day <= length
+        result = start + z3.If(exists, day, length) - 1
+        return (result if z3.is_int_value(result) else self._known(result, target)), exists
+
+    @staticmethod
+    def weekday(d: z3.ArithRef) -> z3.ArithRef:
+        """Monday = 0 … Sunday = 6 (1970-01-01, day 0, was a Thursday)."""
+        return (d + 3) % 7
+
+
+def horizon_bounds(d: z3.ArithRef) -> z3.BoolRef:
+    return z3.And(d >= to_day_number(HORIZON_START), d <= to_day_number(HORIZON_END))

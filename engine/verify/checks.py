@@ -1,0 +1,261 @@
+"""Stage 5 (verify): the checks — generators of :class:`Finding`.
+
+* ``check_conflicts`` (LX501): two conclusions from different rules (no ``exception_to``
+  between them), both winning for one case, with different values.
+* ``check_hierarchy`` (LX502): a lower-authority rule (statuts, guidance, commentary) gives
+  a value the higher-authority rule for the same output, applicable to the same case, does
+  not give; and LX503, two readings of one provision that disagree on a case.
+* ``check_dead`` (LX504): a version none of whose conclusions can ever apply (unsat core).
+* ``check_gaps`` (LX506): an output declared ``total: true`` that some case, with every
+  rule concluding it in force, leaves without value.
+* ``check_encodable`` (LX520/LX521): outputs the encoding does not cover.
+
+Every SAT answer is replayed through the evaluator (:meth:`Audit.witness`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import z3
+
+from ..compile.model import AUTHORITY_RANK
+from .context import Audit
+from .encode import ConclusionEnc, LawEncoding, OutputEnc
+from .encode_expr import and_, not_, or_
+from .findings import Finding
+from .shared import in_force
+
+LOWER_AUTHORITIES = ("statuts", "official_guidance", "commentary")
+
+
+def _differ(a: ConclusionEnc, b: ConclusionEnc) -> Any:
+    return not_(and_(*[x == y for x, y in zip(a.values, b.values, strict=True)]))
+
+
+def _excepts(a: ConclusionEnc, b: ConclusionEnc, output: str) -> bool:
+    return any(e.rule == b.rule.id and (not e.outputs or output in e.outputs)
+               for e in a.version.exceptions)
+
+
+def _rank(c: ConclusionEnc) -> int:
+    return AUTHORITY_RANK.index(c.rule.authority)
+
+
+def _hierarchy_pair(a: ConclusionEnc, b: ConclusionEnc) -> tuple[ConclusionEnc,
+                                                                 ConclusionEnc] | None:
+    low, high = (a, b) if _rank(a) > _rank(b) else (b, a)
+    if _rank(low) > _rank(high) and low.rule.authority in LOWER_AUTHORITIES:
+        return low, high
+    return None
+
+
+def _pairs(out: OutputEnc) -> Iterator[tuple[ConclusionEnc, ConclusionEnc]]:
+    cs = out.conclusions
+    for i, a in enumerate(cs):
+        for b in cs[i + 1:]:
+            if a.rule.id == b.rule.id and a.version.id != b.version.id:
+                continue     # two versions of one rule are never selected together
+            yield a, b
+
+
+def _encoded(audit: Audit, enc: LawEncoding, name: str) -> OutputEnc | None:
+    out = enc.output(name)
+    return None if out.not_encodable else out
+
+
+def check_encodable(audit: Audit) -> Iterator[Finding]:
+    enc = audit.encoding()
+    for name in audit.outputs():
+        out = enc.output(name)
+        if out.not_encodable is None:
+            continue
+        rules = [r.id for r in enc.candidates(name)]
+        if not audit.involves(*rules):
+            continue
+        timeline = out.timeline_only
+        yield Finding("LX521" if timeline else "LX520",
+                      f"{name!r} is not verified: {out.not_encodable}", output=name,
+                      key=out.not_encodable,
+                      details=["declared abstraction 'timeline_outputs' (a note, not a "
+                               "problem)" if timeline else
+                               "the checks skip this output and every output using it"])
+
+
+def check_conflicts(audit: Audit) -> Iterator[Finding]:
+    enc = audit.encoding()
+    for name in audit.outputs():
+        out = _encoded(audit, enc, name)
+        if out is None:
+            continue
+        audit.progress(f"conflicts: {name}")
+        seen: set[tuple[str, str]] = set()
+        for a, b in _pairs(out):
+            pair = (a.version.id, b.version.id)
+            if pair in seen or _excepts(a, b, name) or _excepts(b, a, name) \
+                    or _hierarchy_pair(a, b) or not audit.involves(a.rule.id, b.rule.id):
+                continue
+            goals = [not_(out.bad), a.winner, b.winner, _differ(a, b)]
+            result, facts = audit.query([enc], [{name}], goals)
+            if result.status == "unsat":
+                continue
+            seen.add(pair)
+            if result.status == "unknown":
+                yield audit.unknown(f"whether {pair[0]} and {pair[1]} conflict on {name!r}",
+                                    result, pair, name)
+                continue
+            finding = Finding("LX501", f"two provisions give different answers for "
+                              f"{name!r} in the same case", output=name, versions=pair,
+                              related=[("first conclusion", a.conclusion.span),
+                                       ("second conclusion", b.conclusion.span)],
+                              details=["no exception_to between them: declare which "
+                                       "prevails, or correct one of them"])
+            yield audit.witness(finding, enc, result, facts, [(enc, out, {})])
+
+
+def check_hierarchy(audit: Audit) -> Iterator[Finding]:
+    enc = audit.encoding()
+    for name in audit.outputs():
+        out = _encoded(audit, enc, name)
+        if out is None:
+            continue
+        audit.progress(f"hierarchy: {name}")
+        for a, b in _pairs(out):
+            ranked = _hierarchy_pair(a, b)
+            if ranked is None or not audit.involves(a.rule.id, b.rule.id):
+                continue
+            low, high = ranked
+            if _excepts(high, low, name):
+                continue     # the higher rule itself gives way to nothing lower
+            goals = [not_(out.bad), low.winner, high.applies, _differ(low, high)]
+            result, facts = audit.query([enc], [{name}], goals)
+            if result.status == "unsat":
+                continue
+            versions = (low.version.id, high.version.id)
+            if result.status == "unknown":
+                yield audit.unknown(f"the hierarchy of {versions} on {name!r}", result,
+                                    versions, name)
+                continue
+            how = ("declared exception_to the higher rule (lex superior prevails over lex "
+                   "specialis)" if _excepts(low, high, name) else "no exception between them")
+            finding = Finding(
+                "LX502", f"a provision of lower authority ({low.rule.authority}) gives "
+                f"{name!r} a value that the {high.rule.authority} provision above it, "
+                "applicable to the same case, does not give",
+                output=name, versions=versions, details=[how])
+            yield audit.witness(finding, enc, result, facts, [(enc, out, {})])
+    yield from _check_readings(audit)
+
+
+def _check_readings(audit: Audit) -> Iterator[Finding]:
+    for name in audit.outputs():
+        rules = audit.kb.rules_concluding(audit.jurisdiction, name)
+        readings = sorted({r.reading for r in rules if r.reading})
+        for i, first in enumerate(readings):
+            for second in readings[i + 1:]:
+                ids = [r.id for r in rules if r.reading in (first, second)]
+                if not audit.involves(*ids):
+                    continue
+                one = audit.encoding(reading=first, tag="R1|")
+                two = audit.encoding(reading=second, shared=one.shared, tag="R2|")
+                a, b = one.output(name), two.output(name)
+                if a.not_encodable or b.not_encodable:
+                    continue
+                differ = not_(and_(*[x == y for x, y in zip(a.value, b.value, strict=True)]))
+                goals = [a.has_value, b.has_value, differ]
+                result, facts = audit.query([one, two], [{name}, {name}], goals)
+                if result.status == "unsat":
+                    continue
+                if result.status == "unknown":
+                    yield audit.unknown(f"the readings {first}/{second} of {name!r}",
+                                        result, tuple(sorted(ids)), name)
+                    continue
+                assert result.model is not None
+                model = result.model
+                versions = tuple(dict.fromkeys(
+                    c.version.id for c in (*a.conclusions, *b.conclusions)
+                    if z3.is_true(model.eval(c.winner, model_completion=True))))
+                finding = Finding(
+                    "LX503", f"the readings {first!r} and {second!r} give {name!r} different "
+                    "values (a reading disagreement, not a conflict)", output=name,
+                    versions=versions, key=f"{first}|{second}", identity=tuple(sorted(ids)),
+                    details=[f"the evaluator uses {first!r} or {second!r} when asked "
+                             "(--reading); by default the highest-authority reading"])
+                yield audit.witness(finding, one, result, facts,
+                                    [(one, a, {"reading": first}),
+                                     (two, b, {"reading": second})])
+
+
+def check_dead(audit: Audit) -> Iterator[Finding]:
+    encodings: dict[str | None, LawEncoding] = {}
+    for rule in sorted(audit.kb.rules.values(), key=lambda r: r.id):
+        if rule.jurisdiction != audit.jurisdiction or not audit.involves(rule.id):
+            continue
+        enc = encodings.setdefault(rule.reading, audit.encoding(reading=rule.reading))
+        audit.progress(f"dead: {rule.id}")
+        for version in rule.versions:
+            if audit.as_of is not None and not rule.selected_by \
+                    and not version.in_force_on(audit.as_of):
+                continue
+            yield from _dead_version(audit, enc, rule.id, version.id)
+
+
+def _dead_version(audit: Audit, enc: LawEncoding, rule_id: str, vid: str
+                  ) -> Iterator[Finding]:
+    rule = audit.kb.rules[rule_id]
+    version = next(v for v in rule.versions if v.id == vid)
+    cores: list[str] = []
+    names = sorted({c.output for c in version.conclusions})
+    for name in names:
+        out = enc.output(name)
+        if out.not_encodable:
+            return
+        for c in out.conclusions:
+            if c.version.id != vid:
+                continue
+            result, _ = audit.query([enc], [{name}], [c.applies, not_(c.bad)], cores=True,
+                                    unknown_missing=False)
+            if result.status == "sat":
+                return
+            if result.status == "unknown":
+                yield audit.unknown(f"whether {vid} can apply", result, (vid,), name)
+                return
+            cores += [x for x in result.core if x not in cores]
+    window = f"{version.valid_from} to {version.valid_until or 'today'}"
+    when = "on " + audit.as_of.isoformat() if audit.as_of else f"while in force ({window})"
+    yield Finding("LX504", f"{vid} can never apply {when}: no case satisfies its "
+                  "conditions", versions=(vid,), core=tuple(cores), span=version.span,
+                  output=", ".join(names),
+                  details=["the provisions in the unsat core together exclude it"])
+
+
+def check_gaps(audit: Audit) -> Iterator[Finding]:
+    vocabulary = audit.kb.vocabularies[audit.jurisdiction]
+    enc = audit.encoding()
+    for name in audit.outputs():
+        entry = vocabulary.outputs[name]
+        if not entry.total:
+            continue
+        out = _encoded(audit, enc, name)
+        if out is None:
+            continue
+        rules = enc.candidates(name)
+        if not audit.involves(*[r.id for r in rules]):
+            continue
+        audit.progress(f"gaps: {name}")
+        rules_in_force = [or_(*[in_force(v, enc.selection_day(r)) for v in r.versions])
+                    for r in rules]
+        result, facts = audit.query([enc], [{name}], [out.no_value, *rules_in_force])
+        if result.status == "unsat":
+            continue
+        versions = tuple(sorted({c.version.id for c in out.conclusions}))
+        if result.status == "unknown":
+            yield audit.unknown(f"whether {name!r} is total", result, versions, name)
+            continue
+        finding = Finding("LX506", f"{name!r} is declared total but this case, with the "
+                          "provisions in force, gets no value", output=name,
+                          versions=versions, span=entry.span,
+                          details=["add the missing case to a rule, or drop total: true"])
+        yield audit.witness(finding, enc, result, facts, [(enc, out, {})])
+

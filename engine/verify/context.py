@@ -1,0 +1,132 @@
+"""Stage 5 (verify): what every check shares — the settings of an audit, fresh encodings,
+queries, and turning a model into a replayed witness.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import z3
+
+from ..compile.model import KnowledgeBase
+from ..dates import to_day_number
+from .calendar_terms import horizon_bounds
+from .encode import LawEncoding, OutputEnc, query_constraints
+from .findings import Finding
+from .shared import Shared
+from .solve import DEFAULT_RLIMIT, SolveResult, solve
+from .witness import (
+    build_case,
+    describe,
+    expect,
+    model_date,
+    model_status,
+    model_value,
+    replay,
+    write_case,
+)
+
+#: How close to the as-of date a witness's dates are first sought (days).
+NEAR_DAYS = 3 * 366
+
+
+@dataclass
+class Audit:
+    kb: KnowledgeBase
+    jurisdiction: str
+    as_of: date | None = None                 # None: every date of the horizon
+    rule: str | None = None                   # only findings involving this rule
+    witness_dir: Path | None = None
+    rlimit: int = DEFAULT_RLIMIT
+    max_regions: int = 3
+    progress: Callable[[str], None] = field(default=lambda _: None)
+    queries: int = 0
+    _encodings: dict[Any, LawEncoding] = field(default_factory=dict)
+
+    def outputs(self) -> list[str]:
+        vocabulary = self.kb.vocabularies[self.jurisdiction]
+        concluded = {o for r in self.kb.rules.values() if r.jurisdiction == self.jurisdiction
+                     for o in r.outputs}
+        return [name for name in vocabulary.outputs if name in concluded]
+
+    def involves(self, *rule_ids: str) -> bool:
+        return self.rule is None or self.rule in rule_ids
+
+    def encoding(self, *, reading: str | None = None, law_as_of: date | None = None,
+                 shared: Shared | None = None, tag: str = "") -> LawEncoding:
+        key = (reading, law_as_of, tag)
+        if shared is None and key in self._encodings:
+            return self._encodings[key]
+        memo = shared is None
+        shared = shared or Shared(self.kb, self.jurisdiction)
+        as_of: Any = (z3.IntVal(to_day_number(self.as_of)) if self.as_of is not None
+                      else z3.Int("as_of"))
+        enc = LawEncoding(shared, as_of, law_as_of=law_as_of, reading=reading, tag=tag)
+        if memo:
+            self._encodings[key] = enc
+        return enc
+
+    def query(self, encodings: Sequence[LawEncoding], names: Sequence[set[str]],
+              goals: Sequence[Any], *, cores: bool = False, unknown_missing: bool = True,
+              anchor: Any | None = None) -> tuple[SolveResult, set[str]]:
+        """Solve; when SAT, try again with the case's dates within three years of
+        ``anchor`` (default: the as-of date), so that witnesses read naturally."""
+        constraints, calls, facts = query_constraints(
+            list(encodings), dict(enumerate(names)), unknown_missing=unknown_missing)
+        extra = [horizon_bounds(encodings[0].as_of)] if self.as_of is None else []
+        self.queries += 1
+        case_terms = encodings[0].shared.facts.terms(facts)
+        if self.as_of is None:
+            case_terms.append(encodings[0].as_of)
+        result = solve(constraints, [*extra, *goals], calls, rlimit=self.rlimit,
+                       cores=cores, case_terms=case_terms)
+        if result.status != "sat" or cores:
+            return result, facts
+        near = encodings[0].shared.facts.near(facts, anchor if anchor is not None
+                                              else encodings[0].as_of, NEAR_DAYS)
+        if self.as_of is None and anchor is None:
+            near.append(z3.And(encodings[0].as_of >= to_day_number(date(2010, 1, 1)),
+                               encodings[0].as_of <= to_day_number(date(2030, 12, 31))))
+        if near:
+            nicer = solve(constraints, [*extra, *goals, *near], calls, rlimit=self.rlimit,
+                          case_terms=case_terms)
+            if nicer.status == "sat":
+                return nicer, facts
+        return result, facts
+
+    def witness(self, finding: Finding, enc: LawEncoding, result: SolveResult,
+                facts: set[str], checks: Sequence[tuple[LawEncoding, OutputEnc, dict[str,
+                                                                                   Any]]],
+                as_of: date | None = None) -> Finding:
+        """Fill in the witness of ``finding`` and replay it: for every (encoding, output,
+        evaluate options) in ``checks``, the evaluator must give what the model gives."""
+        model = result.model
+        assert model is not None
+        as_of = as_of or self.as_of or model_date(model, enc.as_of)
+        case = build_case(enc, model, facts, as_of, f"witness {finding.fingerprint}: "
+                          f"{finding.message}")
+        finding.facts = dict(case.facts)
+        finding.as_of = as_of.isoformat()
+        finding.witness_path, finding.witness_yaml = write_case(
+            self.kb, case, self.witness_dir, finding.fingerprint)
+        lines = []
+        for law, out, options in checks:
+            status, value = model_status(model, out), model_value(model, law, out)
+            evaluated = replay(self.kb, case, as_of, out.name, **options)
+            expect(evaluated, status, value, f"{finding.fingerprint} ({finding.kind}, "
+                   f"{out.name}, {options or 'as selected'})")
+            label = ", ".join(f"{k}={v}" for k, v in options.items() if v is not None)
+            lines.append(describe(evaluated) + (f" [{label}]" if label else ""))
+        finding.replay = "; ".join(lines) + " — confirmed"
+        return finding
+
+    def unknown(self, what: str, result: SolveResult, versions: tuple[str, ...] = (),
+                output: str | None = None) -> Finding:
+        return Finding("LX510", f"the solver could not decide {what}: {result.reason}",
+                       output=output, versions=versions, key=what,
+                       details=["UNKNOWN is not OK: raise the resource limit (--rlimit) or "
+                                "simplify the rules involved"])

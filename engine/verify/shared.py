@@ -1,0 +1,86 @@
+"""Stage 5 (verify): what the encodings of one query share (the case's facts, the
+calendar, the rules of each output) and small typing helpers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import z3
+
+from ..compile.model import KnowledgeBase, Rule, RuleVersion, Type
+from ..dates import to_day_number
+from .calendar_terms import Calendar
+from .facts import FactVars, Interner
+from .terms import NotEncodable
+
+
+@dataclass
+class Shared:
+    """What the encodings of one query share: the case's facts and the calendar."""
+
+    kb: KnowledgeBase
+    jurisdiction: str
+    interner: Interner = field(default_factory=Interner)
+    calendar: Calendar = field(default_factory=Calendar)
+    facts: FactVars = field(init=False)
+
+    by_output: dict[str, list[Rule]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.facts = FactVars(self.kb.vocabularies[self.jurisdiction], self.interner)
+        self.by_output = rules_by_output(self.kb, self.jurisdiction)
+
+    def concluding(self, name: str) -> list[Rule]:
+        return self.by_output.get(name, [])
+
+
+def rules_by_output(kb: KnowledgeBase, jurisdiction: str) -> dict[str, list[Rule]]:
+    """The rules concluding each output, found through the dependency graph (version →
+    output edges), in the knowledge base's order (the evaluator's)."""
+    order = {rule_id: i for i, rule_id in enumerate(kb.rules)}
+    found: dict[str, set[str]] = {}
+    graph = kb.graph
+    if graph is None:
+        from ..compile.graph import build_graph
+        graph = build_graph(kb)
+    prefix = f"output:{jurisdiction}."
+    for node in graph.nodes:
+        if not node.startswith(prefix):
+            continue
+        rules = {graph.nodes[v].get("rule") for v in graph.predecessors(node)
+                 if graph.nodes[v].get("kind") == "version"}
+        found[node[len(prefix):]] = {r for r in rules if r in kb.rules}
+    return {name: [kb.rules[r] for r in sorted(ids, key=order.__getitem__)]
+            for name, ids in found.items()}
+
+
+def value_sorts(vtype: Type) -> tuple[Any, ...]:
+    kind = vtype.kind
+    if kind == "boolean":
+        return (z3.BoolSort(),)
+    if kind in ("decimal", "percentage", "money"):
+        return (z3.RealSort(),)
+    if kind in ("prohibition", "right"):
+        return (z3.IntSort(), z3.IntSort())
+    if kind in ("periods", "timeline"):
+        raise NotEncodable(f"an output of type {kind}", timeline=kind == "timeline")
+    return (z3.IntSort(),)
+
+
+def _coerce(term: Any, sort: Any) -> Any:
+    return z3.ToReal(term) if sort == z3.RealSort() and z3.is_int(term) else term
+
+
+def in_force(version: RuleVersion, day: Any) -> Any:
+    start = to_day_number(version.valid_from)
+    if version.valid_until is None:
+        return day >= start
+    return z3.And(day >= start, day < to_day_number(version.valid_until))
+
+
+def _zero(kind: str) -> Any:
+    from ..compile.model import Duration, Months
+    return {"boolean": False, "date": date(1970, 1, 1), "duration": Duration(0),
+            "months": Months(0), "enum": ""}.get(kind, 0)

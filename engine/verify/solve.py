@@ -1,0 +1,98 @@
+"""Stage 5 (verify): one query to Z3 — a fresh solver, a deterministic resource limit,
+three results (SAT with a model, UNSAT with a core of citations, UNKNOWN with a reason).
+
+Abstract calendar values (``working_days``) are refined on demand: when a model gives an
+abstract call a value the calendar does not, the lemma fixing it is added and the query
+solved again, so that every SAT model is exact for the calendar.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import z3
+
+from .encode import Constraint
+from .encode_expr import AbstractCall
+
+#: Deterministic budget of one query (Z3 rlimit units).
+DEFAULT_RLIMIT = 20_000_000
+MAX_REFINEMENTS = 50
+
+
+@dataclass
+class SolveResult:
+    status: str                       # "sat" | "unsat" | "unknown"
+    model: z3.ModelRef | None = None
+    core: tuple[str, ...] = ()
+    reason: str = ""
+    refinements: int = 0
+    lemmas: list[Any] = field(default_factory=list)
+
+
+#: Random seeds tried in turn when Z3 answers UNKNOWN (each with the full resource limit):
+#: a fixed portfolio, so the result stays deterministic.
+SEEDS = (0, 7, 13)
+
+
+def solve(constraints: Sequence[Constraint], goals: Sequence[Any],
+          calls: Sequence[AbstractCall] = (), *, rlimit: int = DEFAULT_RLIMIT,
+          cores: bool = False, case_terms: Sequence[Any] = ()) -> SolveResult:
+    """Is there a case satisfying ``constraints`` and ``goals``?  UNKNOWN only if every
+    seed of :data:`SEEDS` gives up.  ``case_terms`` (the variables of the case) are kept
+    at the last model's values while abstract calls are refined, so that the refinement
+    converges on one case before trying another."""
+    result = SolveResult("unknown")
+    for seed in SEEDS:
+        result = _solve(constraints, goals, calls, rlimit, cores, seed, case_terms)
+        if result.status != "unknown" or "refined" in result.reason:
+            return result
+    return result
+
+
+def _solve(constraints: Sequence[Constraint], goals: Sequence[Any],
+           calls: Sequence[AbstractCall], rlimit: int, cores: bool, seed: int,
+           case_terms: Sequence[Any]) -> SolveResult:
+    solver = z3.Solver()
+    solver.set("rlimit", rlimit)
+    if seed:
+        solver.set("random_seed", seed)
+    if cores:
+        solver.set("core.minimize", True)
+    grouped: dict[str, list[Any]] = {}
+    for label, formula in constraints:
+        if label is None or not cores:
+            solver.add(formula)
+        else:
+            grouped.setdefault(label, []).append(formula)
+    for label, formulas in grouped.items():
+        solver.assert_and_track(z3.And(formulas), z3.Bool(label))
+    for goal in goals:
+        solver.add(goal)
+    lemmas: list[Any] = []
+    keep: list[Any] = []      # the last model's arguments of abstract calls, tried first
+    for attempt in range(MAX_REFINEMENTS + 1):
+        try:
+            answer = solver.check(*keep) if keep else solver.check()
+            if keep and answer == z3.unsat:
+                answer = solver.check()
+        except z3.Z3Exception as exc:  # translated here, never leaks
+            return SolveResult("unknown", reason=f"z3 error: {exc}", refinements=attempt)
+        if answer == z3.unsat:
+            core = tuple(sorted(str(b) for b in solver.unsat_core())) if cores else ()
+            return SolveResult("unsat", core=core, refinements=attempt, lemmas=lemmas)
+        if answer == z3.unknown:
+            return SolveResult("unknown", reason=solver.reason_unknown(), refinements=attempt)
+        model = solver.model()
+        new = [lemma for call in calls if (lemma := call.lemma(model)) is not None]
+        if not new:
+            return SolveResult("sat", model=model, refinements=attempt, lemmas=lemmas)
+        lemmas += new
+        for lemma in new:
+            solver.add(lemma)
+        keep = [t == model.eval(t, model_completion=True) for t in case_terms] or \
+            [eq for call in calls for eq in call.arguments_in(model)]
+    return SolveResult("unknown", reason=f"the calendar abstraction was refined "
+                       f"{MAX_REFINEMENTS} times without an exact model")
