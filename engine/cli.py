@@ -89,7 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _command_modules() -> list[Any]:
     import importlib
     found = []
-    for name in ("evaluate.commands", "verify.commands", "whatif.commands", "report.commands"):
+    for name in ("evaluate.commands", "verify.commands", "verify.solve_commands",
+                 "whatif.commands", "report.commands"):
         try:
             found.append(importlib.import_module(f"{__package__}.{name}"))
         except ModuleNotFoundError as exc:

@@ -295,14 +295,18 @@ class LawEncoding:
                                          reaches.term)
             going = and_(going, not_(and_(evaluated, or_(reaches.bad, reaches.und,
                                                          reaches.term))))
+        concerned = going
         if rule.selected_by:
             var = self.shared.facts.get(rule.selected_by)
             out.facts.add(rule.selected_by)
             day = var.term
-            bad = or_(bad, and_(going, not_(var.given)))
+            if rule.selected_if_missing == "not_applicable":
+                concerned = and_(going, var.given)   # without the fact the rule does not apply
+            else:
+                bad = or_(bad, and_(going, not_(var.given)))
         else:
             day = self.as_of
-        selected = {v.index: or_(chosen.get(v.index, FALSE), and_(going, in_force(v, day)))
+        selected = {v.index: or_(chosen.get(v.index, FALSE), and_(concerned, in_force(v, day)))
                     for v in rule.versions}
         on = {v.index: (z3.If(chosen[v.index], z3.IntVal(to_day_number(v.valid_from)), day)
                         if v.index in chosen else day) for v in rule.versions}
