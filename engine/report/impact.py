@@ -183,7 +183,8 @@ def _audit(base: LoadResult, head: LoadResult) -> dict[str, Any] | None:
     except ImportError:
         return None
     old, new = api.finding_fingerprints(base.kb), api.finding_fingerprints(head.kb)
-    return {"new": sorted(set(new) - set(old)), "resolved": sorted(set(old) - set(new))}
+    return {"new": [f"{k}: {new[k]}" for k in sorted(set(new) - set(old))],
+            "resolved": [f"{k}: {old[k]}" for k in sorted(set(old) - set(new))]}
 
 
 def render_markdown(impact: Impact) -> str:

@@ -43,9 +43,25 @@ def test_impact_lists_the_changed_parameter_and_the_scenario_it_breaks(tmp_path:
     assert changed["outputs"] == {"limit_weeks": {"base": 78, "head": 52}}
     assert changed["passes_base"] and not changed["passes_head"]
     assert "now FAILS" in report.read_text()
+    assert impact["audit"] == {"new": [], "resolved": []}      # the verifier ran on both
 
 
 def test_impact_needs_both_sides() -> None:
     out, err = io.StringIO(), io.StringIO()
     assert run(["impact", "--base", "HEAD"], out, err) == 1
     assert "error[LX104]" in out.getvalue()
+
+
+def test_impact_reports_the_conflict_an_amendment_introduces(tmp_path: Path) -> None:
+    conflict = KB.parent.parent.parent / "cases" / "bad" / "LX402-conflict" / "rules"
+    shutil.copytree(KB, tmp_path / "base" / "rules")
+    shutil.copytree(KB, tmp_path / "head" / "rules")
+    shutil.copytree(conflict, tmp_path / "head" / "rules", dirs_exist_ok=True)
+    out, err = io.StringIO(), io.StringIO()
+    code = run(["impact", "--base-rules", str(tmp_path / "base" / "rules"), "--head-rules",
+                str(tmp_path / "head" / "rules"), "--format", "json"], out, err)
+    assert code == 0, out.getvalue() + err.getvalue()
+    impact = json.loads(out.getvalue())
+    assert impact["rules"]["added"] == ["lu.test_code.art-3.other"]
+    assert any(" LX501 " in f" {line}" for line in impact["audit"]["new"]), impact["audit"]
+    assert impact["audit"]["resolved"] == []
