@@ -167,14 +167,22 @@ def cmd_diff(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if kb is None:
         return 1
     results = []
-    for audit in _audits(kb, args, stderr):
+    audits = _audits(kb, args, stderr)
+    everywhere = {n for audit in audits for n in audit.outputs()}
+    unknown = [n for n in (args.output or []) if n not in everywhere]
+    if unknown:
+        import difflib
+
+        from ..diagnostics import LexluxError, error
+        close = difflib.get_close_matches(unknown[0], sorted(everywhere), n=1)
+        raise LexluxError([error("LX404", f"no rule concludes {unknown[0]!r}",
+                                 hint=f"did you mean {close[0]!r}?" if close else
+                                 "lexlux diff without --output compares every output")])
+    for audit in audits:
         audit.max_regions = args.max_regions
         names = [n for n in (args.output or audit.outputs()) if n in audit.outputs()]
-        unknown = [n for n in (args.output or []) if n not in audit.outputs()]
-        if unknown:
-            stderr.write(f"lexlux diff: no rule concludes {', '.join(unknown)}\n")
-            return 2
-        results += list(diff_versions(audit, args.first, args.second, names))
+        if names:
+            results += list(diff_versions(audit, args.first, args.second, names))
     differ = [r for r in results if r.status in ("differ", "unknown")]
     if args.format == "json":
         stdout.write(json.dumps({"from": args.first.isoformat(), "to": args.second.isoformat(),

@@ -98,6 +98,22 @@ def _winners(model: z3.ModelRef, out: OutputEnc) -> tuple[list[str], Any]:
     return ids, and_(*literals)
 
 
+def _horizon_notes(audit: Audit, name: str, first: date, second: date) -> list[str]:
+    """Say when a provision has a version on one date only because the knowledge base
+    starts there (valid_from_basis: horizon): such a difference is not an amendment."""
+    notes = []
+    for rule in audit.kb.rules_concluding(audit.jurisdiction, name):
+        a, b = rule.version_on(first), rule.version_on(second)
+        for missing_on, present in ((first, b), (second, a)):
+            if present is not None and (a is None or b is None) and \
+                    present.valid_from_basis == "horizon":
+                notes.append(f"note: {rule.id} has no version on {missing_on}: the knowledge "
+                             f"base starts it on {present.valid_from} (valid_from_basis: "
+                             "horizon, the sources do not say since when) — this difference "
+                             "may be the knowledge base's starting point, not an amendment")
+    return notes
+
+
 def diff_versions(audit: Audit, first: date, second: date, names: list[str] | None
                   ) -> Iterator[DiffResult]:
     one = audit.encoding(law_as_of=first, tag="L1|")
@@ -132,6 +148,7 @@ def diff_versions(audit: Audit, first: date, second: date, names: list[str] | No
             result.status = "differ"
             versions = tuple(dict.fromkeys([*won_a, *won_b]))
             changed = _parameter_changes(audit, versions, first, second)
+            changed += _horizon_notes(audit, name, first, second)
             finding = Finding(
                 "LX507", f"the law of {first} and the law of {second} give {name!r} "
                 "different results", output=name, versions=versions,
@@ -157,7 +174,8 @@ def _parameter_changes(audit: Audit, versions: tuple[str, ...], first: date, sec
             if param is None:
                 continue
             a, b = param.value_on(first), param.value_on(second)
-            if a != b:
+            if (a and a.value) != (b and b.value):   # a new dated entry with the same value
+                #                                      is not a change of the law
                 line = f"parameter {param_id} ({alias}): {_show(a)} → {_show(b)}"
                 if line not in lines:
                     lines.append(line)

@@ -1,0 +1,41 @@
+"""lexlux diff on the bundled rules: the 2019 and 2016 reforms are found, with witnesses."""
+
+from __future__ import annotations
+
+import io
+import json
+
+from lexlux.cli import run
+
+
+def diff(*argv: str) -> dict[str, object]:
+    out, err = io.StringIO(), io.StringIO()
+    code = run(["diff", *argv, "--format", "json"], out, err)
+    assert code == 1, out.getvalue() + err.getvalue()     # 1: the laws differ
+    payload: dict[str, object] = json.loads(out.getvalue())
+    return payload
+
+
+def test_52_to_78_weeks_on_1_january_2019_css_14_2() -> None:
+    payload = diff("--from", "2018-12-31", "--to", "2019-01-01", "--output",
+                   "sickness_benefit_exhausted_from", "--max-regions", "1")
+    [output] = payload["outputs"]  # type: ignore[misc]
+    assert output["status"] == "differ"
+    [finding] = output["findings"]
+    assert finding["code"] == "LX507"
+    assert "lu.code_securite_sociale.art-014.p2@2019-01-01" in [v["id"] for v in
+                                                               finding["versions"]]
+    assert "364 days" in " ".join(finding["details"]) and "546 days" in \
+        " ".join(finding["details"])
+    assert finding["replay"].endswith("confirmed")
+
+
+def test_the_2016_reclassification_reform_changes_the_25_employee_threshold_l551_2() -> None:
+    payload = diff("--from", "2015-12-31", "--to", "2016-01-01", "--output",
+                   "internal_reclassification_obligation", "--max-regions", "1")
+    [output] = payload["outputs"]  # type: ignore[misc]
+    assert output["status"] == "differ"
+    [finding] = output["findings"]
+    assert finding["replay"].endswith("confirmed")
+    assert [v["id"] for v in finding["versions"]] == ["lu.code_du_travail.L551-2.p1@2009-01-01",
+                                                      "lu.code_du_travail.L551-2.p1@2016-01-01"]
