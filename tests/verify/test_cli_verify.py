@@ -94,8 +94,9 @@ def test_diff_proves_or_shows_witnesses(tmp_path: Path) -> None:
     code, out, _ = cli("diff", "--rules", PLANTED, "--from", "2015-01-01", "--to",
                        "2016-01-01", "--output", "certificate_in_time")
     assert code == 0 and "same[certificate_in_time]" in out
-    assert cli("diff", "--rules", PLANTED, "--from", "2015-01-01", "--to", "2016-01-01",
-               "--output", "no_such_output")[0] == 2
+    code, out, _ = cli("diff", "--rules", PLANTED, "--from", "2015-01-01", "--to",
+                       "2016-01-01", "--output", "no_such_output")
+    assert code == 1 and out.count("error[LX404]") == 1     # as eval: one clear diagnostic
 
 
 def test_graph_formats() -> None:
