@@ -17,17 +17,19 @@ def diff(*argv: str) -> dict[str, object]:
 
 
 def test_52_to_78_weeks_on_1_january_2019_css_14_2() -> None:
+    # which regions of disagreement Z3 shows first may vary; what each says may not
     payload = diff("--from", "2018-12-31", "--to", "2019-01-01", "--output",
-                   "sickness_benefit_exhausted_from", "--max-regions", "1")
+                   "sickness_benefit_exhausted_from", "--max-regions", "2")
     [output] = payload["outputs"]  # type: ignore[misc]
-    assert output["status"] == "differ"
-    [finding] = output["findings"]
-    assert finding["code"] == "LX507"
-    assert "lu.code_securite_sociale.art-014.p2@2019-01-01" in [v["id"] for v in
-                                                               finding["versions"]]
-    assert "364 days" in " ".join(finding["details"]) and "546 days" in \
-        " ".join(finding["details"])
-    assert finding["replay"].endswith("confirmed")
+    assert output["status"] == "differ" and output["findings"]
+    for finding in output["findings"]:
+        assert finding["code"] == "LX507"
+        assert finding["replay"].endswith("confirmed")
+        ids = {v["id"] for v in finding["versions"]}
+        assert ids & {"lu.code_securite_sociale.art-014.p2@2016-01-01",
+                      "lu.code_securite_sociale.art-014.p2@2019-01-01"}
+        assert "364 days (from 2016-01-01) → 546 days (from 2019-01-01)" in \
+            " ".join(finding["details"])
 
 
 def test_the_2016_reclassification_reform_changes_the_25_employee_threshold_l551_2() -> None:
