@@ -57,6 +57,8 @@ def register(sub: Any) -> None:
                         help="accepted findings (default: audit/accepted.yaml by the rules)")
     verify.add_argument("--rlimit", type=int, default=None, metavar="N",
                         help="Z3 resource limit per query (deterministic)")
+    verify.add_argument("--reform", type=Path, metavar="REFORM.yaml",
+                        help="audit the law after this reform (applied to a copy)")
     add_format(verify)
     add_rules(verify)
     verify.set_defaults(handler=cmd_verify)
@@ -69,6 +71,8 @@ def register(sub: Any) -> None:
     diff.add_argument("--max-regions", type=int, default=3, metavar="N",
                       help="witnesses per output, one per region of disagreement")
     diff.add_argument("--witness-dir", type=Path, metavar="DIR")
+    diff.add_argument("--reform", type=Path, metavar="REFORM.yaml",
+                        help="audit the law after this reform (applied to a copy)")
     add_format(diff)
     add_rules(diff)
     diff.set_defaults(handler=cmd_diff)
@@ -86,6 +90,9 @@ def register(sub: Any) -> None:
 
 def _load(args: argparse.Namespace, stdout: TextIO) -> KnowledgeBase | None:
     loaded = load_knowledge_base(args.rules)
+    if loaded.ok and getattr(args, "reform", None) is not None:
+        from ..whatif.commands import load_reformed
+        loaded = load_reformed(loaded, args.reform)   # a copy: the bundled rules stay as they are
     if not loaded.ok:
         fmt = args.format if args.format in ("text", "json") else "text"
         emit_diagnostics(loaded.diagnostics, fmt, stdout, loaded.source_lines(), {})

@@ -97,3 +97,18 @@ def test_batch_counts_the_cases_a_reform_changes(tmp_path: Path) -> None:
     assert report["outputs"]["limit_weeks"]["changed"] == 1       # only the 2027 onset
     assert report["outputs"]["limit_weeks"]["total_before"] == "156"
     assert report["outputs"]["limit_weeks"]["total_after"] == "130"
+
+
+def test_verify_and_diff_audit_the_reformed_law() -> None:
+    # the new rule says 'abusive' where art-2.crime says 'lawful', with no exception_to
+    code, out = cli("verify", "--check", "conflicts", "--reform",
+                    str(HERE / "conflicting.reform.yaml"), "--format", "json")
+    assert code == 1, out
+    findings = json.loads(out)["findings"]
+    assert any(f["code"] == "LX501" and "lu.test_code.art-3.new@2027-01-01" in
+               {v["id"] for v in f["versions"]} for f in findings)
+    code, out = cli("verify", "--check", "conflicts", "--format", "json")
+    assert code == 0, out                              # the baseline has no conflict
+    code, out = cli("diff", "--from", "2026-12-31", "--to", "2027-01-01", "--output", "sanction",
+                    "--reform", str(HERE / "conflicting.reform.yaml"), "--format", "json")
+    assert code == 1 and json.loads(out)["outputs"][0]["status"] == "differ"
