@@ -13,6 +13,7 @@ from ..diagnostics import LexluxError, error, has_errors
 from ..output import emit_diagnostics
 from ..pipeline import load_knowledge_base
 from .case import load_case
+from .query import load_query
 from .explain import render_json, render_text
 from .interpreter import evaluate
 
@@ -27,7 +28,9 @@ def iso_date(text: str) -> date:
 def register(sub: Any) -> None:
     from ..cli import add_format, add_rules
     parser = sub.add_parser("eval", help="evaluate a case as of a date, citing the law")
-    parser.add_argument("case", type=Path, help="a *.case.yaml file")
+    parser.add_argument("case", type=Path,
+                        help="a *.case.yaml file, or a *.query.yaml file (case, dates, outputs"
+                             " and what-if overrides)")
     parser.add_argument("--as-of", type=iso_date, metavar="DATE",
                         help="evaluate as of this date (default: the case's as_of)")
     parser.add_argument("--law-as-of", type=iso_date, metavar="DATE",
@@ -53,10 +56,23 @@ def cmd_eval(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if not args.case.is_file():
         raise LexluxError([error("LX104", f"no such case file: {args.case}",
                                  hint="give the path of a *.case.yaml file")])
-    case, problems = load_case(args.case, kb)
-    if case is None:
-        emit_diagnostics(problems, args.format, stdout, {}, {})
-        return 1
+    overrides: dict[str, Any] = {}
+    if args.case.name.endswith(".query.yaml"):
+        query, problems = load_query(args.case, kb)
+        if query is None:
+            emit_diagnostics(problems, args.format, stdout, {}, {})
+            return 1
+        case, overrides = query.case, query.overrides
+        args.as_of = args.as_of or query.as_of
+        args.law_as_of = args.law_as_of or query.law_as_of
+        args.output = args.output or query.outputs
+        args.reading = args.reading or query.reading
+    else:
+        loaded_case, problems = load_case(args.case, kb)
+        if loaded_case is None:
+            emit_diagnostics(problems, args.format, stdout, {}, {})
+            return 1
+        case = loaded_case
     as_of = args.as_of or case.as_of
     if as_of is None:
         raise LexluxError([error("LX314", "no as-of date: the case has no as_of and no "
@@ -71,6 +87,12 @@ def cmd_eval(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                                      "lexlux eval without --output lists every output")])
     outcome = evaluate(kb, case, as_of, law_as_of=args.law_as_of, outputs=args.output,
                        reading=args.reading)
+    if overrides:
+        from ..whatif.commands import side_by_side
+        variant = evaluate(kb, case.with_facts(overrides), as_of, law_as_of=args.law_as_of,
+                           outputs=args.output, reading=args.reading)
+        label = ", ".join(f"{k}={v}" for k, v in overrides.items())
+        return side_by_side(outcome, variant, "as the case is", label, args.format, stdout)
     if args.reform is not None:
         from ..whatif.commands import load_reformed, side_by_side
         reformed = load_reformed(loaded, args.reform)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 
 import pytest
 from lexlux.cli import run
@@ -47,3 +48,20 @@ def test_the_52_week_reform_brings_exhaustion_six_months_earlier_css_14_2() -> N
     assert changes["sickness_benefit_exhausted_from"]["after"] == "2028-01-31"
     assert set(changes) == {"sickness_benefit_exhausted_from",
                             "sickness_benefit_limit_reached_on"}
+
+
+def test_the_same_what_if_written_as_a_query_file() -> None:
+    payload = cli("eval", "examples/fourth-day-certificate.query.yaml")
+    changes = {c["output"]: c for c in payload["changes"]}  # type: ignore[union-attr]
+    assert set(changes) == {"dismissal_sanction", "certificate_in_time"}
+    assert changes["dismissal_sanction"]["after"] == "lawful"
+
+
+def test_a_query_with_an_unknown_output_gets_one_clear_message(tmp_path: Path) -> None:
+    query = tmp_path / "bad.query.yaml"
+    query.write_text(f"case: {REPO / 'examples' / 'dismissal-during-sickness.case.yaml'}\n"
+                     "outputs: [dismisal_sanction]\n")
+    out, err = io.StringIO(), io.StringIO()
+    assert run(["eval", str(query)], out, err) == 1
+    assert out.getvalue().count("error[LX404]") == 1
+    assert "did you mean 'dismissal_sanction'?" in out.getvalue()
