@@ -13,9 +13,9 @@ from ..diagnostics import LexluxError, error, has_errors
 from ..output import emit_diagnostics
 from ..pipeline import load_knowledge_base
 from .case import load_case
-from .query import load_query
 from .explain import render_json, render_text
 from .interpreter import evaluate
+from .query import load_query
 
 
 def iso_date(text: str) -> date:
