@@ -65,3 +65,12 @@ def test_python_dash_m_lexlux_runs() -> None:
     done = subprocess.run([sys.executable, "-m", "lexlux", "check"], capture_output=True,
                           text=True, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_every_command_is_registered() -> None:
+    # a command module that fails to import must not silently drop its commands
+    code, out, _ = run("--help")
+    assert code == 0
+    for command in ("check", "schema", "eval", "whatif", "batch", "verify", "diff", "graph",
+                    "solve", "coverage", "impact"):
+        assert f"    {command} " in out, command
