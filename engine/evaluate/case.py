@@ -123,6 +123,15 @@ def _read(doc: SourceDocument, path: PathKey, raw: dict[str, Any], vocabulary: V
     return out
 
 
+def unknown_output(name: str, vocabulary: Vocabulary, span: Span | None = None) -> Diagnostic:
+    """LX404 for an output the vocabulary does not declare, with "did you mean"."""
+    close = difflib.get_close_matches(name, list(vocabulary.outputs), n=1)
+    return error("LX404", f"unknown output {name!r}", span,
+                 hint=f"did you mean {close[0]!r}?" if close else
+                 f"the outputs are declared in {vocabulary.file}; lexlux eval without --output "
+                 "lists every output")
+
+
 def _describe(entry: VocabularyEntry) -> str:
     return entry.description.get("en") or entry.description["fr"]
 

@@ -12,7 +12,7 @@ from ..dates import DateFormatError, parse_date
 from ..diagnostics import LexluxError, error, has_errors
 from ..output import emit_diagnostics
 from ..pipeline import load_knowledge_base
-from .case import load_case
+from .case import load_case, unknown_output
 from .explain import render_json, render_text
 from .interpreter import evaluate
 from .query import load_query
@@ -80,11 +80,7 @@ def cmd_eval(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     vocabulary = kb.vocabularies[case.jurisdiction]
     for name in args.output or ():
         if name not in vocabulary.outputs:
-            import difflib
-            close = difflib.get_close_matches(name, list(vocabulary.outputs), n=1)
-            raise LexluxError([error("LX404", f"unknown output {name!r}",
-                                     hint=f"did you mean {close[0]!r}?" if close else
-                                     "lexlux eval without --output lists every output")])
+            raise LexluxError([unknown_output(name, vocabulary)])
     outcome = evaluate(kb, case, as_of, law_as_of=args.law_as_of, outputs=args.output,
                        reading=args.reading)
     if overrides:

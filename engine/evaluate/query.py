@@ -17,7 +17,7 @@ from ..diagnostics import Diagnostic, error
 from ..load.discover import FileKind, display_path
 from ..load.yaml_source import load_file
 from ..validate.messages import check_document
-from .case import Case, case_from_document, load_case
+from .case import Case, case_from_document, load_case, unknown_output
 from .values import ValueProblemError, from_written
 
 
@@ -53,10 +53,7 @@ def load_query(path: Path, kb: KnowledgeBase) -> tuple[Query | None, list[Diagno
     vocabulary = kb.vocabularies[case.jurisdiction]
     for i, name in enumerate(data.get("outputs", [])):
         if name not in vocabulary.outputs:
-            close = difflib.get_close_matches(name, list(vocabulary.outputs), n=1)
-            return None, [error("LX404", f"unknown output {name!r}",
-                                doc.span_at(("outputs", i)),
-                                hint=f"did you mean {close[0]!r}?" if close else None)]
+            return None, [unknown_output(name, vocabulary, doc.span_at(("outputs", i)))]
     overrides: dict[str, Value] = {}
     for name, written in data.get("overrides", {}).get("facts", {}).items():
         entry = vocabulary.facts.get(name)

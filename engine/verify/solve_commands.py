@@ -9,7 +9,13 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..diagnostics import Diagnostic, LexluxError, error
-from ..evaluate.case import case_from_document, case_to_data, case_to_yaml, load_case
+from ..evaluate.case import (
+    case_from_document,
+    case_to_data,
+    case_to_yaml,
+    load_case,
+    unknown_output,
+)
 from ..evaluate.values import ValueProblemError, from_written
 from ..load.discover import FileKind, display_path
 from ..load.yaml_source import load_file
@@ -60,10 +66,8 @@ def read_question(path: Path, loaded: LoadResult) -> Question:
     for name, written in solve["where"].items():
         entry = vocabulary.outputs.get(name)
         if entry is None:
-            close = difflib.get_close_matches(name, list(vocabulary.outputs), n=1)
-            raise _fail(error("LX404", f"unknown output {name!r}",
-                              doc.span_at(("solve", "where", name), key=True),
-                              hint=f"did you mean {close[0]!r}?" if close else None))
+            raise _fail(unknown_output(name, vocabulary,
+                                       doc.span_at(("solve", "where", name), key=True)))
         if entry.type.kind == "timeline":
             raise _fail(error("LX520", f"the solver cannot answer questions about {name!r}, a "
                               "timeline (monthly timelines are not encoded)",

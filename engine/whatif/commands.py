@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..diagnostics import LexluxError, error
-from ..evaluate.case import Case, load_case
+from ..evaluate.case import Case, load_case, unknown_output
 from ..evaluate.commands import iso_date
 from ..evaluate.interpreter import Outcome, evaluate
 from ..output import emit_diagnostics
@@ -65,13 +65,10 @@ def load_case_or_fail(path: Path, loaded: LoadResult) -> Case:
 
 
 def check_outputs(names: list[str] | None, loaded: LoadResult, jurisdiction: str) -> None:
-    import difflib
     vocabulary = loaded.kb.vocabularies[jurisdiction]
     for name in names or ():
         if name not in vocabulary.outputs:
-            close = difflib.get_close_matches(name, list(vocabulary.outputs), n=1)
-            raise LexluxError([error("LX404", f"unknown output {name!r}",
-                                     hint=f"did you mean {close[0]!r}?" if close else None)])
+            raise LexluxError([unknown_output(name, vocabulary)])
 
 
 def side_by_side(a: Outcome, b: Outcome, first: str, second: str, fmt: str,
