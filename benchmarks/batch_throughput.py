@@ -19,7 +19,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def one(size: int, reform: Path, outputs: list[str], law_as_of: str | None) -> None:
-    from lexlux.dates import parse_date
+    from lexlux.calendar.dates import parse_date
     from lexlux.pipeline import load_knowledge_base
     from lexlux.whatif.batch import run_batch
     from lexlux.whatif.generate import generate_cases

@@ -8,12 +8,13 @@ import subprocess
 import sys
 
 import pytest
-from lexlux import cli
+from lexlux.cli import check as check_command
+from lexlux.cli import run as run_cli
 
 
 def run(*argv: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
-    code = cli.run(list(argv), out, err)
+    code = run_cli(list(argv), out, err)
     return code, out.getvalue(), err.getvalue()
 
 
@@ -53,7 +54,7 @@ def test_internal_error_is_reported_without_traceback(monkeypatch: pytest.Monkey
     def boom(*_: object) -> int:
         raise RuntimeError("simulated bug")
 
-    monkeypatch.setattr(cli, "cmd_check", boom)
+    monkeypatch.setattr(check_command, "cmd_check", boom)
     code, _, err = run("check")
     assert code == 3
     assert "error[LX900]" in err and "Traceback" not in err

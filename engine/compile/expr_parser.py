@@ -31,7 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
-from ..dates import DateFormatError, parse_date
+from ..calendar.dates import DateFormatError, parse_date
 from ..diagnostics import Span
 from .model import (
     BOOLEAN,

@@ -13,7 +13,7 @@ from itertools import pairwise
 from pathlib import PurePosixPath
 from typing import Any
 
-from ..dates import DateFormatError, parse_date
+from ..calendar.dates import DateFormatError, parse_date
 from ..diagnostics import Diagnostic, error
 from ..load.yaml_source import PathKey, SourceDocument
 from .expr_parser import ParseError, parse

@@ -106,7 +106,7 @@ FUNCTIONS: dict[str, Signature] = {
     "employer_charged_days_in_window": Signature(
         (PERIODS, DATE, INTEGER, INTEGER), INTEGER,
         "days at the employer's charge in the n calendar months ending with the date's month, "
-        "with the given limit (the CCSS example's recurrence: engine/charged_days.py)"),
+        "with the given limit (the CCSS example's recurrence: engine/calendar/charged_days.py)"),
     "employer_charged_month": Signature(
         (PERIODS, DATE, INTEGER, INTEGER), BOOLEAN,
         "whether the employer pays the date's month under that recurrence"),

@@ -14,8 +14,8 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
+from ..calendar.periods import Period as Period  # re-exported: the IR's periods are the calendar's
 from ..diagnostics import Span
-from ..periods import Period as Period  # re-exported: the IR's periods are the calendar's
 
 # --------------------------------------------------------------------------- types
 

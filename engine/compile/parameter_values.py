@@ -14,7 +14,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from ..dates import DateFormatError, parse_date
+from ..calendar.dates import DateFormatError, parse_date
 from .model import UNKNOWN, Duration, Months, Type
 
 _WEEKS = {"weeks": 7, "days": 1, None: 1}

@@ -1,8 +1,8 @@
 """Stage 4 (evaluate): the built-in functions of the rule language, on runtime values.
 
 Signatures and documentation are in :mod:`lexlux.compile.functions`; every date rule is
-delegated to the calendar modules (:mod:`lexlux.dates`, :mod:`lexlux.periods`,
-:mod:`lexlux.working_days`), so the evaluator never counts days itself.
+delegated to the calendar modules (:mod:`lexlux.calendar.dates`, :mod:`lexlux.calendar.periods`,
+:mod:`lexlux.calendar.working_days`), so the evaluator never counts days itself.
 """
 
 from __future__ import annotations
@@ -15,9 +15,8 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
-from .. import charged_days, dates, periods
-from ..compile.model import Duration, Months, Period, Timeline
-from ..working_days import (
+from ..calendar import charged_days, dates, periods
+from ..calendar.working_days import (
     DayKind,
     is_counted_day,
     nth_counted_day_from,
@@ -25,6 +24,7 @@ from ..working_days import (
     roll_backward,
     roll_forward,
 )
+from ..compile.model import Duration, Months, Period, Timeline
 
 
 class EvaluationError(Exception):

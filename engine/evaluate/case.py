@@ -15,12 +15,12 @@ from typing import Any
 
 import yaml
 
+from ..calendar.dates import parse_date
+from ..calendar.periods import check_periods
 from ..compile.model import KnowledgeBase, Value, Vocabulary, VocabularyEntry
-from ..dates import parse_date
 from ..diagnostics import Diagnostic, Span, error
 from ..load.discover import FileKind, display_path
 from ..load.yaml_source import PathKey, SourceDocument, load_file, load_text
-from ..periods import check_periods
 from ..validate.messages import check_document
 from .values import ValueProblemError, from_written, to_json
 

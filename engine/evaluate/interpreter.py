@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from ..calendar.dates import MonthPolicy, add_months, end_of_month, start_of_month
 from ..compile.model import (
     AUTHORITY_RANK,
     UNKNOWN,
@@ -36,7 +37,6 @@ from ..compile.model import (
     Type,
     Vocabulary,
 )
-from ..dates import MonthPolicy, add_months, end_of_month, start_of_month
 from ..diagnostics import Diagnostic, error
 from .builtins import EvaluationError, table
 from .case import Case

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from ..calendar.dates import parse_date
 from ..compile.model import KnowledgeBase, Value
-from ..dates import parse_date
 from ..diagnostics import Diagnostic, error
 from ..load.discover import FileKind, display_path
 from ..load.yaml_source import load_file

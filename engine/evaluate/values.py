@@ -18,8 +18,8 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
+from ..calendar.dates import DateFormatError, format_date, parse_date
 from ..compile.model import Deontic, Duration, Months, Period, Timeline, Type
-from ..dates import DateFormatError, format_date, parse_date
 
 _DURATION = re.compile(r"^\s*(\d+)\s*(day|days|week|weeks)\s*$")
 

@@ -11,8 +11,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from ..calendar.dates import parse_date
 from ..compile.model import KnowledgeBase, Type
-from ..dates import parse_date
 from ..diagnostics import Diagnostic
 from ..evaluate.case import Case, case_from_document
 from ..evaluate.interpreter import Outcome, evaluate

@@ -14,7 +14,7 @@ from typing import Any
 from jsonschema import ValidationError
 from jsonschema.exceptions import best_match
 
-from ..dates import DateFormatError
+from ..calendar.dates import DateFormatError
 from ..diagnostics import Diagnostic, error
 from ..load.discover import FileKind
 from ..load.yaml_source import PathKey, SourceDocument

@@ -2,7 +2,7 @@
 
 ``schemas/*.schema.json`` (draft 2020-12) are loaded once into a
 :class:`referencing.Registry`, so that ``$ref`` between them resolves offline.
-Dates are checked by the calendar module (:func:`lexlux.dates.parse_date`), so the
+Dates are checked by the calendar module (:func:`lexlux.calendar.dates.parse_date`), so the
 schema stage and the evaluator agree on what a date is.
 """
 
@@ -17,7 +17,7 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 from referencing import Registry, Resource
 
-from ..dates import DateFormatError, parse_date
+from ..calendar.dates import DateFormatError, parse_date
 from ..load.discover import FileKind, bundled_root
 
 SCHEMA_FILES: dict[FileKind, str] = {

@@ -1,6 +1,6 @@
 """Stage 5 (verify): calendar values the encoder does not compute — working days (public
 holidays) and the CCSS recurrence — as uninterpreted functions with the bounds the
-calendar guarantees, refined lazily from :mod:`lexlux.working_days` (abstraction
+calendar guarantees, refined lazily from :mod:`lexlux.calendar.working_days` (abstraction
 ``working_days``): see :meth:`AbstractCall.lemma` and :func:`lexlux.verify.solve.solve`.
 """
 
@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 import z3
 
-from ..dates import from_day_number
-from ..periods import Period
-from ..working_days import (
+from ..calendar.dates import from_day_number
+from ..calendar.periods import Period
+from ..calendar.working_days import (
     DayKind,
     is_counted_day,
     nth_counted_day_from,
@@ -107,8 +107,8 @@ class AbstractCall:
 
 
 def charged_call(scope: ExprScope, name: str, t: list[Any]) -> tuple[Any, Any]:
-    """The CCSS recurrence (engine/charged_days.py): a free value, refined by models."""
-    from .. import charged_days
+    """The CCSS recurrence (engine/calendar/charged_days.py): a free value, refined by models."""
+    from ..calendar import charged_days
     kinds = ("periods", "date", "int", "int")
     p = t[0]
     if not isinstance(p, PeriodsVar):

@@ -25,7 +25,7 @@ ABSTRACTIONS: dict[str, Abstraction] = {a.name: a for a in (
     Abstraction(
         "calendar_horizon",
         "months are linear arithmetic (four-year cycles), checked on every day against the "
-        "month table built from lexlux.dates over 1970-2080; facts of type date are taken "
+        "month table built from lexlux.calendar.dates over 1970-2080; facts of type date are taken "
         "inside the verification horizon",
         "a proof (UNSAT) holds for dates from 1990-01-01 to 2060-12-31; calendar functions "
         "are exact for arguments between 1970 and 2080 (assumed, never silently wrong)",
@@ -36,7 +36,7 @@ ABSTRACTIONS: dict[str, Abstraction] = {a.name: a for a in (
         "depend on public holidays: they are free variables with the bounds the calendar "
         "guarantees (d <= roll_forward(d) <= d + 7; nth_counted_day(d, n) >= d + n - 1; "
         "Sundays are never jours ouvrables), refined lazily with the values of "
-        "lexlux.working_days for the arguments of each model (counterexample-guided)",
+        "lexlux.calendar.working_days for the arguments of each model (counterexample-guided)",
         "witnesses are exact (every abstract value in a reported model is the calendar's "
         "value); a proof holds for every calendar that satisfies the bounds",
         "tests/verify/test_encode.py::test_working_day_bounds_hold"),

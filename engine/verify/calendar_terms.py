@@ -1,10 +1,10 @@
 """Stage 5 (verify): the calendar as Z3 terms, exact over a declared horizon.
 
-Dates are ``Int`` day numbers (:func:`lexlux.dates.to_day_number`).  Two encodings of the
+Dates are ``Int`` day numbers (:func:`lexlux.calendar.dates.to_day_number`).  Two encodings of the
 Gregorian months exist here:
 
 * :class:`TableCalendar`, the reference: a table of month starts built with
-  :mod:`lexlux.dates` (the one calendar), searched with balanced if-then-else trees;
+  :mod:`lexlux.calendar.dates` (the one calendar), searched with balanced if-then-else trees;
 * :class:`Calendar`, used by the encoder: the same functions in linear integer arithmetic
   with division by constants (four-year cycles from 1 March 1968; 2000 is a leap year, so
   the rule holds from 1901 to 2099), about ten times faster for Z3.
@@ -24,7 +24,7 @@ from functools import lru_cache
 
 import z3
 
-from ..dates import (
+from ..calendar.dates import (
     first_day_of_next_month,
     from_day_number,
     month_index,
@@ -67,7 +67,7 @@ def _search(x: z3.ArithRef, keys: tuple[int, ...], leaf: Callable[[int], z3.Arit
 
 
 class TableCalendar:
-    """The reference encoding: month starts looked up in the lexlux.dates table."""
+    """The reference encoding: month starts looked up in the lexlux.calendar.dates table."""
 
     @staticmethod
     def month_start(d: z3.ArithRef) -> z3.ArithRef:
@@ -99,7 +99,7 @@ def civil(d: z3.ArithRef) -> tuple[z3.ArithRef, z3.ArithRef, z3.ArithRef]:
 
 
 def month_start_day(i: z3.ArithRef) -> z3.ArithRef:
-    """Day number of the first day of month ``i`` (a :func:`lexlux.dates.month_index`)."""
+    """Day number of the first day of month ``i`` (a :func:`lexlux.calendar.dates.month_index`)."""
     year, month0 = i / 12, i % 12                     # month0: 0 = January
     march_year = year - 1968 - z3.If(month0 < 2, 1, 0)
     march_month = z3.If(month0 >= 2, month0 - 2, month0 + 10)
@@ -160,7 +160,7 @@ class Calendar:
         return end if z3.is_int_value(d) else self._known(end, self.month_number(d))
 
     def month_number(self, d: z3.ArithRef) -> z3.ArithRef:
-        """:func:`lexlux.dates.month_index` of the date."""
+        """:func:`lexlux.calendar.dates.month_index` of the date."""
         if z3.is_int_value(d):
             return z3.IntVal(month_index(from_day_number(d.as_long())))
         if d.get_id() in self._month_of:

@@ -12,8 +12,8 @@ from typing import Any
 
 import z3
 
+from ..calendar.dates import to_day_number
 from ..compile.model import KnowledgeBase
-from ..dates import to_day_number
 from .calendar_terms import horizon_bounds
 from .encode import LawEncoding, OutputEnc, query_constraints
 from .findings import Finding

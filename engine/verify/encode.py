@@ -18,6 +18,7 @@ from typing import Any
 
 import z3
 
+from ..calendar.dates import from_day_number, to_day_number
 from ..compile.model import (
     AUTHORITY_RANK,
     UNKNOWN,
@@ -26,7 +27,6 @@ from ..compile.model import (
     RuleVersion,
     Type,
 )
-from ..dates import from_day_number, to_day_number
 from .encode_expr import (
     FALSE,
     TRUE,

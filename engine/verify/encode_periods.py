@@ -2,7 +2,7 @@
 
 A periods fact is at most :data:`~lexlux.verify.facts.MAX_PERIODS` sorted periods with a
 free day between two of them, so the distinct days of the periods in a window are the sum
-of the clipped lengths, as in :func:`lexlux.periods.days_in_window`.
+of the clipped lengths, as in :func:`lexlux.calendar.periods.days_in_window`.
 """
 
 from __future__ import annotations

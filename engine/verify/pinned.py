@@ -14,8 +14,8 @@ from typing import Any
 
 import z3
 
+from ..calendar.dates import to_day_number
 from ..compile.model import KnowledgeBase
-from ..dates import to_day_number
 from .encode import Constraint, LawEncoding, query_constraints
 from .encode_expr import AbstractCall
 from .shared import Shared

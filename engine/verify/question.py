@@ -16,8 +16,8 @@ from typing import Any
 
 import z3
 
+from ..calendar.dates import to_day_number
 from ..compile.model import Deontic, KnowledgeBase, Value
-from ..dates import to_day_number
 from ..evaluate.case import Case
 from ..evaluate.interpreter import evaluate
 from .calendar_terms import HORIZON_END, HORIZON_START

@@ -9,8 +9,8 @@ from typing import Any
 
 import z3
 
+from ..calendar.dates import to_day_number
 from ..compile.model import KnowledgeBase, Rule, RuleVersion, Type
-from ..dates import to_day_number
 from .calendar_terms import Calendar
 from .facts import FactVars, Interner
 from .terms import NotEncodable

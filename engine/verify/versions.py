@@ -19,8 +19,8 @@ from typing import Any
 
 import z3
 
+from ..calendar.dates import to_day_number
 from ..compile.model import ParameterValue, RuleVersion
-from ..dates import to_day_number
 from .context import Audit
 from .encode import OutputEnc
 from .encode_expr import and_, not_, or_

@@ -15,8 +15,8 @@ from typing import Any
 
 import z3
 
+from ..calendar.dates import from_day_number
 from ..compile.model import Deontic, KnowledgeBase
-from ..dates import from_day_number
 from ..evaluate.case import Case, case_to_yaml
 from ..evaluate.interpreter import OutputResult, evaluate
 from ..output import write_atomically

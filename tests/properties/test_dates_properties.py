@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
-from lexlux.dates import (
+from lexlux.calendar.dates import (
     AmbiguousDateError,
     MonthPolicy,
     add_months,
@@ -23,7 +23,7 @@ from lexlux.dates import (
     to_day_number,
     weeks_window_ending,
 )
-from lexlux.periods import (
+from lexlux.calendar.periods import (
     Period,
     check_periods,
     count_days_by_month,
@@ -31,7 +31,7 @@ from lexlux.periods import (
     merge_periods,
     nth_day_in_window,
 )
-from lexlux.working_days import (
+from lexlux.calendar.working_days import (
     JURISDICTIONS,
     DayKind,
     Jurisdiction,

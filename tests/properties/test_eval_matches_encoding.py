@@ -19,10 +19,10 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from lexlux.calendar.periods import Period
 from lexlux.compile.model import Duration, KnowledgeBase
 from lexlux.evaluate.case import Case
 from lexlux.evaluate.interpreter import evaluate
-from lexlux.periods import Period
 from lexlux.pipeline import load_knowledge_base
 from lexlux.verify.abstractions import ABSTRACTIONS
 from lexlux.verify.pinned import evaluate_encoded

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from fractions import Fraction
 
+from lexlux.calendar.periods import Period
 from lexlux.evaluate.builtins import table
-from lexlux.periods import Period
 
 LU = table("lu")
 BE = table("be")

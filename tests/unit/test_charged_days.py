@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from lexlux.charged_days import employer_charged_days, employer_pays_month
-from lexlux.dates import MonthPolicy, add_months
-from lexlux.periods import Period
+from lexlux.calendar.charged_days import employer_charged_days, employer_pays_month
+from lexlux.calendar.dates import MonthPolicy, add_months
+from lexlux.calendar.periods import Period
 
 # 002 lines 1400-1416: days of incapacity per month, 12-month cumul, payer (Empl./CNS)
 DAYS = [3, 28, 31, 30, 15, 0, 2, 2, 1, 0, 1, 1, 5, 2, 1, 3, 0, 0, 1]

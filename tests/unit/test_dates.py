@@ -1,4 +1,4 @@
-"""Unit tests of the calendar layer: lexlux.dates, lexlux.working_days, lexlux.periods.
+"""Unit tests of the calendar layer: lexlux.calendar.dates, .working_days, .periods.
 
 Test names are claims; when a convention comes from the law, the name says which article
 (the lines of the sources are in docs/time.md).
@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from lexlux.dates import (
+from lexlux.calendar.dates import (
     EPOCH,
     AmbiguousDateError,
     DateFormatError,
@@ -36,7 +36,7 @@ from lexlux.dates import (
     weeks_window_ending,
     weeks_window_starting,
 )
-from lexlux.periods import (
+from lexlux.calendar.periods import (
     Period,
     check_periods,
     count_days_by_month,
@@ -45,7 +45,7 @@ from lexlux.periods import (
     merge_periods,
     nth_day_in_window,
 )
-from lexlux.working_days import (
+from lexlux.calendar.working_days import (
     DayKind,
     add_counted_days,
     count_counted_days,

@@ -1,5 +1,5 @@
 """The encoding's calendar and its declared abstractions, checked against the one calendar
-(lexlux.dates, lexlux.periods, lexlux.working_days)."""
+(lexlux.calendar.dates, lexlux.calendar.periods, lexlux.calendar.working_days)."""
 
 from __future__ import annotations
 
@@ -10,16 +10,10 @@ import pytest
 import z3
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from lexlux import dates
-from lexlux.compile.model import Vocabulary
-from lexlux.dates import from_day_number, to_day_number
-from lexlux.periods import Period, days_in_window, nth_day_in_window
-from lexlux.verify.abstractions import ABSTRACTIONS
-from lexlux.verify.calendar_terms import HORIZON_END, HORIZON_START, Calendar
-from lexlux.verify.encode_periods import period_function
-from lexlux.verify.facts import FactVars, Interner
-from lexlux.verify.solve import solve
-from lexlux.working_days import (
+from lexlux.calendar import dates
+from lexlux.calendar.dates import from_day_number, to_day_number
+from lexlux.calendar.periods import Period, days_in_window, nth_day_in_window
+from lexlux.calendar.working_days import (
     DayKind,
     is_counted_day,
     nth_counted_day_from,
@@ -27,6 +21,12 @@ from lexlux.working_days import (
     roll_backward,
     roll_forward,
 )
+from lexlux.compile.model import Vocabulary
+from lexlux.verify.abstractions import ABSTRACTIONS
+from lexlux.verify.calendar_terms import HORIZON_END, HORIZON_START, Calendar
+from lexlux.verify.encode_periods import period_function
+from lexlux.verify.facts import FactVars, Interner
+from lexlux.verify.solve import solve
 
 horizon = st.dates(HORIZON_START, HORIZON_END)
 
@@ -55,7 +55,7 @@ def _at(term: z3.ExprRef, d: date, n: int) -> z3.ExprRef:
                                              date(2000, 2, 29), date(2059, 1, 31)])),
        n=st.integers(-24, 24))
 def test_calendar_functions_match_lexlux_dates(d: date, n: int) -> None:
-    """The month tables (symbolic trees, and their constant folding) are lexlux.dates."""
+    """The month tables (symbolic trees, and their constant folding) are lexlux.calendar.dates."""
     try:
         dates.add_months(d, n, dates.MonthPolicy.REFUSE)
         refused = False
@@ -83,7 +83,7 @@ def test_calendar_functions_match_lexlux_dates(d: date, n: int) -> None:
 
 
 def test_arithmetic_calendar_equals_the_lexlux_dates_table() -> None:
-    """The encoder's month arithmetic gives the lexlux.dates answers on every day and
+    """The encoder's month arithmetic gives the lexlux.calendar.dates answers on every day and
     every month of the table's range (exhaustive: the domain is finite)."""
     from lexlux.verify.calendar_terms import (
         FIRST_INDEX,

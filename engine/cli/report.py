@@ -9,11 +9,16 @@ from typing import Any, TextIO
 
 from ..diagnostics import LexluxError
 from ..pipeline import load_knowledge_base
-from .coverage import coverage_documents, render_markdown, render_open_questions, render_text
+from ..report.coverage import (
+    coverage_documents,
+    render_markdown,
+    render_open_questions,
+    render_text,
+)
 
 
 def register(sub: Any) -> None:
-    from ..cli import add_rules
+    from .common import add_rules
     parser = sub.add_parser("coverage", help="which articles are encoded; open legal questions")
     parser.add_argument("--open-questions", action="store_true",
                         help="list the open legal questions")
@@ -39,8 +44,8 @@ def register(sub: Any) -> None:
 def cmd_impact(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from ..diagnostics import error
     from ..output import emit_diagnostics, write_atomically
-    from .impact import impact_of, render_markdown
-    from .impact import render_text as render_impact_text
+    from ..report.impact import impact_of, render_markdown
+    from ..report.impact import render_text as render_impact_text
     if (args.base is None) == (args.base_rules is None) or \
             (args.head is None) == (args.head_rules is None):
         raise LexluxError([error("LX104", "give the law before and after: --base REV or "

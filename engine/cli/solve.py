@@ -22,11 +22,11 @@ from ..load.yaml_source import load_file
 from ..output import write_atomically
 from ..pipeline import LoadResult, load_knowledge_base
 from ..validate.messages import check_document
-from .question import Answer, NotAnswerable, Question, answer_question
+from ..verify.question import Answer, NotAnswerable, Question, answer_question
 
 
 def register(sub: Any) -> None:
-    from ..cli import add_format, add_rules
+    from .common import add_format, add_rules
     parser = sub.add_parser("solve", help="find a case, prove that none exists, or the "
                                           "earliest/latest date, with Z3")
     parser.add_argument("query", type=Path, help="a *.query.yaml file with a solve: section")
@@ -42,7 +42,7 @@ def _fail(problem: Diagnostic) -> LexluxError:
 
 
 def read_question(path: Path, loaded: LoadResult) -> Question:
-    from ..dates import parse_date
+    from ..calendar.dates import parse_date
     doc, problems = load_file(path, display_path(path))
     if doc is None or problems:
         raise LexluxError(problems)
@@ -111,8 +111,8 @@ def read_question(path: Path, loaded: LoadResult) -> Question:
 
 
 def _deontic(written: Any, entry: Any) -> Any:
+    from ..calendar.dates import parse_date
     from ..compile.model import Deontic
-    from ..dates import parse_date
     if not isinstance(written, dict):
         raise ValueProblemError("expected {deadline: DATE} or {from: DATE, until: DATE}")
     kind = entry.type.kind

@@ -12,12 +12,12 @@ from typing import Any, TextIO
 
 from ..diagnostics import Diagnostic, LexluxError, error
 from ..evaluate.case import Case
-from .batch import BatchReport, read_case_folder, read_case_table, run_batch
-from .generate import generate_cases
+from ..whatif.batch import BatchReport, read_case_folder, read_case_table, run_batch
+from ..whatif.generate import generate_cases
 
 
 def register(sub: Any) -> None:
-    from ..cli import add_format, add_rules
+    from .common import add_format, add_rules
     parser = sub.add_parser("batch", help="evaluate many cases under the law and a reform; "
                                           "count what changes")
     parser.add_argument("sources", nargs="*", type=Path,
@@ -27,7 +27,7 @@ def register(sub: Any) -> None:
                         help="also evaluate N synthetic incapacity histories (2015-2025)")
     parser.add_argument("--seed", type=int, default=2026, help="seed of --generate")
     parser.add_argument("--output", action="append", metavar="NAME")
-    from ..evaluate.commands import iso_date
+    from .common import iso_date
     parser.add_argument("--law-as-of", type=iso_date, metavar="DATE",
                         help="evaluate every case under the law in force on this date")
     add_format(parser)
@@ -58,7 +58,7 @@ class Progress:
 
 
 def cmd_batch(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from .commands import check_outputs, load_baseline, load_reformed
+    from .common import check_outputs, load_baseline, load_reformed
     baseline = load_baseline(args.rules)
     reformed = load_reformed(baseline, args.reform)
     check_outputs(args.output, baseline, "lu")

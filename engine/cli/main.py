@@ -1,7 +1,8 @@
 """The command line: ``lexlux check | schema | eval | verify | ...``.  No logic here.
 
-Each stage package that offers commands has a ``commands`` module with
-``register(subparsers)``; a command's handler is ``handler(args, stdout, stderr) -> int``.
+Each command module of this package has ``register(subparsers)``; a command's handler is
+``handler(args, stdout, stderr) -> int``.  The stages (load, compile, evaluate, verify, ...)
+hold no argparse code.
 
 Exit codes: 0 clean; 1 the rules (or the case) have errors, or a check found something;
 2 usage error (argparse); 3 internal error (a bug in lexlux).
@@ -11,66 +12,17 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import sys
-import time
 import traceback
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any, TextIO
 
-from .diagnostics import LexluxError, Severity, error, render_text, summary_line
-from .output import emit_diagnostics
-from .pipeline import load_knowledge_base
+from ..diagnostics import LexluxError, Severity, error, render_text
+from ..output import emit_diagnostics
+from .common import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
-
-
-def add_format(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=("text", "json"), default="text",
-                        help="text for people (default), json for programs")
-
-
-def add_rules(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--rules", type=Path, action="append", metavar="DIR",
-                        help="rules folder to use instead of the bundled rules (repeatable)")
-
-
-def cmd_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    started = time.perf_counter()
-    result = load_knowledge_base(args.paths or None)
-    elapsed = time.perf_counter() - started
-    kb = result.kb
-    counts = {"files": len(result.files), "rules": len(kb.rules),
-              "versions": sum(len(r.versions) for r in kb.rules.values()),
-              "parameters": len(kb.parameters), "seconds": round(elapsed, 3)}
-    emit_diagnostics(result.diagnostics, args.format, stdout, result.source_lines(),
-                     {"summary": counts})
-    if args.format == "text":
-        status = "ok" if result.ok else "failed"
-        stdout.write(f"lexlux check: {status}: {counts['files']} files, {counts['rules']} rules "
-                     f"({counts['versions']} versions), {counts['parameters']} parameters; "
-                     f"{summary_line(result.diagnostics)} ({elapsed:.2f} s)\n")
-    return EXIT_OK if result.ok else EXIT_FINDINGS
-
-
-def cmd_schema(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from .validate.schemas import all_schemas
-    name = "defs/common.schema.json" if args.kind == "common" else f"{args.kind}.schema.json"
-    stdout.write(json.dumps(all_schemas()[name], indent=2, ensure_ascii=False) + "\n")
-    return EXIT_OK
-
-
-def _register_core(sub: Any) -> None:
-    check = sub.add_parser("check", help="load, validate and compile rules; report every problem")
-    check.add_argument("paths", nargs="*", type=Path,
-                       help="rule files or folders (default: the bundled rules)")
-    add_format(check)
-    check.set_defaults(handler=cmd_check)
-    schema = sub.add_parser("schema", help="print the JSON Schema of a file kind (for editors)")
-    schema.add_argument("kind", choices=("rule", "parameters", "vocabulary", "case", "query",
-                                         "coverage", "eval-output", "reform", "common"))
-    schema.set_defaults(handler=cmd_schema)
+#: the command modules of this package, in the order of ``lexlux --help``
+COMMAND_MODULES = ("check", "eval", "verify", "solve", "whatif", "batch", "report")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -80,7 +32,6 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true",
                         help="show the traceback of an internal error")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    _register_core(sub)
     for module in _command_modules():
         module.register(sub)
     return parser
@@ -89,8 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _command_modules() -> list[Any]:
     import importlib
     found = []
-    for name in ("evaluate.commands", "verify.commands", "verify.solve_commands",
-                 "whatif.commands", "report.commands"):
+    for name in COMMAND_MODULES:
         try:
             found.append(importlib.import_module(f"{__package__}.{name}"))
         except ModuleNotFoundError as exc:

@@ -14,7 +14,7 @@ It is a reading of the law by its authority, not a calendar convention: the rule
 it says so (reading ``ccss_worked_example``).
 
 >>> from datetime import date
->>> from lexlux.periods import Period
+>>> from lexlux.calendar.periods import Period
 >>> p = (Period(date(2009, 1, 1), date(2009, 4, 30)),)
 >>> april = date(2009, 4, 1)
 >>> employer_charged_days(p, april, 12, 77), employer_pays_month(p, april, 12, 77)

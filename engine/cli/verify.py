@@ -16,11 +16,17 @@ from typing import Any, TextIO
 from ..compile.model import KnowledgeBase
 from ..output import emit_diagnostics
 from ..pipeline import load_knowledge_base
-from .accepted import apply_accepted, default_path, load_accepted
-from .checks import check_conflicts, check_dead, check_encodable, check_gaps, check_hierarchy
-from .context import Audit
-from .findings import Finding, render_text, to_json
-from .versions import check_versions, diff_versions
+from ..verify.accepted import apply_accepted, default_path, load_accepted
+from ..verify.checks import (
+    check_conflicts,
+    check_dead,
+    check_encodable,
+    check_gaps,
+    check_hierarchy,
+)
+from ..verify.context import Audit
+from ..verify.findings import Finding, render_text, to_json
+from ..verify.versions import check_versions, diff_versions
 
 CHECKS: dict[str, Callable[[Audit], Iterator[Finding]]] = {
     "conflicts": check_conflicts, "hierarchy": check_hierarchy, "dead": check_dead,
@@ -39,8 +45,7 @@ def _check_list(text: str) -> list[str]:
 
 
 def register(sub: Any) -> None:
-    from ..cli import add_format, add_rules
-    from ..evaluate.commands import iso_date
+    from .common import add_format, add_rules, iso_date
     verify = sub.add_parser("verify", help="audit the rules with Z3: conflicts, hierarchy, "
                             "dead rules, gaps, versions (each finding with a replayed witness)")
     verify.add_argument("--check", type=_check_list, default=list(CHECKS),
@@ -91,7 +96,7 @@ def register(sub: Any) -> None:
 def _load(args: argparse.Namespace, stdout: TextIO) -> KnowledgeBase | None:
     loaded = load_knowledge_base(args.rules)
     if loaded.ok and getattr(args, "reform", None) is not None:
-        from ..whatif.commands import load_reformed
+        from .common import load_reformed
         loaded = load_reformed(loaded, args.reform)   # a copy: the bundled rules stay as they are
     if not loaded.ok:
         fmt = args.format if args.format in ("text", "json") else "text"
@@ -213,8 +218,8 @@ def cmd_diff(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def cmd_graph(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from .graph_export import select, to_dot, to_graphml
-    from .graph_export import to_json as graph_json
+    from ..verify.graph_export import select, to_dot, to_graphml
+    from ..verify.graph_export import to_json as graph_json
     args_format = args.format
     args.format = "text"
     kb = _load(args, stdout)

@@ -4,29 +4,20 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..dates import DateFormatError, parse_date
 from ..diagnostics import LexluxError, error, has_errors
+from ..evaluate.case import load_case, unknown_output
+from ..evaluate.explain import render_json, render_text
+from ..evaluate.interpreter import evaluate
+from ..evaluate.query import load_query
 from ..output import emit_diagnostics
 from ..pipeline import load_knowledge_base
-from .case import load_case, unknown_output
-from .explain import render_json, render_text
-from .interpreter import evaluate
-from .query import load_query
-
-
-def iso_date(text: str) -> date:
-    try:
-        return parse_date(text)
-    except DateFormatError as exc:
-        raise argparse.ArgumentTypeError(f"{exc} ({exc.hint})") from None
 
 
 def register(sub: Any) -> None:
-    from ..cli import add_format, add_rules
+    from .common import add_format, add_rules, iso_date
     parser = sub.add_parser("eval", help="evaluate a case as of a date, citing the law")
     parser.add_argument("case", type=Path,
                         help="a *.case.yaml file, or a *.query.yaml file (case, dates, outputs"
@@ -84,13 +75,14 @@ def cmd_eval(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     outcome = evaluate(kb, case, as_of, law_as_of=args.law_as_of, outputs=args.output,
                        reading=args.reading)
     if overrides:
-        from ..whatif.commands import side_by_side
+        from .whatif import side_by_side
         variant = evaluate(kb, case.with_facts(overrides), as_of, law_as_of=args.law_as_of,
                            outputs=args.output, reading=args.reading)
         label = ", ".join(f"{k}={v}" for k, v in overrides.items())
         return side_by_side(outcome, variant, "as the case is", label, args.format, stdout)
     if args.reform is not None:
-        from ..whatif.commands import load_reformed, side_by_side
+        from .common import load_reformed
+        from .whatif import side_by_side
         reformed = load_reformed(loaded, args.reform)
         after = evaluate(reformed.kb, case, as_of, law_as_of=args.law_as_of,
                          outputs=args.output, reading=args.reading)

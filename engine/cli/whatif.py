@@ -1,4 +1,4 @@
-"""``lexlux whatif`` (counterfactual facts, reforms) and ``lexlux batch`` (population impact)."""
+"""``lexlux whatif``: a case and its variant (other facts, or a reform) side by side."""
 
 from __future__ import annotations
 
@@ -9,18 +9,15 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..diagnostics import LexluxError, error
-from ..evaluate.case import Case, load_case, unknown_output
-from ..evaluate.commands import iso_date
 from ..evaluate.interpreter import Outcome, evaluate
 from ..output import emit_diagnostics
-from ..pipeline import LoadResult, load_knowledge_base
-from .compare import compare, render_changes
-from .overrides import parse_overrides
-from .reform import apply_reform
+from ..whatif.compare import compare, render_changes
+from ..whatif.overrides import parse_overrides
+from .common import check_outputs, iso_date, load_baseline, load_case_or_fail, load_reformed
 
 
 def register(sub: Any) -> None:
-    from ..cli import add_format, add_rules
+    from .common import add_format, add_rules
     parser = sub.add_parser("whatif", help="a case and its variant side by side: what changes, "
                                            "and why")
     parser.add_argument("case", type=Path)
@@ -34,41 +31,6 @@ def register(sub: Any) -> None:
     add_format(parser)
     add_rules(parser)
     parser.set_defaults(handler=cmd_whatif)
-    from .batch_commands import register as register_batch
-    register_batch(sub)
-
-
-def load_baseline(rules: list[Path] | None) -> LoadResult:
-    loaded = load_knowledge_base(rules)
-    if not loaded.ok:
-        raise LexluxError(loaded.diagnostics)
-    return loaded
-
-
-def load_reformed(baseline: LoadResult, reform: Path) -> LoadResult:
-    if not reform.is_file():
-        raise LexluxError([error("LX104", f"no such reform file: {reform}")])
-    reformed = apply_reform(baseline, reform)
-    if not reformed.ok:
-        raise LexluxError(reformed.diagnostics)
-    return reformed
-
-
-def load_case_or_fail(path: Path, loaded: LoadResult) -> Case:
-    if not path.is_file():
-        raise LexluxError([error("LX104", f"no such case file: {path}",
-                                 hint="give the path of a *.case.yaml file")])
-    case, problems = load_case(path, loaded.kb)
-    if case is None:
-        raise LexluxError(problems)
-    return case
-
-
-def check_outputs(names: list[str] | None, loaded: LoadResult, jurisdiction: str) -> None:
-    vocabulary = loaded.kb.vocabularies[jurisdiction]
-    for name in names or ():
-        if name not in vocabulary.outputs:
-            raise LexluxError([unknown_output(name, vocabulary)])
 
 
 def side_by_side(a: Outcome, b: Outcome, first: str, second: str, fmt: str,
