@@ -47,7 +47,7 @@ def test_missing_path_is_a_diagnostic_not_a_traceback() -> None:
 def test_schema_prints_json_schema() -> None:
     code, out, _ = run("schema", "rule")
     assert code == 0
-    assert json.loads(out)["$id"].endswith("rule.schema.json")
+    assert json.loads(out)["$id"] == "urn:lexlux:schema:rule"
 
 
 def test_internal_error_is_reported_without_traceback(monkeypatch: pytest.MonkeyPatch) -> None:

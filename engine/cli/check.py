@@ -11,7 +11,7 @@ from typing import Any, TextIO
 from ..diagnostics import summary_line
 from ..output import emit_diagnostics
 from ..pipeline import load_knowledge_base
-from .common import EXIT_FINDINGS, EXIT_OK, add_format
+from .common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, add_format
 
 
 def cmd_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -33,9 +33,23 @@ def cmd_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def cmd_schema(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from ..validate.schemas import all_schemas
+    from ..validate.bundle import bundled_schema, write_bundle
+    if args.bundle is not None:
+        if args.kind is not None:
+            stderr.write("lexlux schema: give a KIND or --bundle DIR, not both\n")
+            return EXIT_USAGE
+        written = write_bundle(args.bundle)
+        if args.format == "json":
+            stdout.write(json.dumps({"written": [str(p) for p in written]}, indent=2) + "\n")
+        else:
+            stdout.write(f"lexlux schema: wrote {len(written)} self-contained schemas to "
+                         f"{args.bundle}\n")
+        return EXIT_OK
+    if args.kind is None:
+        stderr.write("lexlux schema: give a KIND (e.g. rule) or --bundle DIR\n")
+        return EXIT_USAGE
     name = "defs/common.schema.json" if args.kind == "common" else f"{args.kind}.schema.json"
-    stdout.write(json.dumps(all_schemas()[name], indent=2, ensure_ascii=False) + "\n")
+    stdout.write(json.dumps(bundled_schema(name), indent=2, ensure_ascii=False) + "\n")
     return EXIT_OK
 
 
@@ -45,9 +59,15 @@ def register(sub: Any) -> None:
                        help="rule files or folders (default: the bundled rules)")
     add_format(check)
     check.set_defaults(handler=cmd_check)
-    schema = sub.add_parser("schema", help="print the JSON Schema of a file kind (for editors)")
-    schema.add_argument("kind", choices=("rule", "parameters", "vocabulary", "case", "query",
-                                         "coverage", "eval-output", "reform", "common"))
+    schema = sub.add_parser("schema", help="print the JSON Schema of a file kind (for editors), "
+                            "self-contained; --bundle DIR writes every kind's")
+    schema.add_argument("--bundle", type=Path, metavar="DIR",
+                        help="write one self-contained schema per file kind into DIR "
+                             "(atomically), for editors and check-jsonschema")
+    add_format(schema)
+    schema.add_argument("kind", nargs="?", choices=("rule", "parameters", "vocabulary", "case",
+                                                    "query", "coverage", "eval-output", "reform",
+                                                    "common"))
     schema.set_defaults(handler=cmd_schema)
 
 

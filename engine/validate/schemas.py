@@ -1,7 +1,12 @@
 """Stage 2 (validate): the JSON Schemas of every file kind, in one registry.
 
 ``schemas/*.schema.json`` (draft 2020-12) are loaded once into a
-:class:`referencing.Registry`, so that ``$ref`` between them resolves offline.
+:class:`referencing.Registry`, so that ``$ref`` between them resolves offline.  The files have
+no ``$id``: their identity is where they are, so that their relative ``$ref``s
+(``defs/common.schema.json#/$defs/date``) resolve to the file beside them in any validator,
+without network (``check-jsonschema --schemafile schemas/rule.schema.json``).  In memory,
+each is registered under ``BASE_URI`` + its path.  ``validate/bundle.py`` makes one
+self-contained schema per file kind, for editors.
 Dates are checked by the calendar module (:func:`lexlux.calendar.dates.parse_date`), so the
 schema stage and the evaluator agree on what a date is.
 """
@@ -53,7 +58,7 @@ def _registry_and_schemas() -> tuple[Registry[Any], dict[str, dict[str, Any]]]:
         contents = json.loads(file.read_text(encoding="utf-8"))
         schemas[file.relative_to(schema_dir()).as_posix()] = contents
     registry: Registry[Any] = Registry().with_resources(
-        (schema["$id"], Resource.from_contents(schema)) for schema in schemas.values()
+        (BASE_URI + name, Resource.from_contents(schema)) for name, schema in schemas.items()
     )
     return registry, schemas
 
@@ -63,6 +68,12 @@ def schema_for(kind: FileKind) -> dict[str, Any]:
     return schemas[SCHEMA_FILES[kind]]
 
 
+def _identified(name: str) -> dict[str, Any]:
+    """The schema ``name`` with its in-memory identity, so that its relative ``$ref``s
+    resolve in the registry."""
+    return {"$id": BASE_URI + name, **_registry_and_schemas()[1][name]}
+
+
 def all_schemas() -> dict[str, dict[str, Any]]:
     return dict(_registry_and_schemas()[1])
 
@@ -70,7 +81,7 @@ def all_schemas() -> dict[str, dict[str, Any]]:
 @cache
 def validator_for(kind: FileKind) -> Draft202012Validator:
     registry, _ = _registry_and_schemas()
-    return Draft202012Validator(schema_for(kind), registry=registry,
+    return Draft202012Validator(_identified(SCHEMA_FILES[kind]), registry=registry,
                                 format_checker=FORMAT_CHECKER)
 
 
