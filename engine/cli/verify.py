@@ -9,29 +9,16 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
 from ..compile.model import KnowledgeBase
 from ..output import emit_diagnostics
 from ..pipeline import load_knowledge_base
-from ..verify.accepted import apply_accepted, default_path, load_accepted
-from ..verify.checks import (
-    check_conflicts,
-    check_dead,
-    check_encodable,
-    check_gaps,
-    check_hierarchy,
-)
-from ..verify.context import Audit
-from ..verify.findings import Finding, render_text, to_json
-from ..verify.versions import check_versions, diff_versions
-
-CHECKS: dict[str, Callable[[Audit], Iterator[Finding]]] = {
-    "conflicts": check_conflicts, "hierarchy": check_hierarchy, "dead": check_dead,
-    "gaps": check_gaps, "versions": check_versions,
-}
+from ..verify.accepted import default_path
+from ..verify.findings import render_text
+from ..verify.run import CHECKS, run_audit, run_diff, unknown_rule
 
 
 def _check_list(text: str) -> list[str]:
@@ -118,93 +105,45 @@ def _progress(args: argparse.Namespace, stderr: TextIO) -> Callable[[str], None]
     return report
 
 
-def _audits(kb: KnowledgeBase, args: argparse.Namespace, stderr: TextIO) -> list[Audit]:
-    progress = _progress(args, stderr)
-    out = []
-    for jurisdiction in sorted(kb.vocabularies):
-        audit = Audit(kb, jurisdiction, as_of=getattr(args, "as_of", None),
-                      rule=getattr(args, "rule", None), witness_dir=args.witness_dir,
-                      progress=progress)
-        if getattr(args, "rlimit", None):
-            audit.rlimit = args.rlimit
-        out.append(audit)
-    return out
-
-
 def cmd_verify(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     started = time.perf_counter()
     kb = _load(args, stdout)
     if kb is None:
         return 1
-    if args.rule is not None and args.rule not in kb.rules:
-        import difflib
-        close = difflib.get_close_matches(args.rule, list(kb.rules), n=1)
-        stderr.write(f"lexlux verify: no rule {args.rule!r}"
-                     + (f"; did you mean {close[0]!r}?" if close else "") + "\n")
+    if args.rule is not None and (problem := unknown_rule(kb, args.rule)) is not None:
+        stderr.write(f"lexlux verify: {problem}\n")
         return 2
-    findings: list[Finding] = []
-    queries = 0
-    for audit in _audits(kb, args, stderr):
-        findings += check_encodable(audit)
-        for name in args.check:
-            findings += CHECKS[name](audit)
-        queries += audit.queries
     path = args.accepted or default_path(args.rules)
-    full = set(args.check) == set(CHECKS) and args.rule is None and args.as_of is None
     shown = path.resolve()
     if shown.is_relative_to(Path.cwd().resolve()):
         shown = shown.relative_to(Path.cwd().resolve())
-    findings = apply_accepted(findings, load_accepted(path), report_stale=full, where=shown)
-    problems = [f for f in findings if f.is_problem]
+    report = run_audit(kb, checks=args.check, as_of=args.as_of, rule=args.rule,
+                       witness_dir=args.witness_dir, accepted=path, rlimit=args.rlimit,
+                       where=shown, progress=_progress(args, stderr))
     elapsed = time.perf_counter() - started
     if args.format == "json":
-        stdout.write(json.dumps({"findings": [to_json(kb, f) for f in findings],
-                                 "summary": {"problems": len(problems),
-                                             "accepted": sum(f.accepted is not None
-                                                             for f in findings),
-                                             "queries": queries,
-                                             "seconds": round(elapsed, 3)}},
-                                indent=2, ensure_ascii=False) + "\n")
+        stdout.write(json.dumps(report.to_json(kb, elapsed), indent=2, ensure_ascii=False)
+                     + "\n")
     else:
-        for finding in findings:
+        for finding in report.findings:
             stdout.write(render_text(kb, finding) + "\n\n")
-        accepted = sum(f.accepted is not None for f in findings)
-        stdout.write(f"lexlux verify: {len(problems)} finding(s), {accepted} accepted, "
-                     f"{queries} solver queries ({elapsed:.2f} s)\n")
-    return 1 if problems else 0
+        accepted = sum(f.accepted is not None for f in report.findings)
+        stdout.write(f"lexlux verify: {len(report.problems)} finding(s), {accepted} accepted, "
+                     f"{report.queries} solver queries ({elapsed:.2f} s)\n")
+    return 1 if report.problems else 0
 
 
 def cmd_diff(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     kb = _load(args, stdout)
     if kb is None:
         return 1
-    results = []
-    audits = _audits(kb, args, stderr)
-    everywhere = {n for audit in audits for n in audit.outputs()}
-    unknown = [n for n in (args.output or []) if n not in everywhere]
-    if unknown:
-        import difflib
-
-        from ..diagnostics import LexluxError, error
-        close = difflib.get_close_matches(unknown[0], sorted(everywhere), n=1)
-        raise LexluxError([error("LX404", f"no rule concludes {unknown[0]!r}",
-                                 hint=f"did you mean {close[0]!r}?" if close else
-                                 "lexlux diff without --output compares every output")])
-    for audit in audits:
-        audit.max_regions = args.max_regions
-        names = [n for n in (args.output or audit.outputs()) if n in audit.outputs()]
-        if names:
-            results += list(diff_versions(audit, args.first, args.second, names))
-    differ = [r for r in results if r.status in ("differ", "unknown")]
+    report = run_diff(kb, args.first, args.second, outputs=args.output,
+                      max_regions=args.max_regions, witness_dir=args.witness_dir,
+                      progress=_progress(args, stderr))
     if args.format == "json":
-        stdout.write(json.dumps({"from": args.first.isoformat(), "to": args.second.isoformat(),
-                                 "outputs": [{"output": r.output, "status": r.status,
-                                              "reason": r.reason,
-                                              "findings": [to_json(kb, f) for f in r.findings]}
-                                             for r in results]},
-                                indent=2, ensure_ascii=False) + "\n")
+        stdout.write(json.dumps(report.to_json(kb), indent=2, ensure_ascii=False) + "\n")
     else:
-        for r in results:
+        for r in report.results:
             if r.status == "same":
                 stdout.write(f"same[{r.output}]: proved — the law of {args.first} and of "
                              f"{args.second} give the same result for every case\n")
@@ -212,9 +151,9 @@ def cmd_diff(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                 stdout.write(f"not verified[{r.output}]: {r.reason}\n")
             for finding in r.findings:
                 stdout.write(render_text(kb, finding) + "\n")
-        stdout.write(f"lexlux diff: {len(differ)} of {len(results)} output(s) differ "
-                     "or are undecided\n")
-    return 1 if differ else 0
+        stdout.write(f"lexlux diff: {len(report.differ)} of {len(report.results)} output(s) "
+                     "differ or are undecided\n")
+    return 1 if report.differ else 0
 
 
 def cmd_graph(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:

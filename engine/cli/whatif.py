@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any, TextIO
 
 from ..diagnostics import LexluxError, error
 from ..evaluate.interpreter import Outcome, evaluate
 from ..output import emit_diagnostics
-from ..whatif.compare import compare, render_changes
+from ..whatif.compare import changes_json, compare, render_changes
 from ..whatif.overrides import parse_overrides
 from .common import check_outputs, iso_date, load_baseline, load_case_or_fail, load_reformed
 
@@ -35,17 +34,12 @@ def register(sub: Any) -> None:
 
 def side_by_side(a: Outcome, b: Outcome, first: str, second: str, fmt: str,
                  stdout: TextIO) -> int:
-    changes = compare(a, b)
     if fmt == "json":
-        stdout.write(json.dumps({"case": a.case.name, "as_of": a.as_of.isoformat(),
-                                 "first": first, "second": second,
-                                 "changes": [asdict(c) for c in changes],
-                                 "diagnostics": [d.to_json() for d in
-                                                 a.diagnostics + b.diagnostics]},
-                                indent=2, ensure_ascii=False) + "\n")
+        stdout.write(json.dumps(changes_json(a, b, first, second), indent=2,
+                                ensure_ascii=False) + "\n")
     else:
         stdout.write(f"Case: {a.case.name}\nAs of {a.as_of}\n\n")
-        stdout.write(render_changes(changes, first, second))
+        stdout.write(render_changes(compare(a, b), first, second))
     return 0
 
 

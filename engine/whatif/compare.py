@@ -7,7 +7,7 @@ value, or (recursively) an output it relied on.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from ..evaluate.interpreter import Outcome, OutputResult
@@ -111,6 +111,13 @@ def compare(a: Outcome, b: Outcome) -> list[Change]:
         if before != after:
             changes.append(Change(name, before, after, first_divergence(name, a, b)))
     return changes
+
+
+def changes_json(a: Outcome, b: Outcome, first: str, second: str) -> dict[str, Any]:
+    """The two outcomes side by side as JSON (``lexlux whatif --format json``)."""
+    return {"case": a.case.name, "as_of": a.as_of.isoformat(), "first": first,
+            "second": second, "changes": [asdict(c) for c in compare(a, b)],
+            "diagnostics": [d.to_json() for d in a.diagnostics + b.diagnostics]}
 
 
 def render_changes(changes: list[Change], first: str, second: str) -> str:

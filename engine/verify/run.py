@@ -1,0 +1,131 @@
+"""Stage 5 (verify): a whole audit and a whole diff, for ``lexlux verify`` / ``lexlux diff``
+and the Python API (``lexlux.api``): the audits per jurisdiction, the checks, the accepted
+findings, and the JSON that both print.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ..compile.model import KnowledgeBase
+from ..diagnostics import LexluxError, error
+from .accepted import apply_accepted, load_accepted
+from .checks import check_conflicts, check_dead, check_encodable, check_gaps, check_hierarchy
+from .context import Audit
+from .findings import Finding, to_json
+from .versions import DiffResult, check_versions, diff_versions
+
+CHECKS: dict[str, Callable[[Audit], Iterator[Finding]]] = {
+    "conflicts": check_conflicts, "hierarchy": check_hierarchy, "dead": check_dead,
+    "gaps": check_gaps, "versions": check_versions,
+}
+
+
+def audits(kb: KnowledgeBase, *, as_of: date | None = None, rule: str | None = None,
+           witness_dir: Path | None = None, rlimit: int | None = None,
+           progress: Callable[[str], None] | None = None) -> list[Audit]:
+    """One audit per jurisdiction of the knowledge base."""
+    out = []
+    for jurisdiction in sorted(kb.vocabularies):
+        audit = Audit(kb, jurisdiction, as_of=as_of, rule=rule, witness_dir=witness_dir)
+        if progress is not None:
+            audit.progress = progress
+        if rlimit:
+            audit.rlimit = rlimit
+        out.append(audit)
+    return out
+
+
+@dataclass
+class AuditReport:
+    findings: list[Finding]
+    queries: int
+
+    @property
+    def problems(self) -> list[Finding]:
+        return [f for f in self.findings if f.is_problem]
+
+    def to_json(self, kb: KnowledgeBase, seconds: float | None = None) -> dict[str, Any]:
+        summary: dict[str, Any] = {"problems": len(self.problems),
+                                   "accepted": sum(f.accepted is not None
+                                                   for f in self.findings),
+                                   "queries": self.queries}
+        if seconds is not None:
+            summary["seconds"] = round(seconds, 3)
+        return {"findings": [to_json(kb, f) for f in self.findings], "summary": summary}
+
+
+def unknown_rule(kb: KnowledgeBase, rule: str) -> str | None:
+    """A message when ``rule`` names no rule (with the closest id), else None."""
+    if rule in kb.rules:
+        return None
+    close = difflib.get_close_matches(rule, list(kb.rules), n=1)
+    return f"no rule {rule!r}" + (f"; did you mean {close[0]!r}?" if close else "")
+
+
+def run_audit(kb: KnowledgeBase, *, checks: Sequence[str] | None = None,
+              as_of: date | None = None, rule: str | None = None,
+              witness_dir: Path | None = None, accepted: Path | None = None,
+              rlimit: int | None = None, where: Path | None = None,
+              progress: Callable[[str], None] | None = None) -> AuditReport:
+    """Run ``checks`` (default: all) over every jurisdiction; mark the findings accepted in
+    the file ``accepted`` (stale acceptances are reported only by a full audit)."""
+    names = list(checks or CHECKS)
+    findings: list[Finding] = []
+    queries = 0
+    for audit in audits(kb, as_of=as_of, rule=rule, witness_dir=witness_dir, rlimit=rlimit,
+                        progress=progress):
+        findings += check_encodable(audit)
+        for name in names:
+            findings += CHECKS[name](audit)
+        queries += audit.queries
+    if accepted is not None:
+        full = set(names) == set(CHECKS) and rule is None and as_of is None
+        findings = apply_accepted(findings, load_accepted(accepted), report_stale=full,
+                                  where=where or accepted)
+    return AuditReport(findings, queries)
+
+
+@dataclass
+class DiffReport:
+    first: date
+    second: date
+    results: list[DiffResult] = field(default_factory=list)
+
+    @property
+    def differ(self) -> list[DiffResult]:
+        return [r for r in self.results if r.status in ("differ", "unknown")]
+
+    def to_json(self, kb: KnowledgeBase) -> dict[str, Any]:
+        return {"from": self.first.isoformat(), "to": self.second.isoformat(),
+                "outputs": [{"output": r.output, "status": r.status, "reason": r.reason,
+                             "findings": [to_json(kb, f) for f in r.findings]}
+                            for r in self.results]}
+
+
+def run_diff(kb: KnowledgeBase, first: date, second: date, *,
+             outputs: Sequence[str] | None = None, max_regions: int = 3,
+             witness_dir: Path | None = None,
+             progress: Callable[[str], None] | None = None) -> DiffReport:
+    """Where the law of ``first`` and of ``second`` disagree, output by output (each
+    jurisdiction's own outputs).  An output no rule concludes is LX404 (raised)."""
+    report = DiffReport(first, second)
+    found = audits(kb, witness_dir=witness_dir, progress=progress)
+    everywhere = {n for audit in found for n in audit.outputs()}
+    unknown = [n for n in (outputs or []) if n not in everywhere]
+    if unknown:
+        close = difflib.get_close_matches(unknown[0], sorted(everywhere), n=1)
+        raise LexluxError([error("LX404", f"no rule concludes {unknown[0]!r}",
+                                 hint=f"did you mean {close[0]!r}?" if close else
+                                 "lexlux diff without --output compares every output")])
+    for audit in found:
+        audit.max_regions = max_regions
+        names = [n for n in (outputs or audit.outputs()) if n in audit.outputs()]
+        if names:
+            report.results += list(diff_versions(audit, first, second, names))
+    return report
