@@ -11,7 +11,7 @@ from ..diagnostics import Diagnostic, LexluxError, error
 from ..evaluate.case import case_from_document, case_to_data, load_case, unknown_output
 from ..evaluate.values import ValueProblemError, from_written
 from ..load.discover import FileKind, display_path
-from ..load.yaml_source import load_file
+from ..load.yaml_source import SourceDocument, load_file, load_text
 from ..pipeline import LoadResult
 from ..validate.messages import check_document
 from .question import Answer, Question
@@ -22,10 +22,27 @@ def _fail(problem: Diagnostic) -> LexluxError:
 
 
 def read_question(path: Path, loaded: LoadResult) -> Question:
-    from ..calendar.dates import parse_date
+    """The question of the query file ``path`` (raises :class:`LexluxError`)."""
     doc, problems = load_file(path, display_path(path))
     if doc is None or problems:
         raise LexluxError(problems)
+    return question_from_document(doc, loaded, path.parent)
+
+
+def question_from_text(text: str, loaded: LoadResult, base: Path, name: str = "<query>"
+                       ) -> Question:
+    """The question of a query written as YAML ``text``; a case path in it is relative to
+    ``base``."""
+    doc, problems = load_text(text, name)
+    if doc is None or problems:
+        raise LexluxError(problems)
+    return question_from_document(doc, loaded, base)
+
+
+def question_from_document(doc: SourceDocument, loaded: LoadResult, base: Path) -> Question:
+    from ..calendar.dates import parse_date
+    if doc.data is None:
+        raise _fail(error("LX203", "the query file is empty", doc.span_at(())))
     problems = list(check_document(doc, FileKind.QUERY))
     if problems:
         raise LexluxError(problems)
@@ -35,7 +52,7 @@ def read_question(path: Path, loaded: LoadResult) -> Question:
                           hint="add solve: {mode: find, where: {output: value}}"))
     kb = loaded.kb
     if isinstance(data["case"], str):
-        case, problems = load_case(path.parent / data["case"], kb)
+        case, problems = load_case(base / data["case"], kb)
     else:
         case, problems = case_from_document(doc, kb, ("case",))
     if case is None:
