@@ -7,7 +7,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +23,7 @@ from .compile.model import KnowledgeBase
 from .compile.timeline import check_parameter_coverage, order_versions
 from .diagnostics import Diagnostic, error, has_errors
 from .load.discover import FileKind, SourceFile, bundled_root, discover
-from .load.yaml_source import SourceDocument, load_file
+from .load.yaml_source import SourceDocument, load_file, load_text
 from .validate.messages import check_document
 
 
@@ -49,14 +49,18 @@ def _lines_of(path: Path) -> list[str]:
         return []
 
 
-def load_documents(files: Sequence[SourceFile]) -> tuple[dict[str, SourceDocument],
-                                                        dict[str, FileKind], list[Diagnostic]]:
-    """Stages 1 and 2: read and validate each file; keep the documents that fit their schema."""
+def load_documents(files: Sequence[SourceFile], texts: Mapping[Path, str] | None = None
+                   ) -> tuple[dict[str, SourceDocument], dict[str, FileKind], list[Diagnostic]]:
+    """Stages 1 and 2: read and validate each file; keep the documents that fit their schema.
+    ``texts`` gives the text of some files instead of the disk (an editor's unsaved text)."""
     valid: dict[str, SourceDocument] = {}
     kinds: dict[str, FileKind] = {}
     diagnostics: list[Diagnostic] = []
     for file in files:
-        doc, problems = load_file(file.path, file.display)
+        if texts is not None and file.path in texts:
+            doc, problems = load_text(texts[file.path], file.display)
+        else:
+            doc, problems = load_file(file.path, file.display)
         diagnostics += problems
         if doc is None:
             valid["\0invalid:" + file.display] = SourceDocument(file.display,

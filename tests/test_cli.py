@@ -73,5 +73,5 @@ def test_every_command_is_registered() -> None:
     code, out, _ = run("--help")
     assert code == 0
     for command in ("check", "schema", "eval", "whatif", "batch", "verify", "diff", "graph",
-                    "solve", "coverage", "impact"):
+                    "solve", "coverage", "impact", "lsp"):
         assert f"    {command} " in out, command
