@@ -56,7 +56,9 @@ class LexluxServer(LanguageServer):
 
     async def check(self, uri: str, delay: float) -> None:
         if delay:
-            await asyncio.sleep(delay)
+            await asyncio.sleep(delay)    # a newer change cancels this task while it waits
+        if self._pending.get(uri) is asyncio.current_task():
+            del self._pending[uri]        # from here on it runs to the end, in order
         path = self.path_of(uri)
         if path is None:
             return
