@@ -107,6 +107,7 @@ def bundled_schema(name: str) -> dict[str, Any]:
         embedded.pop("$schema", None)
         embedded.pop("$id", None)
         defs[keys[member]] = embedded
+    root.pop("$id", None)
     kind = posixpath.basename(name).removesuffix(".schema.json")
     # an identifier that no tool tries to download: every $ref is local to this file
     return {"$schema": root.pop("$schema"), "$id": f"urn:lexlux:schema:{kind}", **root}

@@ -5,8 +5,8 @@
 no ``$id``: their identity is where they are, so that their relative ``$ref``s
 (``defs/common.schema.json#/$defs/date``) resolve to the file beside them in any validator,
 without network (``check-jsonschema --schemafile schemas/rule.schema.json``).  In memory,
-each is registered under ``BASE_URI`` + its path.  ``validate/bundle.py`` makes one
-self-contained schema per file kind, for editors.
+each gets the ``$id`` ``BASE_URI`` + its path, under which the registry holds it.
+``validate/bundle.py`` makes one self-contained schema per file kind, for editors.
 Dates are checked by the calendar module (:func:`lexlux.calendar.dates.parse_date`), so the
 schema stage and the evaluator agree on what a date is.
 """
@@ -55,10 +55,11 @@ def schema_dir() -> Path:
 def _registry_and_schemas() -> tuple[Registry[Any], dict[str, dict[str, Any]]]:
     schemas: dict[str, dict[str, Any]] = {}
     for file in sorted(schema_dir().rglob("*.schema.json")):
-        contents = json.loads(file.read_text(encoding="utf-8"))
-        schemas[file.relative_to(schema_dir()).as_posix()] = contents
+        name = file.relative_to(schema_dir()).as_posix()
+        schemas[name] = {"$id": BASE_URI + name,      # in memory only: see the docstring
+                         **json.loads(file.read_text(encoding="utf-8"))}
     registry: Registry[Any] = Registry().with_resources(
-        (BASE_URI + name, Resource.from_contents(schema)) for name, schema in schemas.items()
+        (schema["$id"], Resource.from_contents(schema)) for schema in schemas.values()
     )
     return registry, schemas
 
@@ -68,12 +69,6 @@ def schema_for(kind: FileKind) -> dict[str, Any]:
     return schemas[SCHEMA_FILES[kind]]
 
 
-def _identified(name: str) -> dict[str, Any]:
-    """The schema ``name`` with its in-memory identity, so that its relative ``$ref``s
-    resolve in the registry."""
-    return {"$id": BASE_URI + name, **_registry_and_schemas()[1][name]}
-
-
 def all_schemas() -> dict[str, dict[str, Any]]:
     return dict(_registry_and_schemas()[1])
 
@@ -81,7 +76,7 @@ def all_schemas() -> dict[str, dict[str, Any]]:
 @cache
 def validator_for(kind: FileKind) -> Draft202012Validator:
     registry, _ = _registry_and_schemas()
-    return Draft202012Validator(_identified(SCHEMA_FILES[kind]), registry=registry,
+    return Draft202012Validator(schema_for(kind), registry=registry,
                                 format_checker=FORMAT_CHECKER)
 
 
