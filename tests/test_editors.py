@@ -53,6 +53,13 @@ def matches(patterns: list[str], relative: str) -> bool:
         not any(glob_regex(p).fullmatch(relative) for p in negative)
 
 
+def test_the_repository_settings_are_the_documented_ones() -> None:
+    committed = json.loads((REPO / ".vscode" / "settings.json").read_text(encoding="utf-8"))
+    assert committed["yaml.schemas"] == settings()
+    extensions = json.loads((REPO / ".vscode" / "extensions.json").read_text(encoding="utf-8"))
+    assert "redhat.vscode-yaml" in extensions["recommendations"]
+
+
 def kinds_by_schema() -> dict[str, FileKind]:
     return {name: kind for kind, name in SCHEMA_FILES.items()}
 
