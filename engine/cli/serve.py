@@ -1,0 +1,90 @@
+"""``lexlux serve`` (the workbench over HTTP) and ``lexlux site OUT`` (the explorer as static
+pages).  Both need the optional extra ``web``: ``pip install 'lexlux[web]'``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any, TextIO
+
+from ..diagnostics import LexluxError, error
+from .common import EXIT_FINDINGS, EXIT_OK, add_format, add_rules
+
+
+def register(sub: Any) -> None:
+    serve = sub.add_parser("serve", help="the workbench: HTTP API, law explorer and case "
+                                         "playground in the browser")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default: loopback only)")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--lang", choices=("en", "fr"), default="en", help="labels of the pages")
+    serve.add_argument("--cors-origin", action="append", default=[], metavar="ORIGIN",
+                       help="allow this origin to call the API from a browser (repeatable; "
+                            "default: none)")
+    serve.add_argument("--max-body", type=int, default=1_000_000, metavar="BYTES",
+                       help="largest request body accepted (default 1000000)")
+    serve.add_argument("--scenarios", type=Path, metavar="DIR",
+                       help="scenario folder shown on rule pages (default: tests/law of a "
+                            "checkout, if present)")
+    add_rules(serve)
+    serve.set_defaults(handler=cmd_serve)
+    site = sub.add_parser("site", help="write the law explorer as static HTML pages")
+    site.add_argument("out", type=Path, help="folder to write (created; files replaced)")
+    site.add_argument("--lang", choices=("en", "fr"), default="en")
+    site.add_argument("--base-url", default=None,
+                      help="prefix of every link, e.g. /law (default: relative links)")
+    site.add_argument("--scenarios", type=Path, metavar="DIR")
+    add_format(site)
+    add_rules(site)
+    site.set_defaults(handler=cmd_site)
+
+
+def _workbench(args: argparse.Namespace) -> Any:
+    try:
+        from ..serve.workbench import Workbench
+    except ModuleNotFoundError as exc:   # the optional extra is not installed
+        raise LexluxError([error("LX802", f"the workbench needs the extra 'web' ({exc.name} "
+                                 "is not installed)",
+                                 hint="pip install 'lexlux[web]'")]) from None
+    from ..load.discover import bundled_root
+    scenarios = args.scenarios
+    if scenarios is None:
+        candidate = bundled_root("rules").parent / "tests" / "law"
+        scenarios = candidate if candidate.is_dir() else None
+    workbench = Workbench.load(args.rules, scenarios)
+    if not workbench.loaded.ok:
+        raise LexluxError(workbench.loaded.diagnostics)
+    return workbench
+
+
+def cmd_serve(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    workbench = _workbench(args)
+    import uvicorn
+
+    from ..serve.app import create_app
+    from ..serve.settings import Settings
+    settings = Settings(host=args.host, port=args.port, lang=args.lang,
+                        cors_origins=tuple(args.cors_origin), max_body_bytes=args.max_body)
+    stderr.write(f"lexlux serve: http://{args.host}:{args.port}/ (knowledge base "
+                 f"{workbench.kb_hash[:12]}; Ctrl-C stops)\n")
+    uvicorn.run(create_app(workbench, settings), host=args.host, port=args.port,
+                log_level="warning")
+    return EXIT_OK
+
+
+def cmd_site(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    workbench = _workbench(args)
+    from ..serve.site import write_site
+    try:
+        written = write_site(workbench, args.out, lang=args.lang, base_url=args.base_url)
+    except OSError as exc:
+        raise LexluxError([error("LX803", f"cannot write the site to {args.out}: "
+                                 f"{exc.strerror or exc}",
+                                 hint="give a folder you can write to")]) from None
+    if args.format == "json":
+        stdout.write(json.dumps({"out": str(args.out), "pages": written}) + "\n")
+    else:
+        stdout.write(f"lexlux site: {written} pages written to {args.out}/ "
+                     f"(open {args.out}/index.html)\n")
+    return EXIT_OK if written else EXIT_FINDINGS
