@@ -1,5 +1,6 @@
-"""``lexlux serve`` (the workbench over HTTP) and ``lexlux site OUT`` (the explorer as static
-pages).  Both need the optional extra ``web``: ``pip install 'lexlux[web]'``."""
+"""``lexlux serve`` (the workbench over HTTP), ``lexlux site OUT`` (the explorer as static
+pages) and ``lexlux mcp`` (its operations as MCP tools).  They need the optional extras ``web``
+(``pip install 'lexlux[web]'``) and ``mcp``."""
 
 from __future__ import annotations
 
@@ -38,16 +39,24 @@ def register(sub: Any) -> None:
     add_format(site)
     add_rules(site)
     site.set_defaults(handler=cmd_site)
+    register_mcp(sub)
+
+
+def _require(*modules: str) -> None:
+    """The optional extra ``web`` is installed, or LX802 says how to install it."""
+    import importlib
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            raise LexluxError([error("LX802", f"the workbench needs the extra 'web' ({name} "
+                                     "is not installed)",
+                                     hint="pip install 'lexlux[web]'")]) from None
 
 
 def _workbench(args: argparse.Namespace) -> Any:
-    try:
-        from ..serve.workbench import Workbench
-    except ModuleNotFoundError as exc:   # the optional extra is not installed
-        raise LexluxError([error("LX802", f"the workbench needs the extra 'web' ({exc.name} "
-                                 "is not installed)",
-                                 hint="pip install 'lexlux[web]'")]) from None
     from ..load.discover import bundled_root
+    from ..serve.workbench import Workbench
     scenarios = args.scenarios
     if scenarios is None:
         candidate = bundled_root("rules").parent / "tests" / "law"
@@ -59,6 +68,7 @@ def _workbench(args: argparse.Namespace) -> Any:
 
 
 def cmd_serve(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    _require("fastapi", "uvicorn", "jinja2")
     workbench = _workbench(args)
     import uvicorn
 
@@ -74,6 +84,7 @@ def cmd_serve(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def cmd_site(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    _require("jinja2")
     workbench = _workbench(args)
     from ..serve.site import write_site
     try:
@@ -88,3 +99,24 @@ def cmd_site(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         stdout.write(f"lexlux site: {written} pages written to {args.out}/ "
                      f"(open {args.out}/index.html)\n")
     return EXIT_OK if written else EXIT_FINDINGS
+
+
+def register_mcp(sub: Any) -> None:
+    mcp = sub.add_parser("mcp", help="the workbench's operations as tools of a Model Context "
+                                     "Protocol server (stdio)")
+    add_rules(mcp)
+    mcp.set_defaults(handler=cmd_mcp)
+
+
+def cmd_mcp(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    try:
+        import mcp  # noqa: F401
+    except ImportError:
+        raise LexluxError([error("LX802", "lexlux mcp needs the extra 'mcp' (the mcp package "
+                                 "is not installed)",
+                                 hint="pip install 'lexlux[mcp]'")]) from None
+    args.scenarios = None
+    workbench = _workbench(args)
+    from ..serve.mcp_server import create_mcp_server
+    create_mcp_server(workbench).run("stdio")
+    return EXIT_OK

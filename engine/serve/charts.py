@@ -21,6 +21,7 @@ def step_chart(history: list[dict[str, Any]], *, width: int = 640, height: int =
     True
     """
     points = [(date.fromisoformat(h["from"]), h["value"]) for h in history]
+    labels = [str(h.get("shown", _text(h["value"]))) for h in history]
     if not points:
         return ""
     end = until or date(max(date.today().year + 1, points[-1][0].year + 2), 1, 1)
@@ -30,13 +31,13 @@ def step_chart(history: list[dict[str, Any]], *, width: int = 640, height: int =
     numeric = [n for n in numbers if n is not None]
     top = max(numeric) if numeric else 1.0
     top = top if top > 0 else 1.0
-    pad, inner_h = 40, height - 50
+    pad, inner_h = 40, height - 60
 
     def x(day: date) -> float:
         return pad + (width - 2 * pad) * (day - start).days / span
 
     def y(value: float) -> float:
-        return 10 + inner_h * (1 - value / top)
+        return 22 + (inner_h - 12) * (1 - value / top)
 
     parts = [f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" '
              f'width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">',
@@ -46,7 +47,7 @@ def step_chart(history: list[dict[str, Any]], *, width: int = 640, height: int =
         following = points[i + 1][0] if i + 1 < len(points) else end
         x0, x1 = x(day), x(following)
         n = numbers[i]
-        label = escape("repealed" if value is None else _text(value))
+        label = escape("repealed" if value is None else labels[i])
         if n is None:
             parts.append(f'<rect x="{x0:.1f}" y="10" width="{max(x1 - x0, 1):.1f}" '
                          f'height="{inner_h}" class="band"><title>{label} from {day}</title>'

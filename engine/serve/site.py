@@ -31,7 +31,7 @@ def write_site(workbench: Workbench, out: Path, *, lang: str = "en",
         target = out / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(target, text)
-        count += 1
+        count += relative.endswith(".html")
 
     put("index.html", top.index())
     put("questions.html", top.questions())

@@ -10,12 +10,13 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..compile.model import Parameter, Rule
-from ..evaluate.values import to_json
+from ..compile.model import Duration, Months, Parameter, Rule, UnknownValue
+from ..evaluate.values import exact_decimal, to_json
 from ..pipeline import LoadResult, load_knowledge_base
 from ..report.coverage import coverage_documents
 
@@ -127,6 +128,7 @@ class Workbench:
             history.append({
                 "from": value.start.isoformat(),
                 "value": None if value.value is None else _param_value(value.value, param),
+                "shown": shown_parameter_value(value.value, param),
                 "amended_by": ({"name": value.amended_by.name,
                                 "date": value.amended_by.date.isoformat()}
                                if value.amended_by else None),
@@ -220,6 +222,33 @@ def _conclusion(c: Any) -> dict[str, Any]:
     if c.each_month is not None:
         out["each_month"] = [c.each_month[0].text, c.each_month[1].text]
     return out
+
+
+def shown_parameter_value(value: Any, param: Parameter) -> str:
+    """A parameter's value as a drafter reads it: "182 days (26 weeks)", "2 %", "251 euros".
+
+    >>> class P:
+    ...     unit = "weeks"
+    >>> shown_parameter_value(Duration(546), P())  # type: ignore[arg-type]
+    '546 days (78 weeks)'
+    """
+    if value is None:
+        return "repealed"
+    if isinstance(value, UnknownValue):
+        return "unknown (the sources do not give it)"
+    if isinstance(value, Duration):
+        weeks = f" ({value.days // 7} weeks)" if param.unit == "weeks" and value.days % 7 == 0 \
+            else ""
+        return f"{value.days} days{weeks}"
+    if isinstance(value, Months):
+        return f"{value.count} months"
+    if isinstance(value, Fraction):
+        if param.unit == "percent":
+            return f"{exact_decimal(value * 100)} %"
+        return exact_decimal(value) + (f" {param.unit}" if param.unit else "")
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return f"{value}" + (f" {param.unit}" if param.unit else "")
 
 
 def _param_value(value: Any, param: Parameter) -> Any:

@@ -15,8 +15,20 @@
     return node;
   }
 
+  function runs(entries) {
+    // consecutive months with the same value, as a drafter reads a timeline
+    const out = [];
+    for (const e of entries) {
+      const prev = out[out.length - 1];
+      if (prev && JSON.stringify(prev.value) === JSON.stringify(e.value)) prev.to = e.to;
+      else out.push({from: e.from, to: e.to, value: e.value});
+    }
+    return out.map((r) => `${r.from} to ${r.to}: ${written(r.value)}`).join("; ");
+  }
+
   function written(value) {
     if (value === null || value === undefined) return "—";
+    if (Array.isArray(value) && value.length && value[0] && value[0].from !== undefined && value[0].value !== undefined) return runs(value);
     if (Array.isArray(value)) {
       return value.map((e) => (e && e.from !== undefined) ? `${e.from}…${e.to ?? ""}: ${written(e.value)}` : written(e)).join("; ");
     }
