@@ -25,6 +25,9 @@ def register(sub: Any) -> None:
                             "default: none)")
     serve.add_argument("--max-body", type=int, default=1_000_000, metavar="BYTES",
                        help="largest request body accepted (default 1000000)")
+    serve.add_argument("--workers", type=int, default=1, metavar="N",
+                       help="server processes, each with the knowledge base loaded (default 1; "
+                            "one per core for throughput)")
     serve.add_argument("--scenarios", type=Path, metavar="DIR",
                        help="scenario folder shown on rule pages (default: tests/law of a "
                             "checkout, if present)")
@@ -78,9 +81,39 @@ def cmd_serve(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                         cors_origins=tuple(args.cors_origin), max_body_bytes=args.max_body)
     stderr.write(f"lexlux serve: http://{args.host}:{args.port}/ (knowledge base "
                  f"{workbench.kb_hash[:12]}; Ctrl-C stops)\n")
-    uvicorn.run(create_app(workbench, settings), host=args.host, port=args.port,
-                log_level="warning")
+    if args.workers > 1:   # each worker process loads the knowledge base itself
+        import os
+        os.environ[WORKER_SETTINGS] = json.dumps({
+            "rules": [str(p) for p in args.rules or []],
+            "scenarios": str(args.scenarios) if args.scenarios else None,
+            "settings": {"lang": args.lang, "cors_origins": list(args.cors_origin),
+                         "max_body_bytes": args.max_body}})
+        uvicorn.run("lexlux.cli.serve:worker_app", factory=True, host=args.host,
+                    port=args.port, workers=args.workers, log_level="warning")
+    else:
+        uvicorn.run(create_app(workbench, settings), host=args.host, port=args.port,
+                    log_level="warning")
     return EXIT_OK
+
+
+#: how `lexlux serve --workers N` hands its options to the worker processes
+WORKER_SETTINGS = "LEXLUX_SERVE_WORKER_SETTINGS"
+
+
+def worker_app() -> Any:
+    """The application of one worker process of ``lexlux serve --workers N``."""
+    import os
+
+    from ..serve.app import create_app
+    from ..serve.settings import Settings
+    from ..serve.workbench import Workbench
+    given = json.loads(os.environ[WORKER_SETTINGS])
+    workbench = Workbench.load([Path(p) for p in given["rules"]] or None,
+                               Path(given["scenarios"]) if given["scenarios"] else None)
+    options = given["settings"]
+    return create_app(workbench, Settings(lang=options["lang"],
+                                          cors_origins=tuple(options["cors_origins"]),
+                                          max_body_bytes=options["max_body_bytes"]))
 
 
 def cmd_site(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
