@@ -25,6 +25,10 @@ def register(sub: Any) -> None:
                             "default: none)")
     serve.add_argument("--max-body", type=int, default=1_000_000, metavar="BYTES",
                        help="largest request body accepted (default 1000000)")
+    serve.add_argument("--sources", type=Path, metavar="DIR",
+                       help="folder of the legal sources: rule pages show the text around "
+                            "each cited line (default: ../shared/sources of a checkout, if "
+                            "present)")
     serve.add_argument("--workers", type=int, default=1, metavar="N",
                        help="server processes, each with the knowledge base loaded (default 1; "
                             "one per core for throughput)")
@@ -39,6 +43,8 @@ def register(sub: Any) -> None:
     site.add_argument("--base-url", default=None,
                       help="prefix of every link, e.g. /law (default: relative links)")
     site.add_argument("--scenarios", type=Path, metavar="DIR")
+    site.add_argument("--sources", type=Path, metavar="DIR",
+                      help="folder of the legal sources, quoted around each cited line")
     add_format(site)
     add_rules(site)
     site.set_defaults(handler=cmd_site)
@@ -64,7 +70,12 @@ def _workbench(args: argparse.Namespace) -> Any:
     if scenarios is None:
         candidate = bundled_root("rules").parent / "tests" / "law"
         scenarios = candidate if candidate.is_dir() else None
-    workbench = Workbench.load(args.rules, scenarios)
+    sources = getattr(args, "sources", None)
+    if sources is None:
+        candidate = bundled_root("rules").parent.parent / "shared" / "sources"
+        sources = candidate if candidate.is_dir() else None
+    args.scenarios, args.sources = scenarios, sources   # as resolved, for worker processes
+    workbench = Workbench.load(args.rules, scenarios, sources)
     if not workbench.loaded.ok:
         raise LexluxError(workbench.loaded.diagnostics)
     return workbench
@@ -86,6 +97,7 @@ def cmd_serve(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         os.environ[WORKER_SETTINGS] = json.dumps({
             "rules": [str(p) for p in args.rules or []],
             "scenarios": str(args.scenarios) if args.scenarios else None,
+            "sources": str(args.sources) if args.sources else None,
             "settings": {"lang": args.lang, "cors_origins": list(args.cors_origin),
                          "max_body_bytes": args.max_body}})
         uvicorn.run("lexlux.cli.serve:worker_app", factory=True, host=args.host,
@@ -109,7 +121,8 @@ def worker_app() -> Any:
     from ..serve.workbench import Workbench
     given = json.loads(os.environ[WORKER_SETTINGS])
     workbench = Workbench.load([Path(p) for p in given["rules"]] or None,
-                               Path(given["scenarios"]) if given["scenarios"] else None)
+                               Path(given["scenarios"]) if given["scenarios"] else None,
+                               Path(given["sources"]) if given["sources"] else None)
     options = given["settings"]
     return create_app(workbench, Settings(lang=options["lang"],
                                           cors_origins=tuple(options["cors_origins"]),

@@ -17,7 +17,8 @@ LABELS: dict[str, dict[str, str]] = {
            "answers": "Answers", "whatif": "What if", "set_fact": "change a fact (NAME=VALUE)",
            "compare": "Compare", "payer": "Who pays each month", "export": "Export",
            "graph": "Dependency graph", "none": "none", "example": "Load an example",
-           "condition": "when", "conclusion": "then"},
+           "condition": "when", "conclusion": "then",
+           "periods": "Periods, bans and rights in time"},
     "fr": {"title": "lexlux — le droit en code", "explorer": "Explorateur du droit",
            "playground": "Bac à sable des cas", "questions": "Questions ouvertes",
            "search": "Rechercher", "search_placeholder": "article, résultat, fait ou mot",
@@ -33,7 +34,8 @@ LABELS: dict[str, dict[str, str]] = {
            "answers": "Réponses", "whatif": "Et si", "set_fact": "changer un fait (NOM=VALEUR)",
            "compare": "Comparer", "payer": "Qui paie chaque mois", "export": "Exporter",
            "graph": "Graphe des dépendances", "none": "aucun", "example": "Charger un exemple",
-           "condition": "si", "conclusion": "alors"},
+           "condition": "si", "conclusion": "alors",
+           "periods": "Périodes, interdictions et droits dans le temps"},
 }
 
 

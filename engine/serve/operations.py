@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from ..calendar.dates import DateFormatError, parse_date
+from ..calendar.periods import Period
 from ..diagnostics import Diagnostic, error, has_errors
 from ..evaluate.case import Case, case_from_text, unknown_output
 from ..evaluate.explain import explanation_tree, render_json, render_text
@@ -88,7 +89,17 @@ def evaluate_case(wb: Workbench, body: dict[str, Any]) -> dict[str, Any]:
         else:
             value.pop("explanation", None)
     result["ok"] = not has_errors(outcome.diagnostics)
+    result["periods"] = case_periods(case)
     return result
+
+
+def case_periods(case: Case) -> dict[str, list[dict[str, str]]]:
+    """The case's facts that are periods of days (incapacity, leave, …), for the charts."""
+    out: dict[str, list[dict[str, str]]] = {}
+    for name, value in sorted(case.facts.items()):
+        if isinstance(value, tuple) and value and all(isinstance(p, Period) for p in value):
+            out[name] = [{"from": p.start.isoformat(), "to": p.end.isoformat()} for p in value]
+    return out
 
 
 def whatif_case(wb: Workbench, body: dict[str, Any]) -> dict[str, Any]:

@@ -41,6 +41,8 @@ class Workbench:
     kb_hash: str = ""
     engine_version: str = __version__
     scenarios_dir: Path | None = None
+    #: folder of the legal sources (their text is shown around the cited lines), if given
+    sources_dir: Path | None = None
     verify_cache: dict[str, Any] = field(default_factory=dict)
     _scenarios: dict[str, list[dict[str, Any]]] | None = None
 
@@ -49,10 +51,12 @@ class Workbench:
             self.kb_hash = content_hash(self.loaded)
 
     @classmethod
-    def load(cls, rules: list[Path] | None = None,
-             scenarios_dir: Path | None = None) -> Workbench:
-        """Load the rules (default: the bundled ones) and, when given, the scenario folder."""
-        return cls(load_knowledge_base(rules), scenarios_dir=scenarios_dir)
+    def load(cls, rules: list[Path] | None = None, scenarios_dir: Path | None = None,
+             sources_dir: Path | None = None) -> Workbench:
+        """Load the rules (default: the bundled ones) and, when given, the scenario folder
+        and the folder of the legal sources."""
+        return cls(load_knowledge_base(rules), scenarios_dir=scenarios_dir,
+                   sources_dir=sources_dir)
 
     @property
     def kb(self) -> Any:
@@ -90,7 +94,9 @@ class Workbench:
                 "repealed": v.repealed[0].isoformat() if v.repealed else None,
                 "notes": v.notes,
                 "sources": [{"file": s.file, "lines": [s.first_line, s.last_line],
-                             "excerpt": s.excerpt, "summary": s.summary} for s in v.sources],
+                             "excerpt": s.excerpt, "summary": s.summary,
+                             "text": self.source_text(s.file, s.first_line, s.last_line)}
+                            for s in v.sources],
                 "parameters": dict(v.parameters),
                 "when": v.when.text if v.when else None,
                 "lets": [{"name": n, "expression": t.text} for n, t in v.lets],
@@ -104,6 +110,28 @@ class Workbench:
                 "scenarios": self.scenarios_naming(rule.id),
                 "coverage": self.coverage_rows(rule.id),
                 "open_questions": self.open_questions_of(rule.id)}
+
+    def source_text(self, file: str, first: int, last: int, around: int = 2
+                    ) -> list[dict[str, Any]]:
+        """The lines ``first``-``last`` of a source file (and ``around`` lines either side),
+        each marked ``cited`` or not; empty when no sources folder is configured."""
+        if self.sources_dir is None:
+            return []
+        lines = self._source_lines(file)
+        start, end = max(1, first - around), min(len(lines), last + around)
+        return [{"line": n, "text": lines[n - 1], "cited": first <= n <= last}
+                for n in range(start, end + 1)]
+
+    def _source_lines(self, file: str) -> list[str]:
+        cache = self.verify_cache.setdefault("\0sources", {})
+        if file not in cache:
+            path = (self.sources_dir or Path()) / Path(file).name   # no path from the rules
+            try:
+                cache[file] = path.read_text(encoding="utf-8", errors="replace").splitlines()
+            except OSError:
+                cache[file] = []
+        lines: list[str] = cache[file]
+        return lines
 
     def neighbours(self, rule_id: str, direction: str) -> list[str]:
         """Rules this rule relies on (``in``) or that rely on it (``out``), from the graph."""

@@ -119,3 +119,18 @@ def test_a_whatif_shows_the_change_and_its_reason(page: Any) -> None:
     result = page.locator("#whatif-result")
     sync_api.expect(result).to_contain_text("certificate_in_time: true → false")
     sync_api.expect(result).to_contain_text("certificate_received_on")
+
+
+def test_the_ban_is_drawn_against_the_incapacity(page: Any) -> None:
+    # L.121-6 (3): the ban runs from the onset and ends with the incapacity (at most 26 weeks)
+    page.goto("/playground")
+    page.get_by_label("Load an example").select_option("dismissal-during-sickness.case.yaml")
+    page.get_by_label("output").fill("dismissal_ban")
+    page.get_by_role("button", name="Evaluate").click()
+    chart = page.locator("#periods-chart")
+    ban = chart.locator("rect[data-output=dismissal_ban]")
+    sync_api.expect(ban).to_have_attribute("data-from", "2019-03-04")
+    sync_api.expect(ban).to_have_attribute("data-to", "2019-04-30")
+    sync_api.expect(chart.locator("rect[data-output=incapacity]")).to_have_attribute(
+        "data-to", "2019-04-30")
+    screenshot(page, "ban-chart")

@@ -48,3 +48,22 @@ def test_the_open_questions_page_links_to_the_rules(client: TestClient) -> None:
     html = client.get("/questions").text
     assert 'id="OQ-CT1"' in html
     assert 'href="/rules/lu.code_du_travail.L121-6.p3.a2.s1"' in html
+
+
+def test_with_the_sources_folder_a_rule_page_quotes_the_lines_around_the_excerpt(
+        workbench: Workbench) -> None:
+    from pathlib import Path
+
+    import pytest
+    from lexlux.serve.app import create_app
+    from lexlux.serve.workbench import Workbench as Bench
+    sources = Path(__file__).resolve().parents[3] / "shared" / "sources"
+    if not sources.is_dir():
+        pytest.skip("../shared/sources is not beside the project")
+    with_sources = Bench(workbench.loaded, scenarios_dir=workbench.scenarios_dir,
+                         sources_dir=sources)
+    html = TestClient(create_app(with_sources)).get(
+        "/rules/lu.code_du_travail.L121-6.p3.a1").text
+    # 002 lines 3865-3868: the cited lines, the excerpt marked within them
+    assert '<span class="n">3866</span>' in html
+    assert "<mark>vingt-six semaines au plus" in html

@@ -75,6 +75,51 @@
     box.append(list);
     if (missing && shown !== missing) box.append(el("p", {class: "missing-note"}, `${missing} outputs need more facts.`));
     drawPayer(data.outputs.monthly_payer);
+    drawPeriods(data);
+  }
+
+  function drawPeriods(data) {
+    // the case's periods (incapacity, leave, …) and every dated prohibition, right or
+    // obligation on one time axis: e.g. the 26-week ban against the incapacity
+    const rows = [];
+    for (const [name, periods] of Object.entries(data.periods || {})) rows.push({name, kind: name.includes("incapacity") ? "incapacity" : "periods", spans: periods});
+    for (const [name, out] of Object.entries(data.outputs)) {
+      const v = out.value;
+      if (out.status === "value" && v && typeof v === "object" && !Array.isArray(v) && v.kind && (v.from || v.deadline)) {
+        rows.push({name, kind: v.kind, spans: [{from: v.from || v.deadline, to: v.until || v.from || v.deadline}]});
+      }
+    }
+    const section = $("periods"), box = $("periods-chart");
+    if (!rows.length) { section.hidden = true; return; }
+    section.hidden = false;
+    const days = (d) => Date.parse(d) / 86400000;
+    const all = rows.flatMap((r) => r.spans.flatMap((s) => [days(s.from), days(s.to)]));
+    const lo = Math.min(...all), hi = Math.max(...all) + 1;
+    const width = 900, left = 230, rowH = 24, height = rows.length * rowH + 30;
+    const x = (d) => left + (width - left - 10) * (d - lo) / Math.max(hi - lo, 1);
+    const ns = "http://www.w3.org/2000/svg";
+    const svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+    svg.setAttribute("class", "periods-chart");
+    svg.setAttribute("role", "img");
+    const add = (tag, attrs, text) => {
+      const n = document.createElementNS(ns, tag);
+      for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, v);
+      if (text !== undefined) n.textContent = text;
+      svg.append(n); return n;
+    };
+    rows.forEach((row, i) => {
+      const y = 10 + i * rowH;
+      add("text", {x: 4, y: y + 14, class: "label"}, row.name);
+      for (const s of row.spans) {
+        const r = add("rect", {x: x(days(s.from)), y, width: Math.max(x(days(s.to) + 1) - x(days(s.from)), 2), height: rowH - 8, class: row.kind, "data-output": row.name, "data-from": s.from, "data-to": s.to});
+        const title = document.createElementNS(ns, "title"); title.textContent = `${row.name}: ${s.from} to ${s.to}`; r.append(title);
+      }
+    });
+    const first = new Date(lo * 86400000).toISOString().slice(0, 10), last = new Date((hi - 1) * 86400000).toISOString().slice(0, 10);
+    add("text", {x: left, y: height - 4, class: "tick"}, first);
+    add("text", {x: width - 80, y: height - 4, class: "tick"}, last);
+    box.replaceChildren(svg);
   }
 
   function drawPayer(out) {
