@@ -93,6 +93,10 @@ CODES: dict[str, str] = {
     "LX520": "an output the verifier cannot encode (verify)",
     "LX521": "a timeline output, not verified (declared abstraction, verify)",
     "LX530": "an accepted finding that is no longer found (verify)",
+    "LX800": "a request to the workbench is larger than the server accepts (serve)",
+    "LX801": "no rule or parameter of that id (serve)",
+    "LX802": "the workbench's optional dependencies are not installed (serve, site)",
+    "LX803": "the static site cannot be written (site)",
     "LX900": "internal error in lexlux",
 }
 

@@ -14,6 +14,10 @@ FIXTURES = REPO / "tests" / "diagnostics" / "bad"
 #: Codes that no input file can trigger, with the test that covers each instead.
 NOT_FROM_A_FILE = {
     "LX900": "tests/test_cli.py::test_internal_error_is_reported_without_traceback",
+    "LX800": "tests/serve/test_api.py::test_a_body_larger_than_the_limit_is_refused",
+    "LX801": "tests/serve/test_api.py::test_an_unknown_rule_is_a_404_with_did_you_mean",
+    "LX802": "tests/serve/test_site.py::test_without_the_web_extra_the_commands_say_how_to_install",
+    "LX803": "tests/serve/test_site.py::test_a_site_that_cannot_be_written_is_a_diagnostic",
 }
 #: Codes about case and query files, whose fixtures live with the evaluator tests.
 CASE_FIXTURES = REPO / "tests" / "cases" / "bad"
@@ -37,7 +41,7 @@ def test_every_code_has_a_bad_fixture(code: str) -> None:
 
 def test_codes_are_grouped_by_stage() -> None:
     stages = {"1": "load", "2": "validate", "3": "compile", "4": "evaluate", "5": "verify",
-              "9": "internal"}
+              "8": "serve", "9": "internal"}
     assert all(code[2] in stages for code in CODES)
 
 

@@ -170,3 +170,28 @@ def render_json(outcome: Outcome) -> dict[str, Any]:
         "outputs": outputs,
         "diagnostics": [d.to_json() for d in outcome.diagnostics],
     }
+
+
+def explanation_tree(outcome: Outcome, name: str, seen: frozenset[str] = frozenset()
+                     ) -> list[dict[str, Any]]:
+    """The explanation of ``name`` as nested JSON: each node with the outputs it relied on
+    (``relies_on``: output, status, value and their own nodes), as ``--explain`` prints it."""
+    result = outcome.result(name)
+    if result is None:
+        return []
+    nodes = []
+    for node in result.trace:
+        data = _node_json(node, outcome)
+        children = []
+        for used in node.uses:
+            used_result = outcome.result(used)
+            if used_result is None or used in seen:
+                continue
+            children.append({
+                "output": used, "status": used_result.status,
+                "value": to_json(used_result.value, used_result.type)
+                if used_result.status == "value" else None,
+                "nodes": explanation_tree(outcome, used, seen | {name, used})})
+        data["relies_on"] = children
+        nodes.append(data)
+    return nodes
