@@ -38,10 +38,11 @@ import yaml
 
 from .calendar.dates import DateFormatError, parse_date
 from .diagnostics import Diagnostic, LexluxError, Severity, error, render_text
-from .evaluate.case import Case, case_from_text, load_case, unknown_output
+from .evaluate.case import Case, case_from_text
 from .evaluate.explain import render_json
 from .evaluate.interpreter import Outcome
 from .evaluate.interpreter import evaluate as _evaluate
+from .inputs import check_outputs, load_baseline, load_case_or_fail, load_reformed, require_as_of
 from .pipeline import LoadResult, load_knowledge_base
 from .verify.question import NotAnswerable, answer_question
 from .verify.question_file import answer_to_json, question_from_text, read_question
@@ -49,7 +50,6 @@ from .verify.run import CHECKS, run_audit, run_diff, unknown_rule
 from .whatif.batch import run_batch
 from .whatif.compare import changes_json
 from .whatif.overrides import parse_overrides
-from .whatif.reform import apply_reform
 
 __all__ = ["CHECKS", "CaseInput", "DateInput", "InvalidInput", "Law", "PathInput", "batch",
            "check", "diff", "evaluate", "load", "solve", "verify", "whatif"]
@@ -136,13 +136,8 @@ def _paths(rules: PathInput | Sequence[PathInput] | None) -> list[Path] | None:
 def _reformed(law: Law, reform: PathInput | Law) -> Law:
     if isinstance(reform, Law):
         return reform
-    path = Path(reform)
-    if not path.is_file():
-        raise InvalidInput([error("LX104", f"no such reform file: {path}")])
-    reformed = apply_reform(law.loaded, path)
-    if not reformed.ok:
-        raise InvalidInput(reformed.diagnostics)
-    return Law(reformed, f"{law.source} + {path}")
+    with _translated():
+        return Law(load_reformed(law.loaded, Path(reform)), f"{law.source} + {reform}")
 
 
 def load(rules: PathInput | Sequence[PathInput] | None = None, *,
@@ -153,9 +148,8 @@ def load(rules: PathInput | Sequence[PathInput] | None = None, *,
     Raises :class:`InvalidInput` with every error of ``lexlux check``.
     """
     paths = _paths(rules)
-    loaded = load_knowledge_base(paths)
-    if not loaded.ok:
-        raise InvalidInput(loaded.diagnostics)
+    with _translated():
+        loaded = load_baseline(paths)
     law = Law(loaded, "the bundled rules" if paths is None else
               ", ".join(str(p) for p in paths))
     return law if reform is None else _reformed(law, reform)
@@ -187,12 +181,8 @@ def _case(law: Law, case: CaseInput) -> Case:
         text = yaml.safe_dump(dict(case), allow_unicode=True, sort_keys=False)
         loaded, problems = case_from_text(text, kb, "<case>")
     else:
-        path = Path(case)
-        if not path.is_file():
-            raise InvalidInput([error("LX104", f"no such case file: {path}",
-                                      hint="give the path of a *.case.yaml file, or the case "
-                                           "as a mapping")])
-        loaded, problems = load_case(path, kb)
+        with _translated():
+            return load_case_or_fail(Path(case), law.loaded)
     if loaded is None:
         raise InvalidInput(problems)
     return loaded
@@ -201,21 +191,16 @@ def _case(law: Law, case: CaseInput) -> Case:
 def _outputs(law: Law, outputs: Sequence[str] | None, jurisdiction: str) -> list[str] | None:
     if outputs is None:
         return None
-    if isinstance(outputs, str):
-        outputs = [outputs]
-    vocabulary = law._vocabulary(jurisdiction)
-    for name in outputs:
-        if name not in vocabulary.outputs:
-            raise InvalidInput([unknown_output(name, vocabulary)])
-    return list(outputs)
+    names = [outputs] if isinstance(outputs, str) else list(outputs)
+    law._vocabulary(jurisdiction)
+    with _translated():
+        check_outputs(names, law.loaded, jurisdiction)
+    return names
 
 
 def _as_of(case: Case, as_of: DateInput | None) -> date:
-    day = _date(as_of, "as_of") or case.as_of
-    if day is None:
-        raise InvalidInput([error("LX314", "no as-of date: the case has no as_of and no "
-                                  "as_of was given", hint="pass as_of='YYYY-MM-DD'")])
-    return day
+    with _translated():
+        return require_as_of(_date(as_of, "as_of"), case, how="as_of=")
 
 
 def _run(law: Law, case: Case, as_of: date, law_as_of: DateInput | None,

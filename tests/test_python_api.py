@@ -84,6 +84,9 @@ def test_bad_arguments_are_invalid_input(monkeypatch: pytest.MonkeyPatch, law: a
         (lambda: api.diff(law, "2018-01-01", "2019-01-01", outputs=["nope"]), "LX404"),
         (lambda: api.load("no/such/rules"), "LX104"),
         (lambda: api.load(reform="no/such.reform.yaml"), "LX104"),
+        (lambda: api.evaluate(law, {"case": "A case without a date", "jurisdiction": "lu",
+                                    "facts": {}}), "LX314"),
+        (lambda: api.solve(law, "no/such.query.yaml"), "LX104"),
     ]
     for call, code in cases:
         with pytest.raises(api.InvalidInput) as raised:

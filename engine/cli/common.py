@@ -7,10 +7,10 @@ from datetime import date
 from pathlib import Path
 
 from ..calendar.dates import DateFormatError, parse_date
-from ..diagnostics import LexluxError, error
-from ..evaluate.case import Case, load_case, unknown_output
-from ..pipeline import LoadResult, load_knowledge_base
-from ..whatif.reform import apply_reform
+from ..inputs import check_outputs, load_baseline, load_case_or_fail, load_reformed
+
+__all__ = ["EXIT_FINDINGS", "EXIT_INTERNAL", "EXIT_OK", "EXIT_USAGE", "add_format", "add_rules",
+           "check_outputs", "iso_date", "load_baseline", "load_case_or_fail", "load_reformed"]
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -30,38 +30,3 @@ def iso_date(text: str) -> date:
         return parse_date(text)
     except DateFormatError as exc:
         raise argparse.ArgumentTypeError(f"{exc} ({exc.hint})") from None
-
-
-def load_baseline(rules: list[Path] | None) -> LoadResult:
-    loaded = load_knowledge_base(rules)
-    if not loaded.ok:
-        raise LexluxError(loaded.diagnostics)
-    return loaded
-
-
-def load_reformed(baseline: LoadResult, reform: Path) -> LoadResult:
-    if not reform.is_file():
-        raise LexluxError([error("LX104", f"no such reform file: {reform}")])
-    reformed = apply_reform(baseline, reform)
-    if not reformed.ok:
-        raise LexluxError(reformed.diagnostics)
-    return reformed
-
-
-def load_case_or_fail(path: Path, loaded: LoadResult) -> Case:
-    if not path.is_file():
-        raise LexluxError([error("LX104", f"no such case file: {path}",
-                                 hint="give the path of a *.case.yaml file")])
-    case, problems = load_case(path, loaded.kb)
-    if case is None:
-        raise LexluxError(problems)
-    return case
-
-
-def check_outputs(names: list[str] | None, loaded: LoadResult, jurisdiction: str) -> None:
-    vocabulary = loaded.kb.vocabularies[jurisdiction]
-    for name in names or ():
-        if name not in vocabulary.outputs:
-            raise LexluxError([unknown_output(name, vocabulary)])
-
-
