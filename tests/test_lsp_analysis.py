@@ -93,3 +93,25 @@ def test_lsp_without_pygls_says_how_to_install_it(monkeypatch: pytest.MonkeyPatc
     out, err = io.StringIO(), io.StringIO()
     assert run(["lsp"], out, err) == 1
     assert "pip install 'lexlux[lsp]'" in err.getvalue()
+
+
+#: an editor sends text, not bytes: a file that is not UTF-8 is the editor's to report
+FIXTURES = sorted(p for p in (REPO / "tests" / "diagnostics" / "bad").glob("*/rules")
+                  if p.parent.name != "LX104-not-utf8")
+
+
+@pytest.mark.parametrize("rules", FIXTURES, ids=lambda p: p.parent.name)
+def test_the_server_reports_what_lexlux_check_reports(rules: Path) -> None:
+    """For every file of every bad fixture: the same diagnostics as ``lexlux check``."""
+    from lexlux.load.discover import display_path
+    from lexlux.pipeline import load_knowledge_base
+
+    checked = load_knowledge_base([rules])
+    workspace = Workspace()
+    for path in sorted(rules.rglob("*.yaml")):
+        path = path.resolve()
+        text = path.read_text(encoding="utf-8", errors="replace")
+        expected = [(d.code, d.message, d.span) for d in checked.diagnostics
+                    if d.span is not None and d.span.file == display_path(path)]
+        found = [(d.code, d.message, d.span) for d in workspace.diagnostics(path, {path: text})]
+        assert found == expected, path
