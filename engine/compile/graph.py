@@ -47,6 +47,7 @@ def iter_refs(expr: Expr) -> Iterator[Ref]:
 def version_refs(version: RuleVersion) -> Iterator[Ref]:
     typed = [t for _, t in version.lets]
     typed += [t for t in (version.when,) if t is not None]
+    typed += [d.when for d in version.disapplications if d.when is not None]
     if version.transitional:
         typed.append(version.transitional[0])
     for c in version.conclusions:
@@ -110,6 +111,16 @@ def build_output_graph(kb: KnowledgeBase) -> nx.DiGraph:
                     if not graph.has_edge(source, target):
                         graph.add_edge(source, target, span=ref.span, rule=rule.id,
                                        version=version.span)
+            for dis in version.disapplications:     # its conditions decide the target's outputs
+                target_rule = kb.rules.get(dis.rule)
+                conditions = [t for t in (version.when, dis.when) if t is not None]
+                for output in sorted(target_rule.outputs if target_rule else ()):
+                    target = f"{rule.jurisdiction}.{output}"
+                    for ref in (r for t in conditions for r in iter_refs(t.expr)):
+                        source = f"{rule.jurisdiction}.{ref.target}"
+                        if ref.kind == "output" and not graph.has_edge(source, target):
+                            graph.add_edge(source, target, span=ref.span, rule=rule.id,
+                                           version=version.span)
     return graph
 
 

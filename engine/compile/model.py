@@ -229,6 +229,16 @@ class ExceptionRef:
 
 
 @dataclass(frozen=True, slots=True)
+class Disapplication:
+    """``disapplies:`` — while this version applies (its ``when`` and this ``when`` hold),
+    the rule ``rule`` does not apply to the case: none of its conclusions is considered."""
+
+    rule: str
+    when: Typed | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
 class RuleVersion:
     rule_id: str
     index: int
@@ -248,6 +258,8 @@ class RuleVersion:
     when: Typed | None
     conclusions: tuple[Conclusion, ...]
     span: Span
+    disapplications: tuple[Disapplication, ...] = ()
+    inherited: tuple[str, ...] = ()    # keys taken from the previous version (lighter versions)
 
     @property
     def id(self) -> str:

@@ -33,6 +33,8 @@ class TraceNode:
     parameters: dict[str, ParameterUse] = field(default_factory=dict)
     uses: list[str] = field(default_factory=list)      # outputs relied on
     prevails_over: list[str] = field(default_factory=list)   # rules this one is an exception to
+    held: list[str] = field(default_factory=list)      # conditions that held (disapplication)
+    false: list[str] = field(default_factory=list)     # conditions that were false, as written
 
     @property
     def version_id(self) -> str:
