@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import time
 from pathlib import Path
 from typing import Any, TextIO
@@ -26,10 +27,11 @@ def cmd_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if setting.folder is not None and setting.folder.is_dir():
         excerpts = check_excerpts(result.documents, setting.folder)
         diagnostics = sorted(diagnostics + excerpts.diagnostics, key=Diagnostic.sort_key)
-        note = f"{excerpts.checked} excerpts checked against {setting.folder}"
+        note = f"{excerpts.checked} excerpts checked against {os.path.normpath(setting.folder)}"
     elif setting.folder is not None:
-        note = (f"excerpts not checked: the sources folder {setting.folder} (from "
-                f"{setting.origin}) does not exist")
+        folder = os.path.normpath(setting.folder)
+        note = (f"excerpts not checked: the sources folder {folder} (from {setting.origin}) "
+                "does not exist")
     else:
         note = ("excerpts not checked: no sources folder (give --sources DIR, set "
                 f"{ENVIRONMENT_VARIABLE}, or sources = in [tool.lexlux] of pyproject.toml)")
