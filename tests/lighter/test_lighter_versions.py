@@ -20,37 +20,7 @@ from lexlux.pipeline import load_knowledge_base
 EVALUATE_KB = Path(__file__).parent.parent / "evaluate" / "kb" / "rules"
 BAN = Path("lu") / "test_code" / "art-1" / "ban.yaml"
 
-LIGHTER = """id: lu.test_code.art-1.ban
-jurisdiction: lu
-citation: {instrument: Code test, article: "1", paragraph: "(2)"}
-title: {fr: Interdiction}
-authority: law
-selected_by: onset
-versions:
-  - valid_from: "2009-01-01"
-    amended_by: {act: "Loi A", date: "2008-01-01"}
-    source: {file: 002_962354f783ce4664.txt, lines: [1, 2], excerpt: "a test excerpt"}
-    parameters: {weeks: lu.limits.weeks}
-    let:
-      last_day: onset + 26 weeks - 1 day
-    when: not crime
-    then:
-      - output: ban
-        from: onset
-        until: last_day
-      - output: sanction
-        when: in_periods(incapacity, letter_received)
-        value: "'abusive'"
-  - valid_from: "2019-01-01"
-    amended_by: {act: "Loi B", date: "2018-08-10"}
-    source: {file: 002_962354f783ce4664.txt, lines: [1, 2], excerpt: "a test excerpt"}
-    let:
-      last_day: onset + 52 weeks - 1 day
-  - valid_from: "2020-01-01"
-    amended_by: {act: "Loi C", date: "2019-08-10"}
-    source: {file: 002_962354f783ce4664.txt, lines: [1, 2], excerpt: "a test excerpt"}
-    when: true
-"""
+LIGHTER = (Path(__file__).parent / "rules" / BAN).read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
