@@ -192,6 +192,12 @@ def render_json(outcome: Outcome) -> dict[str, Any]:
             "explanation": [_node_json(n, outcome) for n in result.trace],
             "reading": result.reading,
             "other_readings": list(result.other_readings),
+            "not_applied": [
+                *({"rule": n.rule_id, "version": n.version_id, "false_conditions": n.false,
+                   "disapplied_by": None} for n in result.not_applicable),
+                *({"rule": rule_id, "version": None, "false_conditions": [],
+                   "disapplied_by": _node_json(by, outcome)} for rule_id, by in
+                  result.disapplied)],
         }
     return {
         "case": outcome.case.name,

@@ -98,3 +98,18 @@ def test_a_disapplication_of_an_unknown_rule_is_reported(tmp_path: Path) -> None
     assert [d.code for d in loaded.diagnostics if d.code == "LX323"] == ["LX323"]
     assert "did you mean 'lu.test_code.art-1.ban'" in str(
         next(d.hint for d in loaded.diagnostics if d.code == "LX323"))
+
+
+def test_the_json_explanation_lists_what_did_not_apply_and_why(kb: KnowledgeBase) -> None:
+    from jsonschema import Draft202012Validator
+    from lexlux.evaluate.explain import render_json
+    from lexlux.validate.schemas import _registry_and_schemas
+
+    payload = render_json(evaluate(kb, case(crime=True), date(2019, 4, 1),
+                                   outputs=["ban", "sanction"]))
+    not_applied = payload["outputs"]["ban"]["not_applied"]
+    assert [(n["rule"], n["disapplied_by"]["rule"]) for n in not_applied] == [
+        ("lu.test_code.art-1.ban", "lu.test_code.art-3.crime")]
+    registry, schemas = _registry_and_schemas()
+    validator = Draft202012Validator(schemas["eval-output.schema.json"], registry=registry)
+    assert [e.message for e in validator.iter_errors(payload)] == []
