@@ -81,6 +81,12 @@ def build_graph(kb: KnowledgeBase) -> nx.DiGraph:
                 onode = f"output:{jur}.{conclusion.output}"
                 graph.add_node(onode, kind="output")
                 graph.add_edge(vnode, onode, span=conclusion.span)
+    for rule in kb.rules.values():      # a disapplication decides whether its target applies
+        for version in rule.versions:
+            for dis in version.disapplications:
+                for target in kb.rules[dis.rule].versions if dis.rule in kb.rules else ():
+                    graph.add_edge(f"version:{version.id}", f"version:{target.id}",
+                                   span=dis.span)
     return graph
 
 

@@ -113,3 +113,12 @@ def test_the_json_explanation_lists_what_did_not_apply_and_why(kb: KnowledgeBase
     registry, schemas = _registry_and_schemas()
     validator = Draft202012Validator(schemas["eval-output.schema.json"], registry=registry)
     assert [e.message for e in validator.iter_errors(payload)] == []
+
+
+def test_the_dependency_graph_shows_what_a_disapplication_decides(kb: KnowledgeBase) -> None:
+    from lexlux.verify.graph_export import select
+
+    graph, missing = select(kb, depends_on="crime")
+    assert not missing
+    assert "version:lu.test_code.art-3.crime@2009-01-01" in graph
+    assert "output:lu.ban" in graph       # the ban depends on crime through the disapplication
