@@ -84,7 +84,8 @@ def build_graph(kb: KnowledgeBase) -> nx.DiGraph:
     for rule in kb.rules.values():      # a disapplication decides whether its target applies
         for version in rule.versions:
             for dis in version.disapplications:
-                for target in kb.rules[dis.rule].versions if dis.rule in kb.rules else ():
+                for target in (v for r in kb.rules.values() if r.id != rule.id
+                               and dis.covers(r.id) for v in r.versions):
                     graph.add_edge(f"version:{version.id}", f"version:{target.id}",
                                    span=dis.span)
     return graph
@@ -118,9 +119,10 @@ def build_output_graph(kb: KnowledgeBase) -> nx.DiGraph:
                         graph.add_edge(source, target, span=ref.span, rule=rule.id,
                                        version=version.span)
             for dis in version.disapplications:     # its conditions decide the target's outputs
-                target_rule = kb.rules.get(dis.rule)
                 conditions = [t for t in (version.when, dis.when) if t is not None]
-                for output in sorted(target_rule.outputs if target_rule else ()):
+                covered = {o for r in kb.rules.values() if r.id != rule.id and dis.covers(r.id)
+                           for o in r.outputs}
+                for output in sorted(covered):
                     target = f"{rule.jurisdiction}.{output}"
                     for ref in (r for t in conditions for r in iter_refs(t.expr)):
                         source = f"{rule.jurisdiction}.{ref.target}"

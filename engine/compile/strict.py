@@ -192,17 +192,18 @@ def check_disapplications(kb: KnowledgeBase) -> list[Diagnostic]:
     for rule in kb.rules.values():
         for version in rule.versions:
             for dis in version.disapplications:
-                if dis.rule == rule.id:
+                if dis.covers(rule.id):
                     out.append(error("LX323", f"{rule.id} disapplies itself", dis.span,
                                      hint="a provision that applies only in some cases says so "
                                           "with when:"))
-                elif dis.rule not in kb.rules or \
-                        kb.rules[dis.rule].jurisdiction != rule.jurisdiction:
+                elif not any(dis.covers(other.id) for other in kb.rules.values()
+                             if other.jurisdiction == rule.jurisdiction):
                     close = difflib.get_close_matches(dis.rule, list(kb.rules), n=1,
                                                       cutoff=0.8)
                     out.append(error(
-                        "LX323", f"disapplies names a rule that does not exist: {dis.rule!r}",
-                        dis.span, expected="the id of a rule of the same jurisdiction",
+                        "LX323", f"disapplies names no rule: {dis.rule!r}",
+                        dis.span, expected="the id of a rule, or of an article with rules, of "
+                        "the same jurisdiction",
                         hint=f"did you mean {close[0]!r}?" if close else
                         "write the rule it disapplies first"))
     return list(dict.fromkeys(out))   # an inherited entry is reported once

@@ -235,15 +235,13 @@ class Evaluation:
     def disappliers(self, rule_id: str) -> list[Rule]:
         """The rules with a version that disapplies ``rule_id``."""
         if self._disappliers is None:
-            index: dict[str, list[Rule]] = {}
-            for rule in self.kb.rules.values():
-                if rule.jurisdiction != self.case.jurisdiction:
-                    continue
-                for target in sorted({d.rule for v in rule.versions
-                                      for d in v.disapplications}):
-                    index.setdefault(target, []).append(rule)
-            self._disappliers = index
-        return self._disappliers.get(rule_id, [])
+            self._disappliers = {}
+        if rule_id not in self._disappliers:
+            self._disappliers[rule_id] = [
+                rule for rule in self.kb.rules.values()
+                if rule.jurisdiction == self.case.jurisdiction and rule.id != rule_id
+                and any(d.covers(rule_id) for v in rule.versions for d in v.disapplications)]
+        return self._disappliers[rule_id]
 
     def disapplied_by(self, rule: Rule) -> TraceNode | None:
         """The provision that disapplies ``rule`` for this case, if one does (its trace node
@@ -253,7 +251,7 @@ class Evaluation:
             if version is None:
                 continue
             for dis in version.disapplications:
-                if dis.rule != rule.id:
+                if not dis.covers(rule.id):
                     continue
                 node = TraceNode(f"(disapplies {rule.id})", None, other.id, version,
                                  other.citation, how)

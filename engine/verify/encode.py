@@ -200,8 +200,8 @@ class LawEncoding:
         on_any, bad, und = FALSE, FALSE, FALSE
         for other in self.kb.rules.values():
             versions = [v for v in other.versions
-                        if any(d.rule == rule.id for d in v.disapplications)]
-            if not versions or other.jurisdiction != rule.jurisdiction:
+                        if any(d.covers(rule.id) for d in v.disapplications)]
+            if not versions or other.jurisdiction != rule.jurisdiction or other.id == rule.id:
                 continue
             selected, on, sel_bad, sel_und = self._select(out, other)
             going = and_(not_(sel_bad), not_(sel_und))
@@ -210,7 +210,7 @@ class LawEncoding:
                 scope = self._scope(out, other, version, on[version.index])
                 encoder: ExprEncoder = scope.encoder   # type: ignore[attr-defined]
                 for dis in version.disapplications:
-                    if dis.rule != rule.id:
+                    if not dis.covers(rule.id):
                         continue
                     alive = and_(going, selected[version.index])
                     for guard in (encoder.encode(t.expr) for t in (version.when, dis.when)

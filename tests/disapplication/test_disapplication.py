@@ -122,3 +122,17 @@ def test_the_dependency_graph_shows_what_a_disapplication_decides(kb: KnowledgeB
     assert not missing
     assert "version:lu.test_code.art-3.crime@2009-01-01" in graph
     assert "output:lu.ban" in graph       # the ban depends on crime through the disapplication
+
+
+def test_an_article_is_disapplied_with_every_rule_under_it(tmp_path: Path) -> None:
+    loaded = _kb(tmp_path, with_disapplication=True)
+    target = tmp_path / "rules" / "lu" / "test_code" / "art-3" / "crime.yaml"
+    target.write_text(target.read_text(encoding="utf-8").replace(
+        "rule: lu.test_code.art-1.ban", "rule: lu.test_code.art-1"), encoding="utf-8")
+    loaded = load_knowledge_base([tmp_path / "rules"])
+    assert loaded.ok, [d.message for d in loaded.diagnostics]
+    outcome = evaluate(loaded.kb, case(crime=True), date(2019, 4, 1),
+                       outputs=["ban", "limit_weeks"])
+    assert outcome.results["ban"].status == outcome.results["limit_weeks"].status == "no_value"
+    assert evaluate(loaded.kb, case(crime=False), date(2019, 4, 1),
+                    outputs=["limit_weeks"]).value("limit_weeks") == 78
