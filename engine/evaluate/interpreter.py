@@ -234,12 +234,14 @@ class Evaluation:
     # disapplication ---------------------------------------------------------------
     def disappliers(self, rule_id: str) -> list[Rule]:
         """The rules with a version that disapplies ``rule_id``."""
-        if self._disappliers is None:
-            self._disappliers = {}
+        if self._disappliers is None:     # the few rules that disapply others, once
+            self._disappliers = {"": [
+                rule for rule in self.kb.rules.values()
+                if rule.jurisdiction == self.case.jurisdiction
+                and any(v.disapplications for v in rule.versions)]}
         if rule_id not in self._disappliers:
             self._disappliers[rule_id] = [
-                rule for rule in self.kb.rules.values()
-                if rule.jurisdiction == self.case.jurisdiction and rule.id != rule_id
+                rule for rule in self._disappliers[""] if rule.id != rule_id
                 and any(d.covers(rule_id) for v in rule.versions for d in v.disapplications)]
         return self._disappliers[rule_id]
 

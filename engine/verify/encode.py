@@ -198,7 +198,10 @@ class LawEncoding:
         told (bad: a fact is missing; und: an output it reads has no value) — as the
         evaluator's ``disapplied_by``."""
         on_any, bad, und = FALSE, FALSE, FALSE
-        for other in self.kb.rules.values():
+        if not hasattr(self, "_disapplying"):     # the few rules that disapply others, once
+            self._disapplying = [r for r in self.kb.rules.values()
+                                 if any(v.disapplications for v in r.versions)]
+        for other in self._disapplying:
             versions = [v for v in other.versions
                         if any(d.covers(rule.id) for d in v.disapplications)]
             if not versions or other.jurisdiction != rule.jurisdiction or other.id == rule.id:
