@@ -41,7 +41,6 @@ from ..compile.model import (
 from ..diagnostics import Diagnostic, error
 from .builtins import EvaluationError, table
 from .case import Case
-from .conditions import false_parts
 from .expressions import Env, MissingFactError, UndeterminedError
 from .expressions import evaluate as evaluate_expr
 from .trace import ParameterUse, TraceNode
@@ -360,7 +359,7 @@ class Evaluation:
         env = self.env(rule, version, on, node)
         for condition in (version.when, conclusion.when):
             if condition is not None and not evaluate_expr(condition.expr, env):
-                node.false = false_parts(condition, env)
+                node.why_false = (condition, env)
                 return _NOT_APPLICABLE
         entry = self.vocabulary.outputs[conclusion.output]
         kind = entry.type.kind
@@ -388,7 +387,7 @@ class Evaluation:
         assert conclusion.value is not None
         value = evaluate_expr(conclusion.value.expr, env)
         if value is False and not isinstance(conclusion.value.expr, Literal):   # a "no": why
-            node.false = false_parts(conclusion.value, env)
+            node.why_false = (conclusion.value, env)
         return value
 
 
