@@ -6,7 +6,7 @@ column and YAML path), *what* happened, what was *expected* and a *hint*.  The c
 are stable and each has a page in ``docs/diagnostics/``.
 
 Code ranges: ``LX1xx`` load, ``LX2xx`` schema, ``LX3xx`` compile, ``LX4xx`` evaluate,
-``LX5xx`` verify, ``LX9xx`` internal.
+``LX5xx`` verify, ``LX6xx`` tools (fmt, test), ``LX9xx`` internal.
 """
 
 from __future__ import annotations
@@ -76,6 +76,15 @@ CODES: dict[str, str] = {
     "LX313": "an output that no rule concludes",
     "LX314": "a case or query file that does not fit the vocabulary",
     "LX315": "a reform that changes a rule or parameter the knowledge base does not have",
+    "LX316": "a quoted excerpt does not stand at the source lines it cites",
+    "LX317": "a cited source file is not in the sources folder, or the lines are outside it",
+    "LX318": "a coverage row names a rule that does not exist",
+    "LX319": "an exception_to names a rule that concludes none of the same outputs",
+    "LX320": "a fact of the vocabulary that no rule reads",
+    "LX321": "a parameter that no rule uses",
+    "LX322": "given() of a fact that every case reaching it must give (it is never false)",
+    "LX323": "a disapplication names a rule that does not exist, or the rule itself",
+    "LX324": "a version that inherits from no previous version",
     "LX401": "a fact the case does not give, needed to answer",
     "LX402": "two applicable provisions give different answers (conflict)",
     "LX403": "a value cannot be computed (e.g. the Nth day does not exist)",
@@ -97,6 +106,10 @@ CODES: dict[str, str] = {
     "LX801": "no rule or parameter of that id (serve)",
     "LX802": "the workbench's optional dependencies are not installed (serve, site)",
     "LX803": "the static site cannot be written (site)",
+    "LX600": "a file is not in the canonical layout (lexlux fmt --check)",
+    "LX601": "a file cannot be formatted (it is not valid YAML or not UTF-8)",
+    "LX610": "a scenario's expectations are not met (lexlux test)",
+    "LX611": "a scenario file cannot be read (lexlux test)",
     "LX900": "internal error in lexlux",
 }
 

@@ -20,6 +20,7 @@ from .compile.from_source import (
 )
 from .compile.graph import build_graph, check_cycles, check_references
 from .compile.model import KnowledgeBase
+from .compile.strict import strict_checks
 from .compile.timeline import check_parameter_coverage, order_versions
 from .diagnostics import Diagnostic, error, has_errors
 from .load.discover import FileKind, SourceFile, bundled_root, discover
@@ -129,6 +130,7 @@ def compile_documents(docs: dict[str, SourceDocument], kinds: dict[str, FileKind
     if has_errors(diagnostics):   # outputs of rules that failed to compile are not "unused"
         references = [d for d in references if d.code != "LX313"]
     diagnostics += references
+    diagnostics += strict_checks(by_kind.get(FileKind.COVERAGE, []), kb)
     kb.graph = build_graph(kb)
     diagnostics += check_cycles(kb)
     return kb, diagnostics
@@ -142,6 +144,8 @@ def load_knowledge_base(paths: Sequence[Path] | None = None) -> LoadResult:
     diagnostics += problems
     kb, problems = compile_documents(docs, kinds)
     diagnostics += problems
+    if has_errors(diagnostics):   # what rules that failed to load read is not "unused"
+        diagnostics = [d for d in diagnostics if d.code not in ("LX320", "LX321")]
     documents = {p.removeprefix("\0invalid:"): d for p, d in docs.items()}
     diagnostics.sort(key=Diagnostic.sort_key)
     return LoadResult(kb, diagnostics, documents, files)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-SOURCES = REPO.parent / "shared" / "sources"
+#: beside the project, or where LEXLUX_SOURCES says (as for lexlux check)
+SOURCES = Path(os.environ.get("LEXLUX_SOURCES") or REPO.parent / "shared" / "sources")

@@ -23,6 +23,9 @@ NOT_FROM_A_FILE = {
 CASE_FIXTURES = REPO / "tests" / "cases" / "bad"
 REFORM_FIXTURES = REPO / "tests" / "whatif" / "bad"
 VERIFY_FIXTURES = REPO / "tests" / "verify" / "bad"
+#: Codes of the stricter check with sources, of lexlux fmt and of lexlux test.
+TOOL_FIXTURES = (REPO / "tests" / "sources" / "bad", REPO / "tests" / "fmt" / "bad",
+                 REPO / "tests" / "scenario_runner" / "bad")
 
 
 @pytest.mark.parametrize("code", sorted(CODES))
@@ -34,14 +37,15 @@ def test_every_code_has_a_doc_page(code: str) -> None:
 
 @pytest.mark.parametrize("code", sorted(set(CODES) - set(NOT_FROM_A_FILE)))
 def test_every_code_has_a_bad_fixture(code: str) -> None:
-    found = [p for folder in (FIXTURES, CASE_FIXTURES, REFORM_FIXTURES, VERIFY_FIXTURES)
+    found = [p for folder in (FIXTURES, CASE_FIXTURES, REFORM_FIXTURES, VERIFY_FIXTURES,
+                              *TOOL_FIXTURES)
              for p in folder.glob(f"{code}-*")]
     assert found, f"add a fixture tests/diagnostics/bad/{code}-<what>/ (or tests/cases/bad/)"
 
 
 def test_codes_are_grouped_by_stage() -> None:
     stages = {"1": "load", "2": "validate", "3": "compile", "4": "evaluate", "5": "verify",
-              "8": "serve", "9": "internal"}
+              "6": "tools", "8": "serve", "9": "internal"}
     assert all(code[2] in stages for code in CODES)
 
 

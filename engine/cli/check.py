@@ -4,32 +4,52 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import time
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..diagnostics import summary_line
+from ..diagnostics import Diagnostic, has_errors, summary_line
 from ..output import emit_diagnostics
 from ..pipeline import load_knowledge_base
+from ..validate.excerpts import ENVIRONMENT_VARIABLE, check_excerpts, find_sources
 from .common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, add_format
 
 
 def cmd_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     started = time.perf_counter()
+    setting = find_sources(args.sources)
+    if args.sources is not None and not args.sources.is_dir():
+        stderr.write(f"lexlux check: --sources {args.sources}: no such folder\n")
+        return EXIT_USAGE
     result = load_knowledge_base(args.paths or None)
+    diagnostics = list(result.diagnostics)
+    if setting.folder is not None and setting.folder.is_dir():
+        excerpts = check_excerpts(result.documents, setting.folder)
+        diagnostics = sorted(diagnostics + excerpts.diagnostics, key=Diagnostic.sort_key)
+        note = f"{excerpts.checked} excerpts checked against {os.path.normpath(setting.folder)}"
+    elif setting.folder is not None:
+        folder = os.path.normpath(setting.folder)
+        note = (f"excerpts not checked: the sources folder {folder} (from {setting.origin}) "
+                "does not exist")
+    else:
+        note = ("excerpts not checked: no sources folder (give --sources DIR, set "
+                f"{ENVIRONMENT_VARIABLE}, or sources = in [tool.lexlux] of pyproject.toml)")
+    ok = not has_errors(diagnostics)
     elapsed = time.perf_counter() - started
     kb = result.kb
     counts = {"files": len(result.files), "rules": len(kb.rules),
               "versions": sum(len(r.versions) for r in kb.rules.values()),
-              "parameters": len(kb.parameters), "seconds": round(elapsed, 3)}
-    emit_diagnostics(result.diagnostics, args.format, stdout, result.source_lines(),
+              "parameters": len(kb.parameters), "seconds": round(elapsed, 3),
+              "excerpts": note}
+    emit_diagnostics(diagnostics, args.format, stdout, result.source_lines(),
                      {"summary": counts})
     if args.format == "text":
-        status = "ok" if result.ok else "failed"
+        status = "ok" if ok else "failed"
         stdout.write(f"lexlux check: {status}: {counts['files']} files, {counts['rules']} rules "
                      f"({counts['versions']} versions), {counts['parameters']} parameters; "
-                     f"{summary_line(result.diagnostics)} ({elapsed:.2f} s)\n")
-    return EXIT_OK if result.ok else EXIT_FINDINGS
+                     f"{summary_line(diagnostics)} ({elapsed:.2f} s); {note}\n")
+    return EXIT_OK if ok else EXIT_FINDINGS
 
 
 def cmd_schema(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -57,6 +77,10 @@ def register(sub: Any) -> None:
     check = sub.add_parser("check", help="load, validate and compile rules; report every problem")
     check.add_argument("paths", nargs="*", type=Path,
                        help="rule files or folders (default: the bundled rules)")
+    check.add_argument("--sources", type=Path, metavar="DIR",
+                       help="check every quoted excerpt against the source files in DIR "
+                            f"(default: ${ENVIRONMENT_VARIABLE}, or sources = under "
+                            "[tool.lexlux] in pyproject.toml)")
     add_format(check)
     check.set_defaults(handler=cmd_check)
     schema = sub.add_parser("schema", help="print the JSON Schema of a file kind (for editors), "

@@ -22,8 +22,8 @@ from ..output import emit_diagnostics
 from .common import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE
 
 #: the command modules of this package, in the order of ``lexlux --help``
-COMMAND_MODULES = ("check", "eval", "verify", "solve", "whatif", "batch", "report", "serve",
-                   "lsp")
+COMMAND_MODULES = ("check", "eval", "verify", "solve", "whatif", "batch", "report", "fmt",
+                   "scenario_test", "serve", "lsp")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,10 +32,32 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="exit codes: 0 clean, 1 errors or findings, 2 usage error, 3 internal error")
     parser.add_argument("--debug", action="store_true",
                         help="show the traceback of an internal error")
+    parser.add_argument("--version", action=_VersionAction,
+                        help="print lexlux's version and the content hash of the bundled rules")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in _command_modules():
         module.register(sub)
     return parser
+
+
+def version_text() -> str:
+    """``lexlux X.Y.Z`` and the content hash of the bundled knowledge base."""
+    from .. import __version__
+    from ..load.content_hash import content_hash, rule_files
+    from ..load.discover import bundled_root
+    root = bundled_root("rules")
+    return (f"lexlux {__version__}\nknowledge base {root.name}/: "
+            f"{len(rule_files([root]))} files, sha256 {content_hash([root])}\n")
+
+
+class _VersionAction(argparse.Action):
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        sys.stdout.write(version_text())
+        parser.exit()
 
 
 def _command_modules() -> list[Any]:

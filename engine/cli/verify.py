@@ -74,8 +74,15 @@ def register(sub: Any) -> None:
     graph.add_argument("--format", choices=("dot", "graphml", "json"), default="dot")
     graph.add_argument("--focus", metavar="ID", help="only what ID uses and what uses it")
     direction = graph.add_mutually_exclusive_group()
-    direction.add_argument("--depends-on", metavar="ID", help="only what depends on ID")
-    direction.add_argument("--used-by", metavar="ID", help="only what ID uses")
+    direction.add_argument("--dependents-of", metavar="ID", dest="dependents_of",
+                           help="only ID and what depends on it (what it feeds, directly or not)")
+    direction.add_argument("--dependencies-of", metavar="ID", dest="dependencies_of",
+                           help="only ID and what it depends on (what it reads, directly or not)")
+    # the former names, which said the opposite of what they return to some readers
+    direction.add_argument("--depends-on", metavar="ID", dest="old_depends_on",
+                           help="deprecated: use --dependents-of")
+    direction.add_argument("--used-by", metavar="ID", dest="old_used_by",
+                           help="deprecated: use --dependencies-of")
     add_rules(graph)
     graph.set_defaults(handler=cmd_graph)
 
@@ -164,8 +171,17 @@ def cmd_graph(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     kb = _load(args, stdout)
     if kb is None:
         return 1
-    graph, missing = select(kb, focus=args.focus, depends_on=args.depends_on,
-                            used_by=args.used_by)
+    dependents_of, dependencies_of = args.dependents_of, args.dependencies_of
+    if args.old_depends_on is not None:
+        stderr.write("lexlux graph: --depends-on is deprecated, use --dependents-of "
+                     "(what depends on ID)\n")
+        dependents_of = args.old_depends_on
+    if args.old_used_by is not None:
+        stderr.write("lexlux graph: --used-by is deprecated, use --dependencies-of "
+                     "(what ID depends on)\n")
+        dependencies_of = args.old_used_by
+    graph, missing = select(kb, focus=args.focus, depends_on=dependents_of,
+                            used_by=dependencies_of)
     if missing:
         stderr.write(f"lexlux graph: no node named {', '.join(missing)}\n")
         return 2

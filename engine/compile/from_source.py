@@ -9,6 +9,7 @@ checked in :mod:`timeline`, the dependency graph in :mod:`graph`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import PurePosixPath
 from typing import Any
@@ -25,6 +26,7 @@ from .model import (
     Act,
     Citation,
     Conclusion,
+    Disapplication,
     ExceptionRef,
     Expr,
     IfThenElse,
@@ -254,7 +256,20 @@ class RuleBuilder:
                     + (f"a {entry.type}" if entry else "not a fact of the vocabulary"),
                     self.doc.span_at(("selected_by",)),
                     hint="e.g. selected_by: incapacity_start (the date of the relevant event)"))
-        versions = [self.version(i, raw, vocabulary) for i, raw in enumerate(data["versions"])]
+        effective: list[Effective] = []
+        for i, raw in enumerate(data["versions"]):
+            effective.append(inherit(effective[-1] if effective else None, raw, ("versions", i)))
+        first = data["versions"][0]
+        if "then" not in first and "disapplies" not in first:
+            self.diagnostics.append(error(
+                "LX324", "the first version has no 'then': there is no previous version to "
+                "inherit its conclusions from", self.doc.span_at(("versions", 0)),
+                expected="then: [...] (or disapplies: [...]) in the first version",
+                hint="a later version may leave out what its amendment did not change; the "
+                     "first one states the whole provision"))
+            return None
+        versions = [self.version(i, raw, vocabulary, effective[i])
+                    for i, raw in enumerate(data["versions"])]
         built = [v for v in versions if v is not None]
         if len(built) != len(versions):
             return None
@@ -263,20 +278,20 @@ class RuleBuilder:
                     bool(data.get("continuous", True)), tuple(built), self.doc.path,
                     self.doc.span_at(("id",)), if_missing)
 
-    def version(self, index: int, raw: dict[str, Any], vocabulary: Vocabulary
-                ) -> RuleVersion | None:
+    def version(self, index: int, raw: dict[str, Any], vocabulary: Vocabulary,
+                full: Effective) -> RuleVersion | None:
         base: PathKey = ("versions", index)
         before = len(self.diagnostics)
         scope = Scope(vocabulary, self.kb.parameters,
                       where={e.name: e.span for e in (*vocabulary.facts.values(),
                                                       *vocabulary.outputs.values())})
-        for alias, param_id in raw.get("parameters", {}).items():
+        for alias, param_id, where in full.parameters:
             if param_id not in self.kb.parameters:
                 import difflib
                 close = difflib.get_close_matches(param_id, list(self.kb.parameters), n=1)
                 self.diagnostics.append(error(
                     "LX302", f"unknown parameter {param_id!r}",
-                    self.doc.span_at((*base, "parameters", alias)),
+                    self.doc.span_at(where),
                     hint=(f"did you mean {close[0]!r}? (defined in "
                           f"{self.kb.parameters[close[0]].span})") if close else
                     "define it in a file under rules/<jurisdiction>/parameters/"))
@@ -284,28 +299,34 @@ class RuleBuilder:
             else:
                 scope.aliases[alias] = param_id
         lets: list[tuple[str, Typed]] = []
-        for name, text in raw.get("let", {}).items():
-            typed = self.expr((*base, "let", name), text, scope)
+        for name, text, where in full.lets:
+            typed = self.expr(where, text, scope)
             if typed is None:
                 scope.broken.add(name)
             else:
                 lets.append((name, typed))
                 scope.locals[name] = typed.type
-                scope.where[name] = self.doc.span_at((*base, "let", name), key=True)
-        when = self.expr((*base, "when"), raw["when"], scope, BOOLEAN,
-                         "'when' is a condition") if "when" in raw else None
+                scope.where[name] = self.doc.span_at(where, key=True)
+        when = self.expr(full.when[1], full.when[0], scope, BOOLEAN,
+                         "'when' is a condition") if full.when is not None else None
         transitional = None
         if "transitional" in raw:
             reaches = self.expr((*base, "transitional", "reaches"), raw["transitional"]["reaches"],
                                 scope, BOOLEAN, "'reaches' is a condition on the facts")
             if reaches is not None:
                 transitional = (reaches, raw["transitional"]["text"])
-        built = [self.conclusion((*base, "then", i), c, scope) for i, c in enumerate(raw["then"])]
+        built = [self.conclusion(where, c, scope) for c, where in full.then]
         conclusions = [c for c in built if c is not None]
-        exceptions = tuple(
-            ExceptionRef(e["rule"], tuple(e.get("outputs", ())),
-                         self.doc.span_at((*base, "exception_to", i)))
-            for i, e in enumerate(raw.get("exception_to", ())))
+        exceptions = tuple(ExceptionRef(e["rule"], tuple(e.get("outputs", ())),
+                                        self.doc.span_at(where))
+                           for e, where in full.exception_to)
+        disapplications = []
+        for entry, where in full.disapplies:
+            condition = self.expr((*where, "when"), entry["when"], scope, BOOLEAN,
+                                  "'when' is a condition") if "when" in entry else None
+            if "when" not in entry or condition is not None:
+                disapplications.append(Disapplication(entry["rule"], condition,
+                                                      self.doc.span_at((*where, "rule"))))
         if len(self.diagnostics) != before or self.failed:
             return None
         repealed = raw.get("repealed")
@@ -321,7 +342,8 @@ class RuleBuilder:
             transitional=transitional, sources=self.sources(base, raw["source"]),
             notes=raw.get("notes"), parameters=dict(scope.aliases), lets=tuple(lets),
             exceptions=exceptions, when=when, conclusions=tuple(conclusions),
-            span=self.doc.span_at(base))
+            span=self.doc.span_at(base), disapplications=tuple(disapplications),
+            inherited=full.inherited)
 
     def sources(self, base: PathKey, raw: Any) -> tuple[SourceRef, ...]:
         items = raw if isinstance(raw, list) else [raw]
@@ -393,6 +415,58 @@ class RuleBuilder:
                           self.doc.span_at(path))
 
 
+@dataclass
+class Effective:
+    """A version's body with what it inherits: each part with the YAML path it is written at
+    (in this version or an earlier one), so that diagnostics point at the text."""
+
+    parameters: list[tuple[str, str, PathKey]] = field(default_factory=list)
+    lets: list[tuple[str, Any, PathKey]] = field(default_factory=list)
+    exception_to: list[tuple[dict[str, Any], PathKey]] = field(default_factory=list)
+    disapplies: list[tuple[dict[str, Any], PathKey]] = field(default_factory=list)
+    when: tuple[Any, PathKey] | None = None
+    then: list[tuple[dict[str, Any], PathKey]] = field(default_factory=list)
+    inherited: tuple[str, ...] = ()
+
+
+def inherit(previous: Effective | None, raw: dict[str, Any], base: PathKey) -> Effective:
+    """The whole body of the version ``raw`` (at ``base``): what it writes, and what it does
+    not write taken from the previous version (lighter versions, docs/writing-rules.md).
+
+    Each of ``parameters``, ``let``, ``exception_to``, ``disapplies``, ``when`` and ``then``
+    that the version writes replaces the previous one whole; each it leaves out is the
+    previous version's."""
+    prev = previous or Effective()
+    inherited: list[str] = []
+    out = Effective()
+    if "parameters" in raw:
+        out.parameters = [(alias, pid, (*base, "parameters", alias))
+                          for alias, pid in raw["parameters"].items()]
+    elif prev.parameters:
+        out.parameters = list(prev.parameters)
+        inherited.append("parameters")
+    if "let" in raw:
+        out.lets = [(name, text, (*base, "let", name)) for name, text in raw["let"].items()]
+    elif prev.lets:
+        out.lets = list(prev.lets)
+        inherited.append("let")
+    for key in ("exception_to", "disapplies", "then"):
+        if key in raw:
+            items = [(item, (*base, key, i)) for i, item in enumerate(raw[key])]
+        else:
+            items = list(getattr(prev, key))
+            if items:
+                inherited.append(key)
+        setattr(out, key, items)
+    if "when" in raw:
+        out.when = (raw["when"], (*base, "when"))
+    elif prev.when is not None:
+        out.when = prev.when
+        inherited.append("when")
+    out.inherited = tuple(inherited)
+    return out
+
+
 def string_literals(expr: Expr) -> set[str]:
     """The quoted words an expression can give (an enum value written as 'abusive')."""
     if isinstance(expr, Literal) and isinstance(expr.value, str):
@@ -406,6 +480,7 @@ def build_rule(doc: SourceDocument, kb: KnowledgeBase) -> tuple[Rule | None, lis
     problem = check_rule_id(doc)
     builder = RuleBuilder(doc, kb)
     rule = builder.build()
-    diagnostics = builder.diagnostics + ([problem] if problem else [])
+    # a mistake in an inherited part is reported once, where it is written
+    diagnostics = list(dict.fromkeys(builder.diagnostics)) + ([problem] if problem else [])
     return rule, diagnostics
 

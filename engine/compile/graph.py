@@ -47,6 +47,7 @@ def iter_refs(expr: Expr) -> Iterator[Ref]:
 def version_refs(version: RuleVersion) -> Iterator[Ref]:
     typed = [t for _, t in version.lets]
     typed += [t for t in (version.when,) if t is not None]
+    typed += [d.when for d in version.disapplications if d.when is not None]
     if version.transitional:
         typed.append(version.transitional[0])
     for c in version.conclusions:
@@ -80,6 +81,13 @@ def build_graph(kb: KnowledgeBase) -> nx.DiGraph:
                 onode = f"output:{jur}.{conclusion.output}"
                 graph.add_node(onode, kind="output")
                 graph.add_edge(vnode, onode, span=conclusion.span)
+    for rule in kb.rules.values():      # a disapplication decides whether its target applies
+        for version in rule.versions:
+            for dis in version.disapplications:
+                for target in (v for r in kb.rules.values() if r.id != rule.id
+                               and dis.covers(r.id) for v in r.versions):
+                    graph.add_edge(f"version:{version.id}", f"version:{target.id}",
+                                   span=dis.span)
     return graph
 
 
@@ -110,6 +118,17 @@ def build_output_graph(kb: KnowledgeBase) -> nx.DiGraph:
                     if not graph.has_edge(source, target):
                         graph.add_edge(source, target, span=ref.span, rule=rule.id,
                                        version=version.span)
+            for dis in version.disapplications:     # its conditions decide the target's outputs
+                conditions = [t for t in (version.when, dis.when) if t is not None]
+                covered = {o for r in kb.rules.values() if r.id != rule.id and dis.covers(r.id)
+                           for o in r.outputs}
+                for output in sorted(covered):
+                    target = f"{rule.jurisdiction}.{output}"
+                    for ref in (r for t in conditions for r in iter_refs(t.expr)):
+                        source = f"{rule.jurisdiction}.{ref.target}"
+                        if ref.kind == "output" and not graph.has_edge(source, target):
+                            graph.add_edge(source, target, span=ref.span, rule=rule.id,
+                                           version=version.span)
     return graph
 
 

@@ -229,6 +229,21 @@ class ExceptionRef:
 
 
 @dataclass(frozen=True, slots=True)
+class Disapplication:
+    """``disapplies:`` — while this version applies (its ``when`` and this ``when`` hold),
+    the rule ``rule`` does not apply to the case: none of its conclusions is considered."""
+
+    rule: str                 # a rule id, or the id of an article: every rule under it
+    when: Typed | None
+    span: Span
+
+    def covers(self, rule_id: str) -> bool:
+        """Whether the rule ``rule_id`` is disapplied: it is the rule named, or a rule of
+        the article named (``lu.code_du_travail.L121-6.p3`` covers ``...L121-6.p3.a1``)."""
+        return rule_id == self.rule or rule_id.startswith(self.rule + ".")
+
+
+@dataclass(frozen=True, slots=True)
 class RuleVersion:
     rule_id: str
     index: int
@@ -248,6 +263,8 @@ class RuleVersion:
     when: Typed | None
     conclusions: tuple[Conclusion, ...]
     span: Span
+    disapplications: tuple[Disapplication, ...] = ()
+    inherited: tuple[str, ...] = ()    # keys taken from the previous version (lighter versions)
 
     @property
     def id(self) -> str:

@@ -64,6 +64,8 @@ def render_text(outcome: Outcome, *, explain: bool) -> str:
                                  f"authority, unless --reading); not followed: {others}")
                 if explain:
                     lines.extend(_explain(node, outcome, "    ", set()))
+            if explain:
+                lines.extend(_set_aside(result, outcome, "    ", conditions=False))
             lines.append("")
     for result in results:
         if result.status in ("conflict", "error"):
@@ -78,11 +80,36 @@ def render_text(outcome: Outcome, *, explain: bool) -> str:
         for result in unanswered:
             lines.append(f"    {result.name}: {result.message}")
         lines.append("")
-    silent = [r.name for r in results if r.status == "no_value"]
+    silent = [r for r in results if r.status == "no_value"]
     if silent:
-        lines.append("No provision in force applies to: " + ", ".join(silent))
+        lines.append("No provision in force applies to: " + ", ".join(r.name for r in silent))
+        if explain:
+            for result in silent:
+                reasons = _set_aside(result, outcome, "        ")
+                if reasons:
+                    lines.append(f"    {result.name}:")
+                    lines.extend(reasons)
         lines.append("")
     return "\n".join(lines)
+
+
+def _set_aside(result: OutputResult, outcome: Outcome, indent: str, *,
+               conditions: bool = True) -> list[str]:
+    """The provisions considered for an output that did not apply, and why (with
+    ``conditions``: also those whose conditions were false; else only those disapplied)."""
+    out = []
+    for node in result.not_applicable if conditions else ():
+        out.append(f"{indent}not applied: {node.citation} — {version_label(node.version)}")
+        out.append(f"{indent}  ({node.rule_id}, chosen by {node.selection})")
+        for condition in node.false:
+            out.append(f"{indent}  false: {condition}")
+        for name, value in node.facts.items():
+            out.append(f"{indent}  fact {name} = {_fact(value)}")
+    for rule_id, by in result.disapplied:
+        out.append(f"{indent}not applied: {rule_id} — disapplied by {by.citation} "
+                   f"({version_label(by.version)})")
+        out.extend(_explain(by, outcome, indent + "  ", set()))
+    return out
 
 
 def _explain(node: TraceNode, outcome: Outcome, indent: str, seen: set[str]) -> list[str]:
@@ -96,6 +123,10 @@ def _explain(node: TraceNode, outcome: Outcome, indent: str, seen: set[str]) -> 
     for pid, use in node.parameters.items():
         out.append(f"{indent}  parameter {pid} = {_fact(use.value)} (from {use.value_from}, "
                    f"{use.amended_by})")
+    for condition in node.held:
+        out.append(f"{indent}  holds: {condition}")
+    for condition in node.false:
+        out.append(f"{indent}  false: {condition}")
     for rule in node.prevails_over:
         out.append(f"{indent}  prevails over {rule} (exception_to)")
     for used in node.uses:
@@ -138,6 +169,7 @@ def _node_json(node: TraceNode, outcome: Outcome) -> dict[str, Any]:
                            "amended_by": u.amended_by} for k, u in node.parameters.items()},
         "prevails_over": node.prevails_over,
         "uses": node.uses,
+        "false_conditions": node.false,
     }
 
 
@@ -160,6 +192,12 @@ def render_json(outcome: Outcome) -> dict[str, Any]:
             "explanation": [_node_json(n, outcome) for n in result.trace],
             "reading": result.reading,
             "other_readings": list(result.other_readings),
+            "not_applied": [
+                *({"rule": n.rule_id, "version": n.version_id, "false_conditions": n.false,
+                   "disapplied_by": None} for n in result.not_applicable),
+                *({"rule": rule_id, "version": None, "false_conditions": [],
+                   "disapplied_by": _node_json(by, outcome)} for rule_id, by in
+                  result.disapplied)],
         }
     return {
         "case": outcome.case.name,

@@ -31,6 +31,7 @@ from ..compile.model import (
     Conclusion,
     Deontic,
     KnowledgeBase,
+    Literal,
     Rule,
     RuleVersion,
     Timeline,
@@ -56,6 +57,7 @@ class OutputResult:
     message: str | None = None
     considered: list[str] = field(default_factory=list)   # rule versions considered
     not_applicable: list[TraceNode] = field(default_factory=list)  # conditions that failed
+    disapplied: list[tuple[str, TraceNode]] = field(default_factory=list)  # (rule, by whom)
     reading: str | None = None                  # the reading followed, when sources differ
     other_readings: tuple[str, ...] = ()        # "name (authority)" of the readings not followed
 
@@ -110,6 +112,7 @@ class Evaluation:
         self.diagnostics: list[Diagnostic] = []
         self.unknown_parameters: dict[str, date] = {}
         self.parameter_uses: dict[tuple[str, date], ParameterUse] = {}
+        self._disappliers: dict[str, list[Rule]] | None = None
 
     # facts and parameters ---------------------------------------------------------
     def fact(self, name: str) -> Any:
@@ -220,20 +223,66 @@ class Evaluation:
 
     def resolve(self, name: str, vtype: Type) -> OutputResult:
         rejected: list[TraceNode] = []
+        disapplied: list[tuple[str, TraceNode]] = []
         rules, reading, others = self.candidates(name)
-        result = self._resolve(name, vtype, rejected, rules)
-        result.not_applicable = rejected
+        result = self._resolve(name, vtype, rejected, rules, disapplied)
+        result.not_applicable, result.disapplied = rejected, disapplied
         result.reading, result.other_readings = reading, others
         return result
 
+    # disapplication ---------------------------------------------------------------
+    def disappliers(self, rule_id: str) -> list[Rule]:
+        """The rules with a version that disapplies ``rule_id``."""
+        if self._disappliers is None:     # the few rules that disapply others, once
+            self._disappliers = {"": [
+                rule for rule in self.kb.rules.values()
+                if rule.jurisdiction == self.case.jurisdiction
+                and any(v.disapplications for v in rule.versions)]}
+        if rule_id not in self._disappliers:
+            self._disappliers[rule_id] = [
+                rule for rule in self._disappliers[""] if rule.id != rule_id
+                and any(d.covers(rule_id) for v in rule.versions for d in v.disapplications)]
+        return self._disappliers[rule_id]
+
+    def disapplied_by(self, rule: Rule) -> TraceNode | None:
+        """The provision that disapplies ``rule`` for this case, if one does (its trace node
+        names the conditions that held); MissingFactError if that cannot be told."""
+        for other in self.disappliers(rule.id):
+            version, on, how = self.select(other)
+            if version is None:
+                continue
+            for dis in version.disapplications:
+                if not dis.covers(rule.id):
+                    continue
+                node = TraceNode(f"(disapplies {rule.id})", None, other.id, version,
+                                 other.citation, how)
+                env = self.env(other, version, on, node)
+                if all(evaluate_expr(c.expr, env) for c in (version.when, dis.when)
+                       if c is not None):
+                    node.held = [c.text for c in (version.when, dis.when) if c is not None]
+                    return node
+        return None
+
     def _resolve(self, name: str, vtype: Type, rejected: list[TraceNode],
-                 rules: list[Rule]) -> OutputResult:
+                 rules: list[Rule], disapplied: list[tuple[str, TraceNode]]) -> OutputResult:
         applicable: list[_Candidate] = []
         unknown: list[tuple[Rule, tuple[str, ...]]] = []
         considered: list[str] = []
         failures: list[str] = []
 
         for rule in rules:
+            try:
+                by = self.disapplied_by(rule)
+            except MissingFactError as exc:
+                unknown.append((rule, exc.names))
+                continue
+            except (UndeterminedError, EvaluationError) as exc:
+                failures.append(f"whether {rule.id} is disapplied: {exc}")
+                continue
+            if by is not None:
+                disapplied.append((rule.id, by))
+                considered.append(f"{rule.id}: disapplied by {by.rule_id} ({by.version_id})")
+                continue
             try:
                 version, on, how = self.select(rule)
             except MissingFactError as exc:
@@ -310,6 +359,7 @@ class Evaluation:
         env = self.env(rule, version, on, node)
         for condition in (version.when, conclusion.when):
             if condition is not None and not evaluate_expr(condition.expr, env):
+                node.why_false = (condition, env)
                 return _NOT_APPLICABLE
         entry = self.vocabulary.outputs[conclusion.output]
         kind = entry.type.kind
@@ -335,7 +385,10 @@ class Evaluation:
                 month = add_months(month, 1, MonthPolicy.REFUSE)
             return Timeline(tuple(entries))
         assert conclusion.value is not None
-        return evaluate_expr(conclusion.value.expr, env)
+        value = evaluate_expr(conclusion.value.expr, env)
+        if value is False and not isinstance(conclusion.value.expr, Literal):   # a "no": why
+            node.why_false = (conclusion.value, env)
+        return value
 
 
 _NOT_APPLICABLE = object()

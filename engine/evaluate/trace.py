@@ -33,6 +33,18 @@ class TraceNode:
     parameters: dict[str, ParameterUse] = field(default_factory=dict)
     uses: list[str] = field(default_factory=list)      # outputs relied on
     prevails_over: list[str] = field(default_factory=list)   # rules this one is an exception to
+    held: list[str] = field(default_factory=list)      # conditions that held (disapplication)
+    why_false: Any = None     # (condition, env) of a "no", kept to explain it when asked
+
+    @property
+    def false(self) -> list[str]:
+        """The parts of the condition that were false (worked out only for an explanation)."""
+        if self.why_false is None:
+            return []
+        from .conditions import false_parts
+        condition, env = self.why_false
+        parts: list[str] = false_parts(condition, env)
+        return parts
 
     @property
     def version_id(self) -> str:

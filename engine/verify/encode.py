@@ -176,6 +176,9 @@ class LawEncoding:
     def _encode_rule(self, out: OutputEnc, rule: Rule, sorts: tuple[Any, ...]) -> None:
         try:
             selected, on, sel_bad, sel_und = self._select(out, rule)
+            dis_on, dis_bad, dis_und = self._disapplied(out, rule)
+            sel_bad, sel_und = or_(sel_bad, dis_bad), or_(sel_und, dis_und)
+            selected = {i: and_(s, not_(dis_on)) for i, s in selected.items()}
             for version in rule.versions:
                 for k, conclusion in enumerate(version.conclusions):
                     if conclusion.output == out.name:
@@ -189,6 +192,38 @@ class LawEncoding:
             problem = NotEncodable(f"an expression Z3 rejects ({exc})")
             problem.rule_id = rule.id    # type: ignore[attr-defined]
             raise problem from None
+
+    def _disapplied(self, out: OutputEnc, rule: Rule) -> tuple[Any, Any, Any]:
+        """Whether a provision disapplies ``rule`` (disapplies:), and whether that cannot be
+        told (bad: a fact is missing; und: an output it reads has no value) — as the
+        evaluator's ``disapplied_by``."""
+        on_any, bad, und = FALSE, FALSE, FALSE
+        if not hasattr(self, "_disapplying"):     # the few rules that disapply others, once
+            self._disapplying = [r for r in self.kb.rules.values()
+                                 if any(v.disapplications for v in r.versions)]
+        for other in self._disapplying:
+            versions = [v for v in other.versions
+                        if any(d.covers(rule.id) for d in v.disapplications)]
+            if not versions or other.jurisdiction != rule.jurisdiction or other.id == rule.id:
+                continue
+            selected, on, sel_bad, sel_und = self._select(out, other)
+            going = and_(not_(sel_bad), not_(sel_und))
+            bad, und = or_(bad, sel_bad), or_(und, and_(not_(sel_bad), sel_und))
+            for version in versions:
+                scope = self._scope(out, other, version, on[version.index])
+                encoder: ExprEncoder = scope.encoder   # type: ignore[attr-defined]
+                for dis in version.disapplications:
+                    if not dis.covers(rule.id):
+                        continue
+                    alive = and_(going, selected[version.index])
+                    for guard in (encoder.encode(t.expr) for t in (version.when, dis.when)
+                                  if t is not None):
+                        bad = or_(bad, and_(alive, guard.bad))
+                        und = or_(und, and_(alive, not_(guard.bad), guard.und))
+                        alive = and_(alive, not_(guard.bad), not_(guard.und), guard.term)
+                    on_any = or_(on_any, alive)
+                out.abstract_calls += scope.abstract_calls
+        return on_any, bad, und
 
     def _scope(self, out: OutputEnc, rule: Rule, version: RuleVersion, on: Any) -> ExprScope:
         facts = self.shared.facts

@@ -100,14 +100,14 @@ def test_diff_proves_or_shows_witnesses(tmp_path: Path) -> None:
 
 
 def test_graph_formats() -> None:
-    code, out, _ = cli("graph", "--rules", PLANTED, "--format", "json", "--used-by",
+    code, out, _ = cli("graph", "--rules", PLANTED, "--format", "json", "--dependencies-of",
                        "payer")
     assert code == 0
     nodes = {n["id"] for n in json.loads(out)["nodes"]}
     assert nodes == {"output:lu.payer", "fact:lu.worked_days",
                      "version:lu.code_du_travail.L121-7@2000-01-01",
                      "version:lu.code_du_travail.L121-8@2000-01-01"}
-    code, out, _ = cli("graph", "--rules", PLANTED, "--format", "graphml", "--depends-on",
+    code, out, _ = cli("graph", "--rules", PLANTED, "--format", "graphml", "--dependents-of",
                        "worked_days")
     assert code == 0 and "<graphml" in out and "lu.waiting_days" in out
     assert cli("graph", "--rules", PLANTED, "--focus", "nothing")[0] == 2

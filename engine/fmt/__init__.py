@@ -1,0 +1,1 @@
+"""``lexlux fmt``: one canonical layout for every file kind (see :mod:`.formatter`)."""
