@@ -11,6 +11,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .compile.events import (
+    build_derivation,
+    build_event_types,
+    check_derivations,
+    check_event_references,
+)
 from .compile.from_source import (
     build_parameters,
     build_rule,
@@ -99,6 +105,7 @@ def compile_documents(docs: dict[str, SourceDocument], kinds: dict[str, FileKind
             kb.vocabularies[vocabulary.jurisdiction] = vocabulary
             continue
         diagnostics += merge_vocabulary(known, vocabulary)
+    diagnostics += _compile_event_types(by_kind.get(FileKind.VOCABULARY, []), kb)
     for doc in by_kind.get(FileKind.PARAMETERS, []):
         params, problems = build_parameters(doc)
         diagnostics += problems
@@ -120,6 +127,7 @@ def compile_documents(docs: dict[str, SourceDocument], kinds: dict[str, FileKind
         ordered, problems = order_versions(rule)
         diagnostics += problems
         kb.rules[rule.id] = ordered
+    diagnostics += _compile_derivations(by_kind.get(FileKind.DERIVATION, []), kb)
     diagnostics += check_parameter_coverage(kb)
     references = check_references(kb)
     if has_errors(diagnostics):   # outputs of rules that failed to compile are not "unused"
@@ -128,6 +136,37 @@ def compile_documents(docs: dict[str, SourceDocument], kinds: dict[str, FileKind
     kb.graph = build_graph(kb)
     diagnostics += check_cycles(kb)
     return kb, diagnostics
+
+
+def _compile_event_types(docs: list[SourceDocument], kb: KnowledgeBase) -> list[Diagnostic]:
+    diagnostics: list[Diagnostic] = []
+    for doc in docs:
+        types, problems = build_event_types(doc)
+        diagnostics += problems
+        known = kb.event_types.setdefault(doc.data["jurisdiction"], {})
+        for etype in types:
+            if etype.name in known:
+                diagnostics.append(error("LX306", f"the event type {etype.name!r} is declared "
+                                         "twice", etype.span,
+                                         related=[("first declared here", known[etype.name].span)]))
+                continue
+            known[etype.name] = etype
+    return diagnostics + check_event_references(kb)
+
+
+def _compile_derivations(docs: list[SourceDocument], kb: KnowledgeBase) -> list[Diagnostic]:
+    diagnostics: list[Diagnostic] = []
+    for doc in docs:
+        derivation, problems = build_derivation(doc, kb)
+        diagnostics += problems
+        if derivation is None:
+            continue
+        if derivation.id in kb.derivations:
+            diagnostics.append(error("LX306", f"the derivation {derivation.id!r} is defined "
+                                     "twice", derivation.span))
+            continue
+        kb.derivations[derivation.id] = derivation
+    return diagnostics + check_derivations(kb)
 
 
 def load_knowledge_base(paths: Sequence[Path] | None = None) -> LoadResult:
