@@ -95,7 +95,8 @@ def _read_event(doc: SourceDocument, path: PathKey, number: int, item: dict[str,
         if field is None:
             close = difflib.get_close_matches(key, list(etype.fields), n=1, cutoff=0.6)
             problems.append(error(
-                "LX440", f"event {number} ({name}): {key!r} is not a field of the event type {name!r}",
+                "LX440", f"event {number} ({name}): {key!r} is not a field of the event "
+                f"type {name!r}",
                 doc.span_at((*path, key), key=True),
                 expected="one of: " + ", ".join(etype.fields),
                 hint=f"did you mean {close[0]!r}?" if close else None))
