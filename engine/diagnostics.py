@@ -87,6 +87,7 @@ CODES: dict[str, str] = {
     "LX441": "events of a case that contradict each other",
     "LX442": "events that give different values for a fact that has one",
     "LX443": "a parameter value given by a case that lexlux cannot use",
+    "LX444": "a fact the events do not settle, because the sources leave it open",
     "LX501": "two provisions give different answers for the same case (verify)",
     "LX502": "a lower-authority provision departs from the higher-authority one (verify)",
     "LX503": "two readings of a provision give different answers (verify)",

@@ -215,6 +215,12 @@ class DerivationBuilder(RuleBuilder):
                 f"a {wanted} fact", hint="periods for periods facts, any for booleans, "
                 "earliest/latest for dates, only for any single value"))
             return None
+        if (combine == "open") != ("open_question" in raw):
+            self.diagnostics.append(error(
+                "LX361", "combine: open needs open_question: (why the sources leave the fact "
+                "unsettled), and only combine: open takes one",
+                self.doc.span_at((*path, "combine"))))
+            return None
         if ("value" in raw) != (combine in ("earliest", "latest", "only")):
             self.diagnostics.append(error(
                 "LX361", f"combine: {combine} " + ("needs a value: (an expression on the "
@@ -222,10 +228,11 @@ class DerivationBuilder(RuleBuilder):
                                                    else "takes no value:"),
                 self.doc.span_at((*path, "combine"))))
             return None
-        if "minus" in raw and combine != "periods":
-            self.diagnostics.append(error("LX361", "minus: is only for combine: periods",
-                                          self.doc.span_at((*path, "minus"))))
-            return None
+        for key in ("minus", "period"):
+            if key in raw and combine != "periods":
+                self.diagnostics.append(error("LX361", f"{key}: is only for combine: periods",
+                                              self.doc.span_at((*path, key))))
+                return None
         for i, other in enumerate(raw.get("minus", ())):
             other_entry = vocabulary.facts.get(other)
             if other_entry is None or other_entry.type != PERIODS:
@@ -245,11 +252,19 @@ class DerivationBuilder(RuleBuilder):
                     expected="an event type declared under events: in the vocabulary",
                     hint=f"did you mean {close[0]!r}?" if close else None))
                 return None
-            if combine == "periods" and etype.period is None:
+            if combine == "periods" and etype.period is None and "period" not in raw:
                 self.diagnostics.append(error(
                     "LX361", f"the event type {ename!r} does not last (no period:), so it "
-                    "cannot give periods", self.doc.span_at((*path, "from_events", i))))
+                    "cannot give periods", self.doc.span_at((*path, "from_events", i)),
+                    hint="name the first-day and last-day fields: period: [start, end]"))
                 return None
+            for j, fname in enumerate(raw.get("period", ())):
+                field = etype.fields.get(fname)
+                if field is None or field.type.kind != "date":
+                    self.diagnostics.append(error(
+                        "LX361", f"period: {fname!r} is not a date field of {ename!r}",
+                        self.doc.span_at((*path, "period", j))))
+                    return None
             scope = Scope(_fields_vocabulary(etype, self.doc.path), {})
             if "where" in raw:
                 where = self.expr((*path, "where"), raw["where"], scope, BOOLEAN,
@@ -263,8 +278,10 @@ class DerivationBuilder(RuleBuilder):
                 if value is None:
                     return None
                 values[ename] = value
+        period = raw.get("period")
         return DeriveItem(name, entry.type, tuple(raw["from_events"]), wheres, combine, values,
-                          tuple(raw.get("minus", ())), self.doc.span_at(path))
+                          tuple(raw.get("minus", ())), self.doc.span_at(path),
+                          (period[0], period[1]) if period else None, raw.get("open_question"))
 
 
 def build_derivation(doc: SourceDocument, kb: KnowledgeBase
@@ -281,6 +298,8 @@ def check_derivations(kb: KnowledgeBase) -> list[Diagnostic]:
     for derivation in kb.derivations.values():
         for version in derivation.versions:
             for item in version.items:
+                if item.combine == "open":
+                    continue
                 key = (derivation.jurisdiction, item.fact)
                 first = seen.setdefault(key, (item.combine, item.span))
                 if first[0] != item.combine:

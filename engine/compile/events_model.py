@@ -24,7 +24,7 @@ EVENT_FIELD_KINDS = ("boolean", "integer", "decimal", "percentage", "money", "da
                      "duration", "enum", "time", "text", "event")
 
 #: How the contributions of several events to one fact combine.
-COMBINE_MODES = ("periods", "earliest", "latest", "only", "any")
+COMBINE_MODES = ("periods", "earliest", "latest", "only", "any", "open")
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +88,8 @@ class DeriveItem:
     value_by_type: dict[str, Typed]     # for earliest / latest / only
     minus: tuple[str, ...]              # for periods: facts whose days are taken out
     span: Span
+    period: tuple[str, str] | None = None   # for periods: other fields than the type's period
+    open_question: str | None = None    # combine: open — why the sources do not settle it
 
 
 @dataclass(frozen=True, slots=True)

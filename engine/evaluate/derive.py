@@ -65,6 +65,7 @@ def derive_facts(kb: KnowledgeBase, jurisdiction: str, events: tuple[Event, ...]
     contributions: dict[str, list[_Contribution]] = {}
     items: dict[str, DeriveItem] = {}
     considered: dict[str, list[tuple[Derivation, DerivationVersion, Event]]] = {}
+    unsettled: dict[str, tuple[Event, DeriveItem]] = {}
     diagnostics: list[Diagnostic] = []
     derivations = [d for d in kb.derivations.values() if d.jurisdiction == jurisdiction]
     for event in events:
@@ -78,20 +79,31 @@ def derive_facts(kb: KnowledgeBase, jurisdiction: str, events: tuple[Event, ...]
             for item in version.items:
                 if event.type not in item.events:
                     continue
-                items.setdefault(item.fact, item)
+                if item.combine != "open":
+                    items.setdefault(item.fact, item)
                 considered.setdefault(item.fact, []).append((derivation, version, event))
                 try:
-                    value = _contribution(item, event, etype.period, as_of, functions)
+                    value = _contribution(item, event, item.period or etype.period, as_of,
+                                          functions)
                 except EvaluationError as exc:
                     diagnostics.append(error("LX442", f"event {event.number} ({event.type}): "
                                              f"{item.fact}: {exc}", event.span))
                     continue
-                if value is not None:
+                if value is not None and item.combine == "open":
+                    unsettled.setdefault(item.fact, (event, item))
+                elif value is not None:
                     contributions.setdefault(item.fact, []).append(
                         _Contribution(event, derivation, version, value))
     facts: dict[str, Value] = {}
     origins: dict[str, FactOrigin] = {}
+    for name, (event, item) in unsettled.items():
+        diagnostics.append(error(
+            "LX444", f"event {event.number} ({event.type}) does not settle {name}: "
+            f"{item.open_question}", event.span,
+            hint=f"give {name} under facts: with the reading the case relies on"))
     for name, item in items.items():
+        if name in unsettled:
+            continue
         found = contributions.get(name, [])
         value = _combine(item, found, diagnostics)
         if value is None:
@@ -129,10 +141,12 @@ def _contribution(item: DeriveItem, event: Event, period: tuple[str, str] | None
                 return None
         except MissingFactError:
             return None            # an event that does not give what the condition reads
-    if item.combine == "any":
+    if item.combine in ("any", "open"):
         return True
     if item.combine == "periods":
         assert period is not None
+        if period[0] not in values:
+            return None
         start = values[period[0]]
         end = values.get(period[1], as_of)       # open: still running on the as-of date
         if end < start:

@@ -164,14 +164,17 @@ events:
 
 def test_notification_is_derived_only_where_sending_and_receipt_cannot_differ(
         kb: KnowledgeBase) -> None:
-    posted = _derive(kb, """
+    case, _ = case_from_text("""
 case: A posted dismissal letter
 jurisdiction: lu
 events:
   - {type: letter, kind: dismissal, sent: "2019-04-12", received: "2019-04-15", channel: post}
-""", "2019-12-31")
-    assert posted["act_letter_received_on"] == date(2019, 4, 15)
-    assert "act_notified_on" not in posted          # posting or receipt: the law does not say
+""", kb)
+    assert case is not None
+    _, posted, problems = prepare_case(kb, case, date(2019, 12, 31), None)
+    assert posted.facts["act_letter_received_on"] == date(2019, 4, 15)
+    assert "act_notified_on" not in posted.facts    # posting or receipt: the law does not say
+    assert [p.code for p in problems] == ["LX444"]
     handed = _derive(kb, """
 case: A dismissal letter handed over
 jurisdiction: lu
