@@ -34,7 +34,8 @@ def cmd_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 def cmd_schema(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from ..validate.schemas import all_schemas
-    name = "defs/common.schema.json" if args.kind == "common" else f"{args.kind}.schema.json"
+    name = f"defs/{args.kind}.schema.json" if args.kind in ("common", "events") \
+        else f"{args.kind}.schema.json"
     stdout.write(json.dumps(all_schemas()[name], indent=2, ensure_ascii=False) + "\n")
     return EXIT_OK
 
@@ -47,7 +48,8 @@ def register(sub: Any) -> None:
     check.set_defaults(handler=cmd_check)
     schema = sub.add_parser("schema", help="print the JSON Schema of a file kind (for editors)")
     schema.add_argument("kind", choices=("rule", "parameters", "vocabulary", "case", "query",
-                                         "coverage", "eval-output", "reform", "common"))
+                                         "coverage", "eval-output", "reform", "common",
+                                         "derivation", "events"))
     schema.set_defaults(handler=cmd_schema)
 
 
