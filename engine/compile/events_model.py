@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from ..diagnostics import Span
-from .model import Act, Citation, RuleVersion, SourceRef, Type, Typed
+from .model import Act, Citation, SourceRef, Type, Typed
 
 #: Types an event field may have: the scalar types of facts, plus ``time`` (HH:MM), ``text``
 #: (free words) and ``event`` (the ``id`` of another event of the case, of type ``of``).
@@ -110,12 +110,6 @@ class DerivationVersion:
 
     def in_force_on(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_until is None or day < self.valid_until)
-
-    def as_rule_version(self) -> RuleVersion:
-        """The same version in the shape explanations print (label, sources)."""
-        return RuleVersion(self.rule_id, 0, self.valid_from, self.valid_until, self.amended_by,
-                           self.valid_from_basis, None, False, None, None, self.sources,
-                           self.notes, {}, (), (), None, (), self.span)
 
 
 @dataclass(frozen=True, slots=True)

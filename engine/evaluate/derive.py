@@ -24,6 +24,7 @@ from ..compile.events_model import Derivation, DerivationVersion, DeriveItem, Ev
 from ..compile.model import KnowledgeBase, Value
 from ..diagnostics import Diagnostic, error
 from .builtins import EvaluationError, table
+from .case import Case
 from .expressions import Env, MissingFactError, UndeterminedError
 from .expressions import evaluate as evaluate_expr
 from .trace import TraceNode
@@ -219,8 +220,8 @@ def _subtract(periods: tuple[Period, ...], taken: list[Period]) -> tuple[Period,
     return tuple(out)
 
 
-def prepare_case(kb: KnowledgeBase, case: Any, as_of: date, law_as_of: date | None
-                 ) -> tuple[KnowledgeBase, Any, list[Diagnostic]]:
+def prepare_case(kb: KnowledgeBase, case: Case, as_of: date, law_as_of: date | None
+                 ) -> tuple[KnowledgeBase, Case, list[Diagnostic]]:
     """The knowledge base and case an evaluation reads: the facts derived from the case's
     events (a fact given under ``facts:`` is taken as given), and the parameter values the
     case gives where the sources leave them unknown."""
