@@ -309,3 +309,20 @@ def check_derivations(kb: KnowledgeBase) -> list[Diagnostic]:
                         related=[("the other derivation", first[1])],
                         hint="one fact, one way of combining the events"))
     return out
+
+
+def event_sources_of_facts(kb: KnowledgeBase, jurisdiction: str
+                           ) -> dict[str, list[tuple[str, str]]]:
+    """For each fact some derivation gives: the (event type, derivation id) pairs it can come
+    from, in a stable order (for questionnaires that group the missing facts by event)."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for derivation in sorted(kb.derivations.values(), key=lambda d: d.id):
+        if derivation.jurisdiction != jurisdiction:
+            continue
+        for version in derivation.versions:
+            for item in version.items:
+                for event in item.events:
+                    pair = (event, derivation.id)
+                    if pair not in out.setdefault(item.fact, []):
+                        out[item.fact].append(pair)
+    return out

@@ -270,3 +270,13 @@ facts:
                          "unknown))")
     assert result.value == 5 * Fraction("2089.75")
     assert kb.parameters["lu.wages.social_minimum_wage"].values[0].value is not None  # untouched
+
+
+def test_the_event_types_a_fact_can_come_from(kb: KnowledgeBase) -> None:
+    from lexlux.compile.events import event_sources_of_facts
+    sources = event_sources_of_facts(kb, "lu")
+    assert sources["insured_incapacity"] == [("incapacity", "lu.derivations.incapacity"),
+                                             ("part_time_resumption",
+                                              "lu.derivations.incapacity")]
+    assert ("request", "lu.derivations.part_time_resumption") in sources["rptrt_request_on"]
+    assert "therapeutic_half_time" in sources and "dismissal_sanction" not in sources
