@@ -280,3 +280,25 @@ def test_the_event_types_a_fact_can_come_from(kb: KnowledgeBase) -> None:
                                               "lu.derivations.incapacity")]
     assert ("request", "lu.derivations.part_time_resumption") in sources["rptrt_request_on"]
     assert "therapeutic_half_time" in sources and "dismissal_sanction" not in sources
+
+
+def test_eval_json_of_a_timeline_case_follows_its_schema(kb: KnowledgeBase) -> None:
+    from jsonschema import Draft202012Validator
+    from lexlux.evaluate.case import load_case
+    from lexlux.evaluate.explain import render_json
+    from lexlux.load.discover import FileKind
+    from lexlux.validate.schemas import all_schemas, validator_for
+
+    validator_for(FileKind.CASE)        # the registry is built
+    from lexlux.validate.schemas import _registry_and_schemas
+    registry, _ = _registry_and_schemas()
+    schema = all_schemas()["eval-output.schema.json"]
+    case, _ = load_case(HERE.parent.parent / "examples" / "timeline" /
+                        "dismissal-during-sickness.case.yaml", kb)
+    assert case is not None and case.as_of is not None
+    payload = render_json(evaluate(kb, case, case.as_of, outputs=["dismissal_sanction"]))
+    assert [e.message for e in Draft202012Validator(schema, registry=registry)
+            .iter_errors(payload)] == []
+    derived = payload["derived_facts"]
+    assert derived["act_notified_on"] == {"value": "2019-04-15", "events": [4],
+                                          "rules": ["lu.derivations.letters@2009-01-01"]}
