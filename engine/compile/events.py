@@ -167,7 +167,7 @@ class DerivationBuilder(RuleBuilder):
             DerivationVersion(v.rule_id, v.valid_from,
                               versions[i + 1].valid_from if i + 1 < len(versions) else None,
                               v.amended_by, v.valid_from_basis, v.sources, v.notes, v.items,
-                              v.span)
+                              v.span, v.citation)
             for i, v in enumerate(versions))
         return Derivation(data["id"], jurisdiction, build_citation(data["citation"]),
                           data["title"], data["authority"],
@@ -191,7 +191,8 @@ class DerivationBuilder(RuleBuilder):
             self.doc.data["id"], parse_date(raw["valid_from"]), None,
             build_act(raw["amended_by"]) if "amended_by" in raw else None,
             raw.get("valid_from_basis", "stated"), self.sources(base, raw["source"]),
-            raw.get("notes"), tuple(i for i in items if i is not None), self.doc.span_at(base))
+            raw.get("notes"), tuple(i for i in items if i is not None), self.doc.span_at(base),
+            build_citation(raw["citation"]) if "citation" in raw else None)
 
     def item(self, path: PathKey, raw: dict[str, Any], vocabulary: Vocabulary,
              types: dict[str, EventType]) -> DeriveItem | None:

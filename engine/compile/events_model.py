@@ -103,6 +103,7 @@ class DerivationVersion:
     notes: str | None
     items: tuple[DeriveItem, ...]
     span: Span
+    citation: Citation | None = None    # where this version's text stands, if not the rule's
 
     @property
     def id(self) -> str:

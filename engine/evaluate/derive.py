@@ -42,7 +42,7 @@ class FactOrigin:
         numbers = [str(n) for n in self.events]
         listed = numbers[0] if len(numbers) == 1 else \
             ", ".join(numbers[:-1]) + " and " + numbers[-1]
-        by = "; ".join(f"{d.id}, {d.citation} — version of {v.valid_from}"
+        by = "; ".join(f"{d.id}, {v.citation or d.citation} — version of {v.valid_from}"
                        for d, v in zip(self.derivations, self.versions, strict=True))
         if not numbers:
             return f"derived from the events (none counts) by {by}"
