@@ -11,6 +11,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .compile.events import (
+    build_derivation,
+    build_event_types,
+    check_derivations,
+    check_event_references,
+)
 from .compile.from_source import (
     build_parameters,
     build_rule,
@@ -104,6 +110,7 @@ def compile_documents(docs: dict[str, SourceDocument], kinds: dict[str, FileKind
             kb.vocabularies[vocabulary.jurisdiction] = vocabulary
             continue
         diagnostics += merge_vocabulary(known, vocabulary)
+    diagnostics += _compile_event_types(by_kind.get(FileKind.VOCABULARY, []), kb)
     for doc in by_kind.get(FileKind.PARAMETERS, []):
         params, problems = build_parameters(doc)
         diagnostics += problems
@@ -125,6 +132,7 @@ def compile_documents(docs: dict[str, SourceDocument], kinds: dict[str, FileKind
         ordered, problems = order_versions(rule)
         diagnostics += problems
         kb.rules[rule.id] = ordered
+    diagnostics += _compile_derivations(by_kind.get(FileKind.DERIVATION, []), kb)
     diagnostics += check_parameter_coverage(kb)
     references = check_references(kb)
     if has_errors(diagnostics):   # outputs of rules that failed to compile are not "unused"
@@ -136,6 +144,44 @@ def compile_documents(docs: dict[str, SourceDocument], kinds: dict[str, FileKind
     return kb, diagnostics
 
 
+def _compile_event_types(docs: list[SourceDocument], kb: KnowledgeBase) -> list[Diagnostic]:
+    diagnostics: list[Diagnostic] = []
+    for doc in docs:
+        types, problems = build_event_types(doc)
+        diagnostics += problems
+        known = kb.event_types.setdefault(doc.data["jurisdiction"], {})
+        for etype in types:
+            if etype.name in known:
+                diagnostics.append(error("LX306", f"the event type {etype.name!r} is declared "
+                                         "twice", etype.span,
+                                         related=[("first declared here", known[etype.name].span)]))
+                continue
+            known[etype.name] = etype
+    return diagnostics + check_event_references(kb)
+
+
+def _compile_derivations(docs: list[SourceDocument], kb: KnowledgeBase) -> list[Diagnostic]:
+    diagnostics: list[Diagnostic] = []
+    for doc in docs:
+        derivation, problems = build_derivation(doc, kb)
+        diagnostics += problems
+        if derivation is None:
+            continue
+        if derivation.id in kb.derivations:
+            diagnostics.append(error("LX306", f"the derivation {derivation.id!r} is defined "
+                                     "twice", derivation.span))
+            continue
+        kb.derivations[derivation.id] = derivation
+    return diagnostics + check_derivations(kb)
+
+
+def without_unused_when_broken(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """With errors, what rules that failed to load read is not "unused" (LX320, LX321)."""
+    if has_errors(diagnostics):
+        return [d for d in diagnostics if d.code not in ("LX320", "LX321")]
+    return diagnostics
+
+
 def load_knowledge_base(paths: Sequence[Path] | None = None) -> LoadResult:
     """Load, validate and compile the rules under ``paths`` (default: the bundled rules)."""
     roots = list(paths) if paths else [bundled_root("rules")]
@@ -143,9 +189,7 @@ def load_knowledge_base(paths: Sequence[Path] | None = None) -> LoadResult:
     docs, kinds, problems = load_documents(files)
     diagnostics += problems
     kb, problems = compile_documents(docs, kinds)
-    diagnostics += problems
-    if has_errors(diagnostics):   # what rules that failed to load read is not "unused"
-        diagnostics = [d for d in diagnostics if d.code not in ("LX320", "LX321")]
+    diagnostics = without_unused_when_broken(diagnostics + problems)
     documents = {p.removeprefix("\0invalid:"): d for p, d in docs.items()}
     diagnostics.sort(key=Diagnostic.sort_key)
     return LoadResult(kb, diagnostics, documents, files)

@@ -64,3 +64,25 @@ def test_a_case_date_is_checked_by_the_calendar() -> None:
     problems = list(check_document(doc, FileKind.CASE))
     assert [p.code for p in problems] == ["LX204"]
     assert "February 2019 has 28 days" in problems[0].message
+
+
+def test_the_events_schema_is_what_the_bundled_vocabularies_generate(
+        bundled: LoadResult) -> None:
+    from lexlux.compile.event_schema import event_schema
+    written = {k: v for k, v in SCHEMAS["defs/events.schema.json"].items() if k != "$id"}
+    assert written == event_schema(bundled.kb), \
+        "python -m lexlux.compile.event_schema > schemas/defs/events.schema.json"
+
+
+def test_an_editor_is_told_the_fields_of_a_bundled_event_type() -> None:
+    lu = SCHEMAS["defs/events.schema.json"]["$defs"]["lu"]["allOf"]
+    certificate = next(t["then"]["properties"] for t in lu
+                       if t["if"]["properties"]["type"]["const"] == "certificate")
+    assert certificate["kind"]["enum"] == ["initial", "prolongation"]
+    assert "received_by_employer" in certificate
+    case = {"case": "A certificate of an unknown kind", "jurisdiction": "lu",
+            "events": [{"type": "certificate", "kind": "initiale", "covers_from": "2019-03-04"}]}
+    errors = list(validator_for(FileKind.CASE).iter_errors(case))
+    assert errors and any("initiale" in e.message for e in errors)
+    case["events"][0]["kind"] = "initial"
+    assert list(validator_for(FileKind.CASE).iter_errors(case)) == []

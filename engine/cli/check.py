@@ -68,7 +68,8 @@ def cmd_schema(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if args.kind is None:
         stderr.write("lexlux schema: give a KIND (e.g. rule) or --bundle DIR\n")
         return EXIT_USAGE
-    name = "defs/common.schema.json" if args.kind == "common" else f"{args.kind}.schema.json"
+    name = f"defs/{args.kind}.schema.json" if args.kind in ("common", "events") \
+        else f"{args.kind}.schema.json"
     stdout.write(json.dumps(bundled_schema(name), indent=2, ensure_ascii=False) + "\n")
     return EXIT_OK
 
@@ -91,7 +92,7 @@ def register(sub: Any) -> None:
     add_format(schema)
     schema.add_argument("kind", nargs="?", choices=("rule", "parameters", "vocabulary", "case",
                                                     "query", "coverage", "eval-output", "reform",
-                                                    "common"))
+                                                    "common", "derivation", "events"))
     schema.set_defaults(handler=cmd_schema)
 
 

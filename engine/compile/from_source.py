@@ -73,7 +73,7 @@ def build_vocabulary(doc: SourceDocument) -> Vocabulary:
     data = doc.data
     entries: dict[str, dict[str, VocabularyEntry]] = {"facts": {}, "outputs": {}}
     for section, role in (("facts", "fact"), ("outputs", "output")):
-        for name, raw in data[section].items():
+        for name, raw in (data.get(section) or {}).items():
             entries[section][name] = VocabularyEntry(
                 name, role, build_type(raw), raw["description"], raw.get("question"),
                 raw.get("holder"), bool(raw.get("total", False)), doc.span_at((section, name),

@@ -12,10 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..calendar.periods import Period as Period  # re-exported: the IR's periods are the calendar's
 from ..diagnostics import Span
+
+if TYPE_CHECKING:
+    from .events_model import Derivation, EventType
 
 # --------------------------------------------------------------------------- types
 
@@ -383,6 +386,9 @@ class KnowledgeBase:
     vocabularies: dict[str, Vocabulary] = field(default_factory=dict)
     graph: Any = None   # networkx.DiGraph, built by compile.graph
     _concluding: dict[tuple[str, str], list[Rule]] | None = None
+    #: event types by jurisdiction and name, and the rules deriving facts from events
+    event_types: dict[str, dict[str, EventType]] = field(default_factory=dict)
+    derivations: dict[str, Derivation] = field(default_factory=dict)
 
     def rules_concluding(self, jurisdiction: str, output: str) -> list[Rule]:
         """The rules that conclude ``output`` (indexed on first use; the IR is not mutated

@@ -17,11 +17,13 @@ import yaml
 
 from ..calendar.dates import parse_date
 from ..calendar.periods import check_periods
-from ..compile.model import KnowledgeBase, Value, Vocabulary, VocabularyEntry
+from ..compile.events_model import Event
+from ..compile.model import KnowledgeBase, Parameter, Value, Vocabulary, VocabularyEntry
 from ..diagnostics import Diagnostic, Span, error
 from ..load.discover import FileKind, display_path
 from ..load.yaml_source import PathKey, SourceDocument, load_file, load_text
 from ..validate.messages import check_document
+from .events import read_case_parameters, read_events
 from .values import ValueProblemError, from_written, to_json
 
 
@@ -36,10 +38,18 @@ class Case:
     derived: dict[str, Value] = field(default_factory=dict)
     file: str | None = None
     spans: dict[str, Span] = field(default_factory=dict)
+    #: a timeline case: its events (facts are derived from them on evaluation, see derive.py)
+    events: tuple[Event, ...] = ()
+    #: parameters whose value the sources leave unknown, as the case gives them
+    parameters: dict[str, Parameter] = field(default_factory=dict)
+    #: for facts derived from events: where each comes from (derive.FactOrigin)
+    origins: dict[str, Any] = field(default_factory=dict)
 
     def with_facts(self, changes: dict[str, Value]) -> Case:
         return Case(self.name, self.jurisdiction, self.as_of, {**self.facts, **changes},
-                    dict(self.derived), self.file, self.spans)
+                    dict(self.derived), self.file, self.spans, self.events,
+                    dict(self.parameters), {k: v for k, v in self.origins.items()
+                                            if k not in changes})
 
 
 def load_case(path: Path, kb: KnowledgeBase) -> tuple[Case | None, list[Diagnostic]]:
@@ -75,12 +85,17 @@ def case_from_document(doc: SourceDocument, kb: KnowledgeBase, base: PathKey = (
     facts = _read(doc, (*base, "facts"), data.get("facts", {}), vocabulary, "fact", diagnostics)
     derived = _read(doc, (*base, "derived"), data.get("derived", {}), vocabulary, "output",
                     diagnostics)
+    events, problems = read_events(doc, base, data.get("events", []), kb, data["jurisdiction"])
+    diagnostics += problems
+    parameters, problems = read_case_parameters(doc, base, data.get("parameters", {}), kb,
+                                                data["jurisdiction"])
+    diagnostics += problems
     if diagnostics:
         return None, diagnostics
     spans = {name: doc.span_at((*base, "facts", name), key=True) for name in facts}
     as_of = parse_date(data["as_of"]) if "as_of" in data else None
     return Case(data["case"], data["jurisdiction"], as_of, facts, derived, doc.path,
-                spans), []
+                spans, events, parameters), []
 
 
 def _read(doc: SourceDocument, path: PathKey, raw: dict[str, Any], vocabulary: Vocabulary,

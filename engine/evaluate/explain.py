@@ -119,7 +119,7 @@ def _explain(node: TraceNode, outcome: Outcome, indent: str, seen: set[str]) -> 
             else f"lines {source.first_line}-{source.last_line}"
         out.append(f"{indent}  text: «{source.excerpt}» ({source.file}, {lines})")
     for name, value in node.facts.items():
-        out.append(f"{indent}  fact {name} = {_fact(value)}")
+        out.append(f"{indent}  fact {name} = {_fact(value)}" + _origin(outcome, name))
     for pid, use in node.parameters.items():
         out.append(f"{indent}  parameter {pid} = {_fact(use.value)} (from {use.value_from}, "
                    f"{use.amended_by})")
@@ -139,6 +139,12 @@ def _explain(node: TraceNode, outcome: Outcome, indent: str, seen: set[str]) -> 
         for child in result.trace:
             out.extend(_explain(child, outcome, indent + "    ", seen | {used}))
     return out
+
+
+def _origin(outcome: Outcome, name: str) -> str:
+    """", derived from events 1 and 3 by <rule>" for a fact of a timeline case."""
+    origin = outcome.case.origins.get(name)
+    return f", {origin.words()}" if origin is not None else ""
 
 
 def _fact(value: Any) -> str:
@@ -206,6 +212,11 @@ def render_json(outcome: Outcome) -> dict[str, Any]:
         "law_as_of": outcome.law_as_of.isoformat() if outcome.law_as_of else None,
         "reading": outcome.reading,
         "outputs": outputs,
+        **({"derived_facts": {
+            name: {"value": _fact_json(outcome.case.facts.get(name)),
+                   "events": list(origin.events),
+                   "rules": [v.id for v in origin.versions]}
+            for name, origin in outcome.case.origins.items()}} if outcome.case.origins else {}),
         "diagnostics": [d.to_json() for d in outcome.diagnostics],
     }
 

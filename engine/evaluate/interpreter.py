@@ -41,6 +41,7 @@ from ..compile.model import (
 from ..diagnostics import Diagnostic, error
 from .builtins import EvaluationError, table
 from .case import Case
+from .derive import prepare_case
 from .expressions import Env, MissingFactError, UndeterminedError
 from .expressions import evaluate as evaluate_expr
 from .trace import ParameterUse, TraceNode
@@ -404,7 +405,9 @@ def outputs_in_force(kb: KnowledgeBase, jurisdiction: str) -> list[str]:
 def evaluate(kb: KnowledgeBase, case: Case, as_of: date, *, law_as_of: date | None = None,
              outputs: Sequence[str] | None = None, reading: str | None = None) -> Outcome:
     """Evaluate ``outputs`` (default: every output some rule concludes) for ``case``."""
+    kb, case, derivation_problems = prepare_case(kb, case, as_of, law_as_of)
     run = Evaluation(kb, case, as_of, law_as_of, reading)
+    run.diagnostics += derivation_problems
     names = list(outputs) if outputs else outputs_in_force(kb, case.jurisdiction)
     results: dict[str, OutputResult] = {}
     for name in names:

@@ -11,6 +11,7 @@ JSON Schema by pattern:
 ``*.query.yaml``        query file (what to evaluate)
 ``*.reform.yaml``       reform file (changes to the law, for what-if)
 ``coverage/*.yaml``     coverage of an instrument: articles encoded or not, open questions
+``derivations/*.yaml``  derivation rule: how facts are derived from the events of a case
 any other ``*.yaml``    rule file (one provision or paragraph)
 =====================  ==========================================
 """
@@ -35,6 +36,7 @@ class FileKind(Enum):
     QUERY = "query"
     REFORM = "reform"
     COVERAGE = "coverage"
+    DERIVATION = "derivation"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +58,8 @@ def file_kind(path: Path) -> FileKind:
         return FileKind.PARAMETERS
     if path.parent.name == "coverage":
         return FileKind.COVERAGE
+    if path.parent.name == "derivations":
+        return FileKind.DERIVATION
     return FileKind.RULE
 
 

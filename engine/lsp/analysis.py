@@ -26,7 +26,12 @@ from ..diagnostics import Diagnostic, Span
 from ..evaluate.case import case_from_document
 from ..load.discover import FileKind, SourceFile, bundled_root, discover, display_path, file_kind
 from ..load.yaml_source import SourceDocument, load_text
-from ..pipeline import LoadResult, compile_documents, load_documents
+from ..pipeline import (
+    LoadResult,
+    compile_documents,
+    load_documents,
+    without_unused_when_broken,
+)
 from ..validate.messages import check_document
 
 _WORD = re.compile(r"[A-Za-z0-9_.\-]")
@@ -131,7 +136,7 @@ class Workspace:
             kinds.update(part.kinds)
             diagnostics += part.diagnostics
         kb, problems = compile_documents(docs, kinds)
-        diagnostics += problems
+        diagnostics = without_unused_when_broken(diagnostics + problems)
         diagnostics.sort(key=Diagnostic.sort_key)
         documents = {p.removeprefix("\0invalid:"): d for p, d in docs.items()}
         result = LoadResult(kb, diagnostics, documents, files)

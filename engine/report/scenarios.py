@@ -19,7 +19,8 @@ from ..evaluate.interpreter import Outcome, evaluate
 from ..evaluate.values import from_written, to_json
 from ..load.yaml_source import SourceDocument, load_file
 
-SCENARIO_KEYS = {"name", "cites", "as_of", "law_as_of", "reading", "facts", "derived", "expect",
+SCENARIO_KEYS = {"name", "cites", "as_of", "law_as_of", "reading", "facts", "events", "parameters",
+                 "derived", "expect",
                  "expect_missing", "expect_conflict", "expect_version", "notes"}
 FILE_KEYS = {"provision", "checked_against", "jurisdiction", "scenarios"}
 

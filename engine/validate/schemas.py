@@ -33,6 +33,7 @@ SCHEMA_FILES: dict[FileKind, str] = {
     FileKind.QUERY: "query.schema.json",
     FileKind.REFORM: "reform.schema.json",
     FileKind.COVERAGE: "coverage.schema.json",
+    FileKind.DERIVATION: "derivation.schema.json",
 }
 BASE_URI = "https://lexlux.lu/schemas/"
 

@@ -69,6 +69,17 @@ ABSTRACTIONS: dict[str, Abstraction] = {a.name: a for a in (
         "a version is reported dead only if no value of the unknown parameter lets it apply",
         "tests/verify/test_checks.py::test_unknown_parameter_values_are_free_for_dead_rules"),
     Abstraction(
+        "derived_facts",
+        "facts that derivation rules (rules/<j>/derivations/) derive from the events of a "
+        "timeline case are encoded as free facts, like facts given directly: every value a "
+        "derivation can give is among those considered, but facts derived from the same "
+        "events (incapacity and insured_incapacity) may take unrelated values; lexlux solve "
+        "on a timeline case first derives the facts and pins them (exact, events are concrete)",
+        "a proof (UNSAT) over free facts holds a fortiori for derived facts; a finding's "
+        "witness is a fact-style case, replayed by the evaluator; it may be a fact pattern "
+        "no timeline gives (an over-approximation, never a missed finding)",
+        "tests/verify/test_derived_facts.py::test_solve_pins_the_facts_derived_from_events"),
+    Abstraction(
         "timeline_outputs",
         "outputs of type timeline (one value per calendar month) are not encoded",
         "reported as LX521 (not verified), never as OK",

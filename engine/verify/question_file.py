@@ -92,6 +92,16 @@ def question_from_document(doc: SourceDocument, loaded: LoadResult, base: Path) 
     if as_of is None:
         raise _fail(error("LX314", "no as-of date: give as_of in the query or the case",
                           doc.span_at(())))
+    if case.events:     # the facts derived from the events are fixed, like given facts
+        from ..evaluate.derive import prepare_case
+        law_as_of = parse_date(data["law_as_of"]) if "law_as_of" in data else None
+        _, case, problems = prepare_case(kb, case, as_of, law_as_of)
+        if problems:
+            raise LexluxError(problems)
+        if fact in case.facts and solve["mode"] in ("earliest", "latest"):
+            raise _fail(error("LX314", f"the events of the case give {fact}: remove the event, "
+                              "lexlux solve looks for its earliest or latest value",
+                              doc.span_at(("solve", "fact"))))
     vocabulary_facts = vocabulary.facts
     for name in solve.get("vary", []):
         if name not in vocabulary_facts:
