@@ -13,6 +13,9 @@ from ..load.discover import FileKind
 from ..pipeline import LoadResult
 
 STATUS_WORDS = {"encoded": "encoded", "partial": "partly encoded", "not_encoded": "not encoded"}
+#: how a coverage row's authority is shown (legislation rows say nothing)
+AUTHORITY_WORDS = {"commentary": "commentary", "case_law": "case law",
+                   "official_guidance": "official guidance"}
 
 
 def coverage_documents(loaded: LoadResult) -> list[dict[str, Any]]:
@@ -24,6 +27,13 @@ def coverage_documents(loaded: LoadResult) -> list[dict[str, Any]]:
     return sorted(docs, key=lambda d: (d["jurisdiction"], d["instrument"], d["file"]))
 
 
+def share_encoded(totals: Counter[str]) -> str:
+    """The share of rows encoded or partly encoded, as a whole percentage (rounded down)."""
+    rows = sum(totals.values())
+    done = totals["encoded"] + totals["partial"]
+    return f"{done * 100 // rows} %" if rows else "0 %"
+
+
 def render_markdown(loaded: LoadResult) -> str:
     docs = coverage_documents(loaded)
     out = ["# Coverage of the sources", "",
@@ -33,7 +43,8 @@ def render_markdown(loaded: LoadResult) -> str:
     for doc in docs:
         for article in doc["articles"]:
             totals[article["status"]] += 1
-    out.append("Articles: " + ", ".join(f"{totals[s]} {w}" for s, w in STATUS_WORDS.items()))
+    out.append("Articles: " + ", ".join(f"{totals[s]} {w}" for s, w in STATUS_WORDS.items())
+               + f" ({share_encoded(totals)} encoded or partly encoded)")
     out.append("")
     for doc in docs:
         src = doc["source"]
@@ -43,6 +54,9 @@ def render_markdown(loaded: LoadResult) -> str:
                 "| article | status | rules | what is missing, or why not |", "|---|---|---|---|"]
         for a in doc["articles"]:
             label = a["article"] + (f" {a['paragraph']}" if a.get("paragraph") else "")
+            authority = a.get("authority", doc.get("authority"))
+            if authority:
+                label += f" ({AUTHORITY_WORDS.get(authority, authority)})"
             rules = "<br>".join(f"`{r}`" for r in a.get("rules", []))
             note = a.get("missing") or a.get("reason") or ""
             out.append(f"| {label} | {STATUS_WORDS[a['status']]} | {rules} | "

@@ -46,8 +46,12 @@ def test_the_52_week_reform_brings_exhaustion_six_months_earlier_css_14_2() -> N
     changes = {c["output"]: c for c in payload["changes"]}  # type: ignore[union-attr]
     assert changes["sickness_benefit_exhausted_from"]["before"] == "2028-07-31"
     assert changes["sickness_benefit_exhausted_from"]["after"] == "2028-01-31"
+    # the contract ends with the benefit (L.125-4) and nobody pays from the next month on
+    assert changes["contract_ends_automatically_on"]["after"] == "2028-01-30"
     assert set(changes) == {"sickness_benefit_exhausted_from",
-                            "sickness_benefit_limit_reached_on"}
+                            "sickness_benefit_limit_reached_on",
+                            "contract_ends_automatically_on", "monthly_payer",
+                            "end_of_right_notice_deadline"}
 
 
 def test_the_same_what_if_written_as_a_query_file() -> None:
