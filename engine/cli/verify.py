@@ -26,11 +26,12 @@ from ..verify.checks import (
 )
 from ..verify.context import Audit
 from ..verify.findings import Finding, render_text, to_json
+from ..verify.invariants import check_invariants
 from ..verify.versions import check_versions, diff_versions
 
 CHECKS: dict[str, Callable[[Audit], Iterator[Finding]]] = {
     "conflicts": check_conflicts, "hierarchy": check_hierarchy, "dead": check_dead,
-    "gaps": check_gaps, "versions": check_versions,
+    "gaps": check_gaps, "versions": check_versions, "invariants": check_invariants,
 }
 
 

@@ -365,6 +365,7 @@ class KnowledgeBase:
     parameters: dict[str, Parameter] = field(default_factory=dict)
     vocabularies: dict[str, Vocabulary] = field(default_factory=dict)
     graph: Any = None   # networkx.DiGraph, built by compile.graph
+    invariants: dict[str, Any] = field(default_factory=dict)   # compile.invariants.Invariant
     _concluding: dict[tuple[str, str], list[Rule]] | None = None
 
     def rules_concluding(self, jurisdiction: str, output: str) -> list[Rule]:

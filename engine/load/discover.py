@@ -11,6 +11,7 @@ JSON Schema by pattern:
 ``*.query.yaml``        query file (what to evaluate)
 ``*.reform.yaml``       reform file (changes to the law, for what-if)
 ``coverage/*.yaml``     coverage of an instrument: articles encoded or not, open questions
+``invariants/*.yaml``   invariants: properties over outputs and parameters (lexlux verify)
 any other ``*.yaml``    rule file (one provision or paragraph)
 =====================  ==========================================
 """
@@ -35,6 +36,7 @@ class FileKind(Enum):
     QUERY = "query"
     REFORM = "reform"
     COVERAGE = "coverage"
+    INVARIANTS = "invariants"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +58,8 @@ def file_kind(path: Path) -> FileKind:
         return FileKind.PARAMETERS
     if path.parent.name == "coverage":
         return FileKind.COVERAGE
+    if path.parent.name == "invariants":
+        return FileKind.INVARIANTS
     return FileKind.RULE
 
 

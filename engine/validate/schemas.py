@@ -28,6 +28,7 @@ SCHEMA_FILES: dict[FileKind, str] = {
     FileKind.QUERY: "query.schema.json",
     FileKind.REFORM: "reform.schema.json",
     FileKind.COVERAGE: "coverage.schema.json",
+    FileKind.INVARIANTS: "invariants.schema.json",
 }
 BASE_URI = "https://lexlux.lu/schemas/"
 
