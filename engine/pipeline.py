@@ -19,7 +19,7 @@ from .compile.from_source import (
     merge_vocabulary,
 )
 from .compile.graph import build_graph, check_cycles, check_references
-from .compile.invariants import build_invariants
+from .compile.invariants import build_invariants, build_total_conditions
 from .compile.model import KnowledgeBase
 from .compile.timeline import check_parameter_coverage, order_versions
 from .diagnostics import Diagnostic, error, has_errors
@@ -124,6 +124,8 @@ def compile_documents(docs: dict[str, SourceDocument], kinds: dict[str, FileKind
     diagnostics += check_parameter_coverage(kb)
     for doc in by_kind.get(FileKind.INVARIANTS, []):
         diagnostics += build_invariants(doc, kb)
+    for doc in by_kind.get(FileKind.VOCABULARY, []):
+        diagnostics += build_total_conditions(doc, kb)
     references = check_references(kb)
     if has_errors(diagnostics):   # outputs of rules that failed to compile are not "unused"
         references = [d for d in references if d.code != "LX313"]

@@ -37,6 +37,7 @@ class Invariant:
     holds: Typed
     file: str
     span: Span
+    assumption: bool = False        # a plausibility constraint on facts, not a property
 
     @property
     def name(self) -> str:
@@ -60,9 +61,11 @@ def build_invariants(doc: SourceDocument, kb: KnowledgeBase) -> list[Diagnostic]
                       hint=f"invariants speak of the outputs of rules/{jurisdiction}/")]
     stem = PurePosixPath(doc.path).stem
     diagnostics: list[Diagnostic] = []
-    for name, raw in data["invariants"].items():
+    entries = [("invariants", n, r) for n, r in data.get("invariants", {}).items()] + \
+        [("assumptions", n, r) for n, r in data.get("assumptions", {}).items()]
+    for section, name, raw in entries:
         builder = RuleBuilder(doc, kb)
-        base = ("invariants", name)
+        base = (section, name)
         scope = Scope(vocabulary, kb.parameters,
                       where={e.name: e.span for e in (*vocabulary.facts.values(),
                                                       *vocabulary.outputs.values())})
@@ -92,8 +95,16 @@ def build_invariants(doc: SourceDocument, kb: KnowledgeBase) -> list[Diagnostic]
             if "when" in raw else None
         holds = builder.expr((*base, "holds"), raw["holds"], scope, BOOLEAN,
                              "'holds' is the property: a condition")
-        start = parse_date(raw["from"])
+        start = parse_date(raw.get("from", "1990-01-01"))
         end = parse_date(raw["until"]) if "until" in raw else None
+        if section == "assumptions" and holds is not None:
+            outputs = sorted(_outputs_read(holds.expr))
+            if outputs:
+                builder.diagnostics.append(error(
+                    "LX336", f"the assumption {name!r} reads the output {outputs[0]!r}",
+                    doc.span_at((*base, "holds")), expected="a condition on facts only",
+                    hint="an assumption says which cases are plausible; a property of the "
+                         "rules' answers is an invariant"))
         if end is not None and end < start:
             builder.diagnostics.append(error(
                 "LX336", f"the invariant {name!r} ends ({end}) before it starts ({start})",
@@ -110,6 +121,54 @@ def build_invariants(doc: SourceDocument, kb: KnowledgeBase) -> list[Diagnostic]
             continue
         kb.invariants[inv_id] = Invariant(
             inv_id, jurisdiction, raw["title"], raw["why"],
-            builder.sources(base, raw["source"]), start, end, dict(scope.aliases),
-            tuple(lets), when, holds, doc.path, doc.span_at(base, key=True))
+            builder.sources(base, raw["source"]) if "source" in raw else (), start, end,
+            dict(scope.aliases), tuple(lets), when, holds, doc.path,
+            doc.span_at(base, key=True), section == "assumptions")
+    return diagnostics
+
+
+def _outputs_read(expr: Any) -> set[str]:
+    from .model import Ref
+    if isinstance(expr, Ref):
+        return {expr.target} if expr.kind == "output" else set()
+    import dataclasses
+    found: set[str] = set()
+    for f in dataclasses.fields(expr):
+        value = getattr(expr, f.name)
+        items = value if isinstance(value, tuple) else (value,)
+        for item in items:
+            if hasattr(item, "span") and not isinstance(item, Span):
+                found |= _outputs_read(item)
+    return found
+
+
+@dataclass(frozen=True)
+class TotalCondition:
+    """``total: {when, why}`` of an output: the cases in which the law must answer."""
+    output: str
+    when: Typed
+    why: str
+    span: Span
+
+
+def build_total_conditions(doc: SourceDocument, kb: KnowledgeBase) -> list[Diagnostic]:
+    """Type-check the ``total: {when}`` conditions of a vocabulary file (after every
+    vocabulary file is merged) into ``kb.total_when``."""
+    data = doc.data
+    vocabulary = kb.vocabularies.get(data["jurisdiction"])
+    if vocabulary is None:
+        return []
+    diagnostics: list[Diagnostic] = []
+    for name, raw in data["outputs"].items():
+        total = raw.get("total")
+        if not isinstance(total, dict):
+            continue
+        builder = RuleBuilder(doc, kb)
+        scope = Scope(vocabulary, kb.parameters)
+        when = builder.expr(("outputs", name, "total", "when"), total["when"], scope, BOOLEAN,
+                            "'total: when' says in which cases the law must answer")
+        diagnostics += builder.diagnostics
+        if when is not None:
+            kb.total_when[(vocabulary.jurisdiction, name)] = TotalCondition(
+                name, when, total["why"], doc.span_at(("outputs", name, "total"), key=True))
     return diagnostics

@@ -366,6 +366,7 @@ class KnowledgeBase:
     vocabularies: dict[str, Vocabulary] = field(default_factory=dict)
     graph: Any = None   # networkx.DiGraph, built by compile.graph
     invariants: dict[str, Any] = field(default_factory=dict)   # compile.invariants.Invariant
+    total_when: dict[tuple[str, str], Any] = field(default_factory=dict)  # (jurisdiction, output)
     _concluding: dict[tuple[str, str], list[Rule]] | None = None
 
     def rules_concluding(self, jurisdiction: str, output: str) -> list[Rule]:

@@ -17,6 +17,7 @@ from ..compile.model import KnowledgeBase
 from .calendar_terms import horizon_bounds
 from .encode import LawEncoding, OutputEnc, query_constraints
 from .findings import Finding
+from .plausible import plausible
 from .shared import Shared
 from .solve import DEFAULT_RLIMIT, SolveResult, solve
 from .witness import (
@@ -78,6 +79,7 @@ class Audit:
         constraints, calls, facts = query_constraints(
             list(encodings), dict(enumerate(names)), unknown_missing=unknown_missing)
         extra = [horizon_bounds(encodings[0].as_of)] if self.as_of is None else []
+        extra += plausible(self.kb, encodings[0], facts)
         self.queries += 1
         case_terms = encodings[0].shared.facts.terms(facts)
         if self.as_of is None:

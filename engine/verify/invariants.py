@@ -63,29 +63,33 @@ class WindowResult:
     finding: Finding | None = None
 
 
+#: Names of pseudo-outputs (invariants, totality conditions) start with one of these.
+PSEUDO = ("invariant:", "total:")
+
+
 def pseudo_name(inv: Invariant) -> str:
     return f"invariant:{inv.id}"
 
 
-def encode_invariant(enc: LawEncoding, inv: Invariant) -> EncodedInvariant:
-    """The invariant's conditions in ``enc`` (memoised as the pseudo-output)."""
-    name = pseudo_name(inv)
-    cache: dict[str, EncodedInvariant] = enc.__dict__.setdefault("_invariants", {})
+def encode_condition(enc: LawEncoding, name: str, jurisdiction: str,
+                     lets: tuple[tuple[str, Any], ...], exprs: list[Any]
+                     ) -> tuple[OutputEnc, list[E]]:
+    """Expressions (typed trees) encoded in ``enc`` as the pseudo-output ``name``: its
+    facts, the outputs it reads and its abstract calls go into queries naming it."""
+    cache: dict[str, tuple[OutputEnc, list[E]]] = enc.__dict__.setdefault("_pseudo", {})
     if name in cache:
         return cache[name]
     out = OutputEnc(name, BOOLEAN, f"{enc.tag}{name}")
     enc.outputs[name] = out
     calendar = enc.shared.calendar
     saved, calendar.owner = calendar.owner, out.owner
-    when: E | None = None
-    holds = E((z3.BoolVal(True),))
+    encoded: list[E] = [E((z3.BoolVal(True),)) for _ in exprs]
     try:
-        rule = SimpleNamespace(jurisdiction=inv.jurisdiction)
-        version = SimpleNamespace(id=name, lets=inv.lets)
+        rule = SimpleNamespace(jurisdiction=jurisdiction)
+        version = SimpleNamespace(id=name, lets=lets)
         scope = enc._scope(out, cast(Any, rule), cast(Any, version), enc.as_of)
         encoder = scope.encoder   # type: ignore[attr-defined]
-        when = encoder.encode(inv.when.expr) if inv.when is not None else None
-        holds = encoder.encode(inv.holds.expr)
+        encoded = [encoder.encode(x) for x in exprs]
         out.abstract_calls += scope.abstract_calls
     except NotEncodable as exc:
         out.not_encodable = exc.construct
@@ -94,9 +98,15 @@ def encode_invariant(enc: LawEncoding, inv: Invariant) -> EncodedInvariant:
         out.not_encodable = f"an expression Z3 rejects ({exc})"
     finally:
         calendar.owner = saved
-    encoded = EncodedInvariant(out, when, holds)
-    cache[name] = encoded
-    return encoded
+    cache[name] = (out, encoded)
+    return out, encoded
+
+
+def encode_invariant(enc: LawEncoding, inv: Invariant) -> EncodedInvariant:
+    """The invariant's conditions in ``enc`` (memoised as the pseudo-output)."""
+    exprs = [inv.holds.expr] + ([inv.when.expr] if inv.when is not None else [])
+    out, encoded = encode_condition(enc, pseudo_name(inv), inv.jurisdiction, inv.lets, exprs)
+    return EncodedInvariant(out, encoded[1] if inv.when is not None else None, encoded[0])
 
 
 def windows(audit: Audit, enc: LawEncoding, inv: Invariant) -> list[tuple[date, date]]:
@@ -105,7 +115,7 @@ def windows(audit: Audit, enc: LawEncoding, inv: Invariant) -> list[tuple[date, 
     cuts = {inv.start}
     params = set(inv.parameters.values())
     for name in sorted(enc.cone({pseudo_name(inv)})):
-        if name.startswith("invariant:"):
+        if name.startswith(PSEUDO):
             continue
         for rule in enc.candidates(name):
             for version in rule.versions:
@@ -165,7 +175,7 @@ def _violation(audit: Audit, enc: LawEncoding, inv: Invariant, encoded: EncodedI
     if inv.when is not None:
         details.insert(2, f"when: {inv.when.text}")
     details.append(f"window: as of {start} to {end}")
-    deps = sorted(n for n in enc.cone({pseudo_name(inv)}) if not n.startswith("invariant:"))
+    deps = sorted(n for n in enc.cone({pseudo_name(inv)}) if not n.startswith(PSEUDO))
     versions = tuple(dict.fromkeys(
         c.version.id for n in deps for c in enc.output(n).conclusions
         if z3.is_true(result.model.eval(c.winner, model_completion=True))))
@@ -208,13 +218,13 @@ def _replay_property(audit: Audit, inv: Invariant, finding: Finding) -> None:
 def check_invariants(audit: Audit) -> Iterator[Finding]:
     for inv_id in sorted(audit.kb.invariants):
         inv: Invariant = audit.kb.invariants[inv_id]
-        if inv.jurisdiction != audit.jurisdiction:
+        if inv.jurisdiction != audit.jurisdiction or inv.assumption:
             continue
         if audit.rule is not None:
             enc = audit.encoding()
             encode_invariant(enc, inv)
             deps = enc.cone({pseudo_name(inv)})
-            if not any(audit.rule == r.id for n in deps if not n.startswith("invariant:")
+            if not any(audit.rule == r.id for n in deps if not n.startswith(PSEUDO)
                        for r in enc.candidates(n)):
                 continue
         results, note = prove(audit, inv)
@@ -223,3 +233,19 @@ def check_invariants(audit: Audit) -> Iterator[Finding]:
         for window in results:
             if window.finding is not None:
                 yield window.finding
+
+
+def assumptions_for(kb: Any, enc: LawEncoding, facts: set[str]) -> list[Any]:
+    """The plausibility constraints (``assumptions:``) that read only facts of ``facts``:
+    each holds where the case gives every fact it reads."""
+    out = []
+    for inv_id in sorted(kb.invariants):
+        inv: Invariant = kb.invariants[inv_id]
+        if not inv.assumption or inv.jurisdiction != enc.shared.jurisdiction:
+            continue
+        pseudo, [holds] = encode_condition(enc, pseudo_name(inv), inv.jurisdiction, inv.lets,
+                                           [inv.holds.expr])
+        if pseudo.not_encodable is not None or not pseudo.facts <= facts:
+            continue
+        out.append(z3.Or(holds.bad, holds.und, holds.term))
+    return out

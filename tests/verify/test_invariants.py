@@ -89,3 +89,68 @@ def test_the_bundled_invariants_hold() -> None:
     assert len(loaded.kb.invariants) >= 3
     audit = Audit(loaded.kb, "lu", as_of=date(2020, 1, 1))
     assert [f.code for f in check_invariants(audit) if f.is_problem] == []
+
+
+def _vocabulary_total(tmp_path: Path, total: str) -> KnowledgeBase:
+    shutil.copytree(KB / "clean" / "rules", tmp_path / "rules")
+    vocabulary = tmp_path / "rules" / "lu" / "vocabulary.yaml"
+    text = vocabulary.read_text(encoding="utf-8")
+    vocabulary.write_text(text.replace(
+        "  pay_rate: {type: percentage,", f"  pay_rate: {{total: {total}, type: percentage,"),
+        encoding="utf-8")
+    rule = tmp_path / "rules" / "lu" / "code_du_travail" / "L121-7.yaml"
+    rule.write_text(rule.read_text(encoding="utf-8").replace(
+        "      - output: pay_rate\n", "      - output: pay_rate\n        when: given(salary)\n"),
+        encoding="utf-8")
+    loaded = load_knowledge_base([tmp_path / "rules"])
+    assert loaded.ok, [d.message for d in loaded.diagnostics]
+    return loaded.kb
+
+
+def test_total_when_restricts_the_gap_check_to_its_cases(tmp_path: Path) -> None:
+    from lexlux.verify.checks import check_gaps
+    kb = _vocabulary_total(tmp_path / "a", "{when: \"given(salary)\", why: a test}")
+    assert list(check_gaps(Audit(kb, "lu"))) == []
+    kb = _vocabulary_total(tmp_path / "b", "{when: \"contract_type == 'cdi'\", why: a test}")
+    [finding] = check_gaps(Audit(kb, "lu"))
+    assert finding.code == "LX506" and finding.facts is not None
+    assert finding.facts["contract_type"] == "cdi" and "salary" not in finding.facts
+    assert any(line.startswith("total when: contract_type == 'cdi'") for line in finding.details)
+
+
+ASSUMPTION = """\
+jurisdiction: lu
+assumptions:
+  received_after_absence:
+    title: {fr: Titre, en: Title}
+    why: A test.
+    holds: "HOLDS"
+"""
+
+
+def test_assumptions_restrict_the_cases_the_solver_considers(tmp_path: Path) -> None:
+    kb = kb_with(tmp_path, "certificate_in_time",
+                 extra="    when: certificate_received_on <= absence_start\n")
+    assert list(check_invariants(Audit(kb, "lu"))) == []   # received early: in time
+    kb = kb_with(tmp_path / "b", "certificate_received_on <= absence_start + 2 days",
+                 extra="    when: certificate_in_time\n")
+    assert list(check_invariants(Audit(kb, "lu"))) == []
+    kb = kb_with(tmp_path / "c", "certificate_received_on >= absence_start",
+                 extra="    when: certificate_in_time\n")
+    [finding] = check_invariants(Audit(kb, "lu"))
+    assert finding.code == "LX511"
+    (tmp_path / "c" / "rules" / "lu" / "invariants" / "plausible.yaml").write_text(
+        ASSUMPTION.replace("HOLDS", "certificate_received_on >= absence_start"),
+        encoding="utf-8")
+    loaded = load_knowledge_base([tmp_path / "c" / "rules"])
+    assert loaded.ok
+    assert list(check_invariants(Audit(loaded.kb, "lu"))) == []
+
+
+def test_an_assumption_may_not_read_outputs(tmp_path: Path) -> None:
+    kb_with(tmp_path, "true")
+    (tmp_path / "rules" / "lu" / "invariants" / "plausible.yaml").write_text(
+        ASSUMPTION.replace("HOLDS", "certificate_in_time"), encoding="utf-8")
+    loaded = load_knowledge_base([tmp_path / "rules"])
+    assert [d.code for d in loaded.diagnostics] == ["LX336"]
+    assert "reads the output 'certificate_in_time'" in loaded.diagnostics[0].message
