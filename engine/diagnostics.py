@@ -77,6 +77,8 @@ CODES: dict[str, str] = {
     "LX314": "a case or query file that does not fit the vocabulary",
     "LX315": "a reform that changes a rule or parameter the knowledge base does not have",
     "LX336": "an invariant file that is inconsistent (e.g. a range that ends before it starts)",
+    "LX337": "a parameter value that is not the number its cited excerpt states",
+    "LX338": "a count in one unit (weeks, months) used where another (days) is expected",
     "LX401": "a fact the case does not give, needed to answer",
     "LX402": "two applicable provisions give different answers (conflict)",
     "LX403": "a value cannot be computed (e.g. the Nth day does not exist)",

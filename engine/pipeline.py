@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .compile.excerpt_numbers import check_excerpt_numbers
 from .compile.from_source import (
     build_parameters,
     build_rule,
@@ -22,6 +23,7 @@ from .compile.graph import build_graph, check_cycles, check_references
 from .compile.invariants import build_invariants, build_total_conditions
 from .compile.model import KnowledgeBase
 from .compile.timeline import check_parameter_coverage, order_versions
+from .compile.units import check_units
 from .diagnostics import Diagnostic, error, has_errors
 from .load.discover import FileKind, SourceFile, bundled_root, discover
 from .load.yaml_source import SourceDocument, load_file
@@ -126,6 +128,9 @@ def compile_documents(docs: dict[str, SourceDocument], kinds: dict[str, FileKind
         diagnostics += build_invariants(doc, kb)
     for doc in by_kind.get(FileKind.VOCABULARY, []):
         diagnostics += build_total_conditions(doc, kb)
+    for doc in by_kind.get(FileKind.PARAMETERS, []):
+        diagnostics += check_excerpt_numbers(doc, kb)
+    diagnostics += check_units(kb)
     references = check_references(kb)
     if has_errors(diagnostics):   # outputs of rules that failed to compile are not "unused"
         references = [d for d in references if d.code != "LX313"]
