@@ -139,7 +139,7 @@ def stated_numbers(excerpt: str) -> list[Stated]:
     >>> [(int(s.number), s.unit) for s in stated_numbers("vingt-six semaines au plus")]
     [(26, 'weeks')]
     >>> [(int(s.number), s.unit) for s in stated_numbers("(2) Le troisième jour de son absence")]
-    [(2, None), (3, 'days')]
+    [(3, 'days')]
     """
     text = excerpt.replace("\u00a0", " ").replace("\u202f", " ").lower()
     tokens = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text)]
@@ -148,6 +148,10 @@ def stated_numbers(excerpt: str) -> list[Stated]:
     i = 0
     while i < len(tokens):
         word, begin, _ = tokens[i]
+        if word[0].isdigit() and text[begin - 1:begin] == "(" and \
+                text[tokens[i][2]:tokens[i][2] + 1] == ")":
+            i += 1          # "(2)": a paragraph number, not a quantity
+            continue
         if word[0].isdigit():
             raw = word
             if re.fullmatch(r"\d{1,3}(?:[. ]\d{3})+(?:,\d+)?", raw):
