@@ -73,4 +73,13 @@ ABSTRACTIONS: dict[str, Abstraction] = {a.name: a for a in (
         "outputs of type timeline (one value per calendar month) are not encoded",
         "reported as LX521 (not verified), never as OK",
         "tests/verify/test_checks.py::test_timeline_output_is_reported_not_verified"),
+    Abstraction(
+        "assumptions",
+        "every query assumes the plausibility constraints declared in invariant files "
+        "(assumptions: a receipt after its sending, the onset inside the incapacity) whose "
+        "facts are all facts of the query, where the case gives them",
+        "witnesses are plausible cases; a proof holds for the cases satisfying the "
+        "assumptions",
+        "tests/verify/test_invariants.py::"
+        "test_assumptions_restrict_the_cases_the_solver_considers"),
 )}
