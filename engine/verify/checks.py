@@ -24,6 +24,7 @@ from ..compile.model import AUTHORITY_RANK
 from .context import Audit
 from .encode import ConclusionEnc, LawEncoding, OutputEnc
 from .encode_expr import and_, not_, or_
+from .explain_findings import dead_lines, overlap_lines
 from .findings import Finding
 from .shared import in_force
 
@@ -109,7 +110,9 @@ def check_conflicts(audit: Audit) -> Iterator[Finding]:
                               f"{name!r} in the same case", output=name, versions=pair,
                               related=[("first conclusion", a.conclusion.span),
                                        ("second conclusion", b.conclusion.span)],
-                              details=["no exception_to between them: declare which "
+                              details=[*overlap_lines((a.version, a.conclusion),
+                                                      (b.version, b.conclusion)),
+                                       "no exception_to between them: declare which "
                                        "prevails, or correct one of them"])
             yield audit.witness(finding, enc, result, facts, [(enc, out, {})])
 
@@ -227,7 +230,8 @@ def _dead_version(audit: Audit, enc: LawEncoding, rule_id: str, vid: str
     yield Finding("LX504", f"{vid} can never apply {when}: no case satisfies its "
                   "conditions", versions=(vid,), core=tuple(cores), span=version.span,
                   output=", ".join(names),
-                  details=["the provisions in the unsat core together exclude it"])
+                  details=[*dead_lines(audit.kb, tuple(cores), names),
+                           "the provisions in the unsat core together exclude it"])
 
 
 def check_gaps(audit: Audit) -> Iterator[Finding]:
