@@ -79,6 +79,7 @@ CODES: dict[str, str] = {
     "LX336": "an invariant file that is inconsistent (e.g. a range that ends before it starts)",
     "LX337": "a parameter value that is not the number its cited excerpt states",
     "LX338": "a count in one unit (weeks, months) used where another (days) is expected",
+    "LX339": "a case that breaks a plausibility assumption (it cannot happen)",
     "LX401": "a fact the case does not give, needed to answer",
     "LX402": "two applicable provisions give different answers (conflict)",
     "LX403": "a value cannot be computed (e.g. the Nth day does not exist)",
