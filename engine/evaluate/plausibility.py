@@ -36,6 +36,7 @@ def facts_read(expr: Expr) -> set[str]:
 def check_assumptions(kb: KnowledgeBase, case: Any, span: Span | None) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     as_of = case.as_of or date.today()
+    run = Evaluation(kb, case, as_of, None, None)
     for inv_id in sorted(kb.invariants):
         inv = kb.invariants[inv_id]
         if not inv.assumption or inv.jurisdiction != case.jurisdiction:
@@ -43,7 +44,6 @@ def check_assumptions(kb: KnowledgeBase, case: Any, span: Span | None) -> list[D
         names = facts_read(inv.holds.expr)
         if not names <= set(case.facts):
             continue
-        run = Evaluation(kb, case, as_of, None, None)
         node = TraceNode(inv.id, None, inv.id, cast(Any, None), cast(Any, None), "assumption")
         env = Env(fact=run.fact, parameter=lambda pid: run.parameter(pid, as_of),
                   output=run.output_value, functions=run.functions,
