@@ -77,6 +77,9 @@ def register(sub: Any) -> None:
     diff.add_argument("--max-regions", type=int, default=3, metavar="N",
                       help="witnesses per output, one per region of disagreement")
     diff.add_argument("--witness-dir", type=Path, metavar="DIR")
+    diff.add_argument("--show-horizon", action="store_true",
+                      help="also show differences that are only the knowledge base's "
+                           "starting point (valid_from_basis: horizon), hidden by default")
     diff.add_argument("--reform", type=Path, metavar="REFORM.yaml",
                         help="audit the law after this reform (applied to a copy)")
     add_format(diff)
@@ -196,6 +199,15 @@ def cmd_diff(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         names = [n for n in (args.output or audit.outputs()) if n in audit.outputs()]
         if names:
             results += list(diff_versions(audit, args.first, args.second, names))
+    from ..verify.horizon import horizon_only
+    hidden = 0
+    if not args.show_horizon:
+        for r in results:
+            kept = [f for f in r.findings if not horizon_only(f)]
+            hidden += len(r.findings) - len(kept)
+            if r.status == "differ" and not kept:
+                r.status = "horizon"
+            r.findings = kept
     differ = [r for r in results if r.status in ("differ", "unknown")]
     if args.format == "json":
         stdout.write(json.dumps({"from": args.first.isoformat(), "to": args.second.isoformat(),
@@ -211,10 +223,16 @@ def cmd_diff(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                              f"{args.second} give the same result for every case\n")
             elif r.status == "not verified":
                 stdout.write(f"not verified[{r.output}]: {r.reason}\n")
+            elif r.status == "horizon":
+                stdout.write(f"horizon[{r.output}]: differs only where the knowledge base "
+                             "starts a provision (valid_from_basis: horizon); --show-horizon "
+                             "shows it\n")
             for finding in r.findings:
                 stdout.write(render_text(kb, finding) + "\n")
         stdout.write(f"lexlux diff: {len(differ)} of {len(results)} output(s) differ "
-                     "or are undecided\n")
+                     "or are undecided"
+                     + (f"; {hidden} region(s) that are only the knowledge base's horizon "
+                        "hidden (--show-horizon)" if hidden else "") + "\n")
     return 1 if differ else 0
 
 
