@@ -5,7 +5,7 @@ reason and the test that covers the abstraction.  The differential test
 (tests/properties/test_eval_matches_encoding.py) skips only cases these entries name.
 
 >>> sorted(ABSTRACTIONS)[:2]
-['bounded_periods', 'calendar_horizon']
+['assumptions', 'bounded_periods']
 """
 
 from __future__ import annotations
