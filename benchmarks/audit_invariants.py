@@ -4,9 +4,10 @@ plausibility assumptions, the compile-time number and unit checks — and the fu
     .venv/bin/python benchmarks/audit_invariants.py
 
 Prints, never asserts: `lexlux check` on the bundled rules (with LX337/LX338), the
-invariants check alone, the full `lexlux audit` (every check, every date), a re-audit after
-one edit of one rule file (there is no result cache: it costs a full audit), and the
-planted-error corpus (tests/verify/planted, every case loaded and checked in one process).
+invariants check alone, the full `lexlux audit` (every check, every date), the same with
+`--cache` cold, warm, and after editing one rule file (the edit re-solves the queries that
+read it), and the planted-error corpus (tests/verify/planted, every case loaded and
+checked in one process).
 CPU time is printed next to wall-clock time: the development machine is shared.
 """
 
@@ -56,14 +57,18 @@ def main() -> None:
                                                                "invariants"))
     timed("lexlux audit (every check, every date)", lambda: command("audit", "--rules", rules))
     with tempfile.TemporaryDirectory() as tmp:
-        copy = Path(tmp) / "rules"
+        copy, cache = Path(tmp) / "rules", str(Path(tmp) / "cache")
         shutil.copytree(rules, copy)
         shutil.copytree(REPO / "audit", Path(tmp) / "audit")
+        timed("lexlux audit --cache (cold)", lambda: command(
+            "audit", "--rules", str(copy), "--cache", cache))
+        timed("lexlux audit --cache (warm, nothing changed)", lambda: command(
+            "audit", "--rules", str(copy), "--cache", cache))
         target = copy / "lu" / "code_securite_sociale" / "art-047" / "p2.yaml"
         target.write_text(target.read_text(encoding="utf-8").replace(
-            "value: \"true\"", "value: \"true\"  # edited"), encoding="utf-8")
-        timed("lexlux audit after editing one rule file", lambda: command(
-            "audit", "--rules", str(copy)))
+            "value: \"true\"", "value: \"false\""), encoding="utf-8")
+        timed("lexlux audit --cache after editing one rule", lambda: command(
+            "audit", "--rules", str(copy), "--cache", cache))
     timed("planted-error corpus (46 cases)", planted_corpus)
 
 

@@ -23,6 +23,9 @@ def register(sub: Any) -> None:
                        help="also write each witness case as DIR/<fingerprint>.case.yaml")
     audit.add_argument("--accepted", type=Path, metavar="FILE",
                        help="accepted findings (default: audit/accepted.yaml by the rules)")
+    audit.add_argument("--cache", type=Path, metavar="DIR",
+                       help="reuse proofs (UNSAT answers) of earlier runs, keyed by the "
+                            "content of each query; written to DIR/verify-unsat.json")
     add_format(audit)
     add_rules(audit)
     audit.set_defaults(handler=cmd_audit)
@@ -44,7 +47,8 @@ def cmd_audit(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     findings: list[Finding] = []
     invariants: list[InvariantResult] = []
     queries = 0
-    for audit in _audits(kb, args, stderr):
+    audits = _audits(kb, args, stderr)
+    for audit in audits:
         findings += check_encodable(audit)
         for name, check in CHECKS.items():
             if name != "invariants":
@@ -64,6 +68,8 @@ def cmd_audit(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                 [(w.start.isoformat(), w.end.isoformat(), w.status) for w in results],
                 note.message if note else None))
         queries += audit.queries
+    if audits and audits[0].cache is not None:
+        audits[0].cache.save()
     path = args.accepted or default_path(args.rules)
     findings = apply_accepted(findings, load_accepted(path), report_stale=True, where=path)
     problems = [f for f in findings if f.is_problem]

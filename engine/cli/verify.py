@@ -65,6 +65,9 @@ def register(sub: Any) -> None:
                         help="Z3 resource limit per query (deterministic)")
     verify.add_argument("--reform", type=Path, metavar="REFORM.yaml",
                         help="audit the law after this reform (applied to a copy)")
+    verify.add_argument("--cache", type=Path, metavar="DIR",
+                        help="reuse proofs (UNSAT answers) of earlier runs, keyed by the "
+                             "content of each query; written to DIR/verify-unsat.json")
     add_format(verify)
     add_rules(verify)
     verify.set_defaults(handler=cmd_verify)
@@ -124,6 +127,10 @@ def _progress(args: argparse.Namespace, stderr: TextIO) -> Callable[[str], None]
 
 def _audits(kb: KnowledgeBase, args: argparse.Namespace, stderr: TextIO) -> list[Audit]:
     progress = _progress(args, stderr)
+    cache = None
+    if getattr(args, "cache", None) is not None:
+        from ..verify.cache import QueryCache
+        cache = QueryCache(args.cache)
     out = []
     for jurisdiction in sorted(kb.vocabularies):
         audit = Audit(kb, jurisdiction, as_of=getattr(args, "as_of", None),
@@ -131,6 +138,7 @@ def _audits(kb: KnowledgeBase, args: argparse.Namespace, stderr: TextIO) -> list
                       progress=progress)
         if getattr(args, "rlimit", None):
             audit.rlimit = args.rlimit
+        audit.cache = cache
         out.append(audit)
     return out
 
@@ -148,11 +156,14 @@ def cmd_verify(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         return 2
     findings: list[Finding] = []
     queries = 0
-    for audit in _audits(kb, args, stderr):
+    audits = _audits(kb, args, stderr)
+    for audit in audits:
         findings += check_encodable(audit)
         for name in args.check:
             findings += CHECKS[name](audit)
         queries += audit.queries
+    if audits and audits[0].cache is not None:
+        audits[0].cache.save()
     path = args.accepted or default_path(args.rules)
     full = set(args.check) == set(CHECKS) and args.rule is None and args.as_of is None
     shown = path.resolve()
