@@ -4,7 +4,9 @@
   the conditions under which each conclusion applies (the witness then gives one case of
   that overlap);
 * a dead version (LX504) names the conditions that can never hold together: those of the
-  versions of its unsat core, quoted as written.
+  versions of its unsat core, quoted as written;
+* a region of ``lexlux diff`` (LX507) is described by the conditions of the winning
+  conclusions under each date.
 """
 
 from __future__ import annotations
@@ -57,4 +59,24 @@ def dead_lines(kb: KnowledgeBase, core: tuple[str, ...], output_names: list[str]
                            f"{conclusion.output}]")
         if rule is not None and rule.selected_by:
             out.append(f"chosen by {rule.selected_by}: in force {_shown(*_window(version))}")
+    return list(dict.fromkeys(out))
+
+
+def region_lines(kb: KnowledgeBase, output: str, day: date, winners: list[str]) -> list[str]:
+    """The region of a diff witness on one side, in the rules' words: for each winning
+    version with conditions, the conditions under which its conclusion for ``output``
+    applies (the region is the combination of winners on both sides)."""
+    out = []
+    for vid in winners:
+        rule_id, _, start = vid.partition("@")
+        rule = kb.rules.get(rule_id)
+        version = next((v for v in rule.versions if v.valid_from.isoformat() == start),
+                       None) if rule else None
+        if rule is None or version is None:
+            continue
+        for conclusion in version.conclusions:
+            if conclusion.output == output and conditions(version, conclusion) != "always":
+                chosen = f" (chosen by {rule.selected_by})" if rule.selected_by else ""
+                out.append(f"region under the law of {day}: {vid}{chosen} applies when "
+                           f"{conditions(version, conclusion)}")
     return list(dict.fromkeys(out))
