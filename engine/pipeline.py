@@ -17,6 +17,7 @@ from .compile.events import (
     check_derivations,
     check_event_references,
 )
+from .compile.excerpt_numbers import check_excerpt_numbers
 from .compile.from_source import (
     build_parameters,
     build_rule,
@@ -25,9 +26,11 @@ from .compile.from_source import (
     merge_vocabulary,
 )
 from .compile.graph import build_graph, check_cycles, check_references
+from .compile.invariants import build_invariants, build_total_conditions
 from .compile.model import KnowledgeBase
 from .compile.strict import strict_checks
 from .compile.timeline import check_parameter_coverage, order_versions
+from .compile.units import check_units
 from .diagnostics import Diagnostic, error, has_errors
 from .load.discover import FileKind, SourceFile, bundled_root, discover
 from .load.yaml_source import SourceDocument, load_file, load_text
@@ -134,6 +137,13 @@ def compile_documents(docs: dict[str, SourceDocument], kinds: dict[str, FileKind
         kb.rules[rule.id] = ordered
     diagnostics += _compile_derivations(by_kind.get(FileKind.DERIVATION, []), kb)
     diagnostics += check_parameter_coverage(kb)
+    for doc in by_kind.get(FileKind.INVARIANTS, []):
+        diagnostics += build_invariants(doc, kb)
+    for doc in by_kind.get(FileKind.VOCABULARY, []):
+        diagnostics += build_total_conditions(doc, kb)
+    for doc in by_kind.get(FileKind.PARAMETERS, []):
+        diagnostics += check_excerpt_numbers(doc, kb)
+    diagnostics += check_units(kb)
     references = check_references(kb)
     if has_errors(diagnostics):   # outputs of rules that failed to compile are not "unused"
         references = [d for d in references if d.code != "LX313"]

@@ -92,7 +92,8 @@ def register(sub: Any) -> None:
     add_format(schema)
     schema.add_argument("kind", nargs="?", choices=("rule", "parameters", "vocabulary", "case",
                                                     "query", "coverage", "eval-output", "reform",
-                                                    "common", "derivation", "events"))
+                                                    "common", "derivation", "events",
+                                                    "invariants"))
     schema.set_defaults(handler=cmd_schema)
 
 

@@ -17,8 +17,9 @@ from ..compile.model import KnowledgeBase
 from ..output import emit_diagnostics
 from ..pipeline import load_knowledge_base
 from ..verify.accepted import default_path
+from ..verify.context import Audit
 from ..verify.findings import render_text
-from ..verify.run import CHECKS, run_audit, run_diff, unknown_rule
+from ..verify.run import CHECKS, audits, run_audit, run_diff, unknown_rule
 
 
 def _check_list(text: str) -> list[str]:
@@ -51,6 +52,9 @@ def register(sub: Any) -> None:
                         help="Z3 resource limit per query (deterministic)")
     verify.add_argument("--reform", type=Path, metavar="REFORM.yaml",
                         help="audit the law after this reform (applied to a copy)")
+    verify.add_argument("--cache", type=Path, metavar="DIR",
+                        help="reuse proofs (UNSAT answers) of earlier runs, keyed by the "
+                             "content of each query; written to DIR/verify-unsat.json")
     add_format(verify)
     add_rules(verify)
     verify.set_defaults(handler=cmd_verify)
@@ -63,6 +67,9 @@ def register(sub: Any) -> None:
     diff.add_argument("--max-regions", type=int, default=3, metavar="N",
                       help="witnesses per output, one per region of disagreement")
     diff.add_argument("--witness-dir", type=Path, metavar="DIR")
+    diff.add_argument("--show-horizon", action="store_true",
+                      help="also show differences that are only the knowledge base's "
+                           "starting point (valid_from_basis: horizon), hidden by default")
     diff.add_argument("--reform", type=Path, metavar="REFORM.yaml",
                         help="audit the law after this reform (applied to a copy)")
     add_format(diff)
@@ -112,6 +119,13 @@ def _progress(args: argparse.Namespace, stderr: TextIO) -> Callable[[str], None]
     return report
 
 
+def _audits(kb: KnowledgeBase, args: argparse.Namespace, stderr: TextIO) -> list[Audit]:
+    """The audits of ``lexlux audit`` (the same settings as ``lexlux verify``)."""
+    return audits(kb, as_of=getattr(args, "as_of", None), rule=getattr(args, "rule", None),
+                  witness_dir=args.witness_dir, rlimit=getattr(args, "rlimit", None),
+                  progress=_progress(args, stderr), cache=getattr(args, "cache", None))
+
+
 def cmd_verify(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     started = time.perf_counter()
     kb = _load(args, stdout)
@@ -126,7 +140,8 @@ def cmd_verify(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         shown = shown.relative_to(Path.cwd().resolve())
     report = run_audit(kb, checks=args.check, as_of=args.as_of, rule=args.rule,
                        witness_dir=args.witness_dir, accepted=path, rlimit=args.rlimit,
-                       where=shown, progress=_progress(args, stderr))
+                       where=shown, progress=_progress(args, stderr),
+                       cache=args.cache)
     elapsed = time.perf_counter() - started
     if args.format == "json":
         stdout.write(json.dumps(report.to_json(kb, elapsed), indent=2, ensure_ascii=False)
@@ -146,7 +161,8 @@ def cmd_diff(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         return 1
     report = run_diff(kb, args.first, args.second, outputs=args.output,
                       max_regions=args.max_regions, witness_dir=args.witness_dir,
-                      progress=_progress(args, stderr))
+                      progress=_progress(args, stderr),
+                      cache=getattr(args, "cache", None), show_horizon=args.show_horizon)
     if args.format == "json":
         stdout.write(json.dumps(report.to_json(kb), indent=2, ensure_ascii=False) + "\n")
     else:
@@ -156,10 +172,16 @@ def cmd_diff(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                              f"{args.second} give the same result for every case\n")
             elif r.status == "not verified":
                 stdout.write(f"not verified[{r.output}]: {r.reason}\n")
+            elif r.status == "horizon":
+                stdout.write(f"horizon[{r.output}]: differs only where the knowledge base "
+                             "starts a provision (valid_from_basis: horizon); --show-horizon "
+                             "shows it\n")
             for finding in r.findings:
                 stdout.write(render_text(kb, finding) + "\n")
         stdout.write(f"lexlux diff: {len(report.differ)} of {len(report.results)} output(s) "
-                     "differ or are undecided\n")
+                     "differ or are undecided"
+                     + (f"; {report.hidden} region(s) that are only the knowledge base's "
+                        "horizon hidden (--show-horizon)" if report.hidden else "") + "\n")
     return 1 if report.differ else 0
 
 

@@ -385,6 +385,8 @@ class KnowledgeBase:
     parameters: dict[str, Parameter] = field(default_factory=dict)
     vocabularies: dict[str, Vocabulary] = field(default_factory=dict)
     graph: Any = None   # networkx.DiGraph, built by compile.graph
+    invariants: dict[str, Any] = field(default_factory=dict)   # compile.invariants.Invariant
+    total_when: dict[tuple[str, str], Any] = field(default_factory=dict)  # (jurisdiction, output)
     _concluding: dict[tuple[str, str], list[Rule]] | None = None
     #: event types by jurisdiction and name, and the rules deriving facts from events
     event_types: dict[str, dict[str, EventType]] = field(default_factory=dict)

@@ -94,8 +94,11 @@ def case_from_document(doc: SourceDocument, kb: KnowledgeBase, base: PathKey = (
         return None, diagnostics
     spans = {name: doc.span_at((*base, "facts", name), key=True) for name in facts}
     as_of = parse_date(data["as_of"]) if "as_of" in data else None
-    return Case(data["case"], data["jurisdiction"], as_of, facts, derived, doc.path,
-                spans, events, parameters), []
+    case = Case(data["case"], data["jurisdiction"], as_of, facts, derived, doc.path,
+                spans, events, parameters)
+    from .plausibility import check_assumptions
+    implausible = check_assumptions(kb, case, doc.span_at((*base, "facts")))
+    return (None, implausible) if implausible else (case, [])
 
 
 def _read(doc: SourceDocument, path: PathKey, raw: dict[str, Any], vocabulary: Vocabulary,

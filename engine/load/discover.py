@@ -12,6 +12,7 @@ JSON Schema by pattern:
 ``*.reform.yaml``       reform file (changes to the law, for what-if)
 ``coverage/*.yaml``     coverage of an instrument: articles encoded or not, open questions
 ``derivations/*.yaml``  derivation rule: how facts are derived from the events of a case
+``invariants/*.yaml``   invariants: properties over outputs and parameters (lexlux verify)
 any other ``*.yaml``    rule file (one provision or paragraph)
 =====================  ==========================================
 """
@@ -37,6 +38,7 @@ class FileKind(Enum):
     REFORM = "reform"
     COVERAGE = "coverage"
     DERIVATION = "derivation"
+    INVARIANTS = "invariants"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +62,8 @@ def file_kind(path: Path) -> FileKind:
         return FileKind.COVERAGE
     if path.parent.name == "derivations":
         return FileKind.DERIVATION
+    if path.parent.name == "invariants":
+        return FileKind.INVARIANTS
     return FileKind.RULE
 
 

@@ -30,7 +30,8 @@ from .schemas import all_schemas
 #: the schemas written by ``lexlux schema --bundle`` (every file kind, and eval's output)
 BUNDLED = ("rule.schema.json", "parameters.schema.json", "vocabulary.schema.json",
            "case.schema.json", "query.schema.json", "reform.schema.json",
-           "coverage.schema.json", "eval-output.schema.json", "derivation.schema.json")
+           "coverage.schema.json", "eval-output.schema.json", "derivation.schema.json",
+           "invariants.schema.json")
 
 
 class BundleError(Exception):

@@ -34,6 +34,7 @@ SCHEMA_FILES: dict[FileKind, str] = {
     FileKind.REFORM: "reform.schema.json",
     FileKind.COVERAGE: "coverage.schema.json",
     FileKind.DERIVATION: "derivation.schema.json",
+    FileKind.INVARIANTS: "invariants.schema.json",
 }
 BASE_URI = "https://lexlux.lu/schemas/"
 

@@ -5,7 +5,7 @@ reason and the test that covers the abstraction.  The differential test
 (tests/properties/test_eval_matches_encoding.py) skips only cases these entries name.
 
 >>> sorted(ABSTRACTIONS)[:2]
-['bounded_periods', 'calendar_horizon']
+['assumptions', 'bounded_periods']
 """
 
 from __future__ import annotations
@@ -84,4 +84,13 @@ ABSTRACTIONS: dict[str, Abstraction] = {a.name: a for a in (
         "outputs of type timeline (one value per calendar month) are not encoded",
         "reported as LX521 (not verified), never as OK",
         "tests/verify/test_checks.py::test_timeline_output_is_reported_not_verified"),
+    Abstraction(
+        "assumptions",
+        "every query assumes the plausibility constraints declared in invariant files "
+        "(assumptions: a receipt after its sending, the onset inside the incapacity) whose "
+        "facts are all facts of the query, where the case gives them",
+        "witnesses are plausible cases; a proof holds for the cases satisfying the "
+        "assumptions",
+        "tests/verify/test_invariants.py::"
+        "test_assumptions_restrict_the_cases_the_solver_considers"),
 )}

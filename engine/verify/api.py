@@ -8,6 +8,7 @@ from __future__ import annotations
 from ..compile.model import KnowledgeBase
 from .checks import check_conflicts, check_dead, check_encodable, check_gaps, check_hierarchy
 from .context import Audit
+from .invariants import check_invariants
 from .versions import check_versions
 
 
@@ -17,7 +18,7 @@ def finding_fingerprints(kb: KnowledgeBase) -> dict[str, str]:
     for jurisdiction in sorted(kb.vocabularies):
         audit = Audit(kb, jurisdiction)
         for check in (check_encodable, check_conflicts, check_hierarchy, check_dead,
-                      check_gaps, check_versions):
+                      check_gaps, check_versions, check_invariants):
             for finding in check(audit):
                 if finding.is_problem:
                     out[finding.fingerprint] = f"{finding.code} {finding.message}"

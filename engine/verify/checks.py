@@ -24,6 +24,7 @@ from ..compile.model import AUTHORITY_RANK
 from .context import Audit
 from .encode import ConclusionEnc, LawEncoding, OutputEnc
 from .encode_expr import and_, not_, or_
+from .explain_findings import dead_lines, overlap_lines
 from .findings import Finding
 from .shared import in_force
 
@@ -109,7 +110,9 @@ def check_conflicts(audit: Audit) -> Iterator[Finding]:
                               f"{name!r} in the same case", output=name, versions=pair,
                               related=[("first conclusion", a.conclusion.span),
                                        ("second conclusion", b.conclusion.span)],
-                              details=["no exception_to between them: declare which "
+                              details=[*overlap_lines((a.version, a.conclusion),
+                                                      (b.version, b.conclusion)),
+                                       "no exception_to between them: declare which "
                                        "prevails, or correct one of them"])
             yield audit.witness(finding, enc, result, facts, [(enc, out, {})])
 
@@ -227,7 +230,8 @@ def _dead_version(audit: Audit, enc: LawEncoding, rule_id: str, vid: str
     yield Finding("LX504", f"{vid} can never apply {when}: no case satisfies its "
                   "conditions", versions=(vid,), core=tuple(cores), span=version.span,
                   output=", ".join(names),
-                  details=["the provisions in the unsat core together exclude it"])
+                  details=[*dead_lines(audit.kb, tuple(cores), names),
+                           "the provisions in the unsat core together exclude it"])
 
 
 def check_gaps(audit: Audit) -> Iterator[Finding]:
@@ -246,7 +250,11 @@ def check_gaps(audit: Audit) -> Iterator[Finding]:
         audit.progress(f"gaps: {name}")
         rules_in_force = [or_(*[in_force(v, enc.selection_day(r)) for v in r.versions])
                     for r in rules]
-        result, facts = audit.query([enc], [{name}], [out.no_value, *rules_in_force])
+        names, condition, details = _total_condition(audit, enc, name)
+        if condition is None:
+            continue
+        result, facts = audit.query([enc], [names],
+                                    [out.no_value, *rules_in_force, *condition])
         if result.status == "unsat":
             continue
         versions = tuple(sorted({c.version.id for c in out.conclusions}))
@@ -256,6 +264,24 @@ def check_gaps(audit: Audit) -> Iterator[Finding]:
         finding = Finding("LX506", f"{name!r} is declared total but this case, with the "
                           "provisions in force, gets no value", output=name,
                           versions=versions, span=entry.span,
-                          details=["add the missing case to a rule, or drop total: true"])
+                          details=[*details,
+                                   "add the missing case to a rule, or drop total: true"])
         yield audit.witness(finding, enc, result, facts, [(enc, out, {})])
 
+
+
+def _total_condition(audit: Audit, enc: LawEncoding, name: str
+                     ) -> tuple[set[str], list[Any] | None, list[str]]:
+    """For ``total: {when}``: the query's names, the condition's goals and a line saying
+    it; ``None`` goals when the condition cannot be encoded (the check is skipped)."""
+    from .invariants import encode_condition
+    total = audit.kb.total_when.get((audit.jurisdiction, name))
+    if total is None:
+        return {name}, [], []
+    pseudo = f"total:{name}"
+    cond_out, [cond] = encode_condition(enc, pseudo, audit.jurisdiction, (),
+                                        [total.when.expr])
+    if cond_out.not_encodable is not None:
+        return {name}, None, []
+    return ({name, pseudo}, [not_(cond.bad), not_(cond.und), cond.term],
+            [f"total when: {total.when.text} — {total.why.strip()}"])

@@ -17,6 +17,7 @@ from ..compile.model import KnowledgeBase
 from .calendar_terms import horizon_bounds
 from .encode import LawEncoding, OutputEnc, query_constraints
 from .findings import Finding
+from .plausible import plausible
 from .shared import Shared
 from .solve import DEFAULT_RLIMIT, SolveResult, solve
 from .witness import (
@@ -45,6 +46,7 @@ class Audit:
     max_regions: int = 3
     progress: Callable[[str], None] = field(default=lambda _: None)
     queries: int = 0
+    cache: Any = None                         # verify.cache.QueryCache (--cache DIR)
     _encodings: dict[Any, LawEncoding] = field(default_factory=dict)
 
     def outputs(self) -> list[str]:
@@ -78,12 +80,23 @@ class Audit:
         constraints, calls, facts = query_constraints(
             list(encodings), dict(enumerate(names)), unknown_missing=unknown_missing)
         extra = [horizon_bounds(encodings[0].as_of)] if self.as_of is None else []
+        extra += plausible(self.kb, encodings[0], facts)
         self.queries += 1
         case_terms = encodings[0].shared.facts.terms(facts)
         if self.as_of is None:
             case_terms.append(encodings[0].as_of)
+        key = None
+        if self.cache is not None:
+            key = self.cache.key(constraints, [*extra, *goals], self.rlimit, cores)
+            hit = self.cache.get(key)
+            if hit is not None:
+                return SolveResult(hit[0], core=hit[1]), facts
         result = solve(constraints, [*extra, *goals], calls, rlimit=self.rlimit,
                        cores=cores, case_terms=case_terms)
+        if key is not None and (result.status == "unsat" or
+                                (result.status == "sat" and cores)):
+            self.cache.put(key, result.status, result.core)   # a core query's model is
+            #                                                   never read (dead rules)
         if result.status != "sat" or cores:
             return result, facts
         near = encodings[0].shared.facts.near(facts, anchor if anchor is not None

@@ -20,11 +20,12 @@ KINDS = {
     "LX505": "version hole", "LX506": "gap", "LX507": "version diff",
     "LX508": "version metadata", "LX510": "unknown", "LX520": "not verifiable",
     "LX521": "not verifiable", "LX530": "stale acceptance",
+    "LX511": "invariant", "LX512": "not verifiable",
 }
 
 
 #: Codes that are notes (a declared abstraction), not problems.
-NOTE_CODES = frozenset({"LX521"})
+NOTE_CODES = frozenset({"LX521", "LX512"})
 
 
 @dataclass

@@ -18,18 +18,24 @@ from .accepted import apply_accepted, load_accepted
 from .checks import check_conflicts, check_dead, check_encodable, check_gaps, check_hierarchy
 from .context import Audit
 from .findings import Finding, to_json
+from .invariants import check_invariants
 from .versions import DiffResult, check_versions, diff_versions
 
 CHECKS: dict[str, Callable[[Audit], Iterator[Finding]]] = {
     "conflicts": check_conflicts, "hierarchy": check_hierarchy, "dead": check_dead,
-    "gaps": check_gaps, "versions": check_versions,
+    "gaps": check_gaps, "versions": check_versions, "invariants": check_invariants,
 }
 
 
 def audits(kb: KnowledgeBase, *, as_of: date | None = None, rule: str | None = None,
            witness_dir: Path | None = None, rlimit: int | None = None,
-           progress: Callable[[str], None] | None = None) -> list[Audit]:
-    """One audit per jurisdiction of the knowledge base."""
+           progress: Callable[[str], None] | None = None,
+           cache: Path | None = None) -> list[Audit]:
+    """One audit per jurisdiction of the knowledge base (sharing one query cache, if any)."""
+    shared = None
+    if cache is not None:
+        from .cache import QueryCache
+        shared = QueryCache(cache)
     out = []
     for jurisdiction in sorted(kb.vocabularies):
         audit = Audit(kb, jurisdiction, as_of=as_of, rule=rule, witness_dir=witness_dir)
@@ -37,8 +43,14 @@ def audits(kb: KnowledgeBase, *, as_of: date | None = None, rule: str | None = N
             audit.progress = progress
         if rlimit:
             audit.rlimit = rlimit
+        audit.cache = shared
         out.append(audit)
     return out
+
+
+def save_cache(found: Sequence[Audit]) -> None:
+    if found and found[0].cache is not None:
+        found[0].cache.save()
 
 
 @dataclass
@@ -72,18 +84,21 @@ def run_audit(kb: KnowledgeBase, *, checks: Sequence[str] | None = None,
               as_of: date | None = None, rule: str | None = None,
               witness_dir: Path | None = None, accepted: Path | None = None,
               rlimit: int | None = None, where: Path | None = None,
-              progress: Callable[[str], None] | None = None) -> AuditReport:
+              progress: Callable[[str], None] | None = None,
+              cache: Path | None = None) -> AuditReport:
     """Run ``checks`` (default: all) over every jurisdiction; mark the findings accepted in
     the file ``accepted`` (stale acceptances are reported only by a full audit)."""
     names = list(checks or CHECKS)
     findings: list[Finding] = []
     queries = 0
-    for audit in audits(kb, as_of=as_of, rule=rule, witness_dir=witness_dir, rlimit=rlimit,
-                        progress=progress):
+    found = audits(kb, as_of=as_of, rule=rule, witness_dir=witness_dir, rlimit=rlimit,
+                   progress=progress, cache=cache)
+    for audit in found:
         findings += check_encodable(audit)
         for name in names:
             findings += CHECKS[name](audit)
         queries += audit.queries
+    save_cache(found)
     if accepted is not None:
         full = set(names) == set(CHECKS) and rule is None and as_of is None
         findings = apply_accepted(findings, load_accepted(accepted), report_stale=full,
@@ -96,6 +111,8 @@ class DiffReport:
     first: date
     second: date
     results: list[DiffResult] = field(default_factory=list)
+    #: regions left out because they are only the knowledge base's horizon
+    hidden: int = 0
 
     @property
     def differ(self) -> list[DiffResult]:
@@ -111,11 +128,14 @@ class DiffReport:
 def run_diff(kb: KnowledgeBase, first: date, second: date, *,
              outputs: Sequence[str] | None = None, max_regions: int = 3,
              witness_dir: Path | None = None,
-             progress: Callable[[str], None] | None = None) -> DiffReport:
+             progress: Callable[[str], None] | None = None, cache: Path | None = None,
+             show_horizon: bool = False) -> DiffReport:
     """Where the law of ``first`` and of ``second`` disagree, output by output (each
-    jurisdiction's own outputs).  An output no rule concludes is LX404 (raised)."""
+    jurisdiction's own outputs).  An output no rule concludes is LX404 (raised).  Regions
+    that differ only because the knowledge base starts a provision there (its horizon) are
+    left out unless ``show_horizon``; an output with nothing else is "horizon"."""
     report = DiffReport(first, second)
-    found = audits(kb, witness_dir=witness_dir, progress=progress)
+    found = audits(kb, witness_dir=witness_dir, progress=progress, cache=cache)
     everywhere = {n for audit in found for n in audit.outputs()}
     unknown = [n for n in (outputs or []) if n not in everywhere]
     if unknown:
@@ -128,4 +148,13 @@ def run_diff(kb: KnowledgeBase, first: date, second: date, *,
         names = [n for n in (outputs or audit.outputs()) if n in audit.outputs()]
         if names:
             report.results += list(diff_versions(audit, first, second, names))
+    save_cache(found)
+    if not show_horizon:
+        from .horizon import horizon_only
+        for r in report.results:
+            kept = [f for f in r.findings if not horizon_only(f)]
+            report.hidden += len(r.findings) - len(kept)
+            if r.status == "differ" and not kept:
+                r.status = "horizon"
+            r.findings = kept
     return report

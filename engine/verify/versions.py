@@ -149,6 +149,9 @@ def diff_versions(audit: Audit, first: date, second: date, names: list[str] | No
             versions = tuple(dict.fromkeys([*won_a, *won_b]))
             changed = _parameter_changes(audit, versions, first, second)
             changed += _horizon_notes(audit, name, first, second)
+            from .explain_findings import region_lines
+            changed = [*region_lines(audit.kb, name, first, won_a),
+                       *region_lines(audit.kb, name, second, won_b), *changed]
             finding = Finding(
                 "LX507", f"the law of {first} and the law of {second} give {name!r} "
                 "different results", output=name, versions=versions,

@@ -41,3 +41,18 @@ def test_the_2016_reclassification_reform_changes_the_25_employee_threshold_l551
     assert finding["replay"].endswith("confirmed")
     assert [v["id"] for v in finding["versions"]] == ["lu.code_du_travail.L551-2.p1@2009-01-01",
                                                       "lu.code_du_travail.L551-2.p1@2016-01-01"]
+
+
+def test_differences_that_are_only_the_horizon_are_hidden_unless_asked() -> None:
+    # the disabled-worker rules start on 2014-01-29, the coordinated texts the 004 sheets cite
+    # (valid_from_basis: horizon): before it the knowledge base claims nothing
+    out, err = io.StringIO(), io.StringIO()
+    argv = ["diff", "--from", "2014-01-28", "--to", "2014-01-29", "--output",
+            "disabled_extra_leave_days", "--max-regions", "1"]
+    code = run(argv, out, err)
+    assert code == 0, out.getvalue()
+    assert out.getvalue().startswith("horizon[disabled_extra_leave_days]: differs only")
+    assert "1 region(s) that are only the knowledge base's horizon hidden" in out.getvalue()
+    out = io.StringIO()
+    assert run([*argv, "--show-horizon"], out, err) == 1
+    assert "valid_from_basis: horizon" in out.getvalue()

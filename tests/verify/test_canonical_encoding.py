@@ -1,0 +1,56 @@
+"""The encoding is canonical: the same queries, term for term and in the same order, in
+every process (Python's string hashing is randomised per process, so a set iterated
+somewhere would show here), and whatever the order the rule folders are given in.  Two
+processes with different hash seeds audit the planted-corpus base and print a digest of
+every query they send to Z3."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BASE = HERE / "planted" / "base" / "rules"
+
+DUMP = r"""
+import hashlib, sys
+import z3
+from lexlux.verify import context
+from lexlux.verify.solve import solve
+digests = []
+def spy(constraints, goals, calls, **kw):
+    s = z3.Solver()
+    for _, formula in constraints:
+        s.add(formula)
+    for goal in goals:
+        s.add(goal)
+    digests.append(hashlib.sha256(s.sexpr().encode()).hexdigest()[:16])
+    return solve(constraints, goals, calls, **kw)
+context.solve = spy
+from pathlib import Path
+from lexlux.cli.verify import CHECKS
+from lexlux.pipeline import load_knowledge_base
+from lexlux.verify.context import Audit
+roots = [Path(p) for p in sys.argv[1:]]
+kb = load_knowledge_base(roots).kb
+audit = Audit(kb, "lu")
+for check in CHECKS.values():
+    list(check(audit))
+print(" ".join(digests))
+"""
+
+
+def digests(seed: str, *roots: Path) -> list[str]:
+    env = {**os.environ, "PYTHONHASHSEED": seed}
+    done = subprocess.run([sys.executable, "-c", DUMP, *map(str, roots)], env=env,
+                          capture_output=True, text=True, check=True)
+    return done.stdout.split()
+
+
+def test_the_same_queries_whatever_the_hash_seed_and_folder_order() -> None:
+    first = digests("1", BASE)
+    assert len(first) > 20
+    folders = sorted(p for p in (BASE / "lu").iterdir() if p.is_dir())
+    assert digests("2", *reversed(folders)) == first
