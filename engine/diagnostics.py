@@ -6,7 +6,7 @@ column and YAML path), *what* happened, what was *expected* and a *hint*.  The c
 are stable and each has a page in ``docs/diagnostics/``.
 
 Code ranges: ``LX1xx`` load, ``LX2xx`` schema, ``LX3xx`` compile, ``LX4xx`` evaluate,
-``LX5xx`` verify, ``LX9xx`` internal.
+``LX5xx`` verify, ``LX7xx`` populations (batch), ``LX9xx`` internal.
 """
 
 from __future__ import annotations
@@ -93,6 +93,9 @@ CODES: dict[str, str] = {
     "LX520": "an output the verifier cannot encode (verify)",
     "LX521": "a timeline output, not verified (declared abstraction, verify)",
     "LX530": "an accepted finding that is no longer found (verify)",
+    "LX700": "a population file does not fit its schema (or an empty window)",
+    "LX701": "a population file does not fit the vocabulary",
+    "LX702": "a Parquet table needs the optional extra lexlux[parquet] (pyarrow)",
     "LX900": "internal error in lexlux",
 }
 

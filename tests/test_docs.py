@@ -14,6 +14,7 @@ FIXTURES = REPO / "tests" / "diagnostics" / "bad"
 #: Codes that no input file can trigger, with the test that covers each instead.
 NOT_FROM_A_FILE = {
     "LX900": "tests/test_cli.py::test_internal_error_is_reported_without_traceback",
+    "LX702": "tests/whatif/test_population.py::test_parquet_without_pyarrow_is_a_clear_error",
 }
 #: Codes about case and query files, whose fixtures live with the evaluator tests.
 CASE_FIXTURES = REPO / "tests" / "cases" / "bad"
@@ -37,7 +38,7 @@ def test_every_code_has_a_bad_fixture(code: str) -> None:
 
 def test_codes_are_grouped_by_stage() -> None:
     stages = {"1": "load", "2": "validate", "3": "compile", "4": "evaluate", "5": "verify",
-              "9": "internal"}
+              "7": "populations (batch)", "9": "internal"}
     assert all(code[2] in stages for code in CODES)
 
 

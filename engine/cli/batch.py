@@ -1,35 +1,56 @@
-"""``lexlux batch``: population impact of a reform over many cases, with a progress bar."""
+"""``lexlux batch``: a population under the law (a table), or the impact of a reform on it
+(honest counts per output); a progress bar only on a terminal."""
 
 from __future__ import annotations
 
 import argparse
+import csv
 import itertools
 import json
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
 from ..diagnostics import Diagnostic, LexluxError, error
 from ..evaluate.case import Case
+from ..evaluate.interpreter import outputs_in_force
 from ..whatif.batch import BatchReport, read_case_folder, read_case_table, run_batch
-from ..whatif.generate import generate_cases
 
 
 def register(sub: Any) -> None:
-    from .common import add_format, add_rules
-    parser = sub.add_parser("batch", help="evaluate many cases under the law and a reform; "
-                                          "count what changes")
+    from .common import add_format, add_rules, iso_date
+    parser = sub.add_parser(
+        "batch", help="evaluate a population (a table of outputs), or compare it under the law "
+                      "and a reform (how many persons change, and how)")
     parser.add_argument("sources", nargs="*", type=Path,
-                        help="folders of *.case.yaml files, or CSV tables (one row per case)")
-    parser.add_argument("--reform", type=Path, required=True, metavar="REFORM.yaml")
+                        help="folders of *.case.yaml files, or CSV / Parquet tables (one row "
+                             "per case)")
+    parser.add_argument("--reform", type=Path, metavar="REFORM.yaml",
+                        help="compare the law as it is with the law after this reform "
+                             "(without it: evaluate the population under the law)")
     parser.add_argument("--generate", type=int, metavar="N",
-                        help="also evaluate N synthetic incapacity histories (2015-2025)")
+                        help="also evaluate N synthetic persons drawn from --population")
+    parser.add_argument("--population", type=Path, metavar="FILE.population.yaml",
+                        help="the distribution of the generated persons (default: the bundled "
+                             "one; `lexlux schema population`)")
+    parser.add_argument("--from", dest="window_from", type=iso_date, metavar="DATE",
+                        help="generated persons fall ill from this day (default: a year "
+                             "before the reform's first date, or the population's window)")
+    parser.add_argument("--to", dest="window_to", type=iso_date, metavar="DATE",
+                        help="... until this day (default: two years after the reform's last "
+                             "date, or the population's window)")
     parser.add_argument("--seed", type=int, default=2026, help="seed of --generate")
     parser.add_argument("--output", action="append", metavar="NAME")
-    from .common import iso_date
     parser.add_argument("--law-as-of", type=iso_date, metavar="DATE",
                         help="evaluate every case under the law in force on this date")
+    parser.add_argument("--reading", help="follow this reading where sources disagree")
+    parser.add_argument("--table", type=Path, metavar="PATH",
+                        help="without --reform: write the outputs of every person here "
+                             "(default: CSV on stdout)")
+    parser.add_argument("--table-format", choices=("csv", "jsonl", "parquet"),
+                        help="format of --table (default: from its suffix, else csv)")
+    parser.add_argument("--report", type=Path, metavar="REPORT.md",
+                        help="also write the report as Markdown, with tables (atomically)")
     add_format(parser)
     add_rules(parser)
     parser.set_defaults(handler=cmd_batch)
@@ -60,22 +81,23 @@ class Progress:
 def cmd_batch(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from .common import check_outputs, load_baseline, load_reformed
     baseline = load_baseline(args.rules)
-    reformed = load_reformed(baseline, args.reform)
+    reformed = load_reformed(baseline, args.reform) if args.reform else None
     check_outputs(args.output, baseline, "lu")
     problems: list[Diagnostic] = []
     streams: list[Iterator[Case | Diagnostic]] = []
     for source in args.sources:
         if source.is_dir():
             streams.append(read_case_folder(source, baseline.kb))
-        elif source.is_file() and source.suffix == ".csv":
+        elif source.is_file() and source.suffix in (".csv", ".parquet"):
             streams.append(read_case_table(source, baseline.kb))
         else:
             raise LexluxError([error("LX104", f"{source}: not a folder of case files or a .csv "
-                                     "table", hint="Parquet tables: convert to CSV first")])
+                                     "or .parquet table")])
     total = args.generate
+    generator = None
     if args.generate:
-        streams.append(iter(generate_cases(args.generate, baseline.kb.vocabularies["lu"],
-                                           args.seed)))
+        generator = population_generator(args, baseline, reformed is not None)
+        streams.append(generator.cases(args.generate))
 
     def cases() -> Iterator[Case]:
         for item in itertools.chain(*streams):
@@ -85,36 +107,137 @@ def cmd_batch(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                 yield item
 
     progress = Progress(total if not args.sources else None, stderr,
-                        args.format == "text" and (total or 0) >= 100 and stderr is sys.stderr)
+                        (total or 0) >= 100 and _is_terminal(stderr))
+    if reformed is None:
+        return _plain_run(args, baseline, cases(), progress, problems, stdout)
     report = run_batch(cases(), baseline.kb, reformed.kb, args.output, progress,
                        args.law_as_of)
     progress.close()
     report.problems = [p.message for p in problems]
+    window = f" (persons falling ill {generator.first} to {generator.last})" \
+        if generator is not None else ""
+    if args.report:
+        from ..output import write_atomically
+        from ..whatif.markdown import batch_markdown
+        write_atomically(args.report, batch_markdown(report, str(args.reform), window))
     if args.format == "json":
         stdout.write(json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n")
     else:
-        stdout.write(render_report(report, str(args.reform)))
+        stdout.write(render_report(report, str(args.reform), window))
     return 1 if problems else 0
 
 
-def render_report(report: BatchReport, reform: str) -> str:
-    lines = [f"{report.cases} cases; {report.cases_changed} change under {reform}", ""]
-    unchanged = sum(1 for o in report.outputs.values() if not o.changed)
-    if unchanged:
-        lines.append(f"({unchanged} outputs give the same answer in every case)")
-    for name, impact in sorted(report.outputs.items()):
-        if not impact.changed:
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def population_generator(args: argparse.Namespace, baseline: Any, reform: bool) -> Any:
+    from ..whatif.needs import facts_needed
+    from ..whatif.population import Generator, load_population, reform_window
+    vocabulary = baseline.kb.vocabularies["lu"]
+    population = load_population(args.population, vocabulary)
+    first, last = population.window
+    if reform and not (args.window_from and args.window_to):
+        import yaml
+        around = reform_window(yaml.safe_load(args.reform.read_text(encoding="utf-8")))
+        if around is not None:
+            first, last = around
+    first, last = args.window_from or first, args.window_to or last
+    outputs = args.output or outputs_in_force(baseline.kb, "lu")
+    return Generator(population, vocabulary, facts_needed(baseline.kb, "lu", outputs), first,
+                     last, args.seed)
+
+
+def _plain_run(args: argparse.Namespace, baseline: Any, cases: Iterator[Case],
+               progress: Progress, problems: list[Diagnostic], stdout: TextIO) -> int:
+    from ..whatif.tables import (
+        PopulationSummary,
+        cells,
+        evaluate_population,
+        json_line,
+        table_format,
+        write_table,
+    )
+    outcomes = evaluate_population(cases, baseline.kb, args.output, args.law_as_of,
+                                   args.reading, progress)
+    if args.table is not None:
+        summary = write_table(outcomes, args.table, table_format(args.table, args.table_format))
+    else:
+        summary = PopulationSummary()
+        fmt = args.table_format or "csv"
+        if fmt == "parquet":
+            raise LexluxError([error("LX702", "a Parquet table cannot be written on the "
+                                     "terminal", hint="give --table PATH.parquet")])
+        writer = csv.writer(stdout, lineterminator="\n")
+        for outcome in outcomes:
+            if fmt == "csv":
+                if summary.cases == 0:
+                    writer.writerow(["case", "as_of", *outcome.results])
+                writer.writerow(cells(outcome))
+            else:
+                stdout.write(json_line(outcome) + "\n")
+            summary.add(outcome)
+    progress.close()
+    if args.report:
+        from ..output import write_atomically
+        from ..whatif.markdown import population_markdown
+        write_atomically(args.report, population_markdown(summary))
+    if args.table is not None:
+        if args.format == "json":
+            stdout.write(json.dumps(summary.to_json(), indent=2, ensure_ascii=False) + "\n")
+        else:
+            stdout.write(render_summary(summary, args.table))
+    if args.table is not None:
+        for problem in problems[:10]:
+            stdout.write(f"problem: {problem.message}\n")
+    return 1 if problems else 0
+
+
+def render_summary(summary: Any, table: Path) -> str:
+    from ..whatif.wording import STATUS_WORDS
+    lines = [f"{summary.cases} cases evaluated; the outputs of each are in {table}", ""]
+    width = max((len(n) for n in summary.statuses), default=10)
+    lines.append(f"{'output':<{width}}  answered  " + "  ".join(
+        STATUS_WORDS[s] for s in ("no_value", "missing", "conflict", "error")))
+    for name, counts in sorted(summary.statuses.items()):
+        lines.append(f"{name:<{width}}  {counts['value']:>8}  {counts['no_value']:>20}  "
+                     f"{counts['missing']:>18}  {counts['conflict']:>23}  {counts['error']:>18}")
+    return "\n".join(lines) + "\n"
+
+
+def render_report(report: BatchReport, reform: str, window: str = "") -> str:
+    lines = [f"{report.cases} cases{window}; {report.cases_changed} affected under {reform} "
+             "(an answer changes, or is given under one law only)", ""]
+    quiet = [name for name, o in report.outputs.items() if not o.affected]
+    if quiet:
+        unanswered = sum(1 for name in quiet if report.outputs[name].counts["unanswered"])
+        lines.append(f"({len(quiet)} outputs are not affected in any case; {unanswered} of them "
+                     "are unanswered under both laws in some cases)")
+    for name, impact in sorted(report.outputs.items(), key=lambda kv: (-kv[1].affected, kv[0])):
+        if not impact.affected:
             continue
-        line = f"{name}: {impact.changed} cases change"
-        if impact.summed:
-            line += f"; total {float(impact.total_before):g} → {float(impact.total_after):g}"
+        c = impact.counts
+        line = (f"{name}: {impact.affected} affected — {c['changed']} changed, "
+                f"{c['unchanged']} unchanged, {c['only_before']} answered only before, "
+                f"{c['only_after']} answered only after, {c['unanswered']} unanswered in both")
         lines.append(line)
-        if impact.shifts:
-            mean = sum(impact.shifts) / len(impact.shifts)
-            lines.append(f"    {len(impact.shifts):>6} × the date moves by {mean:+.0f} days on "
-                         f"average (from {min(impact.shifts):+d} to {max(impact.shifts):+d})")
-        for (before, after), n in impact.transitions.most_common(5):
-            lines.append(f"    {n:>6} × {before} → {after}")
+        if impact.summed:
+            lines.append(f"    total {float(impact.total_before):g} → "
+                         f"{float(impact.total_after):g}")
+        for kind, entry in sorted(impact.kinds.items(), key=lambda kv: -kv[1].cases)[:6]:
+            text = f"    {entry.cases:>6} × {kind}"
+            shifts = entry.shift_summary()
+            if shifts:
+                text += (f": {shifts['mean']:+.0f} days on average (median "
+                         f"{shifts['median']:+d}, from {shifts['min']:+d} to {shifts['max']:+d})")
+            lines.append(text)
+        for status, n in impact.lost.most_common(3):
+            lines.append(f"    {n:>6} × answered before, after: {status}")
+        for status, n in impact.gained.most_common(3):
+            lines.append(f"    {n:>6} × answered after, before: {status}")
     for problem in report.problems[:10]:
         lines.append(f"problem: {problem}")
     return "\n".join(lines) + "\n"

@@ -47,7 +47,8 @@ def register(sub: Any) -> None:
     check.set_defaults(handler=cmd_check)
     schema = sub.add_parser("schema", help="print the JSON Schema of a file kind (for editors)")
     schema.add_argument("kind", choices=("rule", "parameters", "vocabulary", "case", "query",
-                                         "coverage", "eval-output", "reform", "common"))
+                                         "coverage", "eval-output", "reform", "population",
+                                         "common"))
     schema.set_defaults(handler=cmd_schema)
 
 
