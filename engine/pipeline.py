@@ -10,21 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .compile.from_source import (
-    build_parameters,
-    build_rule,
-    build_vocabulary,
-    check_vocabulary,
-    merge_vocabulary,
-)
-from .compile.graph import build_graph, check_cycles, check_references
-from .compile.model import KnowledgeBase
-from .compile.timeline import check_parameter_coverage, order_versions
 from .diagnostics import Diagnostic, error, has_errors
 from .load.discover import FileKind, SourceFile, bundled_root, discover
-from .load.yaml_source import SourceDocument, load_file
-from .validate.messages import check_document
+
+if TYPE_CHECKING:       # the stages are imported where used: a cached load needs none
+    from .compile.model import KnowledgeBase
+    from .load.yaml_source import SourceDocument
 
 
 @dataclass
@@ -52,6 +45,8 @@ def _lines_of(path: Path) -> list[str]:
 def load_documents(files: Sequence[SourceFile]) -> tuple[dict[str, SourceDocument],
                                                         dict[str, FileKind], list[Diagnostic]]:
     """Stages 1 and 2: read and validate each file; keep the documents that fit their schema."""
+    from .load.yaml_source import SourceDocument, load_file
+    from .validate.messages import check_document
     valid: dict[str, SourceDocument] = {}
     kinds: dict[str, FileKind] = {}
     diagnostics: list[Diagnostic] = []
@@ -85,6 +80,16 @@ def load_documents(files: Sequence[SourceFile]) -> tuple[dict[str, SourceDocumen
 def compile_documents(docs: dict[str, SourceDocument], kinds: dict[str, FileKind]
                       ) -> tuple[KnowledgeBase, list[Diagnostic]]:
     """Stage 3: build the knowledge base from validated documents."""
+    from .compile.from_source import (
+        build_parameters,
+        build_rule,
+        build_vocabulary,
+        check_vocabulary,
+        merge_vocabulary,
+    )
+    from .compile.graph import build_graph, check_cycles, check_references
+    from .compile.model import KnowledgeBase
+    from .compile.timeline import check_parameter_coverage, order_versions
     kb = KnowledgeBase()
     diagnostics: list[Diagnostic] = []
     by_kind: dict[FileKind, list[SourceDocument]] = {}
@@ -131,9 +136,17 @@ def compile_documents(docs: dict[str, SourceDocument], kinds: dict[str, FileKind
 
 
 def load_knowledge_base(paths: Sequence[Path] | None = None) -> LoadResult:
-    """Load, validate and compile the rules under ``paths`` (default: the bundled rules)."""
+    """Load, validate and compile the rules under ``paths`` (default: the bundled rules).
+
+    The result is cached on disk, keyed by the content of the files (:mod:`lexlux.kb_cache`;
+    ``LEXLUX_NO_CACHE=1`` turns it off)."""
+    from .kb_cache import load_or_build
     roots = list(paths) if paths else [bundled_root("rules")]
     files, diagnostics = discover(roots)
+    return load_or_build(files, lambda: _build(files, diagnostics))
+
+
+def _build(files: list[SourceFile], diagnostics: list[Diagnostic]) -> LoadResult:
     docs, kinds, problems = load_documents(files)
     diagnostics += problems
     kb, problems = compile_documents(docs, kinds)

@@ -9,12 +9,13 @@ import itertools
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ..diagnostics import Diagnostic, LexluxError, error
-from ..evaluate.case import Case
-from ..evaluate.interpreter import outputs_in_force
-from ..whatif.batch import BatchReport, read_case_folder, read_case_table, run_batch
+
+if TYPE_CHECKING:       # the stages are imported by the handler: a fast --help
+    from ..evaluate.case import Case
+    from ..whatif.batch import BatchReport
 
 
 def register(sub: Any) -> None:
@@ -79,6 +80,7 @@ class Progress:
 
 
 def cmd_batch(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from ..whatif.batch import read_case_folder, read_case_table, run_batch
     from .common import check_outputs, load_baseline, load_reformed
     baseline = load_baseline(args.rules)
     reformed = load_reformed(baseline, args.reform) if args.reform else None
@@ -135,6 +137,7 @@ def _is_terminal(stream: TextIO) -> bool:
 
 
 def population_generator(args: argparse.Namespace, baseline: Any, reform: bool) -> Any:
+    from ..evaluate.interpreter import outputs_in_force
     from ..whatif.needs import facts_needed
     from ..whatif.population import Generator, load_population, reform_window
     vocabulary = baseline.kb.vocabularies["lu"]

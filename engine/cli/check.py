@@ -22,7 +22,8 @@ def cmd_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     counts = {"files": len(result.files), "rules": len(kb.rules),
               "versions": sum(len(r.versions) for r in kb.rules.values()),
               "parameters": len(kb.parameters), "seconds": round(elapsed, 3)}
-    emit_diagnostics(result.diagnostics, args.format, stdout, result.source_lines(),
+    emit_diagnostics(result.diagnostics, args.format, stdout,
+                     result.source_lines() if result.diagnostics else {},
                      {"summary": counts})
     if args.format == "text":
         status = "ok" if result.ok else "failed"

@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..calendar.dates import DateFormatError, parse_date
 from ..diagnostics import LexluxError, error
-from ..evaluate.case import Case, load_case, unknown_output
 from ..pipeline import LoadResult, load_knowledge_base
-from ..whatif.reform import apply_reform
+
+if TYPE_CHECKING:       # the stages are imported where used: `lexlux --help` needs none
+    from ..evaluate.case import Case
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -42,6 +44,7 @@ def load_baseline(rules: list[Path] | None) -> LoadResult:
 def load_reformed(baseline: LoadResult, reform: Path) -> LoadResult:
     if not reform.is_file():
         raise LexluxError([error("LX104", f"no such reform file: {reform}")])
+    from ..whatif.reform import apply_reform
     reformed = apply_reform(baseline, reform)
     if not reformed.ok:
         raise LexluxError(reformed.diagnostics)
@@ -52,6 +55,7 @@ def load_case_or_fail(path: Path, loaded: LoadResult) -> Case:
     if not path.is_file():
         raise LexluxError([error("LX104", f"no such case file: {path}",
                                  hint="give the path of a *.case.yaml file")])
+    from ..evaluate.case import load_case
     case, problems = load_case(path, loaded.kb)
     if case is None:
         raise LexluxError(problems)
@@ -62,6 +66,7 @@ def check_outputs(names: list[str] | None, loaded: LoadResult, jurisdiction: str
     vocabulary = loaded.kb.vocabularies[jurisdiction]
     for name in names or ():
         if name not in vocabulary.outputs:
+            from ..evaluate.case import unknown_output
             raise LexluxError([unknown_output(name, vocabulary)])
 
 

@@ -31,10 +31,24 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="exit codes: 0 clean, 1 errors or findings, 2 usage error, 3 internal error")
     parser.add_argument("--debug", action="store_true",
                         help="show the traceback of an internal error")
+    parser.add_argument("--version", action=_Version, nargs=0,
+                        help="the engine's version and the bundled knowledge base's hash")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in _command_modules():
         module.register(sub)
     return parser
+
+
+class _Version(argparse.Action):
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        from .. import __version__
+        from ..kb_cache import rules_hash
+        from ..load.discover import bundled_root, discover
+        files, _ = discover([bundled_root("rules")])
+        sys.stdout.write(f"lexlux {__version__}\nknowledge base: {len(files)} files, "
+                         f"sha256 {rules_hash(files)}\n")
+        parser.exit()
 
 
 def _command_modules() -> list[Any]:

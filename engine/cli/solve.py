@@ -6,23 +6,15 @@ import argparse
 import difflib
 import json
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ..diagnostics import Diagnostic, LexluxError, error
-from ..evaluate.case import (
-    case_from_document,
-    case_to_data,
-    case_to_yaml,
-    load_case,
-    unknown_output,
-)
-from ..evaluate.values import ValueProblemError, from_written
 from ..load.discover import FileKind, display_path
-from ..load.yaml_source import load_file
 from ..output import write_atomically
 from ..pipeline import LoadResult, load_knowledge_base
-from ..validate.messages import check_document
-from ..verify.question import Answer, NotAnswerable, Question, answer_question
+
+if TYPE_CHECKING:       # the solver (z3) and the case reader are imported where used
+    from ..verify.question import Answer, Question
 
 
 def register(sub: Any) -> None:
@@ -43,6 +35,11 @@ def _fail(problem: Diagnostic) -> LexluxError:
 
 def read_question(path: Path, loaded: LoadResult) -> Question:
     from ..calendar.dates import parse_date
+    from ..evaluate.case import case_from_document, load_case, unknown_output
+    from ..evaluate.values import ValueProblemError, from_written
+    from ..load.yaml_source import load_file
+    from ..validate.messages import check_document
+    from ..verify.question import Question
     doc, problems = load_file(path, display_path(path))
     if doc is None or problems:
         raise LexluxError(problems)
@@ -113,6 +110,7 @@ def read_question(path: Path, loaded: LoadResult) -> Question:
 def _deontic(written: Any, entry: Any) -> Any:
     from ..calendar.dates import parse_date
     from ..compile.model import Deontic
+    from ..evaluate.values import ValueProblemError
     if not isinstance(written, dict):
         raise ValueProblemError("expected {deadline: DATE} or {from: DATE, until: DATE}")
     kind = entry.type.kind
@@ -123,6 +121,8 @@ def _deontic(written: Any, entry: Any) -> Any:
 
 
 def cmd_solve(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from ..evaluate.case import case_to_yaml
+    from ..verify.question import NotAnswerable, answer_question
     loaded = load_knowledge_base(args.rules)
     if not loaded.ok:
         raise LexluxError(loaded.diagnostics)
@@ -146,6 +146,7 @@ def cmd_solve(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def _json(answer: Answer, q: Question, loaded: LoadResult) -> dict[str, Any]:
+    from ..evaluate.case import case_to_data
     return {"mode": q.mode, "status": answer.status,
             "optimum": answer.optimum.isoformat() if answer.optimum else None,
             "case": case_to_data(answer.case, loaded.kb) if answer.case else None,
@@ -154,6 +155,7 @@ def _json(answer: Answer, q: Question, loaded: LoadResult) -> dict[str, Any]:
 
 
 def _text(answer: Answer, q: Question, loaded: LoadResult) -> str:
+    from ..evaluate.case import case_to_yaml
     asked = ", ".join(f"{k} = {v}" for k, v in q.where.items())
     lines = [f"Question ({q.mode}): {asked}" + (f", optimising {q.fact}" if q.fact else ""),
              f"given the facts of: {q.case.name}; as of {q.as_of}", ""]

@@ -11,27 +11,30 @@ import json
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from ..compile.model import KnowledgeBase
 from ..output import emit_diagnostics
 from ..pipeline import load_knowledge_base
-from ..verify.accepted import apply_accepted, default_path, load_accepted
-from ..verify.checks import (
-    check_conflicts,
-    check_dead,
-    check_encodable,
-    check_gaps,
-    check_hierarchy,
-)
-from ..verify.context import Audit
-from ..verify.findings import Finding, render_text, to_json
-from ..verify.versions import check_versions, diff_versions
 
-CHECKS: dict[str, Callable[[Audit], Iterator[Finding]]] = {
-    "conflicts": check_conflicts, "hierarchy": check_hierarchy, "dead": check_dead,
-    "gaps": check_gaps, "versions": check_versions,
-}
+if TYPE_CHECKING:       # the verifier (and z3) is imported by the handlers: a fast --help
+    from ..compile.model import KnowledgeBase
+    from ..verify.context import Audit
+    from ..verify.findings import Finding
+
+#: the checks of `lexlux verify --check`, in order
+CHECKS = ("conflicts", "hierarchy", "dead", "gaps", "versions")
+
+
+def _check_functions() -> dict[str, Callable[[Audit], Iterator[Finding]]]:
+    from ..verify.checks import (
+        check_conflicts,
+        check_dead,
+        check_gaps,
+        check_hierarchy,
+    )
+    from ..verify.versions import check_versions
+    return {"conflicts": check_conflicts, "hierarchy": check_hierarchy, "dead": check_dead,
+            "gaps": check_gaps, "versions": check_versions}
 
 
 def _check_list(text: str) -> list[str]:
@@ -119,6 +122,7 @@ def _progress(args: argparse.Namespace, stderr: TextIO) -> Callable[[str], None]
 
 
 def _audits(kb: KnowledgeBase, args: argparse.Namespace, stderr: TextIO) -> list[Audit]:
+    from ..verify.context import Audit
     progress = _progress(args, stderr)
     out = []
     for jurisdiction in sorted(kb.vocabularies):
@@ -132,6 +136,10 @@ def _audits(kb: KnowledgeBase, args: argparse.Namespace, stderr: TextIO) -> list
 
 
 def cmd_verify(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from ..verify.accepted import apply_accepted, default_path, load_accepted
+    from ..verify.checks import check_encodable
+    from ..verify.findings import render_text, to_json
+    checks = _check_functions()
     started = time.perf_counter()
     kb = _load(args, stdout)
     if kb is None:
@@ -147,7 +155,7 @@ def cmd_verify(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     for audit in _audits(kb, args, stderr):
         findings += check_encodable(audit)
         for name in args.check:
-            findings += CHECKS[name](audit)
+            findings += checks[name](audit)
         queries += audit.queries
     path = args.accepted or default_path(args.rules)
     full = set(args.check) == set(CHECKS) and args.rule is None and args.as_of is None
@@ -175,6 +183,8 @@ def cmd_verify(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def cmd_diff(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from ..verify.findings import render_text, to_json
+    from ..verify.versions import diff_versions
     kb = _load(args, stdout)
     if kb is None:
         return 1
