@@ -96,6 +96,7 @@ CODES: dict[str, str] = {
     "LX700": "a population file does not fit its schema (or an empty window)",
     "LX701": "a population file does not fit the vocabulary",
     "LX702": "a Parquet table needs the optional extra lexlux[parquet] (pyarrow)",
+    "LX703": "--dask or --scheduler needs the optional extra lexlux[dask] (dask.distributed)",
     "LX900": "internal error in lexlux",
 }
 

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import itertools
 import json
 from collections.abc import Iterator
@@ -50,6 +49,14 @@ def register(sub: Any) -> None:
                              "(default: CSV on stdout)")
     parser.add_argument("--table-format", choices=("csv", "jsonl", "parquet"),
                         help="format of --table (default: from its suffix, else csv)")
+    parser.add_argument("--dask", action="store_true",
+                        help="spread the persons over a local Dask cluster (one worker process "
+                             "per CPU; needs lexlux[dask])")
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="spread the persons over the Dask cluster of this scheduler "
+                             "(e.g. tcp://10.0.0.5:8786)")
+    parser.add_argument("--partition", type=int, default=500, metavar="N",
+                        help="persons per Dask task (default 500)")
     parser.add_argument("--report", type=Path, metavar="REPORT.md",
                         help="also write the report as Markdown, with tables (atomically)")
     add_format(parser)
@@ -97,9 +104,11 @@ def cmd_batch(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                                      "or .parquet table")])
     total = args.generate
     generator = None
+    distributed = args.dask or args.scheduler is not None
     if args.generate:
         generator = population_generator(args, baseline, reformed is not None)
-        streams.append(generator.cases(args.generate))
+        if not distributed:
+            streams.append(generator.cases(args.generate))
 
     def cases() -> Iterator[Case]:
         for item in itertools.chain(*streams):
@@ -110,10 +119,41 @@ def cmd_batch(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
     progress = Progress(total if not args.sources else None, stderr,
                         (total or 0) >= 100 and _is_terminal(stderr))
+    if distributed:
+        return _distributed_run(args, baseline, reformed, generator, cases(), progress,
+                                problems, stdout)
     if reformed is None:
         return _plain_run(args, baseline, cases(), progress, problems, stdout)
     report = run_batch(cases(), baseline.kb, reformed.kb, args.output, progress,
                        args.law_as_of)
+    return _show_report(args, report, generator, progress, problems, stdout)
+
+
+def _distributed_run(args: argparse.Namespace, baseline: Any, reformed: Any, generator: Any,
+                     cases: Iterator[Case], progress: Progress, problems: list[Diagnostic],
+                     stdout: TextIO) -> int:
+    from ..whatif.distributed import (
+        connect,
+        partitions,
+        run_batch_distributed,
+        table_distributed,
+    )
+    from ..whatif.tables import table_format
+    parts = partitions(cases, args.generate or 0, max(1, args.partition))
+    with connect(args.scheduler) as client:
+        if reformed is not None:
+            report = run_batch_distributed(client, parts, baseline.kb, reformed.kb, generator,
+                                           args.output, args.law_as_of, progress)
+            return _show_report(args, report, generator, progress, problems, stdout)
+        fmt = table_format(args.table, args.table_format) if args.table is not None \
+            else args.table_format or "csv"
+        slices = table_distributed(client, parts, baseline.kb, generator, args.output,
+                                   args.law_as_of, args.reading, fmt, progress)
+        return _plain_run(args, baseline, iter(()), progress, problems, stdout, slices)
+
+
+def _show_report(args: argparse.Namespace, report: BatchReport, generator: Any,
+                 progress: Progress, problems: list[Diagnostic], stdout: TextIO) -> int:
     progress.close()
     report.problems = [p.message for p in problems]
     window = f" (persons falling ill {generator.first} to {generator.last})" \
@@ -155,34 +195,16 @@ def population_generator(args: argparse.Namespace, baseline: Any, reform: bool) 
 
 
 def _plain_run(args: argparse.Namespace, baseline: Any, cases: Iterator[Case],
-               progress: Progress, problems: list[Diagnostic], stdout: TextIO) -> int:
-    from ..whatif.tables import (
-        PopulationSummary,
-        cells,
-        evaluate_population,
-        json_line,
-        table_format,
-        write_table,
-    )
-    outcomes = evaluate_population(cases, baseline.kb, args.output, args.law_as_of,
-                                   args.reading, progress)
-    if args.table is not None:
-        summary = write_table(outcomes, args.table, table_format(args.table, args.table_format))
-    else:
-        summary = PopulationSummary()
-        fmt = args.table_format or "csv"
-        if fmt == "parquet":
-            raise LexluxError([error("LX702", "a Parquet table cannot be written on the "
-                                     "terminal", hint="give --table PATH.parquet")])
-        writer = csv.writer(stdout, lineterminator="\n")
-        for outcome in outcomes:
-            if fmt == "csv":
-                if summary.cases == 0:
-                    writer.writerow(["case", "as_of", *outcome.results])
-                writer.writerow(cells(outcome))
-            else:
-                stdout.write(json_line(outcome) + "\n")
-            summary.add(outcome)
+               progress: Progress, problems: list[Diagnostic], stdout: TextIO,
+               slices: Iterator[Any] | None = None) -> int:
+    from ..whatif.tables import chunked_rows, evaluate_population, table_format, write_rows
+    fmt = table_format(args.table, args.table_format) if args.table is not None \
+        else args.table_format or "csv"
+    if slices is None:
+        outcomes = evaluate_population(cases, baseline.kb, args.output, args.law_as_of,
+                                       args.reading, progress)
+        slices = chunked_rows(outcomes, fmt)
+    summary = write_rows(slices, args.table, fmt, stream=stdout)
     progress.close()
     if args.report:
         from ..output import write_atomically
@@ -230,16 +252,16 @@ def render_report(report: BatchReport, reform: str, window: str = "") -> str:
         if impact.summed:
             lines.append(f"    total {float(impact.total_before):g} → "
                          f"{float(impact.total_after):g}")
-        for kind, entry in sorted(impact.kinds.items(), key=lambda kv: -kv[1].cases)[:6]:
+        for kind, entry in impact.ordered_kinds()[:6]:
             text = f"    {entry.cases:>6} × {kind}"
             shifts = entry.shift_summary()
             if shifts:
                 text += (f": {shifts['mean']:+.0f} days on average (median "
                          f"{shifts['median']:+d}, from {shifts['min']:+d} to {shifts['max']:+d})")
             lines.append(text)
-        for status, n in impact.lost.most_common(3):
+        for status, n in sorted(impact.lost.items(), key=lambda kv: (-kv[1], kv[0]))[:3]:
             lines.append(f"    {n:>6} × answered before, after: {status}")
-        for status, n in impact.gained.most_common(3):
+        for status, n in sorted(impact.gained.items(), key=lambda kv: (-kv[1], kv[0]))[:3]:
             lines.append(f"    {n:>6} × answered after, before: {status}")
     for problem in report.problems[:10]:
         lines.append(f"problem: {problem}")

@@ -67,6 +67,23 @@ class OutputImpact:
     def changed(self) -> int:
         return self.counts["changed"]
 
+    def ordered_kinds(self) -> list[tuple[str, ChangeKind]]:
+        """The kinds of change, the most frequent first (ties by name: the same order
+        however the persons were split between machines)."""
+        return sorted(self.kinds.items(), key=lambda kv: (-kv[1].cases, kv[0]))
+
+    def merge(self, other: OutputImpact) -> None:
+        self.counts.update(other.counts)
+        for kind, entry in other.kinds.items():
+            mine = self.kinds.setdefault(kind, ChangeKind())
+            mine.cases += entry.cases
+            mine.shifts.update(entry.shifts)
+        self.lost.update(other.lost)
+        self.gained.update(other.gained)
+        self.total_before += other.total_before
+        self.total_after += other.total_after
+        self.summed = self.summed or other.summed
+
     @property
     def affected(self) -> int:
         """Persons whose answer differs: changed, or answered under one law only."""
@@ -88,6 +105,14 @@ class BatchReport:
     def affected_any(self) -> int:
         return self.cases_changed
 
+    def merge(self, other: BatchReport) -> None:
+        """Add the persons of another report (a partition evaluated elsewhere)."""
+        self.cases += other.cases
+        self.cases_changed += other.cases_changed
+        for name, impact in other.outputs.items():
+            self.outputs.setdefault(name, OutputImpact()).merge(impact)
+        self.problems += other.problems
+
     def to_json(self) -> dict[str, Any]:
         return {
             "cases": self.cases, "cases_changed": self.cases_changed,
@@ -98,10 +123,9 @@ class BatchReport:
                 "affected_persons": o.affected,
                 "change_kinds": [{"kind": kind, "cases": ck.cases,
                                   "date_shift_days": ck.shift_summary()}
-                                 for kind, ck in sorted(o.kinds.items(),
-                                                        key=lambda kv: -kv[1].cases)],
-                "answered_only_before": dict(o.lost),
-                "answered_only_after": dict(o.gained),
+                                 for kind, ck in o.ordered_kinds()],
+                "answered_only_before": dict(sorted(o.lost.items())),
+                "answered_only_after": dict(sorted(o.gained.items())),
                 "date_shifts_days": _shift_json(o.shifts),
                 "total_before": str(o.total_before) if o.summed else None,
                 "total_after": str(o.total_after) if o.summed else None,

@@ -45,7 +45,7 @@ def batch_markdown(report: BatchReport, reform: str, window: str = "") -> str:
         if o.kinds:
             lines += ["| change | persons | shift in days (mean, median, min, max) |",
                       "|---|---:|---|"]
-            for kind, entry in sorted(o.kinds.items(), key=lambda kv: -kv[1].cases):
+            for kind, entry in o.ordered_kinds():
                 s = entry.shift_summary()
                 shift = (f"{s['mean']:+.1f}, {s['median']:+d}, {s['min']:+d}, {s['max']:+d}"
                          if s else "")
@@ -56,7 +56,7 @@ def batch_markdown(report: BatchReport, reform: str, window: str = "") -> str:
             if counter:
                 lines.append(f"{o.counts['only_before' if counter is o.lost else 'only_after']}"
                              f" {title} " + ", ".join(f"{status} ({n})" for status, n
-                                                        in counter.most_common()))
+                                                        in sorted(counter.items())))
                 lines.append("")
         shifts = o.shifts
         if shifts:

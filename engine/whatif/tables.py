@@ -43,6 +43,11 @@ class PopulationSummary:
         for name, result in outcome.results.items():
             self.statuses.setdefault(name, Counter())[result.status] += 1
 
+    def merge(self, other: PopulationSummary) -> None:
+        self.cases += other.cases
+        for name, counts in other.statuses.items():
+            self.statuses.setdefault(name, Counter()).update(counts)
+
     def to_json(self) -> dict[str, Any]:
         return {"cases": self.cases,
                 "outputs": {name: dict(c) for name, c in sorted(self.statuses.items())}}
@@ -82,22 +87,69 @@ def evaluate_population(cases: Iterable[Case], kb: KnowledgeBase, outputs: list[
             progress(i)
 
 
+@dataclass
+class Rows:
+    """A slice of the table: its header, its rows (cells for CSV / Parquet, or JSON lines)
+    and the status counts of its persons.  A slice can be computed anywhere (a Dask worker)
+    and written by :func:`write_rows` in order, so that every run writes the same bytes."""
+
+    header: list[str]
+    cells: list[list[str]]
+    lines: list[str]
+    summary: PopulationSummary
+
+
+def rows_of(outcomes: Iterable[Outcome], fmt: str) -> Rows:
+    rows = Rows([], [], [], PopulationSummary())
+    for outcome in outcomes:
+        if not rows.header:
+            rows.header = ["case", "as_of", *outcome.results]
+        if fmt == "jsonl":
+            rows.lines.append(json_line(outcome))
+        else:
+            rows.cells.append(cells(outcome))
+        rows.summary.add(outcome)
+    return rows
+
+
+def chunked_rows(outcomes: Iterable[Outcome], fmt: str, size: int = 1000) -> Iterator[Rows]:
+    batch: list[Outcome] = []
+    for outcome in outcomes:
+        batch.append(outcome)
+        if len(batch) == size:
+            yield rows_of(batch, fmt)
+            batch = []
+    if batch:
+        yield rows_of(batch, fmt)
+
+
 def write_table(outcomes: Iterable[Outcome], path: Path, fmt: str) -> PopulationSummary:
     """Write the outcomes to ``path`` (csv, jsonl or parquet); return the status counts."""
+    return write_rows(chunked_rows(outcomes, fmt), path, fmt)
+
+
+def write_rows(slices: Iterable[Rows], path: Path | None, fmt: str,
+               stream: IO[str] | None = None) -> PopulationSummary:
+    """Write slices in order to ``path`` (atomically) or to ``stream``."""
     summary = PopulationSummary()
     if fmt == "parquet":
-        _write_parquet(outcomes, path, summary)
+        if path is None:
+            raise LexluxError([error("LX702", "a Parquet table cannot be written on the "
+                                     "terminal", hint="give --table PATH.parquet")])
+        _write_parquet(slices, path, summary)
         return summary
-    with atomic_file(path, "w") as handle:
-        writer = csv.writer(handle, lineterminator="\n") if fmt == "csv" else None
-        for outcome in outcomes:
-            if writer is not None:
-                if summary.cases == 0:
-                    writer.writerow(["case", "as_of", *outcome.results])
-                writer.writerow(cells(outcome))
+    with (atomic_file(path, "w") if path is not None
+          else contextlib.nullcontext(stream)) as handle:
+        assert handle is not None
+        writer = csv.writer(handle, lineterminator="\n")
+        for rows in slices:
+            if fmt == "csv":
+                if summary.cases == 0 and rows.header:
+                    writer.writerow(rows.header)
+                writer.writerows(rows.cells)
             else:
-                handle.write(json_line(outcome) + "\n")
-            summary.add(outcome)
+                handle.writelines(line + "\n" for line in rows.lines)
+            summary.merge(rows.summary)
     return summary
 
 
@@ -118,7 +170,7 @@ def atomic_file(path: Path, mode: str) -> Iterator[IO[Any]]:
         raise
 
 
-def _write_parquet(outcomes: Iterable[Outcome], path: Path, summary: PopulationSummary) -> None:
+def _write_parquet(slices: Iterable[Rows], path: Path, summary: PopulationSummary) -> None:
     try:
         import pyarrow as pa
         import pyarrow.parquet as pq
@@ -126,18 +178,17 @@ def _write_parquet(outcomes: Iterable[Outcome], path: Path, summary: PopulationS
         raise LexluxError([error("LX702", "writing Parquet needs pyarrow, which is not "
                                  "installed", hint="pip install 'lexlux[parquet]', or write "
                                  "--table-format csv or jsonl")]) from None
-    columns: list[list[str]] | None = None
     header: list[str] = []
-    for outcome in outcomes:
-        row = cells(outcome)
-        if columns is None:
-            header = ["case", "as_of", *outcome.results]
+    columns: list[list[str]] = []
+    for rows in slices:
+        if not header and rows.header:
+            header = rows.header
             columns = [[] for _ in header]
-        for column, cell in zip(columns, row, strict=True):
-            column.append(cell)
-        summary.add(outcome)
-    table = pa.table(dict(zip(header, columns or [],
-                                                            strict=True)))
+        for row in rows.cells:
+            for column, cell in zip(columns, row, strict=True):
+                column.append(cell)
+        summary.merge(rows.summary)
+    table = pa.table(dict(zip(header, columns, strict=True)))
     with atomic_file(path, "wb") as handle:
         pq.write_table(table, handle)
 
