@@ -97,6 +97,7 @@ CODES: dict[str, str] = {
     "LX701": "a population file does not fit the vocabulary",
     "LX702": "a Parquet table needs the optional extra lexlux[parquet] (pyarrow)",
     "LX703": "--dask or --scheduler needs the optional extra lexlux[dask] (dask.distributed)",
+    "LX704": "--backend vector needs the optional extra lexlux[vector] (numpy)",
     "LX900": "internal error in lexlux",
 }
 

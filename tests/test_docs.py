@@ -16,6 +16,7 @@ NOT_FROM_A_FILE = {
     "LX900": "tests/test_cli.py::test_internal_error_is_reported_without_traceback",
     "LX702": "tests/whatif/test_population.py::test_parquet_without_pyarrow_is_a_clear_error",
     "LX703": "tests/whatif/test_distributed.py::test_dask_without_distributed_is_a_clear_error",
+    "LX704": "tests/vector/test_batch_vector.py::test_vector_without_numpy_is_a_clear_error",
 }
 #: Codes about case and query files, whose fixtures live with the evaluator tests.
 CASE_FIXTURES = REPO / "tests" / "cases" / "bad"

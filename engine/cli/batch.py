@@ -49,6 +49,10 @@ def register(sub: Any) -> None:
                              "(default: CSV on stdout)")
     parser.add_argument("--table-format", choices=("csv", "jsonl", "parquet"),
                         help="format of --table (default: from its suffix, else csv)")
+    parser.add_argument("--backend", choices=("interpreter", "vector"), default="interpreter",
+                        help="vector: compute the outputs it can compile column-wise with "
+                             "numpy (lexlux[vector]), the others with the interpreter; it "
+                             "says which")
     parser.add_argument("--dask", action="store_true",
                         help="spread the persons over a local Dask cluster (one worker process "
                              "per CPU; needs lexlux[dask])")
@@ -122,11 +126,37 @@ def cmd_batch(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if distributed:
         return _distributed_run(args, baseline, reformed, generator, cases(), progress,
                                 problems, stdout)
+    if args.backend == "vector":
+        return _vector_run(args, baseline, reformed, generator, cases(), progress, problems,
+                           stdout, stderr)
     if reformed is None:
         return _plain_run(args, baseline, cases(), progress, problems, stdout)
     report = run_batch(cases(), baseline.kb, reformed.kb, args.output, progress,
                        args.law_as_of)
     return _show_report(args, report, generator, progress, problems, stdout)
+
+
+def _vector_run(args: argparse.Namespace, baseline: Any, reformed: Any, generator: Any,
+                cases: Iterator[Case], progress: Progress, problems: list[Diagnostic],
+                stdout: TextIO, stderr: TextIO) -> int:
+    try:
+        from ..vector.outcomes import VectorRun, run_batch_vector
+    except ImportError:
+        raise LexluxError([error("LX704", "--backend vector needs numpy, which is not "
+                                 "installed", hint="pip install 'lexlux[vector]'")]) from None
+    from ..whatif.tables import chunked_rows, table_format
+    first = VectorRun(baseline.kb, args.output, args.law_as_of, args.reading)
+    try:
+        if reformed is not None:
+            second = VectorRun(reformed.kb, args.output, args.law_as_of, args.reading)
+            report = run_batch_vector(cases, first, second, progress)
+            return _show_report(args, report, generator, progress, problems, stdout)
+        fmt = table_format(args.table, args.table_format) if args.table is not None \
+            else args.table_format or "csv"
+        return _plain_run(args, baseline, iter(()), progress, problems, stdout,
+                          chunked_rows(first.outcomes(cases), fmt))
+    finally:
+        stderr.write(first.note())
 
 
 def _distributed_run(args: argparse.Namespace, baseline: Any, reformed: Any, generator: Any,

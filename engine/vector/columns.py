@@ -1,0 +1,119 @@
+"""The vector backend's columns: a population's facts as numpy arrays.
+
+Days are integers (days since 1970-01-01), months integers (``year * 12 + month - 1``, as
+:func:`lexlux.calendar.dates.month_index`).  A periods fact of N persons is stored in CSR
+form: ``offsets`` (N + 1), ``start`` and ``end`` (inclusive, sorted, not overlapping — the
+case reader refuses overlaps, LX405), with ``before`` the incapacity days of the person's
+earlier periods (a per-person prefix sum).  Then the days of a person in a window are two
+binary searches (:meth:`Periods.count`), and the n-th day from a day one more
+(:meth:`Periods.nth`), for every person at once.  A fact a case does not give is a mask.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import numpy.typing as npt
+
+from ..compile.model import Period
+
+EPOCH = date(1970, 1, 1).toordinal()
+# persons are laid end to end on one axis: person i's days are shifted by i * SPAN
+SPAN = 1 << 21          # ~5,700 years of days: more than any date lexlux handles
+
+Ints = npt.NDArray[np.int64]
+Bools = npt.NDArray[np.bool_]
+
+
+def day(d: date) -> int:
+    return d.toordinal() - EPOCH
+
+
+def to_date(n: int) -> date:
+    return date.fromordinal(int(n) + EPOCH)
+
+
+def month_of_day(days: Ints) -> Ints:
+    """Month index of each day number."""
+    as_dates = days.astype("datetime64[D]")
+    months = as_dates.astype("datetime64[M]").astype(np.int64)     # months since 1970-01
+    return months + 1970 * 12
+
+
+def month_start(months: Ints) -> Ints:
+    return (months - 1970 * 12).astype("datetime64[M]").astype("datetime64[D]").astype(
+        np.int64)
+
+
+def month_end(months: Ints) -> Ints:
+    return month_start(months + 1) - 1
+
+
+@dataclass
+class Periods:
+    offsets: Ints
+    start: Ints
+    end: Ints
+    before: Ints        # days of the person's periods before this one
+    given: Bools
+
+    @classmethod
+    def from_facts(cls, values: Sequence[tuple[Period, ...] | None]) -> Periods:
+        lengths = np.fromiter((len(v) if v else 0 for v in values), np.int64, len(values))
+        offsets = np.zeros(len(values) + 1, np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        flat = [p for v in values if v for p in sorted(v, key=lambda p: p.start)]
+        start = np.fromiter((day(p.start) for p in flat), np.int64, len(flat))
+        end = np.fromiter((day(p.end) for p in flat), np.int64, len(flat))
+        return cls.from_arrays(offsets, start, end,
+                               np.fromiter((v is not None for v in values), np.bool_,
+                                           len(values)))
+
+    @classmethod
+    def from_arrays(cls, offsets: Ints, start: Ints, end: Ints, given: Bools) -> Periods:
+        length = end - start + 1
+        cumulative = np.concatenate(([0], np.cumsum(length)))
+        owner = np.repeat(np.arange(len(offsets) - 1), np.diff(offsets))
+        before = cumulative[:-1] - cumulative[offsets[owner]]
+        return cls(offsets, start, end, before, given)
+
+    @property
+    def persons(self) -> int:
+        return len(self.offsets) - 1
+
+    def _keys(self) -> Ints:
+        owner = np.repeat(np.arange(self.persons, dtype=np.int64), np.diff(self.offsets))
+        return owner * SPAN + self.start
+
+    def upto(self, days: Ints, rows: Ints | None = None) -> Ints:
+        """Days of incapacity on or before ``days`` (shape (N, ...) or rows given)."""
+        persons = np.arange(self.persons, dtype=np.int64) if rows is None else rows
+        shape = days.shape
+        owner = np.broadcast_to(persons.reshape((-1,) + (1,) * (len(shape) - 1)), shape)
+        keys = self._keys()
+        index = np.searchsorted(keys, owner * SPAN + days, side="right") - 1
+        valid = index >= self.offsets[owner]
+        safe = np.where(valid, index, 0)
+        if len(self.start) == 0:
+            return np.zeros(shape, np.int64)
+        inside = np.minimum(days, self.end[safe]) - self.start[safe] + 1
+        return np.where(valid, self.before[safe] + inside, 0)
+
+    def count(self, first: Ints, last: Ints) -> Ints:
+        """Days of incapacity from ``first`` to ``last`` (both included; 0 if last < first)."""
+        first, last = np.broadcast_arrays(first, last)
+        counted = self.upto(last) - self.upto(first - 1)
+        return np.where(last >= first, counted, 0)
+
+    def first_day(self) -> tuple[Ints, Bools]:
+        has = np.diff(self.offsets) > 0
+        safe = np.minimum(self.offsets[:-1], max(len(self.start) - 1, 0))
+        return (self.start[safe] if len(self.start) else np.zeros(self.persons, np.int64)), has
+
+    def last_day(self) -> tuple[Ints, Bools]:
+        has = np.diff(self.offsets) > 0
+        safe = np.maximum(self.offsets[1:] - 1, 0)
+        return (self.end[safe] if len(self.end) else np.zeros(self.persons, np.int64)), has
