@@ -118,7 +118,8 @@ def _column(kb: KnowledgeBase, cases: Sequence[Case], output: str, reading: str 
         block.months = np.arange(low, max(low, high) + 1, dtype=np.int64).reshape(1, -1)
         compiler.memo.clear()
         value = compiler.value(conclusion.value.expr)
-        data = np.broadcast_to(value.data, (block.n, block.months.shape[1]))
+        data = np.broadcast_to(block.text(value.data) if value.kind == "enum" else value.data,
+                               (block.n, block.months.shape[1]))
         missing = np.broadcast_to(value.missing, data.shape)
         inner = entry.type.of
         out: list[Result | None] = []
@@ -141,7 +142,8 @@ def _column(kb: KnowledgeBase, cases: Sequence[Case], output: str, reading: str 
     if conclusion.value is not None and entry.type.kind in ("date", "integer", "boolean",
                                                               "enum"):
         value = compiler.value(conclusion.value.expr)
-        data = np.broadcast_to(value.data, (block.n, 1)).ravel()
+        data = np.broadcast_to(block.text(value.data) if value.kind == "enum" else value.data,
+                               (block.n, 1)).ravel()
         missing = np.broadcast_to(value.missing, (block.n, 1)).ravel()
         return [None if missing[i] else ("value", _python(data[i], entry.type,
                                                           value.kind))

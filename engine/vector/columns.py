@@ -103,10 +103,60 @@ class Periods:
         return np.where(valid, self.before[safe] + inside, 0)
 
     def count(self, first: Ints, last: Ints) -> Ints:
-        """Days of incapacity from ``first`` to ``last`` (both included; 0 if last < first)."""
+        """Days of incapacity from ``first`` to ``last`` (both included; 0 if last < first).
+
+        Windows of whole calendar months that are the same for every person (a monthly
+        timeline's windows) are read from a per-person table of days by month (built once,
+        then a prefix sum), not searched for each person."""
+        if first.ndim == 2 and last.ndim == 2 and first.shape[0] == 1 == last.shape[0]:
+            monthly = self._monthly_count(first[0], last[0])
+            if monthly is not None:
+                return monthly
         first, last = np.broadcast_arrays(first, last)
         counted = self.upto(last) - self.upto(first - 1)
         return np.where(last >= first, counted, 0)
+
+    _table: tuple[int, Ints] | None = None
+
+    def _monthly_count(self, first: Ints, last: Ints) -> Ints | None:
+        m_first, m_last = month_of_day(first), month_of_day(last)
+        if not (np.array_equal(month_start(m_first), first)
+                and np.array_equal(month_end(m_last), last)) or len(first) == 0:
+            return None
+        low, table = self._months_table(int(m_first.min()), int(m_last.max()))
+        a, b = m_first - low, m_last - low + 1          # columns of the prefix table
+        counted = table[:, b] - table[:, a]
+        return np.where((last >= first).reshape(1, -1), counted, 0)
+
+    def _months_table(self, low: int, high: int) -> tuple[int, Ints]:
+        """(low, P) with P[p, k] the days of person p in months low .. low + k - 1."""
+        if self._table is not None:
+            have, table = self._table
+            if have <= low and have + table.shape[1] - 1 >= high + 1:
+                return have, table
+            low, high = min(low, have), max(high, have + table.shape[1] - 2)
+        low, high = low - 24, high + 24       # room for the next windows: built once
+        width = high - low + 1
+        bins = np.zeros((self.persons, width), np.int64)
+        owner = np.repeat(np.arange(self.persons, dtype=np.int64), np.diff(self.offsets))
+        start = np.clip(self.start, month_start(np.array([low]))[0],
+                        month_end(np.array([high]))[0] + 1)
+        end = np.clip(self.end, month_start(np.array([low]))[0] - 1,
+                      month_end(np.array([high]))[0])
+        inside = end >= start
+        owner, start, end = owner[inside], start[inside], end[inside]
+        m_start, m_end = month_of_day(start) - low, month_of_day(end) - low
+        spans = m_end - m_start + 1
+        row = np.repeat(np.arange(len(start)), spans)
+        k = np.arange(spans.sum()) - np.repeat(np.cumsum(spans) - spans, spans)
+        month = m_start[row] + k
+        lo_day = np.maximum(start[row], month_start(month + low))
+        hi_day = np.minimum(end[row], month_end(month + low))
+        np.add.at(bins, (owner[row], month), hi_day - lo_day + 1)
+        table = np.zeros((self.persons, width + 1), np.int64)
+        np.cumsum(bins, axis=1, out=table[:, 1:])
+        self._table = (low, table)
+        return low, table
 
     def first_day(self) -> tuple[Ints, Bools]:
         has = np.diff(self.offsets) > 0

@@ -64,6 +64,12 @@ class Block:
     dates: dict[str, tuple[Ints, Bools]] = field(default_factory=dict)       # value, given
     periods: dict[str, Periods] = field(default_factory=dict)
     months: Ints | None = None       # (1, M) month indices of the grid, when a timeline
+    strings: list[str] = field(default_factory=list)    # enum values by code
+    memo: dict[Any, Any] = field(default_factory=dict)  # kernels shared between outputs
+
+    def text(self, codes: Any) -> Any:
+        """Enum codes back to their values."""
+        return np.asarray(self.strings, dtype=object)[codes]
 
 
 def _none(n: int) -> Bools:
@@ -78,6 +84,11 @@ class Compiler:
         self.lets = dict(version.lets)
         self.memo: dict[str, Value] = {}
 
+    def code(self, text: str) -> int:
+        if text not in self.block.strings:
+            self.block.strings.append(text)
+        return self.block.strings.index(text)
+
     def value(self, expr: Expr) -> Value:
         method: Callable[[Any], Value] | None = getattr(self, "_" + type(expr).__name__, None)
         if method is None:
@@ -90,8 +101,8 @@ class Compiler:
             return Value(np.array([[expr.value]]), _none(n), "boolean")
         if isinstance(expr.value, int):
             return Value(np.array([[expr.value]], np.int64), _none(n), "integer")
-        if isinstance(expr.value, str):
-            return Value(np.array([[expr.value]]), _none(n), "enum")
+        if isinstance(expr.value, str):      # enum values as small integer codes
+            return Value(np.array([[self.code(expr.value)]], np.int16), _none(n), "enum")
         if isinstance(expr.value, Duration):
             return Value(np.array([[expr.value.days]], np.int64), _none(n), "duration")
         raise Unsupported(f"literal {expr.value!r}")
@@ -180,10 +191,12 @@ def _periods(v: Value) -> Periods:
 def _days_in_window(c: Compiler, args: list[Value]) -> Value:
     periods, first, last = _periods(args[0]), args[1], args[2]
     first_data, last_data = np.broadcast_arrays(first.data, last.data)
-    shape = np.broadcast_shapes(first_data.shape, (c.block.n, 1))
-    first_data = np.broadcast_to(first_data, shape)
-    last_data = np.broadcast_to(last_data, shape)
-    return Value(periods.count(first_data, last_data),
+    if first_data.shape[0] != 1:          # per-person windows; else the same for everyone
+        shape = np.broadcast_shapes(first_data.shape, (c.block.n, 1))
+        first_data = np.broadcast_to(first_data, shape)
+        last_data = np.broadcast_to(last_data, shape)
+    counted = periods.count(first_data, last_data)
+    return Value(np.broadcast_to(counted, np.broadcast_shapes(counted.shape, (c.block.n, 1))),
                  args[0].missing | first.missing | last.missing, "integer")
 
 
@@ -235,8 +248,9 @@ def charged_recurrence(periods: Periods, months: Ints, n: int, limit: int
     grid = months.reshape(-1)
     if len(grid) and bool(np.any(has & (m0 < grid[0]))):
         raise Unsupported("the grid starts after a person's first month")
-    starts = np.broadcast_to(month_start(grid).reshape(1, -1), (periods.persons, len(grid)))
-    days = periods.count(starts, np.broadcast_to(month_end(grid).reshape(1, -1), starts.shape))
+    days = np.broadcast_to(periods.count(month_start(grid).reshape(1, -1),
+                                         month_end(grid).reshape(1, -1)),
+                           (periods.persons, len(grid)))
     active = (grid.reshape(1, -1) >= m0.reshape(-1, 1)) & has.reshape(-1, 1)
     charged = np.zeros(days.shape, np.int64)
     employer = np.ones(days.shape, np.bool_)
@@ -261,9 +275,13 @@ def _charged(which: str) -> Callable[[Compiler, list[Value]], Value]:
         grid_days = month_start(c.block.months)
         if month.data.shape != grid_days.shape or not np.array_equal(month.data, grid_days):
             raise Unsupported("employer-charged days of another month than the timeline's")
-        charged, employer = charged_recurrence(_periods(periods), c.block.months,
-                                               int(n.data.ravel()[0]),
-                                               int(limit.data.ravel()[0]))
+        key = ("charged", id(periods.data), int(n.data.ravel()[0]), int(limit.data.ravel()[0]),
+               c.block.months.tobytes())
+        if key not in c.block.memo:
+            c.block.memo[key] = charged_recurrence(_periods(periods), c.block.months,
+                                                   int(n.data.ravel()[0]),
+                                                   int(limit.data.ravel()[0]))
+        charged, employer = c.block.memo[key]
         missing = periods.missing | month.missing
         if which == "days":
             return Value(charged, missing, "integer")
