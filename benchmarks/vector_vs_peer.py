@@ -155,6 +155,43 @@ def timed(peer: Path, n: int, seed: int, chunk: int) -> None:
                       "us_per_person": round(seconds / n * 1e6, 2), "peak_rss_mb": round(peak)}))
 
 
+def single(peer: Path, n: int, seed: int) -> None:
+    """One case at a time with the interpreter (knowledge base loaded, warm): the payer of
+    each month under both readings, the 12-month counts and the benefit-limit outputs of
+    the person's latest spell, year 2019 (comparable work to the peer's single case)."""
+    import statistics
+
+    from lexlux.compile.model import Period
+    from lexlux.evaluate.case import Case
+    from lexlux.evaluate.interpreter import evaluate
+    from lexlux.pipeline import load_knowledge_base
+    gen_cases, _ = peer_modules(peer)
+    kb = load_knowledge_base().kb
+    cases = gen_cases.generate(n, seed)
+    outputs = ["monthly_payer", "twelve_month_count", "sickness_benefit_limit_reached_on",
+               "sickness_benefit_exhausted_from"]
+    employed, year_end = date(2018, 1, 1), date(2019, 12, 31)
+    times: list[float] = []
+    for i in range(n):
+        # the peer's inputs for year 2019: the days up to 2019-12-31, months from 2018-01
+        spells = [Period(a, min(b, year_end)) for a, b in gen_cases.spells(cases, i)
+                  if a <= year_end]
+        clipped = tuple(Period(max(p.start, employed), p.end) for p in spells
+                        if p.end >= employed)
+        if not clipped:
+            continue
+        case = Case(f"peer case {i}", "lu", year_end,
+                    {"incapacity": clipped, "insured_incapacity": tuple(spells),
+                     "incapacity_start": spells[-1].start})
+        started = time.perf_counter()
+        for reading in READINGS:
+            evaluate(kb, case, year_end, outputs=outputs, reading=reading)
+        times.append(time.perf_counter() - started)
+    times.sort()
+    print(f"single case, interpreter, warm: median {statistics.median(times) * 1e3:.2f} ms, "
+          f"p99 {times[int(len(times) * 0.99) - 1] * 1e3:.2f} ms ({len(times)} cases)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--peer", type=Path, default=Path("/work/shared/peer"))
@@ -163,12 +200,16 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--parity-n", type=int, default=2000)
     parser.add_argument("--chunk", type=int, default=50_000)
+    parser.add_argument("--single", type=int, default=500,
+                        help="cases for the single-case timing (0: none)")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         timed(args.peer, args.one, args.seed, args.chunk)
         return
     parity(args.peer, args.parity_n, args.seed)
+    if args.single:
+        single(args.peer, args.single, args.seed)
     for size in (int(s) for s in args.sizes.split(",")):
         subprocess.run(["sh", "-c", " ".join([sys.executable, __file__, "--one", str(size),
                                               "--peer", str(args.peer), "--seed",
