@@ -55,27 +55,26 @@ def _facts_of(rule: Rule) -> set[str]:
     return {r.target for v in rule.versions for r in version_refs(v) if r.kind == "fact"}
 
 
-def _version(rule: Rule, cases: Sequence[Case], law_as_of: date | None
-             ) -> tuple[RuleVersion, date]:
-    if rule.selected_by is not None:
-        raise Unsupported(f"{rule.id} is selected by {rule.selected_by}")
-    if any(v.transitional for v in rule.versions):
-        raise Unsupported(f"{rule.id} has a transitional clause")
-    chosen: set[int] = set()
-    on: date | None = None
-    for case in cases:
-        when = law_as_of or case.as_of
-        if when is None:
-            raise Unsupported("a case without an as-of date")
-        version = rule.version_on(when)
-        if version is None:
-            raise Unsupported(f"{rule.id}: no version in force on {when}")
-        chosen.add(version.index)
-        on = when
-    if len(chosen) != 1 or on is None:
-        raise Unsupported(f"{rule.id}: persons fall under different versions")
-    version = next(v for v in rule.versions if v.index == chosen.pop())
-    return version, on if law_as_of else version.valid_from
+def _selection(kb: KnowledgeBase, rule: Rule, case: Case, law_as_of: date | None
+               ) -> tuple[Any, RuleVersion, date] | None:
+    """(group key, version, date of the parameters) as the interpreter selects them, or None
+    (the person is left to the interpreter)."""
+    if law_as_of is not None:
+        on: Any = law_as_of
+    elif rule.selected_by is not None:
+        on = case.facts.get(rule.selected_by)
+        if not isinstance(on, date):
+            return None
+    else:
+        on = case.as_of
+        if on is None:
+            return None
+    version = rule.version_on(on)
+    if version is None:
+        return None
+    values = tuple(str(kb.parameters[p].value_on(on)) for p in
+                   sorted(version.parameters.values()))
+    return (version.index, values), version, on
 
 
 def _column(kb: KnowledgeBase, cases: Sequence[Case], output: str, reading: str | None,
@@ -85,26 +84,55 @@ def _column(kb: KnowledgeBase, cases: Sequence[Case], output: str, reading: str 
     if len(rules) != 1:
         raise Unsupported(f"{len(rules)} rules conclude {output}")
     rule = rules[0]
-    version, _ = _version(rule, cases, law_as_of)
+    if any(v.transitional for v in rule.versions):
+        raise Unsupported(f"{rule.id} has a transitional clause")
+    if rule.selected_by is not None and rule.selected_if_missing != "missing":
+        raise Unsupported(f"{rule.id}: not applicable without {rule.selected_by}")
     # only this rule concludes the output (for this reading): an exception_to elsewhere
     # cannot take this output from it, and its own exception_to has nothing to beat
+    groups: dict[Any, tuple[RuleVersion, date, list[int]]] = {}
+    for i, case in enumerate(cases):
+        selected = _selection(kb, rule, case, law_as_of)
+        if selected is not None:
+            key, version, on = selected
+            groups.setdefault(key, (version, on, []))[2].append(i)
+    out: list[Result | None] = [None] * len(cases)
+    for version, on, members in groups.values():
+        part = _group(kb, [cases[i] for i in members], rule, version, on, output)
+        for i, result in zip(members, part, strict=True):
+            out[i] = result
+    return out
+
+
+def _group(kb: KnowledgeBase, cases: Sequence[Case], rule: Rule, version: RuleVersion,
+           on: date, output: str) -> list[Result | None]:
+    jurisdiction = cases[0].jurisdiction
     conclusions = [c for c in version.conclusions if c.output == output]
-    if len(conclusions) != 1 or version.when is not None or conclusions[0].when is not None:
-        raise Unsupported("conditions")
+    if len(conclusions) != 1:
+        raise Unsupported("several conclusions")
     conclusion = conclusions[0]
-    # parameters are taken on the version's date when every person's date gives the same
-    # value (checked below); the interpreter takes them on the as-of date (no selected_by)
-    days_on = {law_as_of or case.as_of for case in cases}
     block = _block(cases, kb, _facts_of(rule))
     entry = kb.vocabularies[jurisdiction].outputs[output]
-    first_on = next(iter(days_on))
-    assert first_on is not None
-    for other in days_on:
-        assert other is not None
-        if any(kb.parameters[p].value_on(other) != kb.parameters[p].value_on(first_on)
-               for p in version.parameters.values()):
-            raise Unsupported("parameters differ between the persons' dates")
-    compiler = Compiler(kb, version, first_on, block)
+    compiler = Compiler(kb, version, on, block)
+    applies = np.ones(block.n, np.bool_)            # known to apply
+    unknown = np.zeros(block.n, np.bool_)           # left to the interpreter
+    for condition in (version.when, conclusion.when):
+        if condition is None:
+            continue
+        if conclusion.each_month is not None:
+            raise Unsupported("a condition on a timeline")
+        value = compiler.value(condition.expr)
+        held = np.broadcast_to(value.data, (block.n, 1)).ravel()
+        missing = np.broadcast_to(value.missing, (block.n, 1)).ravel()
+        unknown |= applies & missing
+        applies &= held & ~missing
+    results = _values(compiler, block, conclusion, entry, applies)
+    return [None if unknown[i] else results[i] if applies[i] else ("no_value", None)
+            for i in range(block.n)]
+
+
+def _values(compiler: Compiler, block: Block, conclusion: Any, entry: Any,
+            applies: Any) -> list[Result | None]:
     if conclusion.each_month is not None and conclusion.value is not None:
         first = compiler.value(conclusion.each_month[0].expr)
         last = compiler.value(conclusion.each_month[1].expr)
@@ -145,8 +173,7 @@ def _column(kb: KnowledgeBase, cases: Sequence[Case], output: str, reading: str 
         data = np.broadcast_to(block.text(value.data) if value.kind == "enum" else value.data,
                                (block.n, 1)).ravel()
         missing = np.broadcast_to(value.missing, (block.n, 1)).ravel()
-        return [None if missing[i] else ("value", _python(data[i], entry.type,
-                                                          value.kind))
+        return [None if missing[i] else ("value", _python(data[i], entry.type, value.kind))
                 for i in range(block.n)]
     raise Unsupported(f"a {entry.type.kind} conclusion")
 

@@ -158,6 +158,34 @@ class Periods:
         self._table = (low, table)
         return low, table
 
+    def nth(self, n: Ints, first: Ints, last: Ints) -> tuple[Ints, Bools]:
+        """The n-th incapacity day of each person inside [first, last] (n >= 1), and whether
+        there is one (per person: arrays of shape (N,))."""
+        target = self.upto(first - 1) + n                  # the day's rank from the start
+        persons = np.arange(self.persons, dtype=np.int64)
+        cum_end = self.before + (self.end - self.start + 1)
+        owner = np.repeat(persons, np.diff(self.offsets))
+        keys = owner * (SPAN * 4) + cum_end
+        index = np.searchsorted(keys, persons * (SPAN * 4) + target, side="left")
+        valid = (index < self.offsets[1:]) & (n >= 1)
+        safe = np.where(valid, index, 0) if len(self.start) else np.zeros_like(index)
+        if len(self.start) == 0:
+            return np.zeros(self.persons, np.int64), np.zeros(self.persons, np.bool_)
+        found = self.start[safe] + (target - self.before[safe]) - 1
+        valid &= (found <= last) & (found >= first)
+        return np.where(valid, found, 0), valid
+
+    def containing(self, days: Ints) -> tuple[Ints, Bools]:
+        """The index of the period containing each person's day, and whether there is one."""
+        persons = np.arange(self.persons, dtype=np.int64)
+        index = np.searchsorted(self._keys(), persons * SPAN + days, side="right") - 1
+        valid = index >= self.offsets[:-1]
+        safe = np.where(valid, index, 0)
+        if len(self.start) == 0:
+            return safe, np.zeros(self.persons, np.bool_)
+        valid &= self.end[safe] >= days
+        return safe, valid
+
     def first_day(self) -> tuple[Ints, Bools]:
         has = np.diff(self.offsets) > 0
         safe = np.minimum(self.offsets[:-1], max(len(self.start) - 1, 0))

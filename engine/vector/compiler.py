@@ -10,8 +10,9 @@ What compiles (anything else raises :class:`Unsupported`, and the output is left
 interpreter, per output):
 
 * an output concluded by one rule (after the choice of reading, as the interpreter makes
-  it), with no ``exception_to``, not ``selected_by`` a fact, whose version in force is the
-  same for every person of the block;
+  it), without a transitional clause; persons are grouped by the version and parameter
+  values the interpreter would select for them (``selected_by`` fact, as-of date or
+  ``--law-as-of``); a person for whom a value is missing is left to the interpreter;
 * expressions made of literals, facts (dates and periods), parameters (their value on the
   version's date), lets, ``month``, comparisons, ``and``/``or``/``not``, ``if then else``,
   and the calls of :data:`FUNCTIONS` (day counts by prefix sums; the CCSS employer-charged
@@ -153,8 +154,11 @@ class Compiler:
                    ">=": np.greater_equal, "==": np.equal, "!=": np.not_equal}
         if op in compare:
             return Value(compare[op](a.data, b.data), missing, "boolean")
-        if op in ("and", "or"):
-            raise Unsupported("and/or")   # the interpreter's order of evaluation decides
+        if op in ("and", "or") and a.kind == b.kind == "boolean":
+            # a person for whom either side is missing is left to the interpreter (its order
+            # of evaluation decides what is missing); the others get the plain result
+            data = a.data & b.data if op == "and" else a.data | b.data
+            return Value(data, missing, "boolean")
         if op in ("+", "-"):
             kinds = (a.kind, b.kind)
             if kinds in (("date", "duration"), ("integer", "integer"),
@@ -175,6 +179,16 @@ class Compiler:
         return Value(data, missing, then.kind)
 
     def _Call(self, expr: Call) -> Value:  # noqa: N802
+        n = self.block.n
+        if expr.function == "given" and len(expr.args) == 1:
+            inner = self.value(expr.args[0])
+            return Value(~np.broadcast_to(inner.missing, (n, 1)), _none(n), "boolean")
+        if expr.function == "floor" and isinstance(expr.args[0], Binary) \
+                and expr.args[0].op == "/":
+            a, b = self.value(expr.args[0].left), self.value(expr.args[0].right)
+            if a.kind != "integer" or b.kind != "integer" or bool(np.any(b.data == 0)):
+                raise Unsupported("floor")
+            return Value(np.floor_divide(a.data, b.data), a.missing | b.missing, "integer")
         function = FUNCTIONS.get(expr.function)
         if function is None:
             raise Unsupported(f"function {expr.function}")
@@ -198,6 +212,50 @@ def _days_in_window(c: Compiler, args: list[Value]) -> Value:
     counted = periods.count(first_data, last_data)
     return Value(np.broadcast_to(counted, np.broadcast_shapes(counted.shape, (c.block.n, 1))),
                  args[0].missing | first.missing | last.missing, "integer")
+
+
+def _per_person(v: Value, n: int) -> Any:
+    data = np.broadcast_to(v.data, (n, 1))
+    return data.reshape(-1)
+
+
+def _nth(which: str) -> Callable[[Compiler, list[Value]], Value]:
+    def call(c: Compiler, args: list[Value]) -> Value:
+        periods, count, first, last = args
+        if any(a.data.ndim == 2 and a.data.shape[1] != 1 for a in args[1:]):
+            raise Unsupported("n-th day over a timeline")
+        n = c.block.n
+        found, has = _periods(periods).nth(_per_person(count, n), _per_person(first, n),
+                                           _per_person(last, n))
+        missing = periods.missing | count.missing | first.missing | last.missing
+        if which == "has":
+            return Value(has.reshape(-1, 1), missing, "boolean")
+        # where there is none, the interpreter reports an error: left to it
+        return Value(found.reshape(-1, 1), missing | ~has.reshape(-1, 1), "date")
+    return call
+
+
+def _containing(which: str) -> Callable[[Compiler, list[Value]], Value]:
+    def call(c: Compiler, args: list[Value]) -> Value:
+        periods, d = args
+        if d.data.ndim == 2 and d.data.shape[1] != 1:
+            raise Unsupported("period over a timeline")
+        p = _periods(periods)
+        index, inside = p.containing(_per_person(d, c.block.n))
+        missing = periods.missing | d.missing
+        if which == "in":
+            return Value(inside.reshape(-1, 1), missing, "boolean")
+        values = p.start[index] if which == "start" else p.end[index]
+        if len(p.start) == 0:
+            values = np.zeros(c.block.n, np.int64)
+        return Value(values.reshape(-1, 1), missing | ~inside.reshape(-1, 1), "date")
+    return call
+
+
+def _day_count(c: Compiler, args: list[Value]) -> Value:
+    if args[0].kind != "duration":
+        raise Unsupported("day_count")
+    return Value(args[0].data, args[0].missing, "integer")
 
 
 def _months_window_start(c: Compiler, args: list[Value]) -> Value:
@@ -299,6 +357,12 @@ FUNCTIONS: dict[str, Callable[[Compiler, list[Value]], Value]] = {
     "last_day": _first_or_last("last"),
     "min": _minmax("min"),
     "max": _minmax("max"),
+    "nth_day_in_window": _nth("nth"),
+    "has_nth_day_in_window": _nth("has"),
+    "in_periods": _containing("in"),
+    "period_start_on": _containing("start"),
+    "period_end_on": _containing("end"),
+    "day_count": _day_count,
     "employer_charged_days_in_window": _charged("days"),
     "employer_charged_month": _charged("month"),
 }
