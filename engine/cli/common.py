@@ -44,8 +44,12 @@ def load_baseline(rules: list[Path] | None) -> LoadResult:
 def load_reformed(baseline: LoadResult, reform: Path) -> LoadResult:
     if not reform.is_file():
         raise LexluxError([error("LX104", f"no such reform file: {reform}")])
+    from ..kb_cache import load_or_build
+    from ..load.discover import FileKind, SourceFile, display_path
     from ..whatif.reform import apply_reform
-    reformed = apply_reform(baseline, reform)
+    # the reformed law is cached like the baseline: keyed by every rule file and the reform
+    source = SourceFile(reform.resolve(), display_path(reform), FileKind.REFORM)
+    reformed = load_or_build([*baseline.files, source], lambda: apply_reform(baseline, reform))
     if not reformed.ok:
         raise LexluxError(reformed.diagnostics)
     return reformed

@@ -174,3 +174,30 @@ def test_version_names_the_engine_and_the_knowledge_base() -> None:
     engine, knowledge_base = out.getvalue().splitlines()
     assert engine.startswith("lexlux ")
     assert knowledge_base.startswith("knowledge base: ") and "sha256 " in knowledge_base
+
+
+def test_a_reformed_law_is_cached_and_follows_the_reform_file(cache: Path, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch
+                                                              ) -> None:
+    from lexlux.cli.common import load_reformed
+    reform = tmp_path / "r.reform.yaml"
+    text = (REPO / "examples" / "limit-52-weeks-from-2027.reform.yaml").read_text(
+        encoding="utf-8")
+    reform.write_text(text, encoding="utf-8")
+    baseline = load_knowledge_base()
+    first = load_reformed(baseline, reform)
+    import lexlux.whatif.reform as reform_module
+
+    def no_apply(*args: object) -> object:
+        raise AssertionError("applied again instead of read from the cache")
+
+    monkeypatch.setattr(reform_module, "apply_reform", no_apply)
+    again = load_reformed(baseline, reform)
+    values = again.kb.parameters["lu.sickness_benefit.max_weeks"].values
+    assert values == first.kb.parameters["lu.sickness_benefit.max_weeks"].values
+    monkeypatch.undo()
+    monkeypatch.setenv("LEXLUX_CACHE_DIR", str(cache))
+    reform.write_text(text.replace('value: 52', 'value: 60'), encoding="utf-8")
+    changed = load_reformed(baseline, reform)
+    assert changed.kb.parameters["lu.sickness_benefit.max_weeks"].values[-1].value != \
+        values[-1].value
