@@ -6,7 +6,8 @@ column and YAML path), *what* happened, what was *expected* and a *hint*.  The c
 are stable and each has a page in ``docs/diagnostics/``.
 
 Code ranges: ``LX1xx`` load, ``LX2xx`` schema, ``LX3xx`` compile, ``LX4xx`` evaluate,
-``LX5xx`` verify, ``LX6xx`` tools (fmt, test), ``LX9xx`` internal.
+``LX5xx`` verify, ``LX6xx`` tools (fmt, test), ``LX7xx`` populations (batch), ``LX8xx`` the
+workbench (serve, site), ``LX9xx`` internal.
 """
 
 from __future__ import annotations
@@ -123,6 +124,11 @@ CODES: dict[str, str] = {
     "LX601": "a file cannot be formatted (it is not valid YAML or not UTF-8)",
     "LX610": "a scenario's expectations are not met (lexlux test)",
     "LX611": "a scenario file cannot be read (lexlux test)",
+    "LX700": "a population file does not fit its schema (or an empty window)",
+    "LX701": "a population file does not fit the vocabulary",
+    "LX702": "a Parquet table needs the optional extra lexlux[parquet] (pyarrow)",
+    "LX703": "--dask or --scheduler needs the optional extra lexlux[dask] (dask.distributed)",
+    "LX704": "--backend vector needs the optional extra lexlux[vector] (numpy)",
     "LX900": "internal error in lexlux",
 }
 

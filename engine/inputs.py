@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .diagnostics import LexluxError, error
-from .evaluate.case import Case, load_case, unknown_output
 from .pipeline import LoadResult, load_knowledge_base
-from .whatif.reform import apply_reform
+
+if TYPE_CHECKING:       # the stages are imported where used: `lexlux --help` needs none
+    from .evaluate.case import Case
 
 
 def load_baseline(rules: list[Path] | None) -> LoadResult:
@@ -23,13 +25,19 @@ def load_baseline(rules: list[Path] | None) -> LoadResult:
 def load_reformed(baseline: LoadResult, reform: Path) -> LoadResult:
     if not reform.is_file():
         raise LexluxError([error("LX104", f"no such reform file: {reform}")])
-    reformed = apply_reform(baseline, reform)
+    from .kb_cache import load_or_build
+    from .load.discover import FileKind, SourceFile, display_path
+    from .whatif.reform import apply_reform
+    # the reformed law is cached like the baseline: keyed by every rule file and the reform
+    source = SourceFile(reform.resolve(), display_path(reform), FileKind.REFORM)
+    reformed = load_or_build([*baseline.files, source], lambda: apply_reform(baseline, reform))
     if not reformed.ok:
         raise LexluxError(reformed.diagnostics)
     return reformed
 
 
 def load_case_or_fail(path: Path, loaded: LoadResult) -> Case:
+    from .evaluate.case import load_case
     if not path.is_file():
         raise LexluxError([error("LX104", f"no such case file: {path}",
                                  hint="give the path of a *.case.yaml file")])
@@ -40,6 +48,7 @@ def load_case_or_fail(path: Path, loaded: LoadResult) -> Case:
 
 
 def check_outputs(names: list[str] | None, loaded: LoadResult, jurisdiction: str) -> None:
+    from .evaluate.case import unknown_output
     vocabulary = loaded.kb.vocabularies[jurisdiction]
     for name in names or ():
         if name not in vocabulary.outputs:

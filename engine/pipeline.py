@@ -10,31 +10,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .compile.events import (
-    build_derivation,
-    build_event_types,
-    check_derivations,
-    check_event_references,
-)
-from .compile.excerpt_numbers import check_excerpt_numbers
-from .compile.from_source import (
-    build_parameters,
-    build_rule,
-    build_vocabulary,
-    check_vocabulary,
-    merge_vocabulary,
-)
-from .compile.graph import build_graph, check_cycles, check_references
-from .compile.invariants import build_invariants, build_total_conditions
-from .compile.model import KnowledgeBase
-from .compile.strict import strict_checks
-from .compile.timeline import check_parameter_coverage, order_versions
-from .compile.units import check_units
 from .diagnostics import Diagnostic, error, has_errors
 from .load.discover import FileKind, SourceFile, bundled_root, discover
-from .load.yaml_source import SourceDocument, load_file, load_text
-from .validate.messages import check_document
+
+if TYPE_CHECKING:       # the stages are imported where used: a cached load needs none
+    from .compile.model import KnowledgeBase
+    from .load.yaml_source import SourceDocument
 
 
 @dataclass
@@ -63,6 +46,8 @@ def load_documents(files: Sequence[SourceFile], texts: Mapping[Path, str] | None
                    ) -> tuple[dict[str, SourceDocument], dict[str, FileKind], list[Diagnostic]]:
     """Stages 1 and 2: read and validate each file; keep the documents that fit their schema.
     ``texts`` gives the text of some files instead of the disk (an editor's unsaved text)."""
+    from .load.yaml_source import SourceDocument, load_file, load_text
+    from .validate.messages import check_document
     valid: dict[str, SourceDocument] = {}
     kinds: dict[str, FileKind] = {}
     diagnostics: list[Diagnostic] = []
@@ -99,6 +84,20 @@ def load_documents(files: Sequence[SourceFile], texts: Mapping[Path, str] | None
 def compile_documents(docs: dict[str, SourceDocument], kinds: dict[str, FileKind]
                       ) -> tuple[KnowledgeBase, list[Diagnostic]]:
     """Stage 3: build the knowledge base from validated documents."""
+    from .compile.excerpt_numbers import check_excerpt_numbers
+    from .compile.from_source import (
+        build_parameters,
+        build_rule,
+        build_vocabulary,
+        check_vocabulary,
+        merge_vocabulary,
+    )
+    from .compile.graph import build_graph, check_cycles, check_references
+    from .compile.invariants import build_invariants, build_total_conditions
+    from .compile.model import KnowledgeBase
+    from .compile.strict import strict_checks
+    from .compile.timeline import check_parameter_coverage, order_versions
+    from .compile.units import check_units
     kb = KnowledgeBase()
     diagnostics: list[Diagnostic] = []
     by_kind: dict[FileKind, list[SourceDocument]] = {}
@@ -155,6 +154,7 @@ def compile_documents(docs: dict[str, SourceDocument], kinds: dict[str, FileKind
 
 
 def _compile_event_types(docs: list[SourceDocument], kb: KnowledgeBase) -> list[Diagnostic]:
+    from .compile.events import build_event_types, check_event_references
     diagnostics: list[Diagnostic] = []
     for doc in docs:
         types, problems = build_event_types(doc)
@@ -171,6 +171,7 @@ def _compile_event_types(docs: list[SourceDocument], kb: KnowledgeBase) -> list[
 
 
 def _compile_derivations(docs: list[SourceDocument], kb: KnowledgeBase) -> list[Diagnostic]:
+    from .compile.events import build_derivation, check_derivations
     diagnostics: list[Diagnostic] = []
     for doc in docs:
         derivation, problems = build_derivation(doc, kb)
@@ -193,9 +194,17 @@ def without_unused_when_broken(diagnostics: list[Diagnostic]) -> list[Diagnostic
 
 
 def load_knowledge_base(paths: Sequence[Path] | None = None) -> LoadResult:
-    """Load, validate and compile the rules under ``paths`` (default: the bundled rules)."""
+    """Load, validate and compile the rules under ``paths`` (default: the bundled rules).
+
+    The result is cached on disk, keyed by the content of the files (:mod:`lexlux.kb_cache`;
+    ``LEXLUX_NO_CACHE=1`` turns it off)."""
+    from .kb_cache import load_or_build
     roots = list(paths) if paths else [bundled_root("rules")]
     files, diagnostics = discover(roots)
+    return load_or_build(files, lambda: _build(files, diagnostics))
+
+
+def _build(files: list[SourceFile], diagnostics: list[Diagnostic]) -> LoadResult:
     docs, kinds, problems = load_documents(files)
     diagnostics += problems
     kb, problems = compile_documents(docs, kinds)

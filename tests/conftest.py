@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
+
+# each test session has its own compiled-knowledge-base cache (never the user's); set
+# LEXLUX_CACHE_DIR to share one, or LEXLUX_NO_CACHE=1 to test without
+if "LEXLUX_CACHE_DIR" not in os.environ:
+    os.environ["LEXLUX_CACHE_DIR"] = tempfile.mkdtemp(prefix="lexlux-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["LEXLUX_CACHE_DIR"], ignore_errors=True)
 
 import pytest
 from hypothesis import settings

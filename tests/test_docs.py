@@ -18,6 +18,9 @@ NOT_FROM_A_FILE = {
     "LX801": "tests/serve/test_api.py::test_an_unknown_rule_is_a_404_with_did_you_mean",
     "LX802": "tests/serve/test_site.py::test_without_the_web_extra_the_commands_say_how_to_install",
     "LX803": "tests/serve/test_site.py::test_a_site_that_cannot_be_written_is_a_diagnostic",
+    "LX702": "tests/whatif/test_population.py::test_parquet_without_pyarrow_is_a_clear_error",
+    "LX703": "tests/whatif/test_distributed.py::test_dask_without_distributed_is_a_clear_error",
+    "LX704": "tests/vector/test_batch_vector.py::test_vector_without_numpy_is_a_clear_error",
 }
 #: Codes about case and query files, whose fixtures live with the evaluator tests.
 CASE_FIXTURES = REPO / "tests" / "cases" / "bad"
@@ -45,7 +48,7 @@ def test_every_code_has_a_bad_fixture(code: str) -> None:
 
 def test_codes_are_grouped_by_stage() -> None:
     stages = {"1": "load", "2": "validate", "3": "compile", "4": "evaluate", "5": "verify",
-              "6": "tools", "8": "serve", "9": "internal"}
+              "6": "tools", "7": "populations (batch)", "8": "serve", "9": "internal"}
     assert all(code[2] in stages for code in CODES)
 
 

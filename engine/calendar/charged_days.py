@@ -54,10 +54,16 @@ def _lookup(periods: Iterable[Period], d: date, n: int, limit: int) -> tuple[int
     if not frozen:
         return 0, True
     target = month_index(d)
-    charged, employer, m0 = _months(frozen, n, limit, target)
+    # one pass per set of periods, whatever month is asked: the recurrence is computed up to
+    # n months after the last month with incapacity; from then on no day is charged and the
+    # employer pays (B = 0), so every month of a timeline reads the same cached pass
+    horizon = max(month_index(p.end) for p in frozen) + n
+    charged, employer, m0 = _months(frozen, n, limit, horizon)
     if target < m0:
         return 0, True
     k = target - m0
+    if k >= len(charged):
+        return 0, True
     return charged[k], employer[k]
 
 

@@ -18,7 +18,7 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Literal
 
-import holidays
+from .holiday_table import holiday_table
 
 __all__ = [
     "JURISDICTIONS",
@@ -74,15 +74,21 @@ def _country(jurisdiction: str) -> str:
 
 @lru_cache(maxsize=512)
 def _holidays_of(jurisdiction: str, year: int) -> Mapping[date, str]:
-    table = holidays.country_holidays(
-        _country(jurisdiction), years=year, language="fr", observed=False
-    )
+    country = _country(jurisdiction)
+    return MappingProxyType(holiday_table(country, year, lambda: _from_library(country, year)))
+
+
+def _from_library(country: str, year: int) -> dict[date, str]:
+    import holidays  # imported on first use: it loads every country (a fast command line)
+
+    table = holidays.country_holidays(country, years=year, language="fr", observed=False)
     first, last = int(table.start_year), int(table.end_year)
     if not first <= year <= last:
+        jurisdiction = next(j for j, c in _COUNTRY_CODES.items() if c == country)
         raise ValueError(
             f"public holidays of {jurisdiction!r} are known for {first}-{last} only, not for {year}"
         )
-    return MappingProxyType({day: str(name) for day, name in sorted(table.items())})
+    return {day: str(name) for day, name in sorted(table.items())}
 
 
 def public_holidays(jurisdiction: Jurisdiction, year: int) -> Mapping[date, str]:

@@ -93,7 +93,7 @@ def register(sub: Any) -> None:
     schema.add_argument("kind", nargs="?", choices=("rule", "parameters", "vocabulary", "case",
                                                     "query", "coverage", "eval-output", "reform",
                                                     "common", "derivation", "events",
-                                                    "invariants"))
+                                                    "invariants", "population"))
     schema.set_defaults(handler=cmd_schema)
 
 

@@ -8,10 +8,6 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..diagnostics import LexluxError, error, has_errors
-from ..evaluate.case import load_case, unknown_output
-from ..evaluate.explain import render_json, render_text
-from ..evaluate.interpreter import evaluate
-from ..evaluate.query import load_query
 from ..output import emit_diagnostics
 from ..pipeline import load_knowledge_base
 
@@ -39,6 +35,10 @@ def register(sub: Any) -> None:
 
 
 def cmd_eval(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from ..evaluate.case import load_case, unknown_output
+    from ..evaluate.explain import render_json, render_text
+    from ..evaluate.interpreter import evaluate
+    from ..evaluate.query import load_query
     loaded = load_knowledge_base(args.rules)
     if not loaded.ok:
         emit_diagnostics(loaded.diagnostics, args.format, stdout, loaded.source_lines(), {})

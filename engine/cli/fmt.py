@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..diagnostics import has_errors
-from ..fmt.run import format_paths
 from ..output import emit_diagnostics
 from .common import EXIT_FINDINGS, EXIT_OK, add_format
 
 
 def cmd_fmt(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from ..fmt.run import format_paths
     paths = args.paths or [Path()]
     report = format_paths(paths, write=not args.check)
     summary = {"files": len(report.checked), "changed": len(report.changed),

@@ -9,12 +9,6 @@ from typing import Any, TextIO
 
 from ..diagnostics import LexluxError
 from ..pipeline import load_knowledge_base
-from ..report.coverage import (
-    coverage_documents,
-    render_markdown,
-    render_open_questions,
-    render_text,
-)
 
 
 def register(sub: Any) -> None:
@@ -69,6 +63,12 @@ def cmd_impact(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def cmd_coverage(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from ..report.coverage import (
+        coverage_documents,
+        render_markdown,
+        render_open_questions,
+        render_text,
+    )
     loaded = load_knowledge_base(args.rules)
     if not loaded.ok:
         raise LexluxError(loaded.diagnostics)

@@ -9,11 +9,11 @@ from typing import Any, TextIO
 
 from ..diagnostics import has_errors
 from ..output import emit_diagnostics
-from ..report.scenario_run import run_scenario_files
 from .common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, add_format, add_rules, load_baseline
 
 
 def cmd_test(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from ..report.scenario_run import run_scenario_files
     started = time.perf_counter()
     paths = args.paths or [Path("tests") / "law"]
     loaded = load_baseline(args.rules)

@@ -5,14 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ..diagnostics import Diagnostic, LexluxError, error
-from ..evaluate.case import case_to_yaml
 from ..output import write_atomically
 from ..pipeline import LoadResult, load_knowledge_base
-from ..verify.question import Answer, NotAnswerable, Question, answer_question
-from ..verify.question_file import answer_to_json, read_question
+
+if TYPE_CHECKING:       # imported where used: a fast `lexlux --help`
+    from ..verify.question import Answer, Question
 
 
 def register(sub: Any) -> None:
@@ -32,6 +32,9 @@ def _fail(problem: Diagnostic) -> LexluxError:
 
 
 def cmd_solve(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from ..evaluate.case import case_to_yaml
+    from ..verify.question import NotAnswerable, answer_question
+    from ..verify.question_file import answer_to_json, read_question
     loaded = load_knowledge_base(args.rules)
     if not loaded.ok:
         raise LexluxError(loaded.diagnostics)
@@ -55,6 +58,7 @@ def cmd_solve(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def _text(answer: Answer, q: Question, loaded: LoadResult) -> str:
+    from ..evaluate.case import case_to_yaml
     asked = ", ".join(f"{k} = {v}" for k, v in q.where.items())
     lines = [f"Question ({q.mode}): {asked}" + (f", optimising {q.fact}" if q.fact else ""),
              f"given the facts of: {q.case.name}; as of {q.as_of}", ""]

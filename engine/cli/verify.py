@@ -11,15 +11,17 @@ import json
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from ..compile.model import KnowledgeBase
 from ..output import emit_diagnostics
 from ..pipeline import load_knowledge_base
-from ..verify.accepted import default_path
-from ..verify.context import Audit
-from ..verify.findings import render_text
-from ..verify.run import CHECKS, audits, run_audit, run_diff, unknown_rule
+
+if TYPE_CHECKING:       # the verifier (and z3) is imported by the handlers: a fast --help
+    from ..compile.model import KnowledgeBase
+    from ..verify.context import Audit
+
+#: the checks of `lexlux verify --check`, in order (those of verify.run.CHECKS; a test says so)
+CHECKS = ("conflicts", "hierarchy", "dead", "gaps", "versions", "invariants")
 
 
 def _check_list(text: str) -> list[str]:
@@ -121,12 +123,16 @@ def _progress(args: argparse.Namespace, stderr: TextIO) -> Callable[[str], None]
 
 def _audits(kb: KnowledgeBase, args: argparse.Namespace, stderr: TextIO) -> list[Audit]:
     """The audits of ``lexlux audit`` (the same settings as ``lexlux verify``)."""
+    from ..verify.run import audits
     return audits(kb, as_of=getattr(args, "as_of", None), rule=getattr(args, "rule", None),
                   witness_dir=args.witness_dir, rlimit=getattr(args, "rlimit", None),
                   progress=_progress(args, stderr), cache=getattr(args, "cache", None))
 
 
 def cmd_verify(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from ..verify.accepted import default_path
+    from ..verify.findings import render_text
+    from ..verify.run import run_audit, unknown_rule
     started = time.perf_counter()
     kb = _load(args, stdout)
     if kb is None:
@@ -156,6 +162,8 @@ def cmd_verify(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def cmd_diff(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from ..verify.findings import render_text
+    from ..verify.run import run_diff
     kb = _load(args, stdout)
     if kb is None:
         return 1

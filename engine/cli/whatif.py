@@ -5,14 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ..diagnostics import LexluxError, error
-from ..evaluate.interpreter import Outcome, evaluate
 from ..output import emit_diagnostics
-from ..whatif.compare import changes_json, compare, render_changes
-from ..whatif.overrides import parse_overrides
 from .common import check_outputs, iso_date, load_baseline, load_case_or_fail, load_reformed
+
+if TYPE_CHECKING:       # imported where used: `lexlux --help` loads no stage
+    from ..evaluate.interpreter import Outcome
 
 
 def register(sub: Any) -> None:
@@ -34,6 +34,7 @@ def register(sub: Any) -> None:
 
 def side_by_side(a: Outcome, b: Outcome, first: str, second: str, fmt: str,
                  stdout: TextIO) -> int:
+    from ..whatif.compare import changes_json, compare, render_changes
     if fmt == "json":
         stdout.write(json.dumps(changes_json(a, b, first, second), indent=2,
                                 ensure_ascii=False) + "\n")
@@ -44,6 +45,8 @@ def side_by_side(a: Outcome, b: Outcome, first: str, second: str, fmt: str,
 
 
 def cmd_whatif(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from ..evaluate.interpreter import evaluate
+    from ..whatif.overrides import parse_overrides
     baseline = load_baseline(args.rules)
     case = load_case_or_fail(args.case, baseline)
     check_outputs(args.output, baseline, case.jurisdiction)

@@ -44,7 +44,7 @@ def rules_by_output(kb: KnowledgeBase, jurisdiction: str) -> dict[str, list[Rule
     graph = kb.graph
     if graph is None:
         from ..compile.graph import build_graph
-        graph = build_graph(kb)
+        graph = kb.graph = build_graph(kb)     # a cached knowledge base comes without it
     prefix = f"output:{jurisdiction}."
     for node in graph.nodes:
         if not node.startswith(prefix):

@@ -30,7 +30,7 @@ def spy(constraints, goals, calls, **kw):
     return solve(constraints, goals, calls, **kw)
 context.solve = spy
 from pathlib import Path
-from lexlux.cli.verify import CHECKS
+from lexlux.verify.run import CHECKS
 from lexlux.pipeline import load_knowledge_base
 from lexlux.verify.context import Audit
 roots = [Path(p) for p in sys.argv[1:]]

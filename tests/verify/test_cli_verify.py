@@ -123,3 +123,9 @@ def test_dot_renders_with_graphviz() -> None:
                               check=False)
     assert rendered.returncode == 0, rendered.stderr
     assert "<svg" in rendered.stdout
+
+
+def test_the_command_line_offers_every_check_of_the_verifier() -> None:
+    from lexlux.cli.verify import CHECKS as OFFERED
+    from lexlux.verify.run import CHECKS
+    assert tuple(CHECKS) == OFFERED

@@ -22,12 +22,12 @@ from typing import Any
 
 import pytest
 import yaml
-from lexlux.cli.verify import CHECKS
 from lexlux.diagnostics import Diagnostic, Severity
 from lexlux.pipeline import load_knowledge_base
 from lexlux.verify.checks import check_encodable
 from lexlux.verify.context import Audit
 from lexlux.verify.findings import Finding
+from lexlux.verify.run import CHECKS
 
 from goldens import Golden
 

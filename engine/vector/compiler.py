@@ -1,0 +1,407 @@
+"""The vector backend: the compiled IR evaluated over columns of persons (numpy).
+
+The same rule versions, parameters and expressions as the interpreter, evaluated for every
+person of a block at once.  A value is an array broadcast over (persons, months): per-person
+values have shape (N, 1), the values of a monthly timeline (N, M) over a grid of months.
+Dates are day numbers, booleans bool arrays, enum values strings; "missing" (a fact the
+case does not give) is a boolean mask carried beside every value.
+
+What compiles (anything else raises :class:`Unsupported`, and the output is left to the
+interpreter, per output):
+
+* an output concluded by one rule (after the choice of reading, as the interpreter makes
+  it), without a transitional clause; persons are grouped by the version and parameter
+  values the interpreter would select for them (``selected_by`` fact, as-of date or
+  ``--law-as-of``); a person for whom a value is missing is left to the interpreter;
+* expressions made of literals, facts (dates and periods), parameters (their value on the
+  version's date), lets, ``month``, comparisons, ``and``/``or``/``not``, ``if then else``,
+  and the calls of :data:`FUNCTIONS` (day counts by prefix sums; the CCSS employer-charged
+  recurrence in one pass over the months);
+* conclusions with a ``value`` (scalars) or ``each_month`` (timelines).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+from ..compile.model import (
+    AUTHORITY_RANK,
+    Binary,
+    Call,
+    Duration,
+    Expr,
+    IfThenElse,
+    KnowledgeBase,
+    Literal,
+    Ref,
+    Rule,
+    RuleVersion,
+    Unary,
+)
+from .columns import Bools, Ints, Periods, month_end, month_of_day, month_start
+
+
+class Unsupported(Exception):  # noqa: N818 (a signal to fall back, not an error)
+    """This output (or this block of persons) is left to the interpreter."""
+
+
+@dataclass
+class Value:
+    data: Any                        # numpy array (or a Periods for a periods fact)
+    missing: Bools                   # broadcastable to data
+    kind: str                        # date | integer | boolean | enum | periods | duration
+
+
+@dataclass
+class Block:
+    """The columns of a block of persons."""
+
+    n: int
+    dates: dict[str, tuple[Ints, Bools]] = field(default_factory=dict)       # value, given
+    periods: dict[str, Periods] = field(default_factory=dict)
+    months: Ints | None = None       # (1, M) month indices of the grid, when a timeline
+    strings: list[str] = field(default_factory=list)    # enum values by code
+    memo: dict[Any, Any] = field(default_factory=dict)  # kernels shared between outputs
+
+    def text(self, codes: Any) -> Any:
+        """Enum codes back to their values."""
+        return np.asarray(self.strings, dtype=object)[codes]
+
+
+def _none(n: int) -> Bools:
+    return np.zeros((n, 1), np.bool_)
+
+
+class Compiler:
+    """Evaluates the expressions of one rule version over a block."""
+
+    def __init__(self, kb: KnowledgeBase, version: RuleVersion, on: date, block: Block) -> None:
+        self.kb, self.version, self.on, self.block = kb, version, on, block
+        self.lets = dict(version.lets)
+        self.memo: dict[str, Value] = {}
+
+    def code(self, text: str) -> int:
+        if text not in self.block.strings:
+            self.block.strings.append(text)
+        return self.block.strings.index(text)
+
+    def value(self, expr: Expr) -> Value:
+        method: Callable[[Any], Value] | None = getattr(self, "_" + type(expr).__name__, None)
+        if method is None:
+            raise Unsupported(type(expr).__name__)
+        return method(expr)
+
+    def _Literal(self, expr: Literal) -> Value:  # noqa: N802
+        n = self.block.n
+        if isinstance(expr.value, bool):
+            return Value(np.array([[expr.value]]), _none(n), "boolean")
+        if isinstance(expr.value, int):
+            return Value(np.array([[expr.value]], np.int64), _none(n), "integer")
+        if isinstance(expr.value, str):      # enum values as small integer codes
+            return Value(np.array([[self.code(expr.value)]], np.int16), _none(n), "enum")
+        if isinstance(expr.value, Duration):
+            return Value(np.array([[expr.value.days]], np.int64), _none(n), "duration")
+        raise Unsupported(f"literal {expr.value!r}")
+
+    def _Ref(self, expr: Ref) -> Value:  # noqa: N802
+        n = self.block.n
+        if expr.kind == "month":
+            if self.block.months is None:
+                raise Unsupported("month outside a timeline")
+            return Value(month_start(self.block.months), _none(n), "date")
+        if expr.kind == "local":
+            if expr.target not in self.memo:
+                self.memo[expr.target] = self.value(self.lets[expr.target].expr)
+            return self.memo[expr.target]
+        if expr.kind == "parameter":
+            found = self.kb.parameters[expr.target].value_on(self.on)
+            if found is None or not isinstance(found.value, int | Duration) \
+                    or isinstance(found.value, bool):
+                raise Unsupported(f"parameter {expr.target}")
+            raw = found.value
+            kind = "duration" if isinstance(raw, Duration) else "integer"
+            number = raw.days if isinstance(raw, Duration) else raw
+            return Value(np.array([[number]], np.int64), _none(n), kind)
+        if expr.kind == "fact":
+            if expr.type.kind == "periods" and expr.target in self.block.periods:
+                periods = self.block.periods[expr.target]
+                return Value(periods, ~periods.given.reshape(-1, 1), "periods")
+            if expr.type.kind == "date" and expr.target in self.block.dates:
+                values, given = self.block.dates[expr.target]
+                return Value(values.reshape(-1, 1), ~given.reshape(-1, 1), "date")
+        raise Unsupported(f"{expr.kind} {expr.target}")
+
+    def _Unary(self, expr: Unary) -> Value:  # noqa: N802
+        inner = self.value(expr.operand)
+        if expr.op == "not" and inner.kind == "boolean":
+            return Value(~inner.data, inner.missing, "boolean")
+        if expr.op == "-" and inner.kind in ("integer", "duration"):
+            return Value(-inner.data, inner.missing, inner.kind)
+        raise Unsupported(f"unary {expr.op}")
+
+    def _Binary(self, expr: Binary) -> Value:  # noqa: N802
+        a, b = self.value(expr.left), self.value(expr.right)
+        if a.kind == "periods" or b.kind == "periods":
+            raise Unsupported("operator on periods")
+        missing = a.missing | b.missing
+        op = expr.op
+        compare = {"<": np.less, "<=": np.less_equal, ">": np.greater,
+                   ">=": np.greater_equal, "==": np.equal, "!=": np.not_equal}
+        if op in compare:
+            return Value(compare[op](a.data, b.data), missing, "boolean")
+        if op in ("and", "or") and a.kind == b.kind == "boolean":
+            # a person for whom either side is missing is left to the interpreter (its order
+            # of evaluation decides what is missing); the others get the plain result
+            data = a.data & b.data if op == "and" else a.data | b.data
+            return Value(data, missing, "boolean")
+        if op in ("+", "-"):
+            kinds = (a.kind, b.kind)
+            if kinds in (("date", "duration"), ("integer", "integer"),
+                         ("duration", "duration")):
+                data = a.data + b.data if op == "+" else a.data - b.data
+                return Value(data, missing, a.kind)
+            if kinds == ("date", "date") and op == "-":
+                return Value(a.data - b.data, missing, "duration")
+        raise Unsupported(f"operator {op} on {a.kind}, {b.kind}")
+
+    def _IfThenElse(self, expr: IfThenElse) -> Value:  # noqa: N802
+        condition = self.value(expr.condition)
+        then, otherwise = self.value(expr.then), self.value(expr.otherwise)
+        if condition.kind != "boolean" or then.kind != otherwise.kind:
+            raise Unsupported("if")
+        data = np.where(condition.data, then.data, otherwise.data)
+        missing = condition.missing | np.where(condition.data, then.missing, otherwise.missing)
+        return Value(data, missing, then.kind)
+
+    def _floor_of_rate(self, product: Binary) -> Value:
+        """``floor(count * rate)`` with a rate parameter (an exact fraction p/q): computed
+        exactly as ``(count * p) // q`` (e.g. the counting rate of part-time days)."""
+        from fractions import Fraction
+        sides = [product.left, product.right]
+        rate = next((s for s in sides if isinstance(s, Ref) and s.kind == "parameter"), None)
+        if rate is None:
+            raise Unsupported("floor of a product without a rate parameter")
+        found = self.kb.parameters[rate.target].value_on(self.on)
+        if found is None or not isinstance(found.value, Fraction | int) \
+                or isinstance(found.value, bool):
+            raise Unsupported(f"parameter {rate.target}")
+        fraction = Fraction(found.value)
+        count = self.value(sides[1] if sides[0] is rate else sides[0])
+        if count.kind != "integer":
+            raise Unsupported("floor of a rate times a non-integer")
+        data = np.floor_divide(count.data * fraction.numerator, fraction.denominator)
+        return Value(data, count.missing, "integer")
+
+    def _Call(self, expr: Call) -> Value:  # noqa: N802
+        n = self.block.n
+        if expr.function == "given" and len(expr.args) == 1:
+            inner = self.value(expr.args[0])
+            return Value(~np.broadcast_to(inner.missing, (n, 1)), _none(n), "boolean")
+        if expr.function == "floor" and isinstance(expr.args[0], Binary) \
+                and expr.args[0].op == "/":
+            a, b = self.value(expr.args[0].left), self.value(expr.args[0].right)
+            if a.kind != "integer" or b.kind != "integer" or bool(np.any(b.data == 0)):
+                raise Unsupported("floor")
+            return Value(np.floor_divide(a.data, b.data), a.missing | b.missing, "integer")
+        if expr.function == "floor" and isinstance(expr.args[0], Binary) \
+                and expr.args[0].op == "*":
+            return self._floor_of_rate(expr.args[0])
+        function = FUNCTIONS.get(expr.function)
+        if function is None:
+            raise Unsupported(f"function {expr.function}")
+        return function(self, [self.value(arg) for arg in expr.args])
+
+
+def _periods(v: Value) -> Periods:
+    if v.kind != "periods":
+        raise Unsupported("expected periods")
+    periods: Periods = v.data
+    return periods
+
+
+def _days_in_window(c: Compiler, args: list[Value]) -> Value:
+    periods, first, last = _periods(args[0]), args[1], args[2]
+    first_data, last_data = np.broadcast_arrays(first.data, last.data)
+    if first_data.shape[0] != 1:          # per-person windows; else the same for everyone
+        shape = np.broadcast_shapes(first_data.shape, (c.block.n, 1))
+        first_data = np.broadcast_to(first_data, shape)
+        last_data = np.broadcast_to(last_data, shape)
+    counted = periods.count(first_data, last_data)
+    return Value(np.broadcast_to(counted, np.broadcast_shapes(counted.shape, (c.block.n, 1))),
+                 args[0].missing | first.missing | last.missing, "integer")
+
+
+def _per_person(v: Value, n: int) -> Any:
+    data = np.broadcast_to(v.data, (n, 1))
+    return data.reshape(-1)
+
+
+def _nth(which: str) -> Callable[[Compiler, list[Value]], Value]:
+    def call(c: Compiler, args: list[Value]) -> Value:
+        periods, count, first, last = args
+        if any(a.data.ndim == 2 and a.data.shape[1] != 1 for a in args[1:]):
+            raise Unsupported("n-th day over a timeline")
+        n = c.block.n
+        found, has = _periods(periods).nth(_per_person(count, n), _per_person(first, n),
+                                           _per_person(last, n))
+        missing = periods.missing | count.missing | first.missing | last.missing
+        if which == "has":
+            return Value(has.reshape(-1, 1), missing, "boolean")
+        # where there is none, the interpreter reports an error: left to it
+        return Value(found.reshape(-1, 1), missing | ~has.reshape(-1, 1), "date")
+    return call
+
+
+def _containing(which: str) -> Callable[[Compiler, list[Value]], Value]:
+    def call(c: Compiler, args: list[Value]) -> Value:
+        periods, d = args
+        if d.data.ndim == 2 and d.data.shape[1] != 1:
+            raise Unsupported("period over a timeline")
+        p = _periods(periods)
+        index, inside = p.containing(_per_person(d, c.block.n))
+        missing = periods.missing | d.missing
+        if which == "in":
+            return Value(inside.reshape(-1, 1), missing, "boolean")
+        values = p.start[index] if which == "start" else p.end[index]
+        if len(p.start) == 0:
+            values = np.zeros(c.block.n, np.int64)
+        return Value(values.reshape(-1, 1), missing | ~inside.reshape(-1, 1), "date")
+    return call
+
+
+def _day_count(c: Compiler, args: list[Value]) -> Value:
+    if args[0].kind != "duration":
+        raise Unsupported("day_count")
+    return Value(args[0].data, args[0].missing, "integer")
+
+
+def _months_window_start(c: Compiler, args: list[Value]) -> Value:
+    d, n = args
+    return Value(month_start(month_of_day(d.data) - n.data + 1), d.missing | n.missing, "date")
+
+
+def _eve(c: Compiler, args: list[Value]) -> Value:
+    return Value(args[0].data - 1, args[0].missing, "date")
+
+
+def _start_of_month(c: Compiler, args: list[Value]) -> Value:
+    return Value(month_start(month_of_day(args[0].data)), args[0].missing, "date")
+
+
+def _end_of_month(c: Compiler, args: list[Value]) -> Value:
+    return Value(month_end(month_of_day(args[0].data)), args[0].missing, "date")
+
+
+def _first_or_last(which: str) -> Callable[[Compiler, list[Value]], Value]:
+    def call(c: Compiler, args: list[Value]) -> Value:
+        periods = _periods(args[0])
+        values, has = periods.first_day() if which == "first" else periods.last_day()
+        if not bool(np.all(has | ~periods.given)):
+            raise Unsupported("no periods")          # the interpreter's error, per person
+        return Value(values.reshape(-1, 1), args[0].missing, "date")
+    return call
+
+
+def _minmax(which: str) -> Callable[[Compiler, list[Value]], Value]:
+    def call(c: Compiler, args: list[Value]) -> Value:
+        a, b = args
+        if a.kind != b.kind or a.kind not in ("date", "integer", "duration"):
+            raise Unsupported(which)
+        data = np.minimum(a.data, b.data) if which == "min" else np.maximum(a.data, b.data)
+        return Value(data, a.missing | b.missing, a.kind)
+    return call
+
+
+def charged_recurrence(periods: Periods, months: Ints, n: int, limit: int
+                       ) -> tuple[Ints, Bools]:
+    """The CCSS employer-charged days B and the employer-pays flag for the grid ``months``
+    (1, M) and every person, in one pass over the months (the recurrence of
+    calendar/charged_days.py: payer(m0) = employer; payer(j) = employer iff B(j-1) < limit;
+    B(j) = the days of the months j-n+1 .. j, from m0, that the employer pays)."""
+    first, has = periods.first_day()
+    m0 = month_of_day(first)
+    grid = months.reshape(-1)
+    if len(grid) and bool(np.any(has & (m0 < grid[0]))):
+        raise Unsupported("the grid starts after a person's first month")
+    days = np.broadcast_to(periods.count(month_start(grid).reshape(1, -1),
+                                         month_end(grid).reshape(1, -1)),
+                           (periods.persons, len(grid)))
+    active = (grid.reshape(1, -1) >= m0.reshape(-1, 1)) & has.reshape(-1, 1)
+    charged = np.zeros(days.shape, np.int64)
+    employer = np.ones(days.shape, np.bool_)
+    paid = np.zeros(days.shape, np.int64)
+    running = np.zeros(periods.persons, np.int64)
+    for k in range(len(grid)):
+        if k > 0:
+            employer[:, k] = ~active[:, k] | (charged[:, k - 1] < limit)
+        paid[:, k] = np.where(active[:, k] & employer[:, k], days[:, k], 0)
+        running += paid[:, k]
+        if k - n >= 0:
+            running -= paid[:, k - n]
+        charged[:, k] = running
+    return charged, employer
+
+
+def _charged(which: str) -> Callable[[Compiler, list[Value]], Value]:
+    def call(c: Compiler, args: list[Value]) -> Value:
+        periods, month, n, limit = args
+        if c.block.months is None or n.data.size != 1 or limit.data.size != 1:
+            raise Unsupported("employer-charged days outside a timeline")
+        grid_days = month_start(c.block.months)
+        if month.data.shape != grid_days.shape or not np.array_equal(month.data, grid_days):
+            raise Unsupported("employer-charged days of another month than the timeline's")
+        key = ("charged", id(periods.data), int(n.data.ravel()[0]), int(limit.data.ravel()[0]),
+               c.block.months.tobytes())
+        if key not in c.block.memo:
+            c.block.memo[key] = charged_recurrence(_periods(periods), c.block.months,
+                                                   int(n.data.ravel()[0]),
+                                                   int(limit.data.ravel()[0]))
+        charged, employer = c.block.memo[key]
+        missing = periods.missing | month.missing
+        if which == "days":
+            return Value(charged, missing, "integer")
+        return Value(employer, missing, "boolean")
+    return call
+
+
+FUNCTIONS: dict[str, Callable[[Compiler, list[Value]], Value]] = {
+    "days_in_window": _days_in_window,
+    "months_window_start": _months_window_start,
+    "eve": _eve,
+    "start_of_month": _start_of_month,
+    "end_of_month": _end_of_month,
+    "first_day": _first_or_last("first"),
+    "last_day": _first_or_last("last"),
+    "min": _minmax("min"),
+    "max": _minmax("max"),
+    "nth_day_in_window": _nth("nth"),
+    "has_nth_day_in_window": _nth("has"),
+    "in_periods": _containing("in"),
+    "period_start_on": _containing("start"),
+    "period_end_on": _containing("end"),
+    "day_count": _day_count,
+    "employer_charged_days_in_window": _charged("days"),
+    "employer_charged_month": _charged("month"),
+}
+
+
+def candidate_rules(kb: KnowledgeBase, jurisdiction: str, output: str, reading: str | None
+                    ) -> list[Rule]:
+    """The rules the interpreter considers for ``output`` (Evaluation.candidates)."""
+    rules = kb.rules_concluding(jurisdiction, output)
+    readings = {r.reading for r in rules if r.reading}
+    if not readings:
+        return rules
+    chosen: str | None
+    if reading in readings:
+        chosen = reading
+    else:
+        ranked = sorted((r for r in rules if r.reading),
+                        key=lambda r: (AUTHORITY_RANK.index(r.authority), r.id))
+        chosen = ranked[0].reading
+    return [r for r in rules if r.reading in (None, chosen)]

@@ -1,0 +1,89 @@
+"""The vector backend in ``lexlux batch --backend vector``: outcomes as the interpreter's,
+computed block by block — the outputs the backend compiles column-wise, the others (and any
+person it leaves) by the interpreter.  ``fallbacks`` says which outputs were left to the
+interpreter, and why."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import islice
+
+from ..compile.model import KnowledgeBase
+from ..evaluate.case import Case
+from ..evaluate.interpreter import Outcome, OutputResult, evaluate, outputs_in_force
+from ..whatif.batch import BatchReport, compare_outcomes
+from .backend import evaluate_block
+
+BLOCK = 4096
+
+
+@dataclass
+class VectorRun:
+    kb: KnowledgeBase
+    outputs: list[str] | None
+    law_as_of: date | None = None
+    reading: str | None = None
+    fallbacks: dict[str, str] = field(default_factory=dict)   # output -> why
+    vectorised: set[str] = field(default_factory=set)
+    persons_left: int = 0
+
+    def outcomes(self, cases: Iterable[Case]) -> Iterator[Outcome]:
+        stream = iter(cases)
+        while True:
+            block = list(islice(stream, BLOCK))
+            if not block:
+                return
+            yield from self._block(block)
+
+    def _block(self, cases: list[Case]) -> Iterator[Outcome]:
+        names = self.outputs or outputs_in_force(self.kb, cases[0].jurisdiction)
+        columns = evaluate_block(self.kb, cases, names, self.reading, self.law_as_of)
+        for name, column in columns.items():
+            if column.results is None:
+                self.fallbacks.setdefault(name, column.fallback or "")
+            else:
+                self.vectorised.add(name)
+        vocabulary = self.kb.vocabularies[cases[0].jurisdiction]
+        for i, case in enumerate(cases):
+            left = [n for n in names if columns[n].results is None
+                    or columns[n].results[i] is None]      # type: ignore[index]
+            self.persons_left += any(columns[n].results is not None for n in left)
+            as_of = case.as_of or date.today()
+            interpreted = evaluate(self.kb, case, as_of, outputs=left, law_as_of=self.law_as_of,
+                                   reading=self.reading) if left else None
+            results: dict[str, OutputResult] = {}
+            for name in names:
+                found = columns[name].results
+                got = found[i] if found is not None else None
+                if got is None:
+                    assert interpreted is not None
+                    results[name] = interpreted.results[name]
+                else:
+                    results[name] = OutputResult(name, got[0], got[1],
+                                                 vocabulary.outputs[name].type)
+            yield Outcome(case, as_of, self.law_as_of, self.reading, results,
+                          interpreted.diagnostics if interpreted else [])
+
+    def note(self) -> str:
+        done = ", ".join(sorted(self.vectorised)) or "none"
+        left = "; ".join(f"{n} ({why})" for n, why in sorted(self.fallbacks.items())[:20])
+        more = len(self.fallbacks) - 20
+        return (f"vector backend: computed column-wise: {done}; left to the interpreter: "
+                f"{left or 'none'}" + (f" and {more} more" if more > 0 else "") + "\n")
+
+
+def run_batch_vector(cases: Iterable[Case], baseline: VectorRun, reform: VectorRun,
+                     progress: Callable[[int], None] | None = None) -> BatchReport:
+    """``run_batch`` with both laws evaluated block by block by the vector backend."""
+    report = BatchReport()
+    stream = iter(cases)
+    while True:
+        block = list(islice(stream, BLOCK))
+        if not block:
+            return report
+        for a, b in zip(baseline._block(block), reform._block(block), strict=True):
+            compare_outcomes(report, a, b)
+        if progress is not None:
+            progress(report.cases)

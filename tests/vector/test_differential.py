@@ -1,0 +1,153 @@
+"""The vector backend gives what the interpreter gives (the same value, or it leaves the
+person to the interpreter), on random populations: spells across 2019-01-01, month and year
+boundaries, half-time periods; both readings of the 77-day rule."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lexlux.compile.model import Period
+from lexlux.evaluate.case import Case
+from lexlux.evaluate.interpreter import evaluate
+from lexlux.pipeline import LoadResult
+
+pytest.importorskip("numpy")
+from lexlux.vector.backend import evaluate_block
+
+OUTPUTS = ["monthly_payer", "twelve_month_count", "sickness_benefit_limit_reached_on",
+           "sickness_benefit_exhausted_from"]
+BOUNDARIES = [date(2018, 12, 31), date(2019, 1, 1), date(2019, 1, 31), date(2019, 2, 28),
+              date(2018, 6, 30)]
+
+
+@st.composite
+def person(draw: st.DrawFn) -> Case:
+    day = draw(st.one_of(st.sampled_from(BOUNDARIES),
+                         st.dates(date(2017, 6, 1), date(2020, 6, 30)),
+                         st.builds(date, st.integers(2017, 2020), st.integers(1, 12),
+                                   st.just(1))))
+    spells: list[Period] = []
+    for _ in range(draw(st.integers(1, 4))):
+        length = draw(st.one_of(st.integers(1, 31), st.integers(32, 420),
+                                st.sampled_from([76, 77, 78, 89, 90, 91, 365, 547, 700])))
+        end = day + timedelta(days=length - 1)
+        spells.append(Period(day, end))
+        day = end + timedelta(days=draw(st.integers(2, 200)))
+    onset = draw(st.sampled_from(spells))
+    start = onset.start if draw(st.integers(0, 4)) else onset.start + timedelta(
+        days=draw(st.integers(0, onset.day_count - 1)))       # sometimes not a spell's start
+    facts: dict[str, object] = {"incapacity": tuple(spells), "insured_incapacity": tuple(spells),
+                                "incapacity_start": start}
+    if draw(st.booleans()):
+        last = spells[-1]
+        middle = last.start + timedelta(days=last.day_count // 2)
+        facts["therapeutic_half_time"] = (Period(middle, last.end),)
+    as_of = spells[-1].end + timedelta(days=draw(st.integers(0, 90)))
+    return Case("random person", "lu", as_of, facts)  # type: ignore[arg-type]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(person(), min_size=1, max_size=12),
+       st.sampled_from([None, "ccss_worked_example", "statute"]),
+       st.sampled_from([None, date(2019, 6, 1)]))
+def test_vector_backend_agrees_with_the_interpreter(bundled: LoadResult, cases: list[Case],
+                                                    reading: str | None,
+                                                    law_as_of: date | None) -> None:
+    columns = evaluate_block(bundled.kb, cases, OUTPUTS, reading=reading, law_as_of=law_as_of)
+    answered: Counter[str] = Counter()
+    for name in OUTPUTS:
+        column = columns[name]
+        assert column.results is not None, column.fallback
+        for case, got in zip(cases, column.results, strict=True):
+            if got is not None:
+                answered[got[0]] += 1
+            if got is None:
+                continue          # left to the interpreter
+            want = evaluate(bundled.kb, case, case.as_of or date.today(), outputs=[name],
+                            reading=reading, law_as_of=law_as_of).results[name]
+            assert got == (want.status, want.value), (name, case.facts["incapacity"])
+    assert answered["value"] > 0          # the backend answered, not only the interpreter
+
+
+def test_outputs_it_cannot_compile_say_why(bundled: LoadResult) -> None:
+    case = Case("p", "lu", date(2020, 1, 1), {"incapacity": (Period(date(2019, 1, 1),
+                                                                     date(2019, 3, 1)),)})
+    columns = evaluate_block(bundled.kb, [case], ["continuation_limit_reached",
+                                                  "dismissal_ban"])
+    assert all(c.results is None and c.fallback for c in columns.values())
+
+
+def _spells(*pairs: tuple[str, str]) -> tuple[Period, ...]:
+    return tuple(Period(date.fromisoformat(a), date.fromisoformat(b)) for a, b in pairs)
+
+
+EDGES = [
+    _spells(("2019-01-01", "2019-03-18"), ("2019-04-02", "2019-05-10")),   # 77 days by March
+    _spells(("2019-01-01", "2019-03-17"), ("2019-04-02", "2019-05-10")),   # 76
+    _spells(("2018-12-01", "2019-02-15")),                                  # 77, across years
+    _spells(("2009-01-29", "2009-04-30"), ("2009-09-01", "2010-03-31")),   # the CCSS example
+    _spells(("2018-11-15", "2019-01-29"), ("2019-03-01", "2019-03-01")),
+]
+
+
+@pytest.mark.parametrize("reading", ["statute", "ccss_worked_example"])
+def test_the_77th_day_edges(bundled: LoadResult, reading: str) -> None:
+    cases = [Case(f"edge {i}", "lu", spells[-1].end + timedelta(days=200),
+                  {"incapacity": spells}) for i, spells in enumerate(EDGES)]
+    payer = ["monthly_payer", "twelve_month_count"]
+    columns = evaluate_block(bundled.kb, cases, payer, reading=reading)
+    for name in payer:
+        results = columns[name].results
+        assert results is not None
+        for case, got in zip(cases, results, strict=True):
+            want = evaluate(bundled.kb, case, case.as_of or date.today(), outputs=[name],
+                            reading=reading).results[name]
+            assert got == (want.status, want.value), (name, case.name)
+
+
+def test_the_benefit_limit_is_reached_as_the_interpreter_says(bundled: LoadResult) -> None:
+    long = _spells(("2018-03-01", "2020-06-30"))                  # across 2019-01-01
+    cases = [Case("long", "lu", date(2020, 6, 30), {"insured_incapacity": long,
+                                                    "incapacity": long,
+                                                    "incapacity_start": date(2018, 3, 1)}),
+             Case("2020", "lu", date(2022, 6, 30),
+                  {"insured_incapacity": _spells(("2020-02-01", "2022-06-30")),
+                   "incapacity_start": date(2020, 2, 1)})]
+    names = ["sickness_benefit_limit_reached_on", "sickness_benefit_exhausted_from"]
+    columns = evaluate_block(bundled.kb, cases, names)
+    for name in names:
+        results = columns[name].results
+        assert results is not None, columns[name].fallback
+        for case, got in zip(cases, results, strict=True):
+            want = evaluate(bundled.kb, case, case.as_of or date.today(), outputs=[name]
+                            ).results[name]
+            assert want.status == "value" and got == (want.status, want.value)
+
+
+def test_every_output_it_compiles_agrees_on_a_generated_population(bundled: LoadResult) -> None:
+    from lexlux.evaluate.interpreter import outputs_in_force
+    from lexlux.whatif.needs import facts_needed
+    from lexlux.whatif.population import Generator, load_population
+    vocabulary = bundled.kb.vocabularies["lu"]
+    outputs = outputs_in_force(bundled.kb, "lu")
+    generator = Generator(load_population(None, vocabulary), vocabulary,
+                          facts_needed(bundled.kb, "lu", outputs), date(2016, 1, 1),
+                          date(2022, 12, 31), seed=3)
+    cases = list(generator.cases(120))
+    columns = evaluate_block(bundled.kb, cases, outputs)
+    compiled = [name for name, column in columns.items() if column.results is not None]
+    assert {"monthly_payer", "sickness_benefit_limit_reached_on"} <= set(compiled)
+    checked = 0
+    for name in compiled:
+        for case, got in zip(cases, columns[name].results or [], strict=True):
+            if got is None:
+                continue
+            want = evaluate(bundled.kb, case, case.as_of or date.today(), outputs=[name]
+                            ).results[name]
+            assert got == (want.status, want.value), (name, case.name)
+            checked += 1
+    assert checked > 1000
