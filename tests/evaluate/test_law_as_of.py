@@ -1,0 +1,53 @@
+"""--law-as-of chooses the version in force on that date; it never switches off whether a
+rule applies (a rule selected_by a fact with if_missing: not_applicable stays inapplicable
+to a case without that fact).  Goldens: the README example at each version boundary."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+import pytest
+from lexlux.cli import run
+from lexlux.evaluate.case import load_case
+from lexlux.evaluate.interpreter import evaluate
+from lexlux.pipeline import LoadResult
+
+from goldens import Golden
+from paths import REPO
+
+GOLDENS = Path(__file__).parent / "goldens"
+EXAMPLE = "examples/dismissal-during-sickness.case.yaml"
+
+
+@pytest.mark.parametrize("law_as_of", ["2015-09-01", "2016-01-01", "2019-01-01"])
+def test_readme_example_under_each_version_boundary(
+        law_as_of: str, golden: Golden, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    out, err = io.StringIO(), io.StringIO()
+    code = run(["eval", EXAMPLE, "--output", "dismissal_sanction", "--law-as-of", law_as_of,
+                "--explain"], out, err)
+    assert code == 0, out.getvalue() + err.getvalue()
+    assert "dismissal_sanction = abusive" in out.getvalue()
+    assert "refusal_appealed" not in out.getvalue()
+    golden.check(GOLDENS / f"readme-example-law-as-of-{law_as_of}.txt", out.getvalue())
+
+
+def test_with_a_refusal_the_refusal_sentences_apply_again_under_law_as_of(
+        bundled: LoadResult) -> None:
+    """The guard removes a not_applicable rule only when its fact is absent: with a CNS
+    refusal in the case, the refusal sentences are considered under --law-as-of and ask for
+    what they need."""
+    kb = bundled.kb
+    case, problems = load_case(REPO / EXAMPLE, kb)
+    assert case is not None, problems
+    with_refusal = case.with_facts({"cns_refusal_notified_on": date(2019, 4, 1)})
+    outcome = evaluate(kb, with_refusal, date(2019, 5, 1), law_as_of=date(2016, 1, 1),
+                       outputs=["dismissal_sanction"])
+    result = outcome.results["dismissal_sanction"]
+    assert result.status == "missing"
+    assert "refusal_appealed" in result.missing
+    without = evaluate(kb, case, date(2019, 5, 1), law_as_of=date(2016, 1, 1),
+                       outputs=["dismissal_sanction"])
+    assert without.value("dismissal_sanction") == "abusive"
