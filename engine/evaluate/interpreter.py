@@ -149,13 +149,14 @@ class Evaluation:
 
     # version selection ------------------------------------------------------------
     def select(self, rule: Rule) -> tuple[RuleVersion | None, date, str]:
-        if rule.selected_by and rule.selected_if_missing == "not_applicable" and \
-                rule.selected_by not in self.case.facts:
-            # --law-as-of chooses the version; it never makes a rule apply to a case
-            # that does not have the fact the rule is about
-            return None, self.law_as_of or self.as_of, \
-                f"not applicable: the case gives no {rule.selected_by}"
+        absent = rule.selected_by is not None and rule.selected_by not in self.case.facts \
+            and rule.selected_if_missing == "not_applicable"
         if self.law_as_of is not None:
+            if absent:
+                # --law-as-of chooses the version; it never makes a rule apply to a case
+                # that does not have the fact the rule is about
+                return None, self.law_as_of, \
+                    f"not applicable: the case gives no {rule.selected_by}"
             return rule.version_on(self.law_as_of), self.law_as_of, \
                 f"the law as of {self.law_as_of} (--law-as-of)"
         for version in rule.versions:
@@ -167,6 +168,8 @@ class Evaluation:
                         f"its transitional clause reaches this case "
                         f"({version.transitional[0].text})")
         if rule.selected_by:
+            if absent:
+                return None, self.as_of, f"not applicable: the case gives no {rule.selected_by}"
             day = self.fact(rule.selected_by)
             return rule.version_on(day), day, f"{rule.selected_by} = {day} (tempus regit actum)"
         return rule.version_on(self.as_of), self.as_of, f"the as-of date {self.as_of}"
