@@ -91,7 +91,8 @@ def cmd_eval(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if args.format == "json":
         stdout.write(json.dumps(render_json(outcome), indent=2, ensure_ascii=False) + "\n")
     else:
-        stdout.write(render_text(outcome, explain=args.explain))
+        stdout.write(render_text(outcome, explain=args.explain, summary=not args.output,
+                                 case_path=str(args.case)))
         for diagnostic in outcome.diagnostics:
             from ..diagnostics import render_text as render_diagnostic
             stdout.write(render_diagnostic(diagnostic) + "\n")

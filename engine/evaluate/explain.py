@@ -45,7 +45,18 @@ def _written(value: Any, result: OutputResult) -> str:
     return str(shown)
 
 
-def render_text(outcome: Outcome, *, explain: bool) -> str:
+def reading_line(result: OutputResult, asked: str | None) -> str:
+    """Which reading was followed, and why: asked for with --reading, or by default."""
+    others = ", ".join(result.other_readings)
+    why = "asked for" if asked is not None and asked == result.reading else \
+        "the highest authority, unless --reading"
+    return f"reading followed: the reading {result.reading}, {why}; not followed: {others}"
+
+
+def render_text(outcome: Outcome, *, explain: bool, summary: bool = False,
+                case_path: str | None = None) -> str:
+    """The outcome for people.  With ``summary`` (eval without --output), the outputs the
+    case cannot answer are counted on one line instead of listed."""
     head = f"Case: {outcome.case.name}\nAs of {outcome.as_of}"
     if outcome.law_as_of:
         head += f", under the law in force on {outcome.law_as_of}"
@@ -59,9 +70,7 @@ def render_text(outcome: Outcome, *, explain: bool) -> str:
             for node in result.trace:
                 lines.append(f"    {node.citation} — {version_label(node.version)}")
                 if result.other_readings:
-                    others = ", ".join(result.other_readings)
-                    lines.append(f"    reading followed: {result.reading} (the highest "
-                                 f"authority, unless --reading); not followed: {others}")
+                    lines.append("    " + reading_line(result, outcome.reading))
                 if explain:
                     lines.extend(_explain(node, outcome, "    ", set()))
             lines.append("")
@@ -73,12 +82,23 @@ def render_text(outcome: Outcome, *, explain: bool) -> str:
                              f"{_written(node.value, result)}")
             lines.append("")
     unanswered = [r for r in results if r.status == "missing"]
+    silent = [r.name for r in results if r.status == "no_value"]
+    if summary:
+        where = case_path or "CASE"
+        if unanswered:
+            lines.append(f"{len(unanswered)} outputs need more facts: run lexlux needs "
+                         f"{where} --output NAME")
+        if silent:
+            lines.append(f"{len(silent)} outputs have no provision in force for this case "
+                         f"(--output NAME says why)")
+        if unanswered or silent:
+            lines.append("")
+        return "\n".join(lines)
     if unanswered:
         lines.append("Cannot be answered without more facts:")
         for result in unanswered:
             lines.append(f"    {result.name}: {result.message}")
         lines.append("")
-    silent = [r.name for r in results if r.status == "no_value"]
     if silent:
         lines.append("No provision in force applies to: " + ", ".join(silent))
         lines.append("")

@@ -51,3 +51,34 @@ def test_with_a_refusal_the_refusal_sentences_apply_again_under_law_as_of(
     without = evaluate(kb, case, date(2019, 5, 1), law_as_of=date(2016, 1, 1),
                        outputs=["dismissal_sanction"])
     assert without.value("dismissal_sanction") == "abusive"
+
+
+def test_eval_without_output_shows_values_and_counts_the_rest(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    out, err = io.StringIO(), io.StringIO()
+    assert run(["eval", EXAMPLE], out, err) == 0
+    text = out.getvalue()
+    assert "dismissal_sanction = abusive" in text
+    assert "Cannot be answered" not in text and "cannot be answered" not in text
+    needing = [line for line in text.splitlines() if "need more facts" in line]
+    assert len(needing) == 1
+    assert needing[0].endswith(f"run lexlux needs {EXAMPLE} --output NAME")
+    out = io.StringIO()
+    run(["eval", EXAMPLE, "--format", "json"], out, err)
+    import json
+    outputs = json.loads(out.getvalue())["outputs"]
+    count = int(needing[0].split()[0])
+    assert sum(1 for o in outputs.values() if o["status"] == "missing") == count
+
+
+def test_a_reading_asked_for_is_said_to_be_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    base = ["eval", "examples/ccss-worked-example.case.yaml", "--output", "monthly_payer"]
+    out, err = io.StringIO(), io.StringIO()
+    run([*base, "--reading", "ccss_worked_example"], out, err)
+    assert "the reading ccss_worked_example, asked for" in out.getvalue()
+    assert "highest authority" not in out.getvalue()
+    out = io.StringIO()
+    run(base, out, err)
+    assert "the reading statute, the highest authority, unless --reading" in out.getvalue()
