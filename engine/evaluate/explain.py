@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..compile.model import RuleVersion, Type
+from .caveats import OpenQuestion, open_questions
 from .interpreter import Outcome, OutputResult
 from .trace import TraceNode
 from .values import to_json
@@ -54,9 +55,12 @@ def reading_line(result: OutputResult, asked: str | None) -> str:
 
 
 def render_text(outcome: Outcome, *, explain: bool, summary: bool = False,
-                case_path: str | None = None) -> str:
+                case_path: str | None = None,
+                questions: dict[str, list[OpenQuestion]] | None = None) -> str:
     """The outcome for people.  With ``summary`` (eval without --output), the outputs the
-    case cannot answer are counted on one line instead of listed."""
+    case cannot answer are counted on one line instead of listed.  ``questions`` (rule id →
+    open questions, from the coverage files) puts the open questions an answer rests on
+    under the answer."""
     head = f"Case: {outcome.case.name}\nAs of {outcome.as_of}"
     if outcome.law_as_of:
         head += f", under the law in force on {outcome.law_as_of}"
@@ -73,6 +77,7 @@ def render_text(outcome: Outcome, *, explain: bool, summary: bool = False,
                     lines.append("    " + reading_line(result, outcome.reading))
                 if explain:
                     lines.extend(_explain(node, outcome, "    ", set()))
+            lines.extend(_open_questions(outcome, result, questions, explain))
             lines.append("")
     for result in results:
         if result.status in ("conflict", "error"):
@@ -99,10 +104,36 @@ def render_text(outcome: Outcome, *, explain: bool, summary: bool = False,
         for result in unanswered:
             lines.append(f"    {result.name}: {result.message}")
         lines.append("")
-    if silent:
-        lines.append("No provision in force applies to: " + ", ".join(silent))
+    plain = [r.name for r in results if r.status == "no_value"
+             and (r.message or _NO_PROVISION) == _NO_PROVISION]
+    if plain:
+        lines.append("No provision in force applies to: " + ", ".join(plain))
         lines.append("")
+    for result in results:
+        if result.status == "no_value" and result.name not in plain:
+            lines.append(f"{result.name}: no value — {result.message}")
+            lines.append("")
     return "\n".join(lines)
+
+
+_NO_PROVISION = "no provision in force applies"
+
+
+def _open_questions(outcome: Outcome, result: OutputResult,
+                    index: dict[str, list[OpenQuestion]] | None, explain: bool) -> list[str]:
+    if not index:
+        return []
+    found = open_questions(outcome, result, index)
+    if not found:
+        return []
+    out = ["    open legal questions on the provisions behind this answer: "
+           + ", ".join(q.id for q in found) + " (docs/open-questions.md)"]
+    if explain:
+        for question in found:
+            out.append(f"      {question.id}: {question.question}")
+            if question.meanwhile:
+                out.append(f"        meanwhile: {question.meanwhile}")
+    return out
 
 
 def _explain(node: TraceNode, outcome: Outcome, indent: str, seen: set[str]) -> list[str]:
@@ -166,9 +197,11 @@ def _fact_json(value: Any) -> Any:
     return to_json(value, UNTYPED)
 
 
-def render_json(outcome: Outcome) -> dict[str, Any]:
+def render_json(outcome: Outcome,
+                questions: dict[str, list[OpenQuestion]] | None = None) -> dict[str, Any]:
     outputs = {}
     for name, result in outcome.results.items():
+        found = open_questions(outcome, result, questions) if questions else []
         outputs[name] = {
             "status": result.status,
             "type": str(result.type.kind),
@@ -180,6 +213,7 @@ def render_json(outcome: Outcome) -> dict[str, Any]:
             "explanation": [_node_json(n, outcome) for n in result.trace],
             "reading": result.reading,
             "other_readings": list(result.other_readings),
+            "open_questions": [q.id for q in found],
         }
     return {
         "case": outcome.case.name,

@@ -238,6 +238,7 @@ class Evaluation:
         unknown: list[tuple[Rule, tuple[str, ...]]] = []
         considered: list[str] = []
         failures: list[str] = []
+        horizons: list[str] = []      # rules whose first version is the KB's horizon
 
         for rule in rules:
             try:
@@ -251,6 +252,11 @@ class Evaluation:
             if version is None:
                 considered.append(f"{rule.id}: " + (how if how.startswith("not applicable")
                                                     else f"no version in force on {on}"))
+                if rule.versions and rule.versions[0].valid_from_basis == "horizon" and \
+                        on < rule.versions[0].valid_from:
+                    horizons.append(f"no provision in force on {on}: the knowledge base "
+                                    f"starts on {rule.versions[0].valid_from} for this "
+                                    f"output ({rule.citation})")
                 continue
             considered.append(version.id)
             for conclusion in version.conclusions:
@@ -287,7 +293,8 @@ class Evaluation:
                                 considered=considered, message="; ".join(
                                     self.question(m) for m in missing))
         if not winners:
-            message = "; ".join(failures) if failures else "no provision in force applies"
+            message = "; ".join(failures) if failures else "; ".join(
+                dict.fromkeys(horizons)) if horizons else "no provision in force applies"
             return OutputResult(name, "no_value", None, vtype, considered=considered,
                                 message=message)
         if any(w.value != winners[0].value for w in winners[1:]):   # 1 == 1.0: no conflict

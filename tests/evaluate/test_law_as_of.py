@@ -82,3 +82,27 @@ def test_a_reading_asked_for_is_said_to_be_asked_for(monkeypatch: pytest.MonkeyP
     out = io.StringIO()
     run(base, out, err)
     assert "the reading statute, the highest authority, unless --reading" in out.getvalue()
+
+
+def test_before_the_horizon_the_answer_says_where_the_knowledge_base_starts(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    case = tmp_path / "quota.case.yaml"
+    case.write_text('case: an employer in June 2016\njurisdiction: lu\nas_of: "2016-06-01"\n'
+                    "facts: {}\n", encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    run(["eval", str(case), "--output", "disabled_quota_minimum"], out, err)
+    assert "disabled_quota_minimum: no value — no provision in force on 2016-06-01: the " \
+        "knowledge base starts on 2016-10-01 for this output" in out.getvalue()
+
+
+def test_an_answer_names_the_open_questions_of_its_provisions(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    out, err = io.StringIO(), io.StringIO()
+    run(["eval", EXAMPLE, "--output", "dismissal_sanction", "--format", "json"], out, err)
+    import json
+    found = json.loads(out.getvalue())["outputs"]["dismissal_sanction"]["open_questions"]
+    assert "OQ-CT11" in found        # the 26 weeks of the ban (act_banned, relied on)
+    out = io.StringIO()
+    run(["eval", EXAMPLE, "--output", "dismissal_sanction"], out, err)
+    assert "open legal questions on the provisions behind this answer: " in out.getvalue()
