@@ -6,13 +6,14 @@ The JSON form is the contract described by ``schemas/eval-output.schema.json``.
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
-from ..compile.model import RuleVersion, Type
+from ..compile.model import Duration, Months, RuleVersion, Type
 from .caveats import OpenQuestion, open_questions
 from .interpreter import Outcome, OutputResult
 from .trace import TraceNode
-from .values import to_json
+from .values import PLACES, decimal_text, rounding, to_json
 
 UNTYPED = Type("string")   # written by the Python type of the value
 
@@ -29,6 +30,16 @@ def version_label(version: RuleVersion) -> str:
 
 
 def _written(value: Any, result: OutputResult) -> str:
+    """A value as drafters write it in the files (true/false, ISO dates, decimals), with
+    the rounding stated when it has no finite decimal form."""
+    note = rounding(value, result.type)
+    text = _written_exact(value, result)
+    return f"{text} ({note})" if note else text
+
+
+def _written_exact(value: Any, result: OutputResult) -> str:
+    if isinstance(value, Duration | Months):
+        return str(value)
     shown = to_json(value, result.type)
     if isinstance(shown, dict):
         return ", ".join(f"{k} {v}" for k, v in shown.items())
@@ -42,7 +53,7 @@ def _written(value: Any, result: OutputResult) -> str:
         return "; ".join(f"{a[:7]}" + (f" to {b[:7]}" if a[:7] != b[:7] else "") + f": {v}"
                          for a, b, v in runs)
     if isinstance(shown, bool):
-        return "yes" if shown else "no"
+        return "true" if shown else "false"
     return str(shown)
 
 
@@ -166,6 +177,8 @@ def _fact(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, tuple):
         return ", ".join(f"{p.start} to {p.end}" for p in value) or "(none)"
+    if isinstance(value, Fraction):
+        return decimal_text(value, PLACES["decimal"])
     return str(value)
 
 
@@ -206,6 +219,8 @@ def render_json(outcome: Outcome,
             "status": result.status,
             "type": str(result.type.kind),
             "value": to_json(result.value, result.type) if result.status == "value" else None,
+            "rounding": rounding(result.value, result.type) if result.status == "value"
+            else None,
             "rule_versions": list(result.version_ids),
             "citations": [str(c) for c in result.citations],
             "missing": list(result.missing),

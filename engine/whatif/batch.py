@@ -65,6 +65,8 @@ def _key(result: Any) -> str:
     if result.status != "value":
         return f"({result.status.replace('_', ' ')})"
     shown = to_json(result.value, result.type)
+    if isinstance(shown, bool):
+        return "true" if shown else "false"
     return str(shown) if not isinstance(shown, list) else f"{len(shown)} entries"
 
 
