@@ -16,7 +16,13 @@ from typing import Any
 import z3
 
 from ..compile.model import Binary, Call, Expr, IfThenElse, Literal, Ref, Unary
-from .abstract_calls import WORKING_DAY_FUNCTIONS, AbstractCall, charged_call, working_day_call
+from .abstract_calls import (
+    WORKING_DAY_FUNCTIONS,
+    AbstractCall,
+    charged_call,
+    counted_call,
+    working_day_call,
+)
 from .calendar_terms import Calendar
 from .facts import Interner, PeriodsVar, encode_constant
 from .terms import FALSE, TRUE, E, NotEncodable, and_, not_, or_, sequence
@@ -203,6 +209,8 @@ class ExprEncoder:
             return period_function(name, t)
         if name in ("employer_charged_days_in_window", "employer_charged_month"):
             return charged_call(self.scope, name, t)
+        if name in ("first_day_counted_over", "has_first_day_counted_over"):
+            return counted_call(self.scope, name, t)
         raise NotEncodable(f"the function {name}()",
                            timeline=name in ("first_month_with", "has_month_with"))
 
