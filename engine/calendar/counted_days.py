@@ -35,7 +35,10 @@ from .periods import Period, days_in_window
 
 def counted_total(insured: tuple[Period, ...], half: tuple[Period, ...], rate: Fraction,
                   start: date, end: date) -> int:
-    """Days of ``insured`` in ``[start, end]``, the days of ``half`` counted at ``rate``."""
+    """Days of ``insured`` in ``[start, end]``, the days of ``half`` counted at ``rate``
+    (0 for an empty window, ``end`` before ``start``)."""
+    if end < start:
+        return 0
     total = days_in_window(insured, start, end)
     partial = days_in_window(half, start, end)
     return total - partial + math.floor(partial * Fraction(rate))
@@ -61,6 +64,21 @@ def first_day_counted_over(insured: tuple[Period, ...], half: tuple[Period, ...]
     (None if there is none)."""
     if end < start:
         return None
+    inside = all(days_in_window(insured, p.start, p.end) == p.day_count for p in half)
+    if window_days <= 0 and 0 <= rate <= 1 and inside:
+        # a fixed window: the total never decreases from one day to the next (a day adds
+        # 1, or 0 or 1 when counted at a rate), so the first day over is found by bisection
+        if counted_total(insured, half, rate, window_start, end) <= limit:
+            return None
+        low, high = 0, (end - start).days          # the answer is start + high
+        while low < high:
+            middle = (low + high) // 2
+            if counted_total(insured, half, rate, window_start,
+                             start + timedelta(days=middle)) > limit:
+                high = middle
+            else:
+                low = middle + 1
+        return start + timedelta(days=high)
     for day in _candidates(insured, start, end):
         first = window_start if window_days <= 0 else \
             max(window_start, day - timedelta(days=window_days - 1))

@@ -158,6 +158,9 @@ def _explain(node: TraceNode, outcome: Outcome, indent: str, seen: set[str]) -> 
     for pid, use in node.parameters.items():
         out.append(f"{indent}  parameter {pid} = {_fact(use.value)} (from {use.value_from}, "
                    f"{use.amended_by})")
+    if node.decided_without:
+        out.append(f"{indent}  decided without {', '.join(node.decided_without)}: the answer "
+                   "is the same either way (three-valued logic)")
     for rule in node.prevails_over:
         out.append(f"{indent}  prevails over {rule} (exception_to)")
     for used in node.uses:

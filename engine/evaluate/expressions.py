@@ -160,6 +160,7 @@ def _kleene(left: Compiled, right: Compiled, is_or: bool) -> Compiled:
             except _FAILURES as other:
                 raise _failure((unknown, other)) from None
             if second is is_or:          # true decides or, false decides and
+                _decided_without(env, unknown)
                 return second
             raise
         if first is is_or:
@@ -181,10 +182,19 @@ def _kleene_if(condition: Compiled, then: Compiled, otherwise: Compiled) -> Comp
                 except _FAILURES as other:
                     failures.append(other)
             if len(values) == 2 and _agree(values[0], values[1]):
+                _decided_without(env, unknown)
                 return values[0]
             raise _failure(failures) from None
         return then(env) if chosen else otherwise(env)
     return run
+
+
+def _decided_without(env: Env, unknown: Exception) -> None:
+    """Record, for the explanation, the missing facts an answer did not need."""
+    if isinstance(unknown, MissingFactError):
+        for name in unknown.names:
+            if name not in env.node.decided_without:
+                env.node.decided_without.append(name)
 
 
 def _agree(a: Any, b: Any) -> bool:

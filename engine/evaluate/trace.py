@@ -33,6 +33,7 @@ class TraceNode:
     parameters: dict[str, ParameterUse] = field(default_factory=dict)
     uses: list[str] = field(default_factory=list)      # outputs relied on
     prevails_over: list[str] = field(default_factory=list)   # rules this one is an exception to
+    decided_without: list[str] = field(default_factory=list)  # missing, but not needed (Kleene)
 
     @property
     def version_id(self) -> str:

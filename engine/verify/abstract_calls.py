@@ -143,6 +143,9 @@ def counted_call(scope: ExprScope, name: str, t: list[Any]) -> tuple[Any, Any]:
     """first_day_counted_over (engine/calendar/counted_days.py): free values (the date, and
     whether it exists), refined by models like the CCSS recurrence."""
     from ..calendar.counted_days import first_day_counted_over
+    closed = _counted_closed_form(name, t)
+    if closed is not None:
+        return closed
     kinds = ("periods", "periods", "real", "int", "date", "int", "date", "date")
     canonical: list[Any] = []
     sorts: list[Any] = []
@@ -184,6 +187,32 @@ def counted_call(scope: ExprScope, name: str, t: list[Any]) -> tuple[Any, Any]:
     scope.calendar.assumptions.append(z3.Implies(has_term, and_(day_term >= t[6],
                                                                   day_term <= t[7])))
     return day_term, not_(has_term)
+
+
+def _counted_closed_form(name: str, t: list[Any]) -> tuple[Any, Any] | None:
+    """Exact terms when nothing is counted at a rate (the part days are the days
+    themselves, at 100 %) and the window is fixed: the first day over the limit is ``from``
+    if the window already holds more than ``limit`` days then, else the (limit+1)-th day."""
+    from .encode_periods import period_function
+    days, part, rate, limit, window_start, window_days, start, end = t
+    same = days is part or (isinstance(days, PeriodsVar) and isinstance(part, PeriodsVar)
+                            and days.count.eq(part.count)
+                            and all(a.eq(b) for a, b in zip(days.starts, part.starts,
+                                                            strict=True)))
+    rate = z3.simplify(z3.ToReal(rate) if z3.is_int(rate) else rate)
+    fixed = z3.is_int_value(z3.simplify(window_days)) and \
+        z3.simplify(window_days).as_long() <= 0
+    if not (same and fixed and z3.is_rational_value(rate)
+            and Fraction(rate.as_fraction()) == 1):
+        return None
+    before, _ = period_function("days_in_window", [days, window_start, start])
+    has_nth, _ = period_function("has_nth_day_in_window", [days, limit + 1, window_start, end])
+    nth, _ = period_function("nth_day_in_window", [days, limit + 1, window_start, end])
+    over_at_start = z3.If(window_start <= start, before > limit, limit < 0)
+    exists = and_(start <= end, z3.Or(over_at_start, has_nth))
+    if name == "has_first_day_counted_over":
+        return exists, FALSE
+    return z3.If(over_at_start, start, nth), not_(exists)
 
 
 def working_day_call(scope: ExprScope, name: str, t: list[Any], kind_name: str
