@@ -140,10 +140,11 @@ def _failure(failures: Sequence[Exception]) -> Exception:
     """The failure to raise when unknown operands decide nothing: missing facts of all the
     operands together when all are missing; else the first missing fact or error (what the
     Z3 encoding calls ``bad``), else the first output without a value."""
-    if all(isinstance(f, MissingFactError) for f in failures):
-        names = tuple(dict.fromkeys(n for f in failures
-                                    for n in f.names))   # type: ignore[attr-defined]
-        return MissingFactError(names)
+    missing = [f for f in failures if isinstance(f, MissingFactError)]
+    if len(missing) == len(failures):
+        if len(missing) == 1:
+            return missing[0]
+        return MissingFactError(tuple(dict.fromkeys(n for f in missing for n in f.names)))
     for failure in failures:
         if not isinstance(failure, UndeterminedError):
             return failure
@@ -181,10 +182,14 @@ def _kleene_if(condition: Compiled, then: Compiled, otherwise: Compiled) -> Comp
                     values.append(branch(env))
                 except _FAILURES as other:
                     failures.append(other)
+                    if not all(isinstance(f, UndeterminedError) for f in failures):
+                        break   # no agreement, and the failure is a missing fact or error
             if len(values) == 2 and _agree(values[0], values[1]):
                 _decided_without(env, unknown)
                 return values[0]
-            raise _failure(failures) from None
+            failure = _failure(failures)
+            failures.clear()    # no cycle frame → list → exception → traceback → frame
+            raise failure from None
         return then(env) if chosen else otherwise(env)
     return run
 
