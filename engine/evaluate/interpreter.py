@@ -149,10 +149,9 @@ class Evaluation:
 
     # version selection ------------------------------------------------------------
     def select(self, rule: Rule) -> tuple[RuleVersion | None, date, str]:
-        absent = rule.selected_by is not None and rule.selected_by not in self.case.facts \
-            and rule.selected_if_missing == "not_applicable"
         if self.law_as_of is not None:
-            if absent:
+            if rule.selected_by and rule.selected_if_missing == "not_applicable" and \
+                    rule.selected_by not in self.case.facts:
                 # --law-as-of chooses the version; it never makes a rule apply to a case
                 # that does not have the fact the rule is about
                 return None, self.law_as_of, \
@@ -168,7 +167,8 @@ class Evaluation:
                         f"its transitional clause reaches this case "
                         f"({version.transitional[0].text})")
         if rule.selected_by:
-            if absent:
+            if rule.selected_if_missing == "not_applicable" and \
+                    rule.selected_by not in self.case.facts:
                 return None, self.as_of, f"not applicable: the case gives no {rule.selected_by}"
             day = self.fact(rule.selected_by)
             return rule.version_on(day), day, f"{rule.selected_by} = {day} (tempus regit actum)"
@@ -354,11 +354,24 @@ class Evaluation:
 _NOT_APPLICABLE = object()
 
 
+_IN_FORCE: dict[tuple[int, str], tuple[KnowledgeBase, list[str]]] = {}
+
+
 def outputs_in_force(kb: KnowledgeBase, jurisdiction: str) -> list[str]:
+    """The outputs some rule concludes (kept per knowledge base: the IR is not mutated
+    after compilation)."""
+    key = (id(kb), jurisdiction)
+    known = _IN_FORCE.get(key)
+    if known is not None and known[0] is kb:
+        return list(known[1])
     vocabulary = kb.vocabularies[jurisdiction]
     concluded = {o for r in kb.rules.values() if r.jurisdiction == jurisdiction
                  for o in r.outputs}
-    return [name for name in vocabulary.outputs if name in concluded]
+    names = [name for name in vocabulary.outputs if name in concluded]
+    if len(_IN_FORCE) > 64:
+        _IN_FORCE.clear()
+    _IN_FORCE[key] = (kb, names)
+    return list(names)
 
 
 def evaluate(kb: KnowledgeBase, case: Case, as_of: date, *, law_as_of: date | None = None,
