@@ -46,7 +46,9 @@ def test_case_twin_derives_the_same_facts_and_answers(example: Path, kb) -> None
     assert problems == []
     for name, value in original.facts.items():
         assert derived.facts.get(name) == value, name
-        assert name in derived.origins, f"{name} is derived, with its origin"
+        # a fact the twin states itself (no event gives it: a letter whose day is unknown)
+        assert name in derived.origins or name in twin.facts, \
+            f"{name} is derived, with its origin"
     left = evaluate(kb, original, original.as_of)
     right = evaluate(kb, twin, twin.as_of)
     answered = {n: r for n, r in left.results.items() if r.status == "value"}

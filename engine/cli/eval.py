@@ -88,10 +88,15 @@ def cmd_eval(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                          outputs=args.output, reading=args.reading)
         return side_by_side(outcome, after, "the law as it is", f"the reform {args.reform}",
                             args.format, stdout)
+    from ..evaluate.caveats import index_open_questions
+    from ..report.coverage import coverage_documents
+    questions = index_open_questions(coverage_documents(loaded))
     if args.format == "json":
-        stdout.write(json.dumps(render_json(outcome), indent=2, ensure_ascii=False) + "\n")
+        stdout.write(json.dumps(render_json(outcome, questions), indent=2,
+                                ensure_ascii=False) + "\n")
     else:
-        stdout.write(render_text(outcome, explain=args.explain))
+        stdout.write(render_text(outcome, explain=args.explain, summary=not args.output,
+                                 case_path=str(args.case), questions=questions))
         for diagnostic in outcome.diagnostics:
             from ..diagnostics import render_text as render_diagnostic
             stdout.write(render_diagnostic(diagnostic) + "\n")

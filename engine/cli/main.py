@@ -22,8 +22,8 @@ from ..output import emit_diagnostics
 from .common import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE
 
 #: the command modules of this package, in the order of ``lexlux --help``
-COMMAND_MODULES = ("check", "eval", "verify", "audit", "solve", "whatif", "batch", "report",
-                   "fmt", "scenario_test", "serve", "lsp")
+COMMAND_MODULES = ("check", "eval", "needs", "verify", "audit", "solve", "whatif", "batch",
+                   "report", "fmt", "scenario_test", "serve", "lsp")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -18,6 +18,7 @@ from .model import (
     INTEGER,
     MONEY,
     MONTHS,
+    PERCENTAGE,
     PERIODS,
     Type,
 )
@@ -107,6 +108,16 @@ FUNCTIONS: dict[str, Signature] = {
         (PERIODS, DATE, INTEGER, INTEGER), INTEGER,
         "days at the employer's charge in the n calendar months ending with the date's month, "
         "with the given limit (the CCSS example's recurrence: engine/calendar/charged_days.py)"),
+    "first_day_counted_over": Signature(
+        (PERIODS, PERIODS, PERCENTAGE, INTEGER, DATE, INTEGER, DATE, DATE), DATE,
+        "first_day_counted_over(days, part_days, rate, limit, window_start, window_days, from, "
+        "to): the first day from..to on which the days of the periods in the window — from "
+        "window_start (window_days 0) or the window_days days ending that day — exceed the "
+        "limit, the part_days (also days of the periods) counted at the rate, the fraction "
+        "dropped on the total (engine/calendar/counted_days.py)", partial=True),
+    "has_first_day_counted_over": Signature(
+        (PERIODS, PERIODS, PERCENTAGE, INTEGER, DATE, INTEGER, DATE, DATE), BOOLEAN,
+        "whether there is such a day"),
     "employer_charged_month": Signature(
         (PERIODS, DATE, INTEGER, INTEGER), BOOLEAN,
         "whether the employer pays the date's month under that recurrence"),

@@ -15,7 +15,7 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
-from ..calendar import charged_days, dates, periods
+from ..calendar import charged_days, counted_days, dates, periods
 from ..calendar.working_days import (
     DayKind,
     is_counted_day,
@@ -49,6 +49,14 @@ def _require(value: date | None, what: str) -> date:
 def _nth_in_window(p: tuple[Period, ...], n: int, a: date, b: date) -> date:
     return _require(periods.nth_day_in_window(p, n, a, b),
                     f"there are fewer than {n} days of the periods between {a} and {b}")
+
+
+def _first_day_counted_over(insured: tuple[Period, ...], half: tuple[Period, ...],
+                            rate: Fraction, limit: int, window_start: date, window_days: int,
+                            a: date, b: date) -> date:
+    return _require(counted_days.first_day_counted_over(
+        insured, half, Fraction(rate), limit, window_start, window_days, a, b),
+        f"the days counted do not exceed {limit} on any day from {a} to {b}")
 
 
 def _containing(p: tuple[Period, ...], d: date) -> Period:
@@ -161,6 +169,9 @@ def table(jurisdiction: str) -> dict[str, Callable[..., Any]]:
         "period_end_on": lambda p, d: _containing(p, d).end,
         "employer_charged_days_in_window": charged_days.employer_charged_days,
         "employer_charged_month": charged_days.employer_pays_month,
+        "first_day_counted_over": _first_day_counted_over,
+        "has_first_day_counted_over": lambda *a: counted_days.first_day_counted_over(
+            *a[:2], Fraction(a[2]), *a[3:]) is not None,
         "previous_counted_day": lambda d, k: previous_counted_day(d, kind(k), jur),
         "roll_backward": lambda d, k: roll_backward(d, kind(k), jur),
         "round_decimal": _round_decimal,

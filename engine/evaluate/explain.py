@@ -6,12 +6,14 @@ The JSON form is the contract described by ``schemas/eval-output.schema.json``.
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
-from ..compile.model import RuleVersion, Type
+from ..compile.model import Duration, Months, RuleVersion, Type
+from .caveats import OpenQuestion, open_questions
 from .interpreter import Outcome, OutputResult
 from .trace import TraceNode
-from .values import to_json
+from .values import PLACES, decimal_text, rounding, to_json
 
 UNTYPED = Type("string")   # written by the Python type of the value
 
@@ -28,6 +30,16 @@ def version_label(version: RuleVersion) -> str:
 
 
 def _written(value: Any, result: OutputResult) -> str:
+    """A value as drafters write it in the files (true/false, ISO dates, decimals), with
+    the rounding stated when it has no finite decimal form."""
+    note = rounding(value, result.type)
+    text = _written_exact(value, result)
+    return f"{text} ({note})" if note else text
+
+
+def _written_exact(value: Any, result: OutputResult) -> str:
+    if isinstance(value, Duration | Months):
+        return str(value)
     shown = to_json(value, result.type)
     if isinstance(shown, dict):
         return ", ".join(f"{k} {v}" for k, v in shown.items())
@@ -41,11 +53,25 @@ def _written(value: Any, result: OutputResult) -> str:
         return "; ".join(f"{a[:7]}" + (f" to {b[:7]}" if a[:7] != b[:7] else "") + f": {v}"
                          for a, b, v in runs)
     if isinstance(shown, bool):
-        return "yes" if shown else "no"
+        return "true" if shown else "false"
     return str(shown)
 
 
-def render_text(outcome: Outcome, *, explain: bool) -> str:
+def reading_line(result: OutputResult, asked: str | None) -> str:
+    """Which reading was followed, and why: asked for with --reading, or by default."""
+    others = ", ".join(result.other_readings)
+    why = "asked for" if asked is not None and asked == result.reading else \
+        "the highest authority, unless --reading"
+    return f"reading followed: the reading {result.reading}, {why}; not followed: {others}"
+
+
+def render_text(outcome: Outcome, *, explain: bool, summary: bool = False,
+                case_path: str | None = None,
+                questions: dict[str, list[OpenQuestion]] | None = None) -> str:
+    """The outcome for people.  With ``summary`` (eval without --output), the outputs the
+    case cannot answer are counted on one line instead of listed.  ``questions`` (rule id →
+    open questions, from the coverage files) puts the open questions an answer rests on
+    under the answer."""
     head = f"Case: {outcome.case.name}\nAs of {outcome.as_of}"
     if outcome.law_as_of:
         head += f", under the law in force on {outcome.law_as_of}"
@@ -59,13 +85,12 @@ def render_text(outcome: Outcome, *, explain: bool) -> str:
             for node in result.trace:
                 lines.append(f"    {node.citation} — {version_label(node.version)}")
                 if result.other_readings:
-                    others = ", ".join(result.other_readings)
-                    lines.append(f"    reading followed: {result.reading} (the highest "
-                                 f"authority, unless --reading); not followed: {others}")
+                    lines.append("    " + reading_line(result, outcome.reading))
                 if explain:
                     lines.extend(_explain(node, outcome, "    ", set()))
             if explain:
                 lines.extend(_set_aside(result, outcome, "    ", conditions=False))
+            lines.extend(_open_questions(outcome, result, questions, explain))
             lines.append("")
     for result in results:
         if result.status in ("conflict", "error"):
@@ -75,21 +100,38 @@ def render_text(outcome: Outcome, *, explain: bool) -> str:
                              f"{_written(node.value, result)}")
             lines.append("")
     unanswered = [r for r in results if r.status == "missing"]
+    silent = [r.name for r in results if r.status == "no_value"]
+    if summary:
+        where = case_path or "CASE"
+        if unanswered:
+            lines.append(f"{len(unanswered)} outputs need more facts: run lexlux needs "
+                         f"{where} --output NAME")
+        if silent:
+            lines.append(f"{len(silent)} outputs have no provision in force for this case "
+                         f"(--output NAME says why)")
+        if unanswered or silent:
+            lines.append("")
+        return "\n".join(lines)
     if unanswered:
         lines.append("Cannot be answered without more facts:")
         for result in unanswered:
             lines.append(f"    {result.name}: {result.message}")
         lines.append("")
-    silent = [r for r in results if r.status == "no_value"]
-    if silent:
-        lines.append("No provision in force applies to: " + ", ".join(r.name for r in silent))
+    no_value = [r for r in results if r.status == "no_value"]
+    plain = [r.name for r in no_value if (r.message or _NO_PROVISION) == _NO_PROVISION]
+    if plain:
+        lines.append("No provision in force applies to: " + ", ".join(plain))
         if explain:
-            for result in silent:
+            for result in no_value:
                 reasons = _set_aside(result, outcome, "        ")
-                if reasons:
+                if reasons and result.name in plain:
                     lines.append(f"    {result.name}:")
                     lines.extend(reasons)
         lines.append("")
+    for result in results:
+        if result.status == "no_value" and result.name not in plain:
+            lines.append(f"{result.name}: no value — {result.message}")
+            lines.append("")
     return "\n".join(lines)
 
 
@@ -112,6 +154,26 @@ def _set_aside(result: OutputResult, outcome: Outcome, indent: str, *,
     return out
 
 
+_NO_PROVISION = "no provision in force applies"
+
+
+def _open_questions(outcome: Outcome, result: OutputResult,
+                    index: dict[str, list[OpenQuestion]] | None, explain: bool) -> list[str]:
+    if not index:
+        return []
+    found = open_questions(outcome, result, index)
+    if not found:
+        return []
+    out = ["    open legal questions on the provisions behind this answer: "
+           + ", ".join(q.id for q in found) + " (docs/open-questions.md)"]
+    if explain:
+        for question in found:
+            out.append(f"      {question.id}: {question.question}")
+            if question.meanwhile:
+                out.append(f"        meanwhile: {question.meanwhile}")
+    return out
+
+
 def _explain(node: TraceNode, outcome: Outcome, indent: str, seen: set[str]) -> list[str]:
     out = [f"{indent}because: {node.rule_id}, chosen by {node.selection}"]
     for source in node.version.sources:
@@ -127,6 +189,9 @@ def _explain(node: TraceNode, outcome: Outcome, indent: str, seen: set[str]) -> 
         out.append(f"{indent}  holds: {condition}")
     for condition in node.false:
         out.append(f"{indent}  false: {condition}")
+    if node.decided_without:
+        out.append(f"{indent}  decided without {', '.join(node.decided_without)}: the answer "
+                   "is the same either way (three-valued logic)")
     for rule in node.prevails_over:
         out.append(f"{indent}  prevails over {rule} (exception_to)")
     for used in node.uses:
@@ -152,6 +217,8 @@ def _fact(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, tuple):
         return ", ".join(f"{p.start} to {p.end}" for p in value) or "(none)"
+    if isinstance(value, Fraction):
+        return decimal_text(value, PLACES["decimal"])
     return str(value)
 
 
@@ -184,13 +251,17 @@ def _fact_json(value: Any) -> Any:
     return to_json(value, UNTYPED)
 
 
-def render_json(outcome: Outcome) -> dict[str, Any]:
+def render_json(outcome: Outcome,
+                questions: dict[str, list[OpenQuestion]] | None = None) -> dict[str, Any]:
     outputs = {}
     for name, result in outcome.results.items():
+        found = open_questions(outcome, result, questions) if questions else []
         outputs[name] = {
             "status": result.status,
             "type": str(result.type.kind),
             "value": to_json(result.value, result.type) if result.status == "value" else None,
+            "rounding": rounding(result.value, result.type) if result.status == "value"
+            else None,
             "rule_versions": list(result.version_ids),
             "citations": [str(c) for c in result.citations],
             "missing": list(result.missing),
@@ -204,6 +275,7 @@ def render_json(outcome: Outcome) -> dict[str, Any]:
                 *({"rule": rule_id, "version": None, "false_conditions": [],
                    "disapplied_by": _node_json(by, outcome)} for rule_id, by in
                   result.disapplied)],
+            "open_questions": [q.id for q in found],
         }
     return {
         "case": outcome.case.name,

@@ -1,13 +1,14 @@
 """Stage 4 (evaluate): evaluate one compiled expression in an environment.
 
-``and``, ``or`` and ``if`` are lazy, so a fact that the case does not give is only
-missing when a conclusion really needs it.  Every fact, parameter and output read is
-recorded in the environment's trace.
+``and``, ``or`` and ``if`` are lazy and three-valued (Kleene), so a fact that the case
+does not give is only missing when a conclusion really needs it: ``missing or true`` is
+true, ``missing and false`` is false, and an ``if`` whose branches agree needs no
+condition.  Every fact, parameter and output read is recorded in the environment's trace.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any
@@ -111,19 +112,102 @@ def _compile(expr: Expr) -> Compiled:
             return lambda env: not operand(env)
         return lambda env: _negate(operand(env))
     if isinstance(expr, IfThenElse):
-        condition, then, otherwise = (_compile(expr.condition), _compile(expr.then),
-                                      _compile(expr.otherwise))
-        return lambda env: then(env) if condition(env) else otherwise(env)
+        return _kleene_if(_compile(expr.condition), _compile(expr.then),
+                          _compile(expr.otherwise))
     if isinstance(expr, Binary):
         left, right, op = _compile(expr.left), _compile(expr.right), expr.op
-        if op == "and":
-            return lambda env: bool(left(env)) and bool(right(env))
-        if op == "or":
-            return lambda env: bool(left(env)) or bool(right(env))
+        if op in ("and", "or"):
+            return _kleene(left, right, op == "or")
         return lambda env: binary(op, left(env), right(env))
     if isinstance(expr, Call):
         return _compile_call(expr)
     raise TypeError(f"cannot evaluate {type(expr).__name__}")
+
+
+# three-valued (Kleene) logic ---------------------------------------------------------
+#
+# An operand that cannot be evaluated (a missing fact, an output without a value, an
+# evaluation error) is *unknown*.  ``and``/``or`` stay lazy (left to right), but an unknown
+# left operand no longer stops them: ``unknown or true`` is true and ``unknown and false``
+# is false, whatever the unknown turns out to be.  ``if`` with an unknown condition has the
+# value of its branches when both have the same value.  Otherwise the failure is raised
+# (see :func:`_failure`), so an answer given is one that no further fact can change.
+
+_FAILURES = (MissingFactError, UndeterminedError, EvaluationError)
+
+
+def _failure(failures: Sequence[Exception]) -> Exception:
+    """The failure to raise when unknown operands decide nothing: missing facts of all the
+    operands together when all are missing; else the first missing fact or error (what the
+    Z3 encoding calls ``bad``), else the first output without a value."""
+    missing = [f for f in failures if isinstance(f, MissingFactError)]
+    if len(missing) == len(failures):
+        if len(missing) == 1:
+            return missing[0]
+        return MissingFactError(tuple(dict.fromkeys(n for f in missing for n in f.names)))
+    for failure in failures:
+        if not isinstance(failure, UndeterminedError):
+            return failure
+    return failures[0]
+
+
+def _kleene(left: Compiled, right: Compiled, is_or: bool) -> Compiled:
+    def run(env: Env) -> bool:
+        try:
+            first = bool(left(env))
+        except _FAILURES as unknown:
+            try:
+                second = bool(right(env))
+            except _FAILURES as other:
+                raise _failure((unknown, other)) from None
+            if second is is_or:          # true decides or, false decides and
+                _decided_without(env, unknown)
+                return second
+            raise
+        if first is is_or:
+            return first
+        return bool(right(env))
+    return run
+
+
+def _kleene_if(condition: Compiled, then: Compiled, otherwise: Compiled) -> Compiled:
+    def run(env: Env) -> Any:
+        try:
+            chosen = condition(env)
+        except _FAILURES as unknown:
+            failures: list[Exception] = [unknown]
+            values = []
+            for branch in (then, otherwise):
+                try:
+                    values.append(branch(env))
+                except _FAILURES as other:
+                    failures.append(other)
+                    if not all(isinstance(f, UndeterminedError) for f in failures):
+                        break   # no agreement, and the failure is a missing fact or error
+            if len(values) == 2 and _agree(values[0], values[1]):
+                _decided_without(env, unknown)
+                return values[0]
+            failure = _failure(failures)
+            failures.clear()    # no cycle frame → list → exception → traceback → frame
+            raise failure from None
+        return then(env) if chosen else otherwise(env)
+    return run
+
+
+def _decided_without(env: Env, unknown: Exception) -> None:
+    """Record, for the explanation, the missing facts an answer did not need."""
+    if isinstance(unknown, MissingFactError):
+        for name in unknown.names:
+            if name not in env.node.decided_without:
+                env.node.decided_without.append(name)
+
+
+def _agree(a: Any, b: Any) -> bool:
+    """Two branch values are the same value (periods are not compared: the Z3 encoding
+    does not compare them either)."""
+    if isinstance(a, tuple) or isinstance(b, tuple):
+        return False
+    return bool(a == b)
 
 
 def _compile_call(expr: Call) -> Compiled:

@@ -154,6 +154,12 @@ class Evaluation:
     # version selection ------------------------------------------------------------
     def select(self, rule: Rule) -> tuple[RuleVersion | None, date, str]:
         if self.law_as_of is not None:
+            if rule.selected_by and rule.selected_if_missing == "not_applicable" and \
+                    rule.selected_by not in self.case.facts:
+                # --law-as-of chooses the version; it never makes a rule apply to a case
+                # that does not have the fact the rule is about
+                return None, self.law_as_of, \
+                    f"not applicable: the case gives no {rule.selected_by}"
             return rule.version_on(self.law_as_of), self.law_as_of, \
                 f"the law as of {self.law_as_of} (--law-as-of)"
         for version in rule.versions:
@@ -270,6 +276,7 @@ class Evaluation:
         unknown: list[tuple[Rule, tuple[str, ...]]] = []
         considered: list[str] = []
         failures: list[str] = []
+        horizons: list[str] = []      # rules whose first version is the KB's horizon
 
         for rule in rules:
             try:
@@ -295,6 +302,11 @@ class Evaluation:
             if version is None:
                 considered.append(f"{rule.id}: " + (how if how.startswith("not applicable")
                                                     else f"no version in force on {on}"))
+                if rule.versions and rule.versions[0].valid_from_basis == "horizon" and \
+                        on < rule.versions[0].valid_from:
+                    horizons.append(f"no provision in force on {on}: the knowledge base "
+                                    f"starts on {rule.versions[0].valid_from} for this "
+                                    f"output ({rule.citation})")
                 continue
             considered.append(version.id)
             for conclusion in version.conclusions:
@@ -331,7 +343,8 @@ class Evaluation:
                                 considered=considered, message="; ".join(
                                     self.question(m) for m in missing))
         if not winners:
-            message = "; ".join(failures) if failures else "no provision in force applies"
+            message = "; ".join(failures) if failures else "; ".join(
+                dict.fromkeys(horizons)) if horizons else "no provision in force applies"
             return OutputResult(name, "no_value", None, vtype, considered=considered,
                                 message=message)
         if any(w.value != winners[0].value for w in winners[1:]):   # 1 == 1.0: no conflict
@@ -395,11 +408,24 @@ class Evaluation:
 _NOT_APPLICABLE = object()
 
 
+_IN_FORCE: dict[tuple[int, str], tuple[KnowledgeBase, list[str]]] = {}
+
+
 def outputs_in_force(kb: KnowledgeBase, jurisdiction: str) -> list[str]:
+    """The outputs some rule concludes (kept per knowledge base: the IR is not mutated
+    after compilation)."""
+    key = (id(kb), jurisdiction)
+    known = _IN_FORCE.get(key)
+    if known is not None and known[0] is kb:
+        return list(known[1])
     vocabulary = kb.vocabularies[jurisdiction]
     concluded = {o for r in kb.rules.values() if r.jurisdiction == jurisdiction
                  for o in r.outputs}
-    return [name for name in vocabulary.outputs if name in concluded]
+    names = [name for name in vocabulary.outputs if name in concluded]
+    if len(_IN_FORCE) > 64:
+        _IN_FORCE.clear()
+    _IN_FORCE[key] = (kb, names)
+    return list(names)
 
 
 def evaluate(kb: KnowledgeBase, case: Case, as_of: date, *, law_as_of: date | None = None,

@@ -45,6 +45,7 @@ class TraceNode:
         condition, env = self.why_false
         parts: list[str] = false_parts(condition, env)
         return parts
+    decided_without: list[str] = field(default_factory=list)  # missing, but not needed (Kleene)
 
     @property
     def version_id(self) -> str:

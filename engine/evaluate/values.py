@@ -1,14 +1,19 @@
 """Stage 4 (evaluate): runtime values ⇄ their written form (case files, JSON, YAML).
 
-One convention everywhere a value is written: dates ``YYYY-MM-DD``; decimals and money as
-exact decimal texts (``"0.8"``, ``"1234.56"``, or ``"1/3"`` when not a finite decimal);
-percentages as ``"80%"``; durations ``{days: n}``; months ``{months: n}``; periods a list of
-``{from, to}``; obligations ``{kind, holder, deadline}``; prohibitions and rights
-``{kind, holder, from, until}``; timelines a list of ``{from, to, value}``.
+One convention everywhere a value is written, as drafters write it in the files: dates
+``YYYY-MM-DD``; booleans ``true``/``false``; decimals and money as decimal texts
+(``"0.8"``, ``"1234.56"``); percentages as ``"80%"``; durations ``{days: n}``; months
+``{months: n}``; periods a list of ``{from, to}``; obligations ``{kind, holder, deadline}``;
+prohibitions and rights ``{kind, holder, from, until}``; timelines a list of
+``{from, to, value}``.  A value with no finite decimal form (one third) is rounded half to
+even — money to the cent, percentages to 0.01 %, decimals to 0.0001 — and
+:func:`rounding` states the rounding so that every reader can say so.
 
 >>> from lexlux.compile.model import Type
->>> to_json(Fraction(4, 5), Type("percentage")), to_json(Fraction(1, 3), Type("decimal"))
-('80%', '1/3')
+>>> to_json(Fraction(4, 5), Type("percentage")), to_json(Fraction(1, 3), Type("percentage"))
+('80%', '33.33%')
+>>> to_json(Fraction(1, 3), Type("decimal")), rounding(Fraction(1, 3), Type("decimal"))
+('0.3333', 'rounded half to even to 0.0001')
 """
 
 from __future__ import annotations
@@ -25,12 +30,9 @@ _DURATION = re.compile(r"^\s*(\d+)\s*(day|days|week|weeks)\s*$")
 
 
 def exact_decimal(value: Fraction) -> str:
-    """A fraction as a finite decimal text if it has one, else ``n/d``."""
-    den = value.denominator
-    for p in (2, 5):
-        while den % p == 0:
-            den //= p
-    if den != 1:
+    """A fraction as a finite decimal text if it has one, else ``n/d`` (callers that
+    write values for people use :func:`decimal_text`)."""
+    if not is_finite_decimal(value):
         return f"{value.numerator}/{value.denominator}"
     if value.denominator == 1:
         return str(value.numerator)
@@ -44,15 +46,52 @@ def exact_decimal(value: Fraction) -> str:
     return f"{sign}{text[:-digits]}.{text[-digits:]}"
 
 
+#: places kept when a value has no finite decimal form, by type (percentages in percent)
+PLACES = {"money": 2, "percentage": 2, "decimal": 4}
+
+
+def is_finite_decimal(value: Fraction) -> bool:
+    den = value.denominator
+    for p in (2, 5):
+        while den % p == 0:
+            den //= p
+    return den == 1
+
+
+def decimal_text(value: Fraction, places: int) -> str:
+    """``value`` as a decimal text: exact when finite, else rounded half to even."""
+    if is_finite_decimal(value):
+        return exact_decimal(value)
+    scaled = round(value * 10 ** places)          # Fraction.__round__: half to even
+    return exact_decimal(Fraction(scaled, 10 ** places))
+
+
+def rounding(value: Any, vtype: Type) -> str | None:
+    """How ``to_json`` rounded ``value``, in words (None: written exactly)."""
+    kind = vtype.kind
+    if kind == "timeline" and isinstance(value, Timeline):
+        notes = {rounding(v, vtype.of or Type("string")) for _, _, v in value.entries}
+        notes.discard(None)
+        return sorted(n for n in notes if n)[0] if notes else None
+    if isinstance(value, bool) or not isinstance(value, int | Fraction):
+        return None
+    number = Fraction(value) * (100 if kind == "percentage" else 1)
+    if is_finite_decimal(number):
+        return None
+    places = PLACES.get(kind, 4)
+    unit = " %" if kind == "percentage" else ""
+    return f"rounded half to even to {exact_decimal(Fraction(1, 10 ** places))}{unit}"
+
+
 def to_json(value: Any, vtype: Type) -> Any:
     """The written form of a runtime value of type ``vtype``."""
     kind = vtype.kind
     if value is None:
         return None
     if kind == "percentage":
-        return exact_decimal(Fraction(value) * 100) + "%"
+        return decimal_text(Fraction(value) * 100, PLACES["percentage"]) + "%"
     if kind in ("decimal", "money"):
-        return exact_decimal(Fraction(value))
+        return decimal_text(Fraction(value), PLACES[kind])
     if isinstance(value, bool | int | str):
         return value
     if isinstance(value, date):
@@ -62,7 +101,7 @@ def to_json(value: Any, vtype: Type) -> Any:
     if isinstance(value, Months):
         return {"months": value.count}
     if isinstance(value, Fraction):
-        return exact_decimal(value)
+        return decimal_text(value, PLACES["decimal"])
     if isinstance(value, Deontic):
         out: dict[str, Any] = {"kind": value.kind, "holder": value.holder}
         if value.kind == "obligation":

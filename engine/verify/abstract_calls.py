@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 import z3
@@ -72,7 +73,7 @@ class AbstractCall:
             return int(model.eval(x, model_completion=True).as_long())
         python: list[Any] = []
         guard: list[Any] = []
-        ground: list[int] = []          # the arguments of the function symbol
+        ground: list[Any] = []          # the arguments of the function symbol
         for arg, kind in zip(self.args, self.arg_kinds, strict=True):
             if isinstance(arg, PeriodsVar):
                 count = number(arg.count)
@@ -89,6 +90,14 @@ class AbstractCall:
                     ground += [number(arg.starts[i]) if active else 0,
                                number(arg.ends[i]) if active else 0]
                 continue
+            if kind == "real":
+                exact = model.eval(arg, model_completion=True)
+                fraction = Fraction(exact.as_fraction()) if z3.is_rational_value(exact) \
+                    else Fraction(int(exact.as_long()))
+                python.append(fraction)
+                guard.append(arg == z3.RealVal(fraction))
+                ground.append(z3.RealVal(fraction))
+                continue
             value = number(arg)
             python.append(from_day_number(value) if kind == "date" else value)
             guard.append(arg == value)
@@ -102,7 +111,8 @@ class AbstractCall:
         if z3.is_true(z3.simplify(actual == wanted)):
             return None
         if self.symbol is not None:     # a ground fact of the function
-            return self.symbol(*[z3.IntVal(v) for v in ground]) == wanted
+            return self.symbol(*[v if z3.is_expr(v) else z3.IntVal(v)
+                                 for v in ground]) == wanted
         return z3.Implies(and_(*guard), self.result == wanted)
 
 
@@ -128,6 +138,82 @@ def charged_call(scope: ExprScope, name: str, t: list[Any]) -> tuple[Any, Any]:
     scope.abstract_calls.append(AbstractCall(name, tuple(t), kinds, result, compute,
                                                   function))
     return result, FALSE
+
+def counted_call(scope: ExprScope, name: str, t: list[Any]) -> tuple[Any, Any]:
+    """first_day_counted_over (engine/calendar/counted_days.py): free values (the date, and
+    whether it exists), refined by models like the CCSS recurrence."""
+    from ..calendar.counted_days import first_day_counted_over
+    closed = _counted_closed_form(name, t)
+    if closed is not None:
+        return closed
+    kinds = ("periods", "periods", "real", "int", "date", "int", "date", "date")
+    canonical: list[Any] = []
+    sorts: list[Any] = []
+    for arg, kind in zip(t, kinds, strict=True):
+        if kind == "periods":
+            if not isinstance(arg, PeriodsVar):
+                raise NotEncodable(f"{name}() of periods that are not a fact of the case")
+            canonical.append(arg.count)
+            for i in range(len(arg.starts)):
+                canonical += [z3.If(arg.count > i, arg.starts[i], 0),
+                              z3.If(arg.count > i, arg.ends[i], 0)]
+            sorts += [z3.IntSort()] * (1 + 2 * len(arg.starts))
+        elif kind == "real":
+            canonical.append(z3.ToReal(arg) if z3.is_int(arg) else arg)
+            sorts.append(z3.RealSort())
+        else:
+            canonical.append(arg)
+            sorts.append(z3.IntSort())
+    args = tuple(z3.ToReal(a) if k == "real" and z3.is_int(a) else a
+                 for a, k in zip(t, kinds, strict=True))
+    has = z3.Function("has_first_day_counted_over", *sorts, z3.BoolSort())
+    day = z3.Function("first_day_counted_over", *sorts, z3.IntSort())
+
+    def exists(*a: Any) -> bool:
+        return first_day_counted_over(*a) is not None
+
+    def found(*a: Any) -> Any:
+        value = first_day_counted_over(*a)
+        if value is None:
+            raise ValueError("no such day")      # no refinement: the value is not used
+        return value
+
+    has_term, day_term = has(*canonical), day(*canonical)
+    scope.abstract_calls.append(AbstractCall("has_first_day_counted_over", args, kinds,
+                                             has_term, exists, has))
+    if name == "has_first_day_counted_over":
+        return has_term, FALSE
+    scope.abstract_calls.append(AbstractCall(name, args, kinds, day_term, found, day))
+    scope.calendar.assumptions.append(z3.Implies(has_term, and_(day_term >= t[6],
+                                                                  day_term <= t[7])))
+    return day_term, not_(has_term)
+
+
+def _counted_closed_form(name: str, t: list[Any]) -> tuple[Any, Any] | None:
+    """Exact terms when nothing is counted at a rate (the part days are the days
+    themselves, at 100 %) and the window is fixed: the first day over the limit is ``from``
+    if the window already holds more than ``limit`` days then, else the (limit+1)-th day."""
+    from .encode_periods import period_function
+    days, part, rate, limit, window_start, window_days, start, end = t
+    same = days is part or (isinstance(days, PeriodsVar) and isinstance(part, PeriodsVar)
+                            and days.count.eq(part.count)
+                            and all(a.eq(b) for a, b in zip(days.starts, part.starts,
+                                                            strict=True)))
+    rate = z3.simplify(z3.ToReal(rate) if z3.is_int(rate) else rate)
+    fixed = z3.is_int_value(z3.simplify(window_days)) and \
+        z3.simplify(window_days).as_long() <= 0
+    if not (same and fixed and z3.is_rational_value(rate)
+            and Fraction(rate.as_fraction()) == 1):
+        return None
+    before, _ = period_function("days_in_window", [days, window_start, start])
+    has_nth, _ = period_function("has_nth_day_in_window", [days, limit + 1, window_start, end])
+    nth, _ = period_function("nth_day_in_window", [days, limit + 1, window_start, end])
+    over_at_start = z3.If(window_start <= start, before > limit, limit < 0)
+    exists = and_(start <= end, z3.Or(over_at_start, has_nth))
+    if name == "has_first_day_counted_over":
+        return exists, FALSE
+    return z3.If(over_at_start, start, nth), not_(exists)
+
 
 def working_day_call(scope: ExprScope, name: str, t: list[Any], kind_name: str
                  ) -> tuple[Any, Any]:

@@ -41,6 +41,16 @@ ABSTRACTIONS: dict[str, Abstraction] = {a.name: a for a in (
         "value); a proof holds for every calendar that satisfies the bounds",
         "tests/verify/test_encode.py::test_working_day_bounds_hold"),
     Abstraction(
+        "counted_days",
+        "first_day_counted_over and has_first_day_counted_over (the first day a weighted "
+        "total of days exceeds a limit, engine/calendar/counted_days.py) are uninterpreted "
+        "functions of their arguments, the date bounded by the search interval, refined "
+        "lazily with the values of lexlux.calendar.counted_days for the arguments of each "
+        "model (counterexample-guided, as the CCSS recurrence)",
+        "witnesses are exact (every abstract value in a reported model is the calendar's "
+        "value); a proof holds for every function that satisfies the bounds",
+        "tests/properties/test_eval_matches_encoding.py::test_evaluator_and_encoding_agree"),
+    Abstraction(
         "bounded_periods",
         "a fact of type periods is at most three periods, sorted, with at least one free "
         "day between two periods; days_in_window and the other aggregates are exact on it",

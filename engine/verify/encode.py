@@ -311,7 +311,13 @@ class LawEncoding:
         """For each version: selected?, the date its parameters use; and bad/und."""
         if self.law_as_of is not None:
             day = z3.IntVal(to_day_number(self.law_as_of))
-            return ({v.index: in_force(v, day) for v in rule.versions},
+            concerned_law: Any = TRUE
+            if rule.selected_by and rule.selected_if_missing == "not_applicable":
+                # --law-as-of chooses the version, never the rule's applicability
+                var = self.shared.facts.get(rule.selected_by)
+                out.facts.add(rule.selected_by)
+                concerned_law = var.given
+            return ({v.index: and_(concerned_law, in_force(v, day)) for v in rule.versions},
                     {v.index: day for v in rule.versions}, FALSE, FALSE)
         bad, und, going = FALSE, FALSE, TRUE
         chosen: dict[int, Any] = {}

@@ -3,8 +3,8 @@
 The result of an expression is an :class:`E`: its value terms and two conditions that
 mirror the evaluator's exceptions — ``bad`` (a missing fact or an evaluation error) and
 ``und`` (an output it reads has no value or is in conflict).  ``and``, ``or`` and ``if``
-are lazy as in ``evaluate/expressions.py``; every other node evaluates its operands left
-to right, so the first failure wins.
+are lazy and three-valued (Kleene) as in ``evaluate/expressions.py``; every other node
+evaluates its operands left to right, so the first failure wins.
 """
 
 from __future__ import annotations
@@ -16,7 +16,13 @@ from typing import Any
 import z3
 
 from ..compile.model import Binary, Call, Expr, IfThenElse, Literal, Ref, Unary
-from .abstract_calls import WORKING_DAY_FUNCTIONS, AbstractCall, charged_call, working_day_call
+from .abstract_calls import (
+    WORKING_DAY_FUNCTIONS,
+    AbstractCall,
+    charged_call,
+    counted_call,
+    working_day_call,
+)
 from .calendar_terms import Calendar
 from .facts import Interner, PeriodsVar, encode_constant
 from .terms import FALSE, TRUE, E, NotEncodable, and_, not_, or_, sequence
@@ -75,8 +81,16 @@ class ExprEncoder:
             ok = and_(not_(c.bad), not_(c.und))
             terms = tuple(z3.If(c.term, *_numeric(x, y)) if z3.is_arith(x) else
                           z3.If(c.term, x, y) for x, y in zip(t.terms, o.terms, strict=True))
-            bad = or_(c.bad, and_(ok, z3.If(c.term, t.bad, o.bad)))
-            und = or_(c.und, and_(ok, z3.If(c.term, t.und, o.und)))
+            # three-valued: with an unknown condition, branches that agree give the value
+            try:
+                agree = and_(not_(t.bad), not_(t.und), not_(o.bad), not_(o.und), _equal(t, o))
+            except NotEncodable:
+                agree = FALSE            # periods are not compared (nor by the evaluator)
+            branch_bad = or_(t.bad, o.bad)
+            bad = or_(and_(ok, z3.If(c.term, t.bad, o.bad)), and_(c.bad, not_(agree)),
+                      and_(c.und, branch_bad))
+            und = or_(and_(ok, z3.If(c.term, t.und, o.und)),
+                      and_(c.und, not_(agree), not_(branch_bad)))
             return E(terms, bad, und)
         if isinstance(expr, Binary):
             return self._binary(expr)
@@ -100,11 +114,17 @@ class ExprEncoder:
         left, right = self.encode(expr.left), self.encode(expr.right)
         op = expr.op
         if op in ("and", "or"):
+            # three-valued (Kleene), as evaluate/expressions.py: an unknown left operand
+            # is decided by a right operand false (and) or true (or)
             go = and_(not_(left.bad), not_(left.und),
                       left.term if op == "and" else not_(left.term))
+            decides = and_(not_(right.bad), not_(right.und),
+                           not_(right.term) if op == "and" else right.term)
             term = (and_ if op == "and" else or_)(left.term, right.term)
-            return E((term,), or_(left.bad, and_(go, right.bad)),
-                     or_(left.und, and_(go, right.und)))
+            bad = or_(and_(go, right.bad), and_(left.bad, not_(decides)),
+                      and_(left.und, right.bad))
+            und = or_(and_(go, right.und), and_(left.und, not_(decides), not_(right.bad)))
+            return E((term,), bad, und)
         bad, und = sequence([left, right])
         if op in ("==", "!="):
             equal = _equal(left, right)
@@ -189,6 +209,8 @@ class ExprEncoder:
             return period_function(name, t)
         if name in ("employer_charged_days_in_window", "employer_charged_month"):
             return charged_call(self.scope, name, t)
+        if name in ("first_day_counted_over", "has_first_day_counted_over"):
+            return counted_call(self.scope, name, t)
         raise NotEncodable(f"the function {name}()",
                            timeline=name in ("first_month_with", "has_month_with"))
 

@@ -137,8 +137,6 @@ class BatchReport:
 def _shift_json(shifts: list[int]) -> dict[str, Any]:
     return {"cases": len(shifts), "mean": sum(shifts) / len(shifts) if shifts else None,
             "min": min(shifts, default=None), "max": max(shifts, default=None)}
-
-
 def histogram(ordered: list[int], bins: int = 8) -> list[tuple[int, int, int]]:
     """(first, last, count) of about ``bins`` equal bands of whole days covering the shifts."""
     if not ordered:

@@ -8,10 +8,11 @@ value, or (recursively) an output it relied on.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from fractions import Fraction
 from typing import Any
 
 from ..evaluate.interpreter import Outcome, OutputResult
-from ..evaluate.values import to_json
+from ..evaluate.values import PLACES, decimal_text, to_json
 
 
 @dataclass
@@ -38,6 +39,8 @@ def show(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, tuple):
         return "; ".join(f"{p.start} to {p.end}" for p in value) or "(none)"
+    if isinstance(value, Fraction):
+        return decimal_text(value, PLACES["decimal"])
     return str(value)
 
 
@@ -51,8 +54,8 @@ def shown(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
-        return "; ".join(f"{e['from'][:7]}: {e['value']}" if isinstance(e, dict) and "value" in e
-                         else str(e) for e in value)
+        return "; ".join(f"{e['from'][:7]}: {shown(e['value'])}"
+                         if isinstance(e, dict) and "value" in e else str(e) for e in value)
     return str(value)
 
 

@@ -18,8 +18,10 @@ from lexlux.pipeline import LoadResult
 pytest.importorskip("numpy")
 from lexlux.vector.backend import evaluate_block
 
-OUTPUTS = ["monthly_payer", "twelve_month_count", "sickness_benefit_limit_reached_on",
-           "sickness_benefit_exhausted_from"]
+#: the 52/78-week limit dates (CSS art. 14 (2)) now read first_day_counted_over, which the
+#: vector backend does not compile: it leaves them to the interpreter (tested below)
+OUTPUTS = ["monthly_payer", "twelve_month_count", "sickness_benefit_limit_exceeded_on_day"]
+LIMIT_DATES = ["sickness_benefit_limit_reached_on", "sickness_benefit_exhausted_from"]
 BOUNDARIES = [date(2018, 12, 31), date(2019, 1, 1), date(2019, 1, 31), date(2019, 2, 28),
               date(2018, 6, 30)]
 
@@ -117,15 +119,14 @@ def test_the_benefit_limit_is_reached_as_the_interpreter_says(bundled: LoadResul
              Case("2020", "lu", date(2022, 6, 30),
                   {"insured_incapacity": _spells(("2020-02-01", "2022-06-30")),
                    "incapacity_start": date(2020, 2, 1)})]
-    names = ["sickness_benefit_limit_reached_on", "sickness_benefit_exhausted_from"]
-    columns = evaluate_block(bundled.kb, cases, names)
-    for name in names:
-        results = columns[name].results
-        assert results is not None, columns[name].fallback
-        for case, got in zip(cases, results, strict=True):
+    columns = evaluate_block(bundled.kb, cases, LIMIT_DATES)
+    for name in LIMIT_DATES:   # left to the interpreter, with the reason said
+        assert columns[name].results is None
+        assert columns[name].fallback == "function has_first_day_counted_over"
+        for case in cases:
             want = evaluate(bundled.kb, case, case.as_of or date.today(), outputs=[name]
                             ).results[name]
-            assert want.status == "value" and got == (want.status, want.value)
+            assert want.status == "value"
 
 
 def test_every_output_it_compiles_agrees_on_a_generated_population(bundled: LoadResult) -> None:
@@ -140,7 +141,7 @@ def test_every_output_it_compiles_agrees_on_a_generated_population(bundled: Load
     cases = list(generator.cases(120))
     columns = evaluate_block(bundled.kb, cases, outputs)
     compiled = [name for name, column in columns.items() if column.results is not None]
-    assert {"monthly_payer", "sickness_benefit_limit_reached_on"} <= set(compiled)
+    assert {"monthly_payer", "twelve_month_count"} <= set(compiled)
     checked = 0
     for name in compiled:
         for case, got in zip(cases, columns[name].results or [], strict=True):
