@@ -14,6 +14,12 @@ FIXTURES = REPO / "tests" / "diagnostics" / "bad"
 #: Codes that no input file can trigger, with the test that covers each instead.
 NOT_FROM_A_FILE = {
     "LX900": "tests/test_cli.py::test_internal_error_is_reported_without_traceback",
+    "LX105": "tests/reliability/test_limits.py (a fixture would have to be 10 MB)",
+    "LX108": "tests/reliability/test_limits.py (a fixture would need 100,000 items)",
+    "LX109": "tests/reliability/test_defects.py::test_d11_* (a fixture cannot hold a symlink)",
+    "LX110": "tests/reliability/test_defects.py::test_d6_* (an output path, not an input)",
+    "LX111": "tests/reliability/test_defects.py::test_d4_* (CSV tables of lexlux batch)",
+    "LX112": "tests/reliability/test_defects.py::test_d5_* (git revisions of lexlux impact)",
 }
 #: Codes about case and query files, whose fixtures live with the evaluator tests.
 CASE_FIXTURES = REPO / "tests" / "cases" / "bad"

@@ -23,7 +23,7 @@ def register(sub: Any) -> None:
     parser.add_argument("sources", nargs="*", type=Path,
                         help="folders of *.case.yaml files, or CSV tables (one row per case)")
     parser.add_argument("--reform", type=Path, required=True, metavar="REFORM.yaml")
-    parser.add_argument("--generate", type=int, metavar="N",
+    parser.add_argument("--generate", type=_count, metavar="N",
                         help="also evaluate N synthetic incapacity histories (2015-2025)")
     parser.add_argument("--seed", type=int, default=2026, help="seed of --generate")
     parser.add_argument("--output", action="append", metavar="NAME")
@@ -33,6 +33,17 @@ def register(sub: Any) -> None:
     add_format(parser)
     add_rules(parser)
     parser.set_defaults(handler=cmd_batch)
+
+
+def _count(text: str) -> int:
+    """A number of cases for --generate: a whole number of at least 1."""
+    try:
+        value = int(text) if len(text) <= 12 else -1
+    except ValueError:
+        value = -1
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return value
 
 
 class Progress:
@@ -89,7 +100,7 @@ def cmd_batch(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     report = run_batch(cases(), baseline.kb, reformed.kb, args.output, progress,
                        args.law_as_of)
     progress.close()
-    report.problems = [p.message for p in problems]
+    report.problems = [f"{p.span}: {p.message}" if p.span else p.message for p in problems]
     if args.format == "json":
         stdout.write(json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n")
     else:

@@ -18,6 +18,13 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from ..diagnostics import LexluxError, Severity, error, render_text
+from ..limits import (
+    ENVIRONMENT_VARIABLE,
+    LimitSyntaxError,
+    from_environment,
+    parse_setting,
+    using,
+)
 from ..output import emit_diagnostics
 from .common import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE
 
@@ -31,6 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="exit codes: 0 clean, 1 errors or findings, 2 usage error, 3 internal error")
     parser.add_argument("--debug", action="store_true",
                         help="show the traceback of an internal error")
+    parser.add_argument("--limit", action="append", default=[], metavar="NAME=VALUE",
+                        help="an input limit, e.g. max_list_items=500000 (repeatable; also "
+                             "LEXLUX_LIMITS; see docs/limits.md)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in _command_modules():
         module.register(sub)
@@ -64,7 +74,15 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     except SystemExit as exc:
         return EXIT_USAGE if exc.code not in (0, None) else EXIT_OK
     try:
-        code: int = args.handler(args, stdout, stderr)
+        limits = from_environment()
+        for setting in args.limit:
+            limits = parse_setting(setting, limits)
+    except LimitSyntaxError as exc:
+        stderr.write(f"lexlux: error: --limit / {ENVIRONMENT_VARIABLE}: {exc}\n")
+        return EXIT_USAGE
+    try:
+        with using(limits):
+            code: int = args.handler(args, stdout, stderr)
         return code
     except BrokenPipeError:
         raise   # the reader went away (e.g. `| head`): main() exits quietly

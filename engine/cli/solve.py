@@ -15,6 +15,7 @@ from ..evaluate.case import (
     case_to_yaml,
     load_case,
     unknown_output,
+    unknown_reading,
 )
 from ..evaluate.values import ValueProblemError, from_written
 from ..load.discover import FileKind, display_path
@@ -95,6 +96,11 @@ def read_question(path: Path, loaded: LoadResult) -> Question:
     if as_of is None:
         raise _fail(error("LX314", "no as-of date: give as_of in the query or the case",
                           doc.span_at(())))
+    if isinstance(data.get("reading"), str):
+        problem = unknown_reading(data["reading"], kb, case.jurisdiction,
+                                  doc.span_at(("reading",)))
+        if problem is not None:
+            raise _fail(problem)
     vocabulary_facts = vocabulary.facts
     for name in solve.get("vary", []):
         if name not in vocabulary_facts:
@@ -136,7 +142,8 @@ def cmd_solve(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                           hint="ask about outputs that are not timelines, or use lexlux eval "
                                "/ whatif on a concrete case")) from None
     if answer.case is not None and args.witness is not None:
-        write_atomically(args.witness, case_to_yaml(answer.case, loaded.kb))
+        write_atomically(args.witness, case_to_yaml(answer.case, loaded.kb),
+                         argument="--witness")
     if args.format == "json":
         stdout.write(json.dumps(_json(answer, question, loaded), indent=2, ensure_ascii=False)
                      + "\n")

@@ -94,6 +94,12 @@ def register(sub: Any) -> None:
 
 
 def _load(args: argparse.Namespace, stdout: TextIO) -> KnowledgeBase | None:
+    witness_dir = getattr(args, "witness_dir", None)
+    if witness_dir is not None and witness_dir.exists() and not witness_dir.is_dir():
+        from ..diagnostics import LexluxError
+        from ..output import cannot_write
+        raise LexluxError([cannot_write(witness_dir, "it is a file, not a folder",
+                                        "--witness-dir")])
     loaded = load_knowledge_base(args.rules)
     if loaded.ok and getattr(args, "reform", None) is not None:
         from .common import load_reformed
@@ -142,6 +148,8 @@ def cmd_verify(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         stderr.write(f"lexlux verify: no rule {args.rule!r}"
                      + (f"; did you mean {close[0]!r}?" if close else "") + "\n")
         return 2
+    path = args.accepted or default_path(args.rules)
+    acceptances = load_accepted(path, required=args.accepted is not None)   # before the solver
     findings: list[Finding] = []
     queries = 0
     for audit in _audits(kb, args, stderr):
@@ -149,12 +157,11 @@ def cmd_verify(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         for name in args.check:
             findings += CHECKS[name](audit)
         queries += audit.queries
-    path = args.accepted or default_path(args.rules)
     full = set(args.check) == set(CHECKS) and args.rule is None and args.as_of is None
     shown = path.resolve()
     if shown.is_relative_to(Path.cwd().resolve()):
         shown = shown.relative_to(Path.cwd().resolve())
-    findings = apply_accepted(findings, load_accepted(path), report_stale=full, where=shown)
+    findings = apply_accepted(findings, acceptances, report_stale=full, where=shown)
     problems = [f for f in findings if f.is_problem]
     elapsed = time.perf_counter() - started
     if args.format == "json":
