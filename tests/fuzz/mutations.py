@@ -10,16 +10,34 @@ from __future__ import annotations
 import os
 import re
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 
 LONG = os.environ.get("HYPOTHESIS_PROFILE") == "fuzz"
 
 
+_COUNTS: dict[str, int] = {}
+
+
+def count_input(test: str) -> None:
+    """Count one input of ``test``; with ``LEXLUX_FUZZ_PROGRESS=FILE`` the counts are written
+    to FILE every 500 inputs (to follow a long run)."""
+    _COUNTS[test] = _COUNTS.get(test, 0) + 1
+    progress = os.environ.get("LEXLUX_FUZZ_PROGRESS")
+    if progress and sum(_COUNTS.values()) % 500 == 0:
+        import json
+        import time
+        from pathlib import Path
+        with Path(progress).open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps({"time": time.strftime("%H:%M:%S"), "total":
+                                     sum(_COUNTS.values()), **_COUNTS}) + "\n")
+
+
 def budget(short: int, long: int) -> settings:
     """Settings with ``short`` examples in the suite and ``long`` in the fuzz profile."""
     return settings(max_examples=long if LONG else short, deadline=None, derandomize=not LONG,
-                    suppress_health_check=list(HealthCheck), database=None)
+                    suppress_health_check=list(HealthCheck), database=None,
+                    phases=[Phase.explicit, Phase.generate])   # (a failure is shown unshrunk)
 
 
 #: scalars that broke, or could break, a loader: numbers past every limit, dates at the ends
