@@ -29,7 +29,7 @@ from ..output import emit_diagnostics
 from .common import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE
 
 #: the command modules of this package, in the order of ``lexlux --help``
-COMMAND_MODULES = ("check", "eval", "verify", "solve", "whatif", "batch", "report")
+COMMAND_MODULES = ("check", "eval", "verify", "solve", "whatif", "batch", "report", "mutate")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -104,7 +104,7 @@ def check_output_located(outcome: Outcome, argv: Sequence[str]) -> None:
         elif isinstance(payload, list):
             diagnostics = [d for d in payload if isinstance(d, dict) and "code" in d]
     else:
-        for line in text.splitlines():
+        for line in text.split("\n"):
             match = _HEAD.match(line)
             if match:
                 file, line_no, column, severity, code, message = match.groups()
@@ -125,9 +125,12 @@ def assert_located(d: dict[str, Any], argv: Sequence[str]) -> None:
         return
     if d["code"] in ABOUT_THE_CASE:
         return
-    message = str(d.get("message", ""))
-    named = [a for a in argv if len(a) > 1 and (a in message or a.split("=", 1)[0] in message)]
-    assert named, f"an error neither located nor naming an argument: {d}"
+    message = str(d.get("message", "")) + " " + str(d.get("hint", ""))
+    pieces = {piece for a in argv for piece in (a, *a.split("=", 1))}
+    named = [a for a in pieces if (a.strip() and a in message)
+             or f": {Path(a)}" in message]     # (a path is shown as pathlib writes it)
+    assert named or re.search(r"--[a-z]", message), \
+        f"an error neither located nor naming an argument: {d}"
 
 
 def check_diagnostics(diagnostics: Iterable[Diagnostic]) -> None:
