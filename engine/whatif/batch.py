@@ -155,8 +155,8 @@ def read_case_table(path: Path, kb: KnowledgeBase, jurisdiction: str = "lu"
             header: list[str] | None = None
             line = 1
             for cells in reader:
-                if header is None:
-                    header = cells
+                if header is None or not cells:      # (blank lines are skipped)
+                    header = cells if header is None and cells else header
                     line = reader.line_num + 1
                     continue
                 yield from _table_row(path, kb, jurisdiction, header, cells, line, limits)
