@@ -93,6 +93,14 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         return EXIT_FINDINGS if any(d.severity is Severity.ERROR for d in exc.diagnostics) \
             else EXIT_OK
     except Exception as exc:  # the one place that turns bugs into LX900
+        if isinstance(exc, OSError) and exc.filename is not None:
+            # a path given on the command line that the system refuses (e.g. too long)
+            fmt = getattr(args, "format", "text")
+            problem = error("LX104", f"{exc.filename}: {exc.strerror or 'cannot be read'}",
+                            hint="check the path given on the command line")
+            emit_diagnostics([problem], fmt if fmt in ("text", "json") else "text", stdout,
+                             {}, {})
+            return EXIT_FINDINGS
         diagnostic = error("LX900", f"internal error in lexlux (please report): "
                            f"{type(exc).__name__}: {exc}",
                            hint="run again with --debug to see the traceback")

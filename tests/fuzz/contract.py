@@ -126,7 +126,7 @@ def assert_located(d: dict[str, Any], argv: Sequence[str]) -> None:
     if d["code"] in ABOUT_THE_CASE:
         return
     message = str(d.get("message", "")) + " " + str(d.get("hint", ""))
-    pieces = {piece for a in argv for piece in (a, *a.split("=", 1))}
+    pieces = {piece for a in argv for piece in (a, *a.split("=", 1), a.split("\n", 1)[0])}
     named = [a for a in pieces if (a.strip() and a in message)
              or f": {Path(a)}" in message]     # (a path is shown as pathlib writes it)
     assert named or re.search(r"--[a-z]", message), \

@@ -320,3 +320,9 @@ def test_d12_a_lone_anchor_is_lx103(tmp_path: Path) -> None:
     path.write_text(text, encoding="utf-8")
     code, out = lexlux("eval", path)
     assert code == 1 and "a.case.yaml:2:15: error[LX103]: anchors (&where)" in out
+
+
+# found by the long fuzz run --------------------------------------------------------------
+def test_a_path_too_long_for_the_system_is_lx104_not_an_internal_error() -> None:
+    code, text = lexlux("check", "9" * 5000)
+    assert code == 1 and "error[LX104]" in text and "File name too long" in text
