@@ -68,6 +68,10 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         stderr.write(render_text(error("LX900", f"internal error in lexlux (please report): "
                                        f"{type(exc).__name__}: {exc}")) + "\n")
         return EXIT_INTERNAL
+    dashes = [a for a in argv if a.startswith("-") and a.endswith("=--")]
+    if dashes:   # argparse drops a value '--' and passes an empty list (a usage error here)
+        stderr.write(f"lexlux: error: {dashes[0]}: '--' is not a value for this option\n")
+        return EXIT_USAGE
     try:
         with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
             args = parser.parse_args(list(argv))

@@ -326,3 +326,9 @@ def test_d12_a_lone_anchor_is_lx103(tmp_path: Path) -> None:
 def test_a_path_too_long_for_the_system_is_lx104_not_an_internal_error() -> None:
     code, text = lexlux("check", "9" * 5000)
     assert code == 1 and "error[LX104]" in text and "File name too long" in text
+
+
+@pytest.mark.parametrize("option", ["--rules=--", "--reform=--", "--output=--", "--set=--"])
+def test_an_option_whose_value_is_two_dashes_is_a_usage_error(option: str) -> None:
+    code, text = lexlux("whatif" if option == "--set=--" else "eval", DISMISSAL, option)
+    assert code == 2 and "'--' is not a value" in text
