@@ -68,6 +68,9 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         stderr.write(render_text(error("LX900", f"internal error in lexlux (please report): "
                                        f"{type(exc).__name__}: {exc}")) + "\n")
         return EXIT_INTERNAL
+    if any("\0" in a for a in argv):   # (no shell passes one; a program calling run() can)
+        stderr.write("lexlux: error: an argument contains a NUL character\n")
+        return EXIT_USAGE
     dashes = [a for a in argv if a.startswith("-") and a.endswith("=--")]
     if dashes:   # argparse drops a value '--' and passes an empty list (a usage error here)
         stderr.write(f"lexlux: error: {dashes[0]}: '--' is not a value for this option\n")

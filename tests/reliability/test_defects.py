@@ -332,3 +332,8 @@ def test_a_path_too_long_for_the_system_is_lx104_not_an_internal_error() -> None
 def test_an_option_whose_value_is_two_dashes_is_a_usage_error(option: str) -> None:
     code, text = lexlux("whatif" if option == "--set=--" else "eval", DISMISSAL, option)
     assert code == 2 and "'--' is not a value" in text
+
+
+def test_an_argument_with_a_nul_character_is_a_usage_error() -> None:
+    code, text = lexlux("check", "rules\0x")
+    assert code == 2 and "NUL" in text
