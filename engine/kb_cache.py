@@ -77,8 +77,10 @@ def code_fingerprint() -> str:
 def key_for(files: Sequence[SourceFile]) -> str | None:
     """The cache key of a knowledge base built from ``files``; None if one cannot be read."""
     from . import __version__
+    from .limits import current
     digest = hashlib.sha256(_FORMAT)
     digest.update(f"{__version__}|{sys.version}|{code_fingerprint()}\n".encode())
+    digest.update(f"limits {current()!r}\n".encode())    # other limits, other diagnostics
     for file in files:
         try:
             content = file.path.read_bytes()

@@ -21,6 +21,8 @@ from goldens import Golden
 
 settings.register_profile("ci", derandomize=True, deadline=None, max_examples=300)
 settings.register_profile("dev", deadline=None, max_examples=50)
+# the long fuzz run (docs/fuzzing.md): the fuzz tests set their own, larger, budgets
+settings.register_profile("fuzz", deadline=None, max_examples=300)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 

@@ -21,6 +21,12 @@ NOT_FROM_A_FILE = {
     "LX702": "tests/whatif/test_population.py::test_parquet_without_pyarrow_is_a_clear_error",
     "LX703": "tests/whatif/test_distributed.py::test_dask_without_distributed_is_a_clear_error",
     "LX704": "tests/vector/test_batch_vector.py::test_vector_without_numpy_is_a_clear_error",
+    "LX105": "tests/reliability/test_limits.py (a fixture would have to be 10 MB)",
+    "LX108": "tests/reliability/test_limits.py (a fixture would need 100,000 items)",
+    "LX109": "tests/reliability/test_defects.py::test_d11_* (a fixture cannot hold a symlink)",
+    "LX110": "tests/reliability/test_defects.py::test_d6_* (an output path, not an input)",
+    "LX111": "tests/reliability/test_defects.py::test_d4_* (CSV tables of lexlux batch)",
+    "LX112": "tests/reliability/test_defects.py::test_d5_* (git revisions of lexlux impact)",
 }
 #: Codes about case and query files, whose fixtures live with the evaluator tests.
 CASE_FIXTURES = REPO / "tests" / "cases" / "bad"

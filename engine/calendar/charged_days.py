@@ -25,40 +25,35 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from functools import lru_cache
 
-from .dates import month_index, month_start_from_index
-from .periods import Period, count_days_by_month
+from .dates import end_of_month, month_index, month_start_from_index
+from .periods import Period, PeriodIndex, index_of
 
 
-@lru_cache(maxsize=4096)
-def _months(periods: tuple[Period, ...], n: int, limit: int, last: int
-            ) -> tuple[tuple[int, ...], tuple[bool, ...], int]:
-    """(B, payer-is-employer) for months m0..last, and m0."""
-    m0 = min(month_index(p.start) for p in periods)
-    days_by_month = count_days_by_month(periods, month_start_from_index(m0),
-                                        month_start_from_index(max(last, m0)))
-    days = [days_by_month[month_start_from_index(j)] for j in range(m0, max(last, m0) + 1)]
-    charged: list[int] = []
-    employer: list[bool] = []
-    for k in range(len(days)):
+def _months(index: PeriodIndex, n: int, limit: int, last: int
+            ) -> tuple[list[int], list[bool], int]:
+    """(B, payer-is-employer) for months m0..last (at least), and m0; computed once per
+    periods, n and limit, and extended when a later month is asked for."""
+    m0 = month_index(index.runs[0].start)
+    charged: list[int]
+    employer: list[bool]
+    days: list[int]
+    charged, employer, days = index.memo.setdefault(("charged_days", n, limit), ([], [], []))
+    for k in range(len(days), max(last, m0) - m0 + 1):
+        month = month_start_from_index(m0 + k)
+        days.append(index.count(month, end_of_month(month)))
         pays = True if k == 0 else charged[k - 1] < limit
         employer.append(pays)
-        window = range(max(0, k - n + 1), k + 1)
-        charged.append(sum(days[i] for i in window if employer[i]))
-    return tuple(charged), tuple(employer), m0
+        charged.append(sum(days[i] for i in range(max(0, k - n + 1), k + 1) if employer[i]))
+    return charged, employer, m0
 
 
 def _lookup(periods: Iterable[Period], d: date, n: int, limit: int) -> tuple[int, bool]:
-    frozen = tuple(sorted(periods, key=lambda p: p.start))
-    if not frozen:
+    index = index_of(periods if isinstance(periods, tuple) else tuple(periods))
+    if not index.runs:
         return 0, True
     target = month_index(d)
-    # one pass per set of periods, whatever month is asked: the recurrence is computed up to
-    # n months after the last month with incapacity; from then on no day is charged and the
-    # employer pays (B = 0), so every month of a timeline reads the same cached pass
-    horizon = max(month_index(p.end) for p in frozen) + n
-    charged, employer, m0 = _months(frozen, n, limit, horizon)
+    charged, employer, m0 = _months(index, n, limit, target)
     if target < m0:
         return 0, True
     k = target - m0

@@ -26,6 +26,7 @@ __all__ = [
     "EPOCH",
     "AmbiguousDateError",
     "DateFormatError",
+    "DateRangeError",
     "MonthPolicy",
     "add_days",
     "add_months",
@@ -75,6 +76,13 @@ class DateFormatError(ValueError):
 
 class AmbiguousDateError(ValueError):
     """A date computation has no single answer (e.g. 31 January + 1 month)."""
+
+
+OUTSIDE_THE_CALENDAR = "outside the calendar (years 0001 to 9999)"
+
+
+class DateRangeError(ValueError):
+    """A computed date falls outside the years 0001 to 9999 (the evaluator reports LX403)."""
 
 
 # --------------------------------------------------------------------------- text
@@ -204,6 +212,8 @@ def month_start_from_index(i: int) -> date:
     >>> month_start_from_index(month_index(date(2019, 12, 31)) + 1)
     datetime.date(2020, 1, 1)
     """
+    if not 1 <= i // 12 <= 9999:
+        raise DateRangeError(f"month {i % 12 + 1} of the year {i // 12} is {OUTSIDE_THE_CALENDAR}")
     return date(i // 12, i % 12 + 1, 1)
 
 

@@ -4,13 +4,21 @@ Part of the leaf calendar layer used by the evaluator and by the Z3 encoder; it 
 only on ``dates``.  A :class:`Period` is an inclusive range of calendar days ``[start,
 end]``: the CNS statuts (art. 169) count both the first and the last day of incapacity.
 Counts are of *distinct* calendar days: a day covered by two periods counts once.
+
+Counting is O(log n) per question: a :class:`PeriodIndex` (the periods merged, sorted, with
+prefix sums of their days) is built once per tuple of periods, in O(n log n), and kept for the
+tuple (:func:`index_of`), so a case with 10,000 periods asked about month after month stays
+fast.
 """
 
 from __future__ import annotations
 
+import heapq
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from .dates import (
     end_of_month,
@@ -22,15 +30,19 @@ from .dates import (
 
 __all__ = [
     "Period",
+    "PeriodIndex",
     "check_periods",
     "count_days_by_month",
     "days_in_window",
     "gap_days",
+    "index_of",
     "merge_periods",
     "nth_day_in_window",
 ]
 
 _ONE_DAY = timedelta(days=1)
+MAX_OVERLAPS = 1000
+""":func:`check_periods` reports at most this many overlapping pairs."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +87,9 @@ def _span(start: date, end: date) -> str:
 def check_periods(periods: Iterable[Period]) -> list[str]:
     """Problems with a list of periods, in plain words (numbered from 1 as given).
 
-    Reports a period that ends before it starts, and two periods sharing a day.  Touching
-    periods (one ends the day before the other starts) do not overlap.
+    Reports a period that ends before it starts, and each pair of periods sharing a day (up
+    to :data:`MAX_OVERLAPS` pairs).  Touching periods (one ends the day before the other
+    starts) do not overlap.
 
     >>> check_periods([Period(date(2019, 1, 1), date(2019, 1, 5)),
     ...                Period(date(2019, 1, 6), date(2019, 1, 9))])
@@ -92,19 +105,27 @@ def check_periods(periods: Iterable[Period]) -> list[str]:
     for number, period in enumerate(items, start=1):
         if period.end < period.start:
             problems.append(f"period {number} ({period}) ends before it starts")
-    for i, first in enumerate(items):
-        if first.end < first.start:
-            continue
-        for j in range(i + 1, len(items)):
-            second = items[j]
-            if second.end < second.start:
-                continue
-            start, end = max(first.start, second.start), min(first.end, second.end)
-            if start <= end:
-                problems.append(
-                    f"periods {i + 1} ({first}) and {j + 1} ({second}) overlap: "
-                    f"both cover {_span(start, end)}"
-                )
+    # a sweep in date order, O(n log n + pairs): the periods still open when one starts are
+    # the ones it overlaps (at most MAX_OVERLAPS pairs are collected)
+    order = sorted((i for i, p in enumerate(items) if p.start <= p.end),
+                   key=lambda i: (items[i].start, items[i].end, i))
+    pairs: list[tuple[int, int]] = []
+    open_: list[tuple[date, int]] = []        # a heap of (end, index)
+    for i in order:
+        while open_ and open_[0][0] < items[i].start:
+            heapq.heappop(open_)
+        for _, j in open_:
+            if len(pairs) >= MAX_OVERLAPS:
+                break
+            pairs.append((min(i, j), max(i, j)))
+        heapq.heappush(open_, (items[i].end, i))
+    for i, j in sorted(pairs):
+        first, second = items[i], items[j]
+        start, end = max(first.start, second.start), min(first.end, second.end)
+        problems.append(
+            f"periods {i + 1} ({first}) and {j + 1} ({second}) overlap: "
+            f"both cover {_span(start, end)}"
+        )
     return problems
 
 
@@ -146,14 +167,94 @@ def merge_periods(periods: Iterable[Period], *, join_touching: bool) -> list[Per
     return merged
 
 
-def _clipped(periods: Iterable[Period], start: date, end: date) -> list[Period]:
-    _check_window(start, end)
-    inside = [
-        Period(max(p.start, start), min(p.end, end))
-        for p in _valid(periods)
-        if p.start <= end and p.end >= start
-    ]
-    return merge_periods(inside, join_touching=False)
+class PeriodIndex:
+    """Periods merged into sorted disjoint runs of days, with prefix sums: every count of
+    days in a window is two binary searches.  Build it with :func:`index_of`.
+
+    >>> index = PeriodIndex((Period(date(2019, 1, 1), date(2019, 1, 5)),
+    ...                      Period(date(2019, 1, 4), date(2019, 1, 10))))
+    >>> index.count(date(2019, 1, 3), date(2019, 1, 31)), index.nth(2, date(2019, 1, 9),
+    ...                                                             date(2019, 1, 31))
+    (8, datetime.date(2019, 1, 10))
+    """
+
+    __slots__ = ("_before", "_ends", "_starts", "memo", "periods", "runs")
+
+    def __init__(self, periods: Iterable[Period]) -> None:
+        self.periods = tuple(_valid(periods))
+        self.runs = merge_periods(self.periods, join_touching=False)
+        self._starts = [p.start.toordinal() for p in self.runs]
+        self._ends = [p.end.toordinal() for p in self.runs]
+        self._before = [0]          # _before[i]: days of the runs before run i
+        for start, end in zip(self._starts, self._ends, strict=True):
+            self._before.append(self._before[-1] + end - start + 1)
+        self.memo: dict[Any, Any] = {}    # for callers that derive more from the periods
+
+    def _range(self, a: int, b: int) -> tuple[int, int]:
+        """Runs ``lo..hi-1`` are those that share a day with ``[a, b]`` (ordinals)."""
+        return bisect_left(self._ends, a), bisect_right(self._starts, b)
+
+    def count(self, start: date, end: date) -> int:
+        """Distinct days of the periods inside ``[start, end]``."""
+        _check_window(start, end)
+        a, b = start.toordinal(), end.toordinal()
+        lo, hi = self._range(a, b)
+        if lo >= hi:
+            return 0
+        total = self._before[hi] - self._before[lo]
+        return total - max(0, a - self._starts[lo]) - max(0, self._ends[hi - 1] - b)
+
+    def nth(self, n: int, start: date, end: date) -> date | None:
+        """The ``n``-th distinct day of the periods inside ``[start, end]``, or None."""
+        if n < 1:
+            raise ValueError(f"days are numbered from 1, got {n}")
+        _check_window(start, end)
+        a, b = start.toordinal(), end.toordinal()
+        lo = bisect_left(self._ends, a)
+        if lo >= len(self._starts):
+            return None
+        wanted = self._before[lo] + max(0, a - self._starts[lo]) + n   # counted from the first
+        run = bisect_left(self._before, wanted) - 1
+        if run >= len(self._starts):
+            return None
+        day = self._starts[run] + wanted - self._before[run] - 1
+        return date.fromordinal(day) if day <= b else None
+
+    def contains(self, day: date) -> bool:
+        """Whether ``day`` is a day of one of the periods."""
+        d = day.toordinal()
+        run = bisect_right(self._starts, d) - 1
+        return run >= 0 and self._ends[run] >= d
+
+    def run_at(self, day: date) -> Period | None:
+        """The run that holds ``day``, if any."""
+        d = day.toordinal()
+        run = bisect_right(self._starts, d) - 1
+        return self.runs[run] if run >= 0 and self._ends[run] >= d else None
+
+    def runs_in(self, start: date, end: date) -> list[Period]:
+        """The merged runs clipped to ``[start, end]``, in date order."""
+        _check_window(start, end)
+        lo, hi = self._range(start.toordinal(), end.toordinal())
+        return [Period(max(p.start, start), min(p.end, end)) for p in self.runs[lo:hi]]
+
+
+_INDEXES: dict[int, tuple[tuple[Period, ...], PeriodIndex]] = {}
+
+
+def index_of(periods: Iterable[Period]) -> PeriodIndex:
+    """The :class:`PeriodIndex` of ``periods``; built once per tuple (a case's facts are
+    tuples, asked about again and again), fresh for any other iterable."""
+    if not isinstance(periods, tuple):
+        return PeriodIndex(periods)
+    entry = _INDEXES.get(id(periods))
+    if entry is not None and entry[0] is periods:
+        return entry[1]
+    index = PeriodIndex(periods)
+    if len(_INDEXES) >= 256:
+        _INDEXES.clear()
+    _INDEXES[id(periods)] = (periods, index)   # (the tuple is kept: its id stays its own)
+    return index
 
 
 def days_in_window(periods: Iterable[Period], start: date, end: date) -> int:
@@ -163,7 +264,7 @@ def days_in_window(periods: Iterable[Period], start: date, end: date) -> int:
     ...                date(2019, 1, 1), date(2019, 12, 31))
     2
     """
-    return sum(p.day_count for p in _clipped(periods, start, end))
+    return index_of(periods).count(start, end)
 
 
 def nth_day_in_window(periods: Iterable[Period], n: int, start: date, end: date) -> date | None:
@@ -176,14 +277,7 @@ def nth_day_in_window(periods: Iterable[Period], n: int, start: date, end: date)
     ...                   date(2019, 1, 1), date(2019, 12, 31))
     datetime.date(2019, 2, 1)
     """
-    if n < 1:
-        raise ValueError(f"days are numbered from 1, got {n}")
-    remaining = n
-    for period in _clipped(periods, start, end):
-        if remaining <= period.day_count:
-            return period.start + timedelta(days=remaining - 1)
-        remaining -= period.day_count
-    return None
+    return index_of(periods).nth(n, start, end)
 
 
 def count_days_by_month(
@@ -201,11 +295,11 @@ def count_days_by_month(
         raise ValueError(
             f"months run backwards: {format_date(first_month)} .. {format_date(last_month)}"
         )
-    items = _valid(periods)
+    index = index_of(periods if isinstance(periods, tuple) else tuple(periods))
     counts: dict[date, int] = {}
-    for index in range(first, last + 1):
-        month_start = month_start_from_index(index)
-        counts[month_start] = days_in_window(items, month_start, end_of_month(month_start))
+    for month in range(first, last + 1):
+        month_start = month_start_from_index(month)
+        counts[month_start] = index.count(month_start, end_of_month(month_start))
     return counts
 
 

@@ -28,7 +28,7 @@ def register(sub: Any) -> None:
     parser.add_argument("--reform", type=Path, metavar="REFORM.yaml",
                         help="compare the law as it is with the law after this reform "
                              "(without it: evaluate the population under the law)")
-    parser.add_argument("--generate", type=int, metavar="N",
+    parser.add_argument("--generate", type=_count, metavar="N",
                         help="also evaluate N synthetic persons drawn from --population")
     parser.add_argument("--population", type=Path, metavar="FILE.population.yaml",
                         help="the distribution of the generated persons (default: the bundled "
@@ -66,6 +66,17 @@ def register(sub: Any) -> None:
     add_format(parser)
     add_rules(parser)
     parser.set_defaults(handler=cmd_batch)
+
+
+def _count(text: str) -> int:
+    """A number of cases for --generate: a whole number of at least 1."""
+    try:
+        value = int(text) if len(text) <= 12 else -1
+    except ValueError:
+        value = -1
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return value
 
 
 class Progress:
@@ -185,7 +196,7 @@ def _distributed_run(args: argparse.Namespace, baseline: Any, reformed: Any, gen
 def _show_report(args: argparse.Namespace, report: BatchReport, generator: Any,
                  progress: Progress, problems: list[Diagnostic], stdout: TextIO) -> int:
     progress.close()
-    report.problems = [p.message for p in problems]
+    report.problems = [f"{p.span}: {p.message}" if p.span else p.message for p in problems]
     window = f" (persons falling ill {generator.first} to {generator.last})" \
         if generator is not None else ""
     if args.report:

@@ -35,7 +35,7 @@ def register(sub: Any) -> None:
 
 
 def cmd_eval(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from ..evaluate.case import load_case, unknown_output
+    from ..evaluate.case import load_case, unknown_output, unknown_reading
     from ..evaluate.explain import render_json, render_text
     from ..evaluate.interpreter import evaluate
     from ..evaluate.query import load_query
@@ -72,6 +72,10 @@ def cmd_eval(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     for name in args.output or ():
         if name not in vocabulary.outputs:
             raise LexluxError([unknown_output(name, vocabulary)])
+    if args.reading is not None:
+        problem = unknown_reading(args.reading, kb, case.jurisdiction)
+        if problem is not None:
+            raise LexluxError([problem])
     outcome = evaluate(kb, case, as_of, law_as_of=args.law_as_of, outputs=args.output,
                        reading=args.reading)
     if overrides:

@@ -18,12 +18,19 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from ..diagnostics import LexluxError, Severity, error, render_text
+from ..limits import (
+    ENVIRONMENT_VARIABLE,
+    LimitSyntaxError,
+    from_environment,
+    parse_setting,
+    using,
+)
 from ..output import emit_diagnostics
 from .common import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE
 
 #: the command modules of this package, in the order of ``lexlux --help``
 COMMAND_MODULES = ("check", "eval", "needs", "verify", "audit", "solve", "whatif", "batch",
-                   "report", "fmt", "scenario_test", "serve", "lsp")
+                   "report", "fmt", "scenario_test", "mutate", "serve", "lsp")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,6 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="show the traceback of an internal error")
     parser.add_argument("--version", action=_VersionAction,
                         help="print lexlux's version and the content hash of the bundled rules")
+    parser.add_argument("--limit", action="append", default=[], metavar="NAME=VALUE",
+                        help="an input limit, e.g. max_list_items=500000 (repeatable; also "
+                             "LEXLUX_LIMITS; see docs/limits.md)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in _command_modules():
         module.register(sub)
@@ -81,13 +91,28 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         stderr.write(render_text(error("LX900", f"internal error in lexlux (please report): "
                                        f"{type(exc).__name__}: {exc}")) + "\n")
         return EXIT_INTERNAL
+    if any("\0" in a for a in argv):   # (no shell passes one; a program calling run() can)
+        stderr.write("lexlux: error: an argument contains a NUL character\n")
+        return EXIT_USAGE
+    dashes = [a for a in argv if a.startswith("-") and a.endswith("=--")]
+    if dashes:   # argparse drops a value '--' and passes an empty list (a usage error here)
+        stderr.write(f"lexlux: error: {dashes[0]}: '--' is not a value for this option\n")
+        return EXIT_USAGE
     try:
         with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
             args = parser.parse_args(list(argv))
     except SystemExit as exc:
         return EXIT_USAGE if exc.code not in (0, None) else EXIT_OK
     try:
-        code: int = args.handler(args, stdout, stderr)
+        limits = from_environment()
+        for setting in args.limit:
+            limits = parse_setting(setting, limits)
+    except LimitSyntaxError as exc:
+        stderr.write(f"lexlux: error: --limit / {ENVIRONMENT_VARIABLE}: {exc}\n")
+        return EXIT_USAGE
+    try:
+        with using(limits):
+            code: int = args.handler(args, stdout, stderr)
         return code
     except BrokenPipeError:
         raise   # the reader went away (e.g. `| head`): main() exits quietly
@@ -98,6 +123,14 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         return EXIT_FINDINGS if any(d.severity is Severity.ERROR for d in exc.diagnostics) \
             else EXIT_OK
     except Exception as exc:  # the one place that turns bugs into LX900
+        if isinstance(exc, OSError) and exc.filename is not None:
+            # a path given on the command line that the system refuses (e.g. too long)
+            fmt = getattr(args, "format", "text")
+            problem = error("LX104", f"{exc.filename}: {exc.strerror or 'cannot be read'}",
+                            hint="check the path given on the command line")
+            emit_diagnostics([problem], fmt if fmt in ("text", "json") else "text", stdout,
+                             {}, {})
+            return EXIT_FINDINGS
         diagnostic = error("LX900", f"internal error in lexlux (please report): "
                            f"{type(exc).__name__}: {exc}",
                            hint="run again with --debug to see the traceback")

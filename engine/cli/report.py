@@ -51,7 +51,7 @@ def cmd_impact(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         emit_diagnostics(problems, "json" if args.format == "json" else "text", stdout, {}, {})
         return 1
     if args.report is not None:
-        write_atomically(args.report, render_markdown(impact))
+        write_atomically(args.report, render_markdown(impact), argument="--report")
     if args.format == "json":
         stdout.write(json.dumps(impact.to_json(), indent=2, ensure_ascii=False, default=str)
                      + "\n")

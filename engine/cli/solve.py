@@ -48,7 +48,8 @@ def cmd_solve(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                           hint="ask about outputs that are not timelines, or use lexlux eval "
                                "/ whatif on a concrete case")) from None
     if answer.case is not None and args.witness is not None:
-        write_atomically(args.witness, case_to_yaml(answer.case, loaded.kb))
+        write_atomically(args.witness, case_to_yaml(answer.case, loaded.kb),
+                         argument="--witness")
     if args.format == "json":
         stdout.write(json.dumps(answer_to_json(answer, question, loaded), indent=2,
                                 ensure_ascii=False) + "\n")

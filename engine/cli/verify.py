@@ -97,6 +97,12 @@ def register(sub: Any) -> None:
 
 
 def _load(args: argparse.Namespace, stdout: TextIO) -> KnowledgeBase | None:
+    witness_dir = getattr(args, "witness_dir", None)
+    if witness_dir is not None and witness_dir.exists() and not witness_dir.is_dir():
+        from ..diagnostics import LexluxError
+        from ..output import cannot_write
+        raise LexluxError([cannot_write(witness_dir, "it is a file, not a folder",
+                                        "--witness-dir")])
     loaded = load_knowledge_base(args.rules)
     if loaded.ok and getattr(args, "reform", None) is not None:
         from .common import load_reformed
@@ -147,7 +153,7 @@ def cmd_verify(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     report = run_audit(kb, checks=args.check, as_of=args.as_of, rule=args.rule,
                        witness_dir=args.witness_dir, accepted=path, rlimit=args.rlimit,
                        where=shown, progress=_progress(args, stderr),
-                       cache=args.cache)
+                       cache=args.cache, accepted_required=args.accepted is not None)
     elapsed = time.perf_counter() - started
     if args.format == "json":
         stdout.write(json.dumps(report.to_json(kb, elapsed), indent=2, ensure_ascii=False)

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
 from fractions import Fraction
-from functools import lru_cache
 from typing import Any
 
 from ..calendar import charged_days, counted_days, dates, periods
@@ -60,22 +59,27 @@ def _first_day_counted_over(insured: tuple[Period, ...], half: tuple[Period, ...
 
 
 def _containing(p: tuple[Period, ...], d: date) -> Period:
-    for period in p:
-        if period.contains(d):
-            return period
+    index = periods.index_of(p)
+    run = index.run_at(d)
+    if run is not None and len(index.runs) == len(p):
+        return run                       # disjoint periods: each run is one of them
+    if run is not None:
+        for period in p:                 # overlapping periods: the first given, as written
+            if period.contains(d):
+                return period
     raise EvaluationError(f"no period contains {d}")
 
 
 def _first(p: tuple[Period, ...]) -> date:
     if not p:
         raise EvaluationError("there are no periods")
-    return min(x.start for x in p)
+    return periods.index_of(p).runs[0].start
 
 
 def _last(p: tuple[Period, ...]) -> date:
     if not p:
         raise EvaluationError("there are no periods")
-    return max(x.end for x in p)
+    return periods.index_of(p).runs[-1].end
 
 
 def _add_months(d: date, n: int, policy: str) -> date:
@@ -116,7 +120,7 @@ def _longest_gap(p: tuple[Period, ...], a: date, b: date) -> int:
     """Longest run of days in [a, b] that no period covers."""
     if b < a:
         raise EvaluationError(f"the window {a} .. {b} ends before it starts")
-    covered = sorted((max(x.start, a), min(x.end, b)) for x in p if x.end >= a and x.start <= b)
+    covered = [(x.start, x.end) for x in periods.index_of(p).runs_in(a, b)]
     longest, cursor = 0, a
     for start, end in covered:
         if start > cursor:
@@ -127,9 +131,8 @@ def _longest_gap(p: tuple[Period, ...], a: date, b: date) -> int:
     return longest
 
 
-@lru_cache(maxsize=1 << 16)
 def _days_in_window(p: tuple[Period, ...], a: date, b: date) -> int:
-    return periods.days_in_window(p, a, b)   # pure: timelines ask it again month after month
+    return periods.index_of(p).count(a, b)   # O(log n): timelines ask it month after month
 
 
 def table(jurisdiction: str) -> dict[str, Callable[..., Any]]:
@@ -164,7 +167,7 @@ def table(jurisdiction: str) -> dict[str, Callable[..., Any]]:
         "nth_day_in_window": _nth_in_window,
         "first_day": _first,
         "last_day": _last,
-        "in_periods": lambda p, d: any(x.contains(d) for x in p),
+        "in_periods": lambda p, d: periods.index_of(p).contains(d),
         "period_start_on": lambda p, d: _containing(p, d).start,
         "period_end_on": lambda p, d: _containing(p, d).end,
         "employer_charged_days_in_window": charged_days.employer_charged_days,

@@ -8,7 +8,9 @@ date), periods that end before they start or overlap (LX405).
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -73,7 +75,7 @@ def case_from_document(doc: SourceDocument, kb: KnowledgeBase, base: PathKey = (
     for key in base:
         data = data[key]
     if not base:
-        problems = list(check_document(doc, FileKind.CASE))
+        problems = list(check_document(_schema_view(doc), FileKind.CASE))
         if problems:
             return None, problems
     vocabulary = kb.vocabularies.get(data["jurisdiction"])
@@ -99,6 +101,29 @@ def case_from_document(doc: SourceDocument, kb: KnowledgeBase, base: PathKey = (
     from .plausibility import check_assumptions
     implausible = check_assumptions(kb, case, doc.span_at((*base, "facts")))
     return (None, implausible) if implausible else (case, [])
+
+
+_PLAIN_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _plain_period(item: Any) -> bool:
+    return (isinstance(item, dict) and len(item) == 2 and "from" in item and "to" in item
+            and all(isinstance(v, str) and _PLAIN_DATE.fullmatch(v) for v in item.values()))
+
+
+def _schema_view(doc: SourceDocument) -> SourceDocument:
+    """The document as the schema check sees it.  For speed (a case may give thousands of
+    periods), a list of facts whose items all have the plain form ``{from: YYYY-MM-DD, to:
+    YYYY-MM-DD}`` is checked by its first item only: the others have the same shape, and
+    their dates are read, and reported at their place, by :func:`from_written`."""
+    data = doc.data
+    if not isinstance(data, dict) or not isinstance(data.get("facts"), dict):
+        return doc
+    facts = dict(data["facts"])
+    for name, value in facts.items():
+        if isinstance(value, list) and len(value) > 8 and all(map(_plain_period, value)):
+            facts[name] = value[:1]
+    return replace(doc, data={**data, "facts": facts})
 
 
 def _read(doc: SourceDocument, path: PathKey, raw: dict[str, Any], vocabulary: Vocabulary,
@@ -141,13 +166,38 @@ def _read(doc: SourceDocument, path: PathKey, raw: dict[str, Any], vocabulary: V
     return out
 
 
+def unknown_name(code: str, what: str, name: str, choices: Iterable[str], span: Span | None,
+                 otherwise: str, expected: str | None = None) -> Diagnostic:
+    """An unknown name (an output, a reading, ...) with "did you mean" when one is close;
+    ``otherwise`` is the hint when none is."""
+    close = difflib.get_close_matches(name, list(choices), n=1)
+    return error(code, f"unknown {what} {name!r}", span, expected=expected,
+                 hint=f"did you mean {close[0]!r}?" if close else otherwise)
+
+
 def unknown_output(name: str, vocabulary: Vocabulary, span: Span | None = None) -> Diagnostic:
     """LX404 for an output the vocabulary does not declare, with "did you mean"."""
-    close = difflib.get_close_matches(name, list(vocabulary.outputs), n=1)
-    return error("LX404", f"unknown output {name!r}", span,
-                 hint=f"did you mean {close[0]!r}?" if close else
-                 f"the outputs are declared in {vocabulary.file}; lexlux eval without --output "
-                 "lists every output")
+    return unknown_name("LX404", "output", name, vocabulary.outputs, span,
+                        f"the outputs are declared in {vocabulary.file}; lexlux eval without "
+                        "--output lists every output")
+
+
+def readings(kb: KnowledgeBase, jurisdiction: str) -> list[str]:
+    """The readings the rules of ``jurisdiction`` name (``reading:`` of a rule), sorted."""
+    return sorted({r.reading for r in kb.rules.values()
+                   if r.reading and r.jurisdiction == jurisdiction})
+
+
+def unknown_reading(name: str, kb: KnowledgeBase, jurisdiction: str,
+                    span: Span | None = None) -> Diagnostic | None:
+    """LX406 if no rule of ``jurisdiction`` encodes the reading ``name``, else None."""
+    known = readings(kb, jurisdiction)
+    if name in known:
+        return None
+    return unknown_name("LX406", "reading", name, known, span,
+                        "these rules encode no reading: leave out --reading" if not known else
+                        "lexlux eval without --reading follows the highest authority",
+                        expected="one of: " + ", ".join(known) if known else None)
 
 
 def _describe(entry: VocabularyEntry) -> str:

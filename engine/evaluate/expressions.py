@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any
 
+from ..calendar.dates import OUTSIDE_THE_CALENDAR
 from ..compile.model import (
     Binary,
     Call,
@@ -228,7 +229,9 @@ def _compile_call(expr: Call) -> Compiled:
             return env.functions[name](*values)
         except EvaluationError:
             raise
-        except (ValueError, OverflowError) as exc:
+        except OverflowError:
+            raise EvaluationError(f"{name}(): a date would be {OUTSIDE_THE_CALENDAR}") from None
+        except ValueError as exc:
             raise EvaluationError(f"{name}(): {exc}") from None
 
     return call
@@ -286,4 +289,4 @@ def _shift(d: date, days: int) -> date:
     try:
         return d + timedelta(days=days)
     except OverflowError:
-        raise EvaluationError(f"{d} + {days} days is outside the calendar") from None
+        raise EvaluationError(f"{d} + {days} days is {OUTSIDE_THE_CALENDAR}") from None

@@ -23,7 +23,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from ..calendar.dates import MonthPolicy, add_months, end_of_month, start_of_month
+from ..calendar.dates import (
+    OUTSIDE_THE_CALENDAR,
+    DateRangeError,
+    MonthPolicy,
+    add_months,
+    end_of_month,
+    start_of_month,
+)
 from ..compile.model import (
     AUTHORITY_RANK,
     UNKNOWN,
@@ -325,6 +332,10 @@ class Evaluation:
                 except EvaluationError as exc:
                     return OutputResult(name, "error", None, vtype, considered=considered,
                                         message=f"{version.id}: {exc}")
+                except (OverflowError, DateRangeError):   # one rule for every date overflow
+                    return OutputResult(name, "error", None, vtype, considered=considered,
+                                        message=f"{version.id}: a date would be "
+                                                f"{OUTSIDE_THE_CALENDAR}")
                 if value is _NOT_APPLICABLE:
                     rejected.append(node)
                 else:
@@ -446,6 +457,10 @@ def evaluate(kb: KnowledgeBase, case: Case, as_of: date, *, law_as_of: date | No
         except EvaluationError as exc:
             results[name] = OutputResult(name, "error", None,
                                          run.vocabulary.outputs[name].type, message=str(exc))
+        except (OverflowError, DateRangeError):
+            results[name] = OutputResult(name, "error", None,
+                                         run.vocabulary.outputs[name].type,
+                                         message=f"a date would be {OUTSIDE_THE_CALENDAR}")
     for name, result in results.items():
         # a fact is only an error for an output that was asked for: evaluating every output,
         # "cannot be answered" is the normal state of outputs the case is not about

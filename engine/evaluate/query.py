@@ -17,7 +17,7 @@ from ..diagnostics import Diagnostic, error
 from ..load.discover import FileKind, display_path
 from ..load.yaml_source import load_file
 from ..validate.messages import check_document
-from .case import Case, case_from_document, load_case, unknown_output
+from .case import Case, case_from_document, load_case, unknown_output, unknown_reading
 from .values import ValueProblemError, from_written
 
 
@@ -54,6 +54,10 @@ def load_query(path: Path, kb: KnowledgeBase) -> tuple[Query | None, list[Diagno
     for i, name in enumerate(data.get("outputs", [])):
         if name not in vocabulary.outputs:
             return None, [unknown_output(name, vocabulary, doc.span_at(("outputs", i)))]
+    if isinstance(data.get("reading"), str):
+        problem = unknown_reading(data["reading"], kb, case.jurisdiction, doc.span_at(("reading",)))
+        if problem is not None:
+            return None, [problem]
     overrides: dict[str, Value] = {}
     for name, written in data.get("overrides", {}).get("facts", {}).items():
         entry = vocabulary.facts.get(name)

@@ -97,7 +97,18 @@ def discover(paths: Iterable[Path]) -> tuple[list[SourceFile], list[Diagnostic]]
     diagnostics: list[Diagnostic] = []
     for given in paths:
         if given.is_dir():
-            candidates = sorted(p for p in given.rglob("*.yaml") if p.is_file())
+            root = given.resolve()
+            candidates = []
+            for path in sorted(p for p in given.rglob("*.yaml") if p.is_file()):
+                if path.resolve().is_relative_to(root):
+                    candidates.append(path)
+                    continue
+                # a link out of the folder is not read (nor shown): the rules are the folder
+                diagnostics.append(error(
+                    "LX109", "a symbolic link that leads out of the rules folder",
+                    Span(display_path(path.parent) + "/" + path.name, 1, 1, 1, 1),
+                    expected=f"files inside {display_path(given)}",
+                    hint="copy the file into the folder, or give its folder as another path"))
         elif given.is_file():
             candidates = [given]
         else:

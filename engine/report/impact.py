@@ -7,6 +7,7 @@ git revisions of the repository (materialised with ``git archive``) or two rule 
 
 from __future__ import annotations
 
+import re
 import subprocess
 import tarfile
 import tempfile
@@ -61,10 +62,33 @@ class Impact:
         }
 
 
-def materialise(repo: Path, revision: str, into: Path) -> Path:
+def resolve_revision(repo: Path, revision: str, option: str) -> str:
+    """The commit that ``revision`` names in ``repo``, verified by ``git rev-parse --verify``;
+    a text that git would read as an option (``--output=...``, ``--remote=...``) or that is not
+    a revision of the repository is LX112.  The answer is a full commit hash, so nothing the
+    user typed reaches ``git archive``."""
+    hint = ("give a commit, branch or tag of this repository (e.g. HEAD~1), or two rule "
+            "folders with --base-rules/--head-rules")
+    if not revision or revision.startswith("-") or any(c in revision for c in "\0\n\r"):
+        raise LexluxError([error("LX112", f"{option} {revision!r}: not a revision",
+                                 expected="a commit, branch or tag", hint=hint)])
+    done = subprocess.run(["git", "-C", str(repo), "rev-parse", "--verify", "--quiet",
+                           "--end-of-options", f"{revision}^{{commit}}"],
+                          capture_output=True, check=False, stdin=subprocess.DEVNULL)
+    commit = done.stdout.decode(errors="replace").strip()
+    if done.returncode != 0 or not re.fullmatch(r"[0-9a-f]{40,64}", commit):
+        raise LexluxError([error("LX112", f"{option} {revision!r}: not a revision of the "
+                                 f"repository {repo}", expected="a commit, branch or tag",
+                                 hint=hint)])
+    return commit
+
+
+def materialise(repo: Path, revision: str, into: Path, option: str = "--base") -> Path:
     """Extract ``rules/`` and ``tests/law/`` of ``revision`` into ``into``."""
-    done = subprocess.run(["git", "-C", str(repo), "archive", "--format=tar", revision, "rules",
-                           "tests/law"], capture_output=True, check=False)
+    commit = resolve_revision(repo, revision, option)
+    done = subprocess.run(["git", "-C", str(repo), "archive", "--format=tar", commit, "--",
+                           "rules", "tests/law"], capture_output=True, check=False,
+                          stdin=subprocess.DEVNULL)
     if done.returncode != 0:
         message = done.stderr.decode(errors="replace").strip()
         raise LexluxError([error("LX104", f"cannot read the revision {revision!r}: {message}",
@@ -162,7 +186,7 @@ def impact_of(repo: Path, base_rev: str | None, head_rev: str | None,
                 roots.append((rules, rules.parent / "tests" / "law", str(rules)))
             else:
                 assert rev is not None
-                folder = materialise(repo, rev, Path(tmp) / side)
+                folder = materialise(repo, rev, Path(tmp) / side, f"--{side}")
                 roots.append((folder / "rules", folder / "tests" / "law", rev))
         base = load_knowledge_base([roots[0][0]])
         head = load_knowledge_base([roots[1][0]])

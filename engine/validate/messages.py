@@ -75,7 +75,12 @@ def check_document(doc: SourceDocument, kind: FileKind) -> Iterator[Diagnostic]:
         return
     seen: set[tuple[str, PathKey]] = set()
     for raw in iter_schema_errors(doc.data, kind):
-        for diagnostic in _convert(doc, _leaf(raw)):
+        converted = list(_convert(doc, _leaf(raw)))
+        if not converted:   # never let a document that breaks its schema pass silently
+            converted = [error("LX206", raw.message[:300], doc.span_at(tuple(raw.absolute_path)),
+                               expected=str(raw.schema.get("description", ""))[:300] or None
+                               if isinstance(raw.schema, dict) else None)]
+        for diagnostic in converted:
             key = (diagnostic.code, tuple(diagnostic.span.yaml_path if diagnostic.span else ""))
             if key not in seen:
                 seen.add(key)
@@ -105,8 +110,15 @@ def _convert(doc: SourceDocument, err: ValidationError) -> Iterator[Diagnostic]:
     if keyword == "required" and isinstance(err.instance, dict):
         unknown = [k for k in err.instance if k not in schema.get("properties", {})]
         for key in err.validator_value:
-            if key not in err.instance and not did_you_mean(key, unknown):
-                # (a misspelt key is reported once, as an unknown key with "did you mean")
+            misspelt = did_you_mean(key, unknown) if key not in err.instance else None
+            if misspelt is not None:
+                # a misspelt key is reported once, as an unknown key with "did you mean" (here
+                # too: under oneOf, the additionalProperties error may not be the one picked)
+                yield error("LX201", f"unknown key {misspelt!r}",
+                            doc.span_at((*path, misspelt), key=True),
+                            expected="one of: " + ", ".join(sorted(schema.get("properties", {}))),
+                            hint=f"did you mean {key!r}?")
+            elif key not in err.instance:
                 described = schema.get("properties", {}).get(key, {}).get("description", "")
                 yield error("LX202", f"the required key {key!r} is missing",
                             doc.span_at(path, key=True), expected=f"a key {key!r}",

@@ -16,9 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-from ..diagnostics import LexluxError, error
+from ..diagnostics import Diagnostic, LexluxError, Span, error
+from ..load.discover import display_path
+from ..load.yaml_source import load_file
 from .findings import Finding
 
 
@@ -35,21 +35,36 @@ def default_path(rules_dirs: list[Path] | None) -> Path:
     return Path.cwd() / "audit" / "accepted.yaml"
 
 
-def load_accepted(path: Path) -> list[Acceptance]:
+def load_accepted(path: Path, *, required: bool = False) -> list[Acceptance]:
+    """The acceptances of ``path`` (none if it does not exist, unless ``required``: a path
+    given with ``--accepted`` must exist).  Problems are located diagnostics (LX1xx, LX203)."""
     if not path.is_file():
+        if required:
+            raise LexluxError([error("LX104", f"--accepted {path}: no such file",
+                                     hint="give the path of an accepted-findings file, e.g. "
+                                          "audit/accepted.yaml")])
         return []
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise LexluxError([error("LX101", f"{path}: not valid YAML: {exc}")]) from None
+    doc, problems = load_file(path, display_path(path))
+    if doc is None or problems:
+        raise LexluxError(problems)
+    data = doc.data if doc.data is not None else {}
     items = data.get("accepted", []) if isinstance(data, dict) else None
-    if not isinstance(items, list) or not all(
-            isinstance(i, dict) and isinstance(i.get("fingerprint"), str)
-            and isinstance(i.get("reason"), str) and i["reason"].strip() for i in items):
-        raise LexluxError([error(
-            "LX203", f"{path}: expected 'accepted:' with a list of {{fingerprint, reason}}",
-            hint="every acceptance needs a fingerprint (from lexlux verify) and a reason")])
-    return [Acceptance(i["fingerprint"], i["reason"]) for i in items]
+    where = doc.span_at(("accepted",) if isinstance(data, dict) and "accepted" in data else ())
+    if not isinstance(items, list):
+        raise LexluxError([_shape_error(where)])
+    out = []
+    for i, item in enumerate(items):
+        if not (isinstance(item, dict) and isinstance(item.get("fingerprint"), str)
+                and isinstance(item.get("reason"), str) and item["reason"].strip()):
+            raise LexluxError([_shape_error(doc.span_at(("accepted", i)))])
+        out.append(Acceptance(item["fingerprint"], item["reason"]))
+    return out
+
+
+def _shape_error(span: Span) -> Diagnostic:
+    return error("LX203", "expected 'accepted:' with a list of {fingerprint, reason}", span,
+                 expected="accepted: a list of mappings with fingerprint: and reason: (texts)",
+                 hint="every acceptance needs a fingerprint (from lexlux verify) and a reason")
 
 
 def apply_accepted(findings: list[Finding], accepted: list[Acceptance], *,

@@ -92,6 +92,12 @@ def question_from_document(doc: SourceDocument, loaded: LoadResult, base: Path) 
     if as_of is None:
         raise _fail(error("LX314", "no as-of date: give as_of in the query or the case",
                           doc.span_at(())))
+    if isinstance(data.get("reading"), str):
+        from ..evaluate.case import unknown_reading
+        problem = unknown_reading(data["reading"], kb, case.jurisdiction,
+                                  doc.span_at(("reading",)))
+        if problem is not None:
+            raise _fail(problem)
     if case.events:     # the facts derived from the events are fixed, like given facts
         from ..evaluate.derive import prepare_case
         law_as_of = parse_date(data["law_as_of"]) if "law_as_of" in data else None

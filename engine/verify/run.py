@@ -85,10 +85,12 @@ def run_audit(kb: KnowledgeBase, *, checks: Sequence[str] | None = None,
               witness_dir: Path | None = None, accepted: Path | None = None,
               rlimit: int | None = None, where: Path | None = None,
               progress: Callable[[str], None] | None = None,
-              cache: Path | None = None) -> AuditReport:
+              cache: Path | None = None, accepted_required: bool = False) -> AuditReport:
     """Run ``checks`` (default: all) over every jurisdiction; mark the findings accepted in
     the file ``accepted`` (stale acceptances are reported only by a full audit)."""
     names = list(checks or CHECKS)
+    acceptances = load_accepted(accepted, required=accepted_required) \
+        if accepted is not None else None          # read (and its errors shown) before Z3
     findings: list[Finding] = []
     queries = 0
     found = audits(kb, as_of=as_of, rule=rule, witness_dir=witness_dir, rlimit=rlimit,
@@ -99,9 +101,9 @@ def run_audit(kb: KnowledgeBase, *, checks: Sequence[str] | None = None,
             findings += CHECKS[name](audit)
         queries += audit.queries
     save_cache(found)
-    if accepted is not None:
+    if accepted is not None and acceptances is not None:
         full = set(names) == set(CHECKS) and rule is None and as_of is None
-        findings = apply_accepted(findings, load_accepted(accepted), report_stale=full,
+        findings = apply_accepted(findings, acceptances, report_stale=full,
                                   where=where or accepted)
     return AuditReport(findings, queries)
 

@@ -70,7 +70,7 @@ def write_case(kb: KnowledgeBase, case: Case, directory: Path | None, stem: str
     if directory is None:
         return None, text
     path = directory / f"{stem}.case.yaml"
-    write_atomically(path, text)
+    write_atomically(path, text, argument="--witness-dir")
     return path, text
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 
+from ..calendar.periods import check_periods
 from ..compile.model import KnowledgeBase, Value
 from ..diagnostics import Diagnostic, error
 from ..evaluate.case import Case
@@ -36,14 +37,39 @@ def parse_overrides(settings: list[str], case: Case, kb: KnowledgeBase
                 hint=f"did you mean {close[0]!r}?" if close else
                 f"the facts are declared in {vocabulary.file}"))
             continue
+        if "\n" in written or "\r" in written:
+            problems.append(error("LX314", f"--set {name}: the value has a line break",
+                                  expected="a value on one line",
+                                  hint="write lists inline, e.g. "
+                                       "--set incapacity=[{from: 2019-03-01, to: 2019-03-20}]"))
+            continue
         doc, yaml_problems = load_text(f"v: {written}\n", "--set")
         if doc is None or yaml_problems:
-            problems.append(error("LX314", f"--set {name}: {written!r} cannot be read",
-                                  hint="write the value as in a case file"))
+            limit = [p for p in yaml_problems if p.code in ("LX106", "LX107", "LX108")]
+            problems.append(limit[0] if limit else error(
+                "LX314", f"--set {name}: {_shown(written)} cannot be read",
+                hint="write the value as in a case file"))
+            continue
+        if not isinstance(doc.data, dict) or set(doc.data) != {"v"}:
+            problems.append(error("LX314", f"--set {name}: {_shown(written)} is not one value",
+                                  hint="quote a value that contains ': ' or '#'"))
             continue
         try:
-            changes[name] = from_written(doc.data["v"], entry.type)
+            value = from_written(doc.data["v"], entry.type)
         except ValueProblemError as exc:
             problems.append(error("LX314", f"--set {name}: {exc.message}",
                                   expected=f"a {entry.type}", hint=exc.hint))
+            continue
+        if entry.type.kind == "periods":
+            periods_problems = check_periods(value)
+            if periods_problems:
+                problems.append(error("LX405", f"--set {name}: {periods_problems[0]}",
+                                      hint="each period runs from its first to its last day "
+                                           "(both included); periods must not overlap"))
+                continue
+        changes[name] = value
     return changes, problems
+
+
+def _shown(written: str) -> str:
+    return repr(written if len(written) <= 80 else written[:77] + "...")
