@@ -100,15 +100,15 @@ versions:
 
 def audit(rules: list[Path] | None, label: str) -> None:
     from lexlux.pipeline import load_knowledge_base
-    from lexlux.verify.checks import (
+    from lexlux.verify.checks.context import Audit
+    from lexlux.verify.checks.rules import (
         check_conflicts,
         check_dead,
         check_encodable,
         check_gaps,
         check_hierarchy,
     )
-    from lexlux.verify.context import Audit
-    from lexlux.verify.versions import check_versions, diff_versions
+    from lexlux.verify.checks.versions import check_versions, diff_versions
 
     started = time.perf_counter()
     loaded = load_knowledge_base(rules)

@@ -44,9 +44,9 @@ from .evaluate.interpreter import Outcome
 from .evaluate.interpreter import evaluate as _evaluate
 from .inputs import check_outputs, load_baseline, load_case_or_fail, load_reformed, require_as_of
 from .pipeline import LoadResult, load_knowledge_base
-from .verify.question import NotAnswerable, answer_question
-from .verify.question_file import answer_to_json, question_from_text, read_question
-from .verify.run import CHECKS, run_audit, run_diff, unknown_rule
+from .verify.checks.question import NotAnswerable, answer_question
+from .verify.checks.question_file import answer_to_json, question_from_text, read_question
+from .verify.checks.run import CHECKS, run_audit, run_diff, unknown_rule
 from .whatif.batch import run_batch
 from .whatif.compare import changes_json
 from .whatif.overrides import parse_overrides

@@ -34,11 +34,11 @@ def register(sub: Any) -> None:
 def cmd_audit(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from ..output import write_atomically
     from ..report.audit_report import InvariantResult, render_markdown
-    from ..verify.accepted import apply_accepted, default_path, load_accepted
-    from ..verify.checks import check_encodable
-    from ..verify.findings import Finding, to_json
-    from ..verify.invariants import prove
-    from ..verify.run import CHECKS
+    from ..verify.checks.accepted import apply_accepted, default_path, load_accepted
+    from ..verify.checks.findings import Finding, to_json
+    from ..verify.checks.invariants import prove
+    from ..verify.checks.rules import check_encodable
+    from ..verify.checks.run import CHECKS
     from .verify import _audits, _load
     started = time.perf_counter()
     args.as_of, args.rule = None, None

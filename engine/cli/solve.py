@@ -12,7 +12,7 @@ from ..output import write_atomically
 from ..pipeline import LoadResult, load_knowledge_base
 
 if TYPE_CHECKING:       # imported where used: a fast `lexlux --help`
-    from ..verify.question import Answer, Question
+    from ..verify.checks.question import Answer, Question
 
 
 def register(sub: Any) -> None:
@@ -33,8 +33,8 @@ def _fail(problem: Diagnostic) -> LexluxError:
 
 def cmd_solve(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from ..evaluate.case import case_to_yaml
-    from ..verify.question import NotAnswerable, answer_question
-    from ..verify.question_file import answer_to_json, read_question
+    from ..verify.checks.question import NotAnswerable, answer_question
+    from ..verify.checks.question_file import answer_to_json, read_question
     loaded = load_knowledge_base(args.rules)
     if not loaded.ok:
         raise LexluxError(loaded.diagnostics)

@@ -18,7 +18,7 @@ from ..pipeline import load_knowledge_base
 
 if TYPE_CHECKING:       # the verifier (and z3) is imported by the handlers: a fast --help
     from ..compile.model import KnowledgeBase
-    from ..verify.context import Audit
+    from ..verify.checks.context import Audit
 
 #: the checks of `lexlux verify --check`, in order (those of verify.run.CHECKS; a test says so)
 CHECKS = ("conflicts", "hierarchy", "dead", "gaps", "versions", "invariants")
@@ -129,16 +129,16 @@ def _progress(args: argparse.Namespace, stderr: TextIO) -> Callable[[str], None]
 
 def _audits(kb: KnowledgeBase, args: argparse.Namespace, stderr: TextIO) -> list[Audit]:
     """The audits of ``lexlux audit`` (the same settings as ``lexlux verify``)."""
-    from ..verify.run import audits
+    from ..verify.checks.run import audits
     return audits(kb, as_of=getattr(args, "as_of", None), rule=getattr(args, "rule", None),
                   witness_dir=args.witness_dir, rlimit=getattr(args, "rlimit", None),
                   progress=_progress(args, stderr), cache=getattr(args, "cache", None))
 
 
 def cmd_verify(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from ..verify.accepted import default_path
-    from ..verify.findings import render_text
-    from ..verify.run import run_audit, unknown_rule
+    from ..verify.checks.accepted import default_path
+    from ..verify.checks.findings import render_text
+    from ..verify.checks.run import run_audit, unknown_rule
     started = time.perf_counter()
     kb = _load(args, stdout)
     if kb is None:
@@ -168,8 +168,8 @@ def cmd_verify(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def cmd_diff(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from ..verify.findings import render_text
-    from ..verify.run import run_diff
+    from ..verify.checks.findings import render_text
+    from ..verify.checks.run import run_diff
     kb = _load(args, stdout)
     if kb is None:
         return 1
@@ -200,8 +200,8 @@ def cmd_diff(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def cmd_graph(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from ..verify.graph_export import select, to_dot, to_graphml
-    from ..verify.graph_export import to_json as graph_json
+    from ..verify.checks.graph_export import select, to_dot, to_graphml
+    from ..verify.checks.graph_export import to_json as graph_json
     args_format = args.format
     args.format = "text"
     kb = _load(args, stdout)

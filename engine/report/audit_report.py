@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..compile.model import KnowledgeBase, Rule, RuleVersion
-from ..verify.findings import NOTE_CODES, Finding
+from ..verify.checks.findings import NOTE_CODES, Finding
 
 
 @dataclass

@@ -203,7 +203,7 @@ def _audit(base: LoadResult, head: LoadResult) -> dict[str, Any] | None:
     """New and resolved audit findings, if the verifier is installed."""
     import importlib
     try:   # the verifier's public function, when the verifier is part of the package
-        api = importlib.import_module(f"{__package__.rsplit('.', 1)[0]}.verify.api")
+        api = importlib.import_module(f"{__package__.rsplit('.', 1)[0]}.verify.checks.api")
     except ImportError:
         return None
     old, new = api.finding_fingerprints(base.kb), api.finding_fingerprints(head.kb)

@@ -13,8 +13,8 @@ from lexlux.evaluate.case import Case
 from lexlux.evaluate.explain import render_text
 from lexlux.evaluate.interpreter import evaluate
 from lexlux.pipeline import LoadResult, load_knowledge_base
-from lexlux.verify.checks import check_conflicts
-from lexlux.verify.context import Audit
+from lexlux.verify.checks.context import Audit
+from lexlux.verify.checks.rules import check_conflicts
 
 HERE = Path(__file__).parent
 EVALUATE_KB = HERE.parent / "evaluate" / "kb" / "rules"
@@ -116,7 +116,7 @@ def test_the_json_explanation_lists_what_did_not_apply_and_why(kb: KnowledgeBase
 
 
 def test_the_dependency_graph_shows_what_a_disapplication_decides(kb: KnowledgeBase) -> None:
-    from lexlux.verify.graph_export import select
+    from lexlux.verify.checks.graph_export import select
 
     graph, missing = select(kb, depends_on="crime")
     assert not missing

@@ -2,9 +2,10 @@
 
 For random cases of the verifier's test knowledge bases (every built-in of the rule
 language, version selection, transitional clauses, exceptions, readings), each output's
-status and value computed through the encoding (:func:`lexlux.verify.pinned.evaluate_encoded`)
+status and value computed through the encoding
+(:func:`lexlux.verify.encoding.pinned.evaluate_encoded`)
 must be the evaluator's.  The only cases skipped are those the declared abstractions of
-``lexlux.verify.abstractions`` name: ``defined_cases`` (the encoding reports any missing
+``lexlux.verify.encoding.abstractions`` name: ``defined_cases`` (the encoding reports any missing
 fact or evaluation error as "missing": then the evaluator must not give a value either)
 and, by construction of the strategies, ``bounded_periods`` and ``decimal_grain``.
 """
@@ -24,8 +25,8 @@ from lexlux.compile.model import Duration, KnowledgeBase
 from lexlux.evaluate.case import Case
 from lexlux.evaluate.interpreter import evaluate
 from lexlux.pipeline import load_knowledge_base
-from lexlux.verify.abstractions import ABSTRACTIONS
-from lexlux.verify.pinned import evaluate_encoded
+from lexlux.verify.encoding.abstractions import ABSTRACTIONS
+from lexlux.verify.encoding.pinned import evaluate_encoded
 
 KB_ROOT = Path(__file__).resolve().parent.parent / "verify" / "kb"
 SKIPPED_BY = ("defined_cases", "bounded_periods", "decimal_grain")

@@ -22,7 +22,7 @@ def test_a_second_run_reuses_the_proofs_and_an_edit_only_its_own(tmp_path: Path)
     shutil.copytree(PLANTED / "base" / "rules", rules)
     first = verify(rules, tmp_path / "cache")
     assert (tmp_path / "cache" / "verify-unsat.json").is_file()
-    from lexlux.verify import cache as module
+    from lexlux.verify.encoding import cache as module
     stats: list[module.QueryCache] = []
     original = module.QueryCache.__init__
 

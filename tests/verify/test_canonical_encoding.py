@@ -17,8 +17,8 @@ BASE = HERE / "planted" / "base" / "rules"
 DUMP = r"""
 import hashlib, sys
 import z3
-from lexlux.verify import context
-from lexlux.verify.solve import solve
+from lexlux.verify.checks import context
+from lexlux.verify.encoding.solve import solve
 digests = []
 def spy(constraints, goals, calls, **kw):
     s = z3.Solver()
@@ -30,9 +30,9 @@ def spy(constraints, goals, calls, **kw):
     return solve(constraints, goals, calls, **kw)
 context.solve = spy
 from pathlib import Path
-from lexlux.verify.run import CHECKS
+from lexlux.verify.checks.run import CHECKS
 from lexlux.pipeline import load_knowledge_base
-from lexlux.verify.context import Audit
+from lexlux.verify.checks.context import Audit
 roots = [Path(p) for p in sys.argv[1:]]
 kb = load_knowledge_base(roots).kb
 audit = Audit(kb, "lu")

@@ -10,16 +10,16 @@ import pytest
 from lexlux.compile.model import KnowledgeBase
 from lexlux.evaluate.case import load_case
 from lexlux.evaluate.interpreter import evaluate
-from lexlux.verify.checks import (
+from lexlux.verify.checks.context import Audit
+from lexlux.verify.checks.findings import Finding
+from lexlux.verify.checks.rules import (
     check_conflicts,
     check_dead,
     check_encodable,
     check_gaps,
     check_hierarchy,
 )
-from lexlux.verify.context import Audit
-from lexlux.verify.findings import Finding
-from lexlux.verify.versions import check_versions, diff_versions
+from lexlux.verify.checks.versions import check_versions, diff_versions
 
 from conftest import KB, load
 
@@ -155,10 +155,10 @@ def test_a_witness_the_evaluator_does_not_reproduce_fails_loudly(
         planted: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
     import io
 
-    import lexlux.verify.context as context
+    import lexlux.verify.checks.context as context
     from lexlux.cli import run
     from lexlux.evaluate.interpreter import OutputResult
-    from lexlux.verify.witness import EncodingUnsound
+    from lexlux.verify.checks.witness import EncodingUnsound
 
     def wrong(kb: KnowledgeBase, case: object, as_of: date, output: str,
               **_: object) -> OutputResult:

@@ -127,5 +127,5 @@ def test_dot_renders_with_graphviz() -> None:
 
 def test_the_command_line_offers_every_check_of_the_verifier() -> None:
     from lexlux.cli.verify import CHECKS as OFFERED
-    from lexlux.verify.run import CHECKS
+    from lexlux.verify.checks.run import CHECKS
     assert tuple(CHECKS) == OFFERED

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from lexlux.cli import run
 from lexlux.pipeline import load_knowledge_base
-from lexlux.verify.abstractions import ABSTRACTIONS
+from lexlux.verify.encoding.abstractions import ABSTRACTIONS
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -22,11 +22,11 @@ from lexlux.calendar.working_days import (
     roll_forward,
 )
 from lexlux.compile.model import Vocabulary
-from lexlux.verify.abstractions import ABSTRACTIONS
-from lexlux.verify.calendar_terms import HORIZON_END, HORIZON_START, Calendar
-from lexlux.verify.encode_periods import period_function
-from lexlux.verify.facts import FactVars, Interner
-from lexlux.verify.solve import solve
+from lexlux.verify.encoding.abstractions import ABSTRACTIONS
+from lexlux.verify.encoding.calendar_terms import HORIZON_END, HORIZON_START, Calendar
+from lexlux.verify.encoding.encode_periods import period_function
+from lexlux.verify.encoding.facts import FactVars, Interner
+from lexlux.verify.encoding.solve import solve
 
 horizon = st.dates(HORIZON_START, HORIZON_END)
 
@@ -85,7 +85,7 @@ def test_calendar_functions_match_lexlux_dates(d: date, n: int) -> None:
 def test_arithmetic_calendar_equals_the_lexlux_dates_table() -> None:
     """The encoder's month arithmetic gives the lexlux.calendar.dates answers on every day and
     every month of the table's range (exhaustive: the domain is finite)."""
-    from lexlux.verify.calendar_terms import (
+    from lexlux.verify.encoding.calendar_terms import (
         FIRST_INDEX,
         LAST_INDEX,
         TABLE_FIRST,

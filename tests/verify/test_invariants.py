@@ -8,8 +8,8 @@ from pathlib import Path
 
 from lexlux.compile.model import KnowledgeBase
 from lexlux.pipeline import load_knowledge_base
-from lexlux.verify.context import Audit
-from lexlux.verify.invariants import check_invariants, prove
+from lexlux.verify.checks.context import Audit
+from lexlux.verify.checks.invariants import check_invariants, prove
 
 from conftest import KB
 
@@ -88,7 +88,7 @@ def test_the_bundled_invariants_hold() -> None:
     loaded = load_knowledge_base()
     assert len(loaded.kb.invariants) >= 3
     audit = Audit(loaded.kb, "lu", as_of=date(2020, 1, 1))
-    from lexlux.verify.accepted import apply_accepted, default_path, load_accepted
+    from lexlux.verify.checks.accepted import apply_accepted, default_path, load_accepted
     findings = apply_accepted(list(check_invariants(audit)), load_accepted(default_path(None)),
                               report_stale=False, where=default_path(None))
     # undecided (LX510) only where audit/accepted.yaml says why; never violated (LX511)
@@ -113,7 +113,7 @@ def _vocabulary_total(tmp_path: Path, total: str) -> KnowledgeBase:
 
 
 def test_total_when_restricts_the_gap_check_to_its_cases(tmp_path: Path) -> None:
-    from lexlux.verify.checks import check_gaps
+    from lexlux.verify.checks.rules import check_gaps
     kb = _vocabulary_total(tmp_path / "a", "{when: \"given(salary)\", why: a test}")
     assert list(check_gaps(Audit(kb, "lu"))) == []
     kb = _vocabulary_total(tmp_path / "b", "{when: \"contract_type == 'cdi'\", why: a test}")

@@ -24,10 +24,10 @@ import pytest
 import yaml
 from lexlux.diagnostics import Diagnostic, Severity
 from lexlux.pipeline import load_knowledge_base
-from lexlux.verify.checks import check_encodable
-from lexlux.verify.context import Audit
-from lexlux.verify.findings import Finding
-from lexlux.verify.run import CHECKS
+from lexlux.verify.checks.context import Audit
+from lexlux.verify.checks.findings import Finding
+from lexlux.verify.checks.rules import check_encodable
+from lexlux.verify.checks.run import CHECKS
 
 from goldens import Golden
 

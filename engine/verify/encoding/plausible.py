@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..compile.model import KnowledgeBase
+from ...compile.model import KnowledgeBase
 
 
 def plausible(kb: KnowledgeBase, enc: Any, facts: set[str]) -> list[Any]:
     if not any(getattr(i, "assumption", False) for i in kb.invariants.values()):
         return []
-    from .invariants import assumptions_for  # invariants imports context: import late
+    from ..checks.invariants import assumptions_for  # invariants imports context: import late
     return assumptions_for(kb, enc, facts)

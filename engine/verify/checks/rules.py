@@ -20,13 +20,13 @@ from typing import Any
 
 import z3
 
-from ..compile.model import AUTHORITY_RANK
+from ...compile.model import AUTHORITY_RANK
+from ..encoding.encode import ConclusionEnc, LawEncoding, OutputEnc
+from ..encoding.encode_expr import and_, not_, or_
+from ..encoding.shared import in_force
 from .context import Audit
-from .encode import ConclusionEnc, LawEncoding, OutputEnc
-from .encode_expr import and_, not_, or_
 from .explain_findings import dead_lines, overlap_lines
 from .findings import Finding
-from .shared import in_force
 
 LOWER_AUTHORITIES = ("statuts", "official_guidance", "commentary")
 

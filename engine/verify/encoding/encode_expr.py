@@ -15,7 +15,7 @@ from typing import Any
 
 import z3
 
-from ..compile.model import Binary, Call, Expr, IfThenElse, Literal, Ref, Unary
+from ...compile.model import Binary, Call, Expr, IfThenElse, Literal, Ref, Unary
 from .abstract_calls import (
     WORKING_DAY_FUNCTIONS,
     AbstractCall,

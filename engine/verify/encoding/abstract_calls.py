@@ -1,7 +1,7 @@
 """Stage 5 (verify): calendar values the encoder does not compute — working days (public
 holidays) and the CCSS recurrence — as uninterpreted functions with the bounds the
 calendar guarantees, refined lazily from :mod:`lexlux.calendar.working_days` (abstraction
-``working_days``): see :meth:`AbstractCall.lemma` and :func:`lexlux.verify.solve.solve`.
+``working_days``): see :meth:`AbstractCall.lemma` and :func:`lexlux.verify.encoding.solve.solve`.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 import z3
 
-from ..calendar.dates import from_day_number
-from ..calendar.periods import Period
-from ..calendar.working_days import (
+from ...calendar.dates import from_day_number
+from ...calendar.periods import Period
+from ...calendar.working_days import (
     DayKind,
     is_counted_day,
     nth_counted_day_from,
@@ -118,7 +118,7 @@ class AbstractCall:
 
 def charged_call(scope: ExprScope, name: str, t: list[Any]) -> tuple[Any, Any]:
     """The CCSS recurrence (engine/calendar/charged_days.py): a free value, refined by models."""
-    from ..calendar import charged_days
+    from ...calendar import charged_days
     kinds = ("periods", "date", "int", "int")
     p = t[0]
     if not isinstance(p, PeriodsVar):
@@ -142,7 +142,7 @@ def charged_call(scope: ExprScope, name: str, t: list[Any]) -> tuple[Any, Any]:
 def counted_call(scope: ExprScope, name: str, t: list[Any]) -> tuple[Any, Any]:
     """first_day_counted_over (engine/calendar/counted_days.py): free values (the date, and
     whether it exists), refined by models like the CCSS recurrence."""
-    from ..calendar.counted_days import first_day_counted_over
+    from ...calendar.counted_days import first_day_counted_over
     closed = _counted_closed_form(name, t)
     if closed is not None:
         return closed

@@ -15,9 +15,9 @@ from typing import Any
 
 import z3
 
-from ..calendar.dates import from_day_number, to_day_number
-from ..calendar.periods import Period
-from ..compile.model import Duration, Months, Type, Vocabulary
+from ...calendar.dates import from_day_number, to_day_number
+from ...calendar.periods import Period
+from ...compile.model import Duration, Months, Type, Vocabulary
 from .calendar_terms import HORIZON_START, horizon_bounds
 
 #: Most periods a periods fact holds in the encoding (abstraction ``bounded_periods``).

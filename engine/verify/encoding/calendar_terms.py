@@ -24,7 +24,7 @@ from functools import lru_cache
 
 import z3
 
-from ..calendar.dates import (
+from ...calendar.dates import (
     first_day_of_next_month,
     from_day_number,
     month_index,

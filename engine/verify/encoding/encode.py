@@ -18,8 +18,8 @@ from typing import Any
 
 import z3
 
-from ..calendar.dates import from_day_number, to_day_number
-from ..compile.model import (
+from ...calendar.dates import from_day_number, to_day_number
+from ...compile.model import (
     AUTHORITY_RANK,
     UNKNOWN,
     Conclusion,

@@ -5,10 +5,10 @@
 
 from __future__ import annotations
 
-from ..compile.model import KnowledgeBase
-from .checks import check_conflicts, check_dead, check_encodable, check_gaps, check_hierarchy
+from ...compile.model import KnowledgeBase
 from .context import Audit
 from .invariants import check_invariants
+from .rules import check_conflicts, check_dead, check_encodable, check_gaps, check_hierarchy
 from .versions import check_versions
 
 

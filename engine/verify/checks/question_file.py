@@ -7,13 +7,13 @@ import difflib
 from pathlib import Path
 from typing import Any
 
-from ..diagnostics import Diagnostic, LexluxError, error
-from ..evaluate.case import case_from_document, case_to_data, load_case, unknown_output
-from ..evaluate.values import ValueProblemError, from_written
-from ..load.discover import FileKind, display_path
-from ..load.yaml_source import SourceDocument, load_file, load_text
-from ..pipeline import LoadResult
-from ..validate.messages import check_document
+from ...diagnostics import Diagnostic, LexluxError, error
+from ...evaluate.case import case_from_document, case_to_data, load_case, unknown_output
+from ...evaluate.values import ValueProblemError, from_written
+from ...load.discover import FileKind, display_path
+from ...load.yaml_source import SourceDocument, load_file, load_text
+from ...pipeline import LoadResult
+from ...validate.messages import check_document
 from .question import Answer, Question
 
 
@@ -40,7 +40,7 @@ def question_from_text(text: str, loaded: LoadResult, base: Path, name: str = "<
 
 
 def question_from_document(doc: SourceDocument, loaded: LoadResult, base: Path) -> Question:
-    from ..calendar.dates import parse_date
+    from ...calendar.dates import parse_date
     if doc.data is None:
         raise _fail(error("LX203", "the query file is empty", doc.span_at(())))
     problems = list(check_document(doc, FileKind.QUERY))
@@ -93,13 +93,13 @@ def question_from_document(doc: SourceDocument, loaded: LoadResult, base: Path) 
         raise _fail(error("LX314", "no as-of date: give as_of in the query or the case",
                           doc.span_at(())))
     if isinstance(data.get("reading"), str):
-        from ..evaluate.case import unknown_reading
+        from ...evaluate.case import unknown_reading
         problem = unknown_reading(data["reading"], kb, case.jurisdiction,
                                   doc.span_at(("reading",)))
         if problem is not None:
             raise _fail(problem)
     if case.events:     # the facts derived from the events are fixed, like given facts
-        from ..evaluate.derive import prepare_case
+        from ...evaluate.derive import prepare_case
         law_as_of = parse_date(data["law_as_of"]) if "law_as_of" in data else None
         _, case, problems = prepare_case(kb, case, as_of, law_as_of)
         if problems:
@@ -124,8 +124,8 @@ def question_from_document(doc: SourceDocument, loaded: LoadResult, base: Path) 
 
 
 def _deontic(written: Any, entry: Any) -> Any:
-    from ..calendar.dates import parse_date
-    from ..compile.model import Deontic
+    from ...calendar.dates import parse_date
+    from ...compile.model import Deontic
     if not isinstance(written, dict):
         raise ValueProblemError("expected {deadline: DATE} or {from: DATE, until: DATE}")
     kind = entry.type.kind

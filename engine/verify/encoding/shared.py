@@ -9,8 +9,8 @@ from typing import Any
 
 import z3
 
-from ..calendar.dates import to_day_number
-from ..compile.model import KnowledgeBase, Rule, RuleVersion, Type
+from ...calendar.dates import to_day_number
+from ...compile.model import KnowledgeBase, Rule, RuleVersion, Type
 from .calendar_terms import Calendar
 from .facts import FactVars, Interner
 from .terms import NotEncodable
@@ -43,7 +43,7 @@ def rules_by_output(kb: KnowledgeBase, jurisdiction: str) -> dict[str, list[Rule
     found: dict[str, set[str]] = {}
     graph = kb.graph
     if graph is None:
-        from ..compile.graph import build_graph
+        from ...compile.graph import build_graph
         graph = kb.graph = build_graph(kb)     # a cached knowledge base comes without it
     prefix = f"output:{jurisdiction}."
     for node in graph.nodes:
@@ -81,6 +81,6 @@ def in_force(version: RuleVersion, day: Any) -> Any:
 
 
 def _zero(kind: str) -> Any:
-    from ..compile.model import Duration, Months
+    from ...compile.model import Duration, Months
     return {"boolean": False, "date": date(1970, 1, 1), "duration": Duration(0),
             "months": Months(0), "enum": ""}.get(kind, 0)

@@ -16,9 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..diagnostics import Diagnostic, LexluxError, Span, error
-from ..load.discover import display_path
-from ..load.yaml_source import load_file
+from ...diagnostics import Diagnostic, LexluxError, Span, error
+from ...load.discover import display_path
+from ...load.yaml_source import load_file
 from .findings import Finding
 
 

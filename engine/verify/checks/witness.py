@@ -15,13 +15,13 @@ from typing import Any
 
 import z3
 
-from ..calendar.dates import from_day_number
-from ..compile.model import Deontic, KnowledgeBase
-from ..evaluate.case import Case, case_to_yaml
-from ..evaluate.interpreter import OutputResult, evaluate
-from ..output import write_atomically
-from .encode import LawEncoding, OutputEnc
-from .facts import decode_value
+from ...calendar.dates import from_day_number
+from ...compile.model import Deontic, KnowledgeBase
+from ...evaluate.case import Case, case_to_yaml
+from ...evaluate.interpreter import OutputResult, evaluate
+from ...output import write_atomically
+from ..encoding.encode import LawEncoding, OutputEnc
+from ..encoding.facts import decode_value
 
 
 class EncodingUnsound(Exception):  # noqa: N818 - the name the issue uses

@@ -16,16 +16,16 @@ from typing import Any
 
 import z3
 
-from ..calendar.dates import to_day_number
-from ..compile.model import Deontic, KnowledgeBase, Value
-from ..evaluate.case import Case
-from ..evaluate.interpreter import evaluate
-from .calendar_terms import HORIZON_END, HORIZON_START
-from .encode import LawEncoding, OutputEnc, query_constraints
-from .encode_expr import and_
-from .facts import encode_constant
-from .shared import Shared
-from .solve import DEFAULT_RLIMIT, SolveResult, solve
+from ...calendar.dates import to_day_number
+from ...compile.model import Deontic, KnowledgeBase, Value
+from ...evaluate.case import Case
+from ...evaluate.interpreter import evaluate
+from ..encoding.calendar_terms import HORIZON_END, HORIZON_START
+from ..encoding.encode import LawEncoding, OutputEnc, query_constraints
+from ..encoding.encode_expr import and_
+from ..encoding.facts import encode_constant
+from ..encoding.shared import Shared
+from ..encoding.solve import DEFAULT_RLIMIT, SolveResult, solve
 from .witness import EncodingUnsound, build_case
 
 

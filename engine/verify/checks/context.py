@@ -12,14 +12,14 @@ from typing import Any
 
 import z3
 
-from ..calendar.dates import to_day_number
-from ..compile.model import KnowledgeBase
-from .calendar_terms import horizon_bounds
-from .encode import LawEncoding, OutputEnc, query_constraints
+from ...calendar.dates import to_day_number
+from ...compile.model import KnowledgeBase
+from ..encoding.calendar_terms import horizon_bounds
+from ..encoding.encode import LawEncoding, OutputEnc, query_constraints
+from ..encoding.plausible import plausible
+from ..encoding.shared import Shared
+from ..encoding.solve import DEFAULT_RLIMIT, SolveResult, solve
 from .findings import Finding
-from .plausible import plausible
-from .shared import Shared
-from .solve import DEFAULT_RLIMIT, SolveResult, solve
 from .witness import (
     build_case,
     describe,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from ..compile.model import Conclusion, KnowledgeBase, RuleVersion
+from ...compile.model import Conclusion, KnowledgeBase, RuleVersion
 
 
 def _window(version: RuleVersion) -> tuple[date, date | None]:

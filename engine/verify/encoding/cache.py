@@ -22,7 +22,7 @@ from typing import Any
 
 import z3
 
-from ..output import write_atomically
+from ...output import write_atomically
 
 FORMAT = 2
 

@@ -1,6 +1,6 @@
 """Stage 5 (verify): the period aggregates, exact on bounded periods (``bounded_periods``).
 
-A periods fact is at most :data:`~lexlux.verify.facts.MAX_PERIODS` sorted periods with a
+A periods fact is at most :data:`~lexlux.verify.encoding.facts.MAX_PERIODS` sorted periods with a
 free day between two of them, so the distinct days of the periods in a window are the sum
 of the clipped lengths, as in :func:`lexlux.calendar.periods.days_in_window`.
 """

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..compile.model import KnowledgeBase
-from ..diagnostics import Span
+from ...compile.model import KnowledgeBase
+from ...diagnostics import Span
 
 KINDS = {
     "LX501": "conflict", "LX502": "hierarchy", "LX503": "reading", "LX504": "dead",

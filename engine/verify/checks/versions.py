@@ -19,11 +19,11 @@ from typing import Any
 
 import z3
 
-from ..calendar.dates import to_day_number
-from ..compile.model import ParameterValue, RuleVersion
+from ...calendar.dates import to_day_number
+from ...compile.model import ParameterValue, RuleVersion
+from ..encoding.encode import OutputEnc
+from ..encoding.encode_expr import and_, not_, or_
 from .context import Audit
-from .encode import OutputEnc
-from .encode_expr import and_, not_, or_
 from .findings import Finding
 
 

@@ -14,13 +14,13 @@ from typing import Any
 
 import z3
 
-from ..calendar.dates import to_day_number
-from ..compile.model import KnowledgeBase
+from ...calendar.dates import to_day_number
+from ...compile.model import KnowledgeBase
+from ..checks.witness import model_status, model_value
 from .encode import Constraint, LawEncoding, query_constraints
 from .encode_expr import AbstractCall
 from .shared import Shared
 from .solve import solve
-from .witness import model_status, model_value
 
 _CACHE: dict[tuple[int, str, date | None, str | None, tuple[str, ...]],
              tuple[LawEncoding, list[Constraint], list[AbstractCall], set[str], set[str]]] = {}

@@ -12,13 +12,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..compile.model import KnowledgeBase
-from ..diagnostics import LexluxError, error
+from ...compile.model import KnowledgeBase
+from ...diagnostics import LexluxError, error
 from .accepted import apply_accepted, load_accepted
-from .checks import check_conflicts, check_dead, check_encodable, check_gaps, check_hierarchy
 from .context import Audit
 from .findings import Finding, to_json
 from .invariants import check_invariants
+from .rules import check_conflicts, check_dead, check_encodable, check_gaps, check_hierarchy
 from .versions import DiffResult, check_versions, diff_versions
 
 CHECKS: dict[str, Callable[[Audit], Iterator[Finding]]] = {
@@ -34,7 +34,7 @@ def audits(kb: KnowledgeBase, *, as_of: date | None = None, rule: str | None = N
     """One audit per jurisdiction of the knowledge base (sharing one query cache, if any)."""
     shared = None
     if cache is not None:
-        from .cache import QueryCache
+        from ..encoding.cache import QueryCache
         shared = QueryCache(cache)
     out = []
     for jurisdiction in sorted(kb.vocabularies):

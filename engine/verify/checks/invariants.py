@@ -25,17 +25,17 @@ from typing import Any, cast
 
 import z3
 
-from ..calendar.dates import to_day_number
-from ..compile.invariants import Invariant
-from ..compile.model import BOOLEAN
-from ..evaluate.case import Case
-from ..evaluate.expressions import Env, MissingFactError, UndeterminedError, evaluate
-from ..evaluate.interpreter import Evaluation
-from ..evaluate.trace import TraceNode
-from .calendar_terms import HORIZON_END
+from ...calendar.dates import to_day_number
+from ...compile.invariants import Invariant
+from ...compile.model import BOOLEAN
+from ...evaluate.case import Case
+from ...evaluate.expressions import Env, MissingFactError, UndeterminedError, evaluate
+from ...evaluate.interpreter import Evaluation
+from ...evaluate.trace import TraceNode
+from ..encoding.calendar_terms import HORIZON_END
+from ..encoding.encode import LawEncoding, OutputEnc
+from ..encoding.encode_expr import E, NotEncodable, and_, not_
 from .context import Audit
-from .encode import LawEncoding, OutputEnc
-from .encode_expr import E, NotEncodable, and_, not_
 from .findings import Finding
 from .witness import EncodingUnsound
 

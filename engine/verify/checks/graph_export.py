@@ -15,8 +15,8 @@ from typing import Any
 
 import networkx as nx
 
-from ..compile.graph import build_graph
-from ..compile.model import KnowledgeBase
+from ...compile.graph import build_graph
+from ...compile.model import KnowledgeBase
 
 SHAPES = {"fact": "ellipse", "parameter": "note", "version": "box", "output": "doubleoctagon"}
 COLOURS = {"fact": "#dbeafe", "parameter": "#fef3c7", "version": "#e5e7eb",
