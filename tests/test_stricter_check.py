@@ -38,17 +38,17 @@ def test_the_three_mistakes_are_each_caught(tmp_path: Path,
     assert cli("check", rules, "--sources", SOURCES)[0] == 0
     # 1. an excerpt that runs over a line break of the source, past the cited line
     _edit(rules / "lu" / "code_du_travail" / "L121-6" / "p2.yaml",
-          '      lines: [3862, 3863]\n      excerpt: "(2) Le troisième jour de son absence au '
-          'plus tard"',
+          '      lines: [3862, 3863]\n      excerpt: (2) Le troisième jour de son absence au '
+          'plus tard',
           '      lines: [3866, 3866]\n      excerpt: "la résiliation de son contrat de travail"')
     # 2. a typo in a coverage row's rule id
     _edit(rules / "lu" / "coverage" / "code_du_travail.yaml",
           "rules: [lu.code_du_travail.L121-6.p2]", "rules: [lu.code_du_travail.L121-6.p22]")
     # 3. an exception_to whose rule shares no output with its target
     _edit(rules / "lu" / "code_du_travail" / "L121-6" / "p2.yaml",
-          "    parameters:\n      day: lu.incapacity.certificate_day",
+          "    parameters: {day: lu.incapacity.certificate_day}",
           "    exception_to: [{rule: lu.code_du_travail.L121-6.p1}]\n"
-          "    parameters:\n      day: lu.incapacity.certificate_day")
+          "    parameters: {day: lu.incapacity.certificate_day}")
     code, out = cli("check", rules, "--sources", SOURCES)
     assert code == 1
     assert out.count("error[LX316]") == 1

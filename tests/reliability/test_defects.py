@@ -319,7 +319,8 @@ def test_d12_a_lone_anchor_is_lx103(tmp_path: Path) -> None:
     path = tmp_path / "a.case.yaml"
     path.write_text(text, encoding="utf-8")
     code, out = lexlux("eval", path)
-    assert code == 1 and "a.case.yaml:2:15: error[LX103]: anchors (&where)" in out
+    line = text.splitlines().index("jurisdiction: &where lu") + 1
+    assert code == 1 and f"a.case.yaml:{line}:15: error[LX103]: anchors (&where)" in out
 
 
 # found by the long fuzz run --------------------------------------------------------------
