@@ -19,8 +19,8 @@ from typing import Any
 
 from ..diagnostics import Diagnostic, error, warning
 from ..load.yaml_source import SourceDocument
-from .graph import iter_refs, version_refs
 from .model import Binary, Call, Expr, IfThenElse, KnowledgeBase, Ref, Rule, RuleVersion, Unary
+from .refs import iter_refs, version_refs
 
 
 def check_coverage_rules(docs: list[SourceDocument], kb: KnowledgeBase) -> list[Diagnostic]:

@@ -23,7 +23,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..compile.graph import iter_refs
 from ..compile.model import (
     Conclusion,
     KnowledgeBase,
@@ -33,6 +32,7 @@ from ..compile.model import (
     Typed,
     Vocabulary,
 )
+from ..compile.refs import iter_refs
 from .case import Case
 from .interpreter import Evaluation, Outcome, evaluate
 

@@ -51,7 +51,7 @@ def _block(cases: Sequence[Case], kb: KnowledgeBase, facts: set[str]) -> Block:
 
 
 def _facts_of(rule: Rule) -> set[str]:
-    from ..whatif.needs import version_refs
+    from ..compile.refs import version_refs
     return {r.target for v in rule.versions for r in version_refs(v) if r.kind == "fact"}
 
 

@@ -8,39 +8,10 @@ A rule's ``selected_by`` fact counts (its version is chosen by it).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
-from ..compile.model import Binary, Call, Expr, IfThenElse, KnowledgeBase, Ref, RuleVersion, Unary
-
-
-def _refs(expr: Expr) -> Iterator[Ref]:
-    # the walk of compile.graph.iter_refs, without importing networkx (a fast command line)
-    if isinstance(expr, Ref):
-        yield expr
-    elif isinstance(expr, Unary):
-        yield from _refs(expr.operand)
-    elif isinstance(expr, Binary):
-        yield from _refs(expr.left)
-        yield from _refs(expr.right)
-    elif isinstance(expr, IfThenElse):
-        for part in (expr.condition, expr.then, expr.otherwise):
-            yield from _refs(part)
-    elif isinstance(expr, Call):
-        for arg in expr.args:
-            yield from _refs(arg)
-
-
-def version_refs(version: RuleVersion) -> Iterator[Ref]:
-    typed = [t for _, t in version.lets]
-    typed += [t for t in (version.when,) if t is not None]
-    if version.transitional:
-        typed.append(version.transitional[0])
-    for c in version.conclusions:
-        typed += [t for t in (c.when, c.value, c.deadline, c.start, c.end) if t is not None]
-        if c.each_month:
-            typed += list(c.each_month)
-    for t in typed:
-        yield from _refs(t.expr)
+from ..compile.model import KnowledgeBase
+from ..compile.refs import version_refs
 
 
 def facts_needed(kb: KnowledgeBase, jurisdiction: str, outputs: Iterable[str]) -> list[str]:
