@@ -52,7 +52,7 @@ from .whatif.compare import changes_json
 from .whatif.overrides import parse_overrides
 
 __all__ = ["CHECKS", "CaseInput", "DateInput", "InvalidInput", "Law", "PathInput", "batch",
-           "check", "diff", "evaluate", "load", "solve", "verify", "whatif"]
+           "check", "diff", "evaluate", "load", "needs", "solve", "verify", "whatif"]
 
 PathInput = str | os.PathLike[str]
 #: a case: the path of a ``*.case.yaml`` file, or a mapping written like one
@@ -221,6 +221,25 @@ def evaluate(law: Law, case: CaseInput, *, as_of: DateInput | None = None,
     names = _outputs(law, outputs, the_case.jurisdiction)
     outcome = _run(law, the_case, _as_of(the_case, as_of), law_as_of, names, reading)
     return render_json(outcome)
+
+
+def needs(law: Law, outputs: Sequence[str], case: CaseInput | None = None, *,
+          as_of: DateInput | None = None, law_as_of: DateInput | None = None,
+          reading: str | None = None, jurisdiction: str = "lu") -> dict[str, Any]:
+    """The facts that could still change ``outputs`` for ``case`` — a questionnaire, each
+    fact in the vocabulary's words with the articles that ask for it — or, without a case,
+    every fact the outputs can depend on: the JSON of ``lexlux needs``."""
+    from .evaluate.needs import needs as find
+    from .evaluate.needs import needs_json
+    if case is None:
+        names = _outputs(law, outputs, jurisdiction) or []
+        return needs_json(find(law.loaded.kb, names, jurisdiction=jurisdiction))
+    the_case = _case(law, case)
+    names = _outputs(law, outputs, the_case.jurisdiction) or []
+    return needs_json(find(law.loaded.kb, names, case=the_case,
+                           as_of=_as_of(the_case, as_of),
+                           law_as_of=_date(law_as_of, "law_as_of"), reading=reading,
+                           jurisdiction=the_case.jurisdiction))
 
 
 def _settings(changes: Mapping[str, Any]) -> list[str]:

@@ -52,23 +52,8 @@ def cmd_needs(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def render_json(report: Needs) -> dict[str, Any]:
-    from ..evaluate.values import to_json
-    outputs = {}
-    for need in report.outputs:
-        entry: dict[str, Any] = {"status": need.status, "facts": need.facts}
-        if need.status == "value" and report.outcome is not None:
-            result = report.outcome.results[need.name]
-            entry["value"] = to_json(need.value, result.type)
-        outputs[need.name] = entry
-    return {
-        "case": report.case.name if report.case else None,
-        "as_of": report.as_of.isoformat() if report.as_of else None,
-        "law_as_of": report.law_as_of.isoformat() if report.law_as_of else None,
-        "outputs": outputs,
-        "groups": {topic: [f.name for f in facts] for topic, facts in report.groups().items()},
-        "facts": [f.to_json() for f in report.facts.values()],
-        "parameters_without_value": report.parameters,
-    }
+    from ..evaluate.needs import needs_json
+    return needs_json(report)
 
 
 def render_text(report: Needs) -> str:

@@ -265,3 +265,24 @@ def needs(kb: KnowledgeBase, outputs: Sequence[str], *, case: Case | None = None
         listed.append(OutputNeed(name, result.status, None,
                                  [f for f, n in walk.facts.items() if name in n.for_outputs]))
     return Needs(case, day, law_as_of, listed, walk.facts, walk.parameters, outcome)
+
+
+def needs_json(report: Needs) -> dict[str, Any]:
+    """The report as JSON (``lexlux needs --format json`` and ``lexlux.api.needs``)."""
+    from .values import to_json
+    outputs = {}
+    for need in report.outputs:
+        entry: dict[str, Any] = {"status": need.status, "facts": need.facts}
+        if need.status == "value" and report.outcome is not None:
+            result = report.outcome.results[need.name]
+            entry["value"] = to_json(need.value, result.type)
+        outputs[need.name] = entry
+    return {
+        "case": report.case.name if report.case else None,
+        "as_of": report.as_of.isoformat() if report.as_of else None,
+        "law_as_of": report.law_as_of.isoformat() if report.law_as_of else None,
+        "outputs": outputs,
+        "groups": {topic: [f.name for f in facts] for topic, facts in report.groups().items()},
+        "facts": [f.to_json() for f in report.facts.values()],
+        "parameters_without_value": report.parameters,
+    }

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .. import __version__
 from ..diagnostics import error
-from .operations import RequestError, evaluate_case, whatif_case
+from .operations import RequestError, evaluate_case, needs_of, whatif_case
 from .pages import Renderer, bundled_examples
 from .settings import Settings
 from .workbench import Workbench
@@ -51,6 +51,19 @@ class WhatifRequest(BaseModel):
     as_of: str | None = None
     law_as_of: str | None = None
     outputs: list[str] | None = None
+
+
+class NeedsRequest(BaseModel):
+    """The outputs asked for and, optionally, the case: what facts could still change them."""
+
+    model_config = ConfigDict(extra="forbid")
+    outputs: list[str] = Field(description="the outputs asked for")
+    case: str | dict[str, Any] | None = Field(None, description="the case (without it: every "
+                                                                "fact the outputs can read)")
+    as_of: str | None = None
+    law_as_of: str | None = None
+    reading: str | None = None
+    jurisdiction: str | None = Field(None, description="without a case (default lu)")
 
 
 def _operation_id(route: APIRoute) -> str:
@@ -119,6 +132,12 @@ def create_app(workbench: Workbench, settings: Settings | None = None) -> FastAP
     def whatif(body: WhatifRequest) -> dict[str, Any]:
         """The outputs that change when facts change, each with the first reason that differs."""
         return answer(whatif_case(workbench, body.model_dump()))
+
+    @app.post("/api/v1/needs", tags=["evaluate"])
+    def needs(body: NeedsRequest) -> dict[str, Any]:
+        """Every fact that could still change the asked outputs, with the articles asking
+        for it (a questionnaire); without a case, every fact they can depend on."""
+        return answer(needs_of(workbench, body.model_dump()))
 
     @app.get("/api/v1/rules", tags=["law"])
     def rules() -> dict[str, Any]:

@@ -120,3 +120,26 @@ def whatif_case(wb: Workbench, body: dict[str, Any]) -> dict[str, Any]:
     b = evaluate(wb.kb, case.with_facts(changes), as_of, law_as_of=law_as_of, outputs=outputs)
     return {"case": case.name, "as_of": as_of.isoformat(), "set": dict(body.get("set") or {}),
             "changes": [asdict(c) for c in compare(a, b)]}
+
+
+def needs_of(wb: Workbench, body: dict[str, Any]) -> dict[str, Any]:
+    """The facts that could still change the asked outputs for the case (a questionnaire), or
+    without a case every fact they can depend on (``lexlux needs``)."""
+    from ..evaluate.needs import needs, needs_json
+    outputs = list(body.get("outputs") or [])
+    if not outputs:
+        raise RequestError(422, [error("LX314", "give the outputs: \"outputs\": [\"NAME\"]")])
+    if body.get("case") is None:
+        jurisdiction = body.get("jurisdiction") or "lu"
+        vocabulary = wb.kb.vocabularies.get(jurisdiction)
+        if vocabulary is None:
+            raise RequestError(422, [error("LX314", f"no rules for {jurisdiction!r}")])
+        unknown = [unknown_output(n, vocabulary) for n in outputs if n not in vocabulary.outputs]
+        if unknown:
+            raise RequestError(422, unknown)
+        return needs_json(needs(wb.kb, outputs, jurisdiction=jurisdiction))
+    case = read_case(wb, body["case"])
+    check_outputs(wb, case, outputs)
+    return needs_json(needs(wb.kb, outputs, case=case, as_of=as_of_of(case, body.get("as_of")),
+                            law_as_of=read_date(body.get("law_as_of"), "law_as_of"),
+                            reading=body.get("reading"), jurisdiction=case.jurisdiction))

@@ -156,3 +156,17 @@ def test_the_committed_openapi_description_is_up_to_date(client: TestClient) -> 
     assert spec == committed, "run: python -m lexlux.serve.openapi > docs/openapi.json"
     assert {"/api/v1/evaluate", "/api/v1/whatif", "/api/v1/rules/{rule_id}",
             "/api/v1/parameters/{parameter_id}"} <= set(spec["paths"])
+
+
+def test_needs_lists_the_facts_still_asked_for(client: TestClient) -> None:
+    case = (REPO / "examples" / "incomplete-dismissal.case.yaml").read_text()
+    response = client.post("/api/v1/needs", json={"case": case,
+                                                  "outputs": ["dismissal_sanction"]})
+    assert response.status_code == 200
+    asked = response.json()["data"]["outputs"]["dismissal_sanction"]
+    assert asked["status"] == "missing" and "certificate_received_on" in asked["facts"]
+    static = client.post("/api/v1/needs", json={"outputs": ["certificate_in_time"]}).json()
+    # L.121-6 (2): the deadline counts from the first day of absence (002 lines 3862-3863)
+    assert static["data"]["outputs"]["certificate_in_time"]["facts"] == [
+        "absence_start", "certificate_received_on"]
+    assert client.post("/api/v1/needs", json={"outputs": ["nope"]}).status_code == 422
