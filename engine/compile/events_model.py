@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from ..diagnostics import Span
-from .model import Act, Citation, SourceRef, Type, Typed
+from .model import Act, Citation, InForce, SourceRef, Type, Typed
 
 #: Types an event field may have: the scalar types of facts, plus ``time`` (HH:MM), ``text``
 #: (free words) and ``event`` (the ``id`` of another event of the case, of type ``of``).
@@ -93,7 +93,7 @@ class DeriveItem:
 
 
 @dataclass(frozen=True, slots=True)
-class DerivationVersion:
+class DerivationVersion(InForce):
     rule_id: str
     valid_from: date
     valid_until: date | None            # exclusive
@@ -105,12 +105,6 @@ class DerivationVersion:
     span: Span
     citation: Citation | None = None    # where this version's text stands, if not the rule's
 
-    @property
-    def id(self) -> str:
-        return f"{self.rule_id}@{self.valid_from.isoformat()}"
-
-    def in_force_on(self, day: date) -> bool:
-        return self.valid_from <= day and (self.valid_until is None or day < self.valid_until)
 
 
 @dataclass(frozen=True, slots=True)

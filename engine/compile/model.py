@@ -246,8 +246,26 @@ class Disapplication:
         return rule_id == self.rule or rule_id.startswith(self.rule + ".")
 
 
+class InForce:
+    """A version in time: its id (``RULE@DATE``) and the days it is in force (from
+    ``valid_from`` to the day before ``valid_until``).  Shared by rule and derivation
+    versions."""
+
+    __slots__ = ()
+    rule_id: str
+    valid_from: date
+    valid_until: date | None            # exclusive
+
+    @property
+    def id(self) -> str:
+        return f"{self.rule_id}@{self.valid_from.isoformat()}"
+
+    def in_force_on(self, day: date) -> bool:
+        return self.valid_from <= day and (self.valid_until is None or day < self.valid_until)
+
+
 @dataclass(frozen=True, slots=True)
-class RuleVersion:
+class RuleVersion(InForce):
     rule_id: str
     index: int
     valid_from: date
@@ -269,12 +287,6 @@ class RuleVersion:
     disapplications: tuple[Disapplication, ...] = ()
     inherited: tuple[str, ...] = ()    # keys taken from the previous version (lighter versions)
 
-    @property
-    def id(self) -> str:
-        return f"{self.rule_id}@{self.valid_from.isoformat()}"
-
-    def in_force_on(self, day: date) -> bool:
-        return self.valid_from <= day and (self.valid_until is None or day < self.valid_until)
 
 
 @dataclass(frozen=True, slots=True)
