@@ -37,9 +37,9 @@ def body(explain: bool) -> str:
     return json.dumps({"case": case, "outputs": ["dismissal_sanction"], "explain": explain})
 
 
-def start(port: int, workers: int) -> subprocess.Popen[str]:
+def start(port: int, workers: int, python: str = sys.executable) -> subprocess.Popen[str]:
     import httpx
-    process = subprocess.Popen([sys.executable, "-m", "lexlux", "serve", "--port", str(port),
+    process = subprocess.Popen([python, "-m", "lexlux", "serve", "--port", str(port),
                                 "--workers", str(workers)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
@@ -98,6 +98,26 @@ async def with_httpx(url: str, payload: str, seconds: int, clients: int) -> dict
             "p99_ms": 1000 * latencies[int(0.99 * (len(latencies) - 1))]}
 
 
+def run_once(python: str, args: argparse.Namespace) -> tuple[str, dict[str, float]]:
+    port = free_port()
+    server = start(port, args.workers, python)
+    url = f"http://127.0.0.1:{port}/api/v1/evaluate"
+    payload = body(args.explain)
+    try:
+        if shutil.which("wrk") and not args.httpx:
+            return "wrk", with_wrk(url, payload, args.seconds, args.clients)
+        return "httpx", asyncio.run(with_httpx(url, payload, args.seconds, args.clients))
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def load_average() -> str:
+    """The machine's 1/5/15-minute load average (it is shared: report it with the numbers)."""
+    import os
+    return "/".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=60)
@@ -105,25 +125,24 @@ def main() -> None:
     parser.add_argument("--explain", action="store_true")
     parser.add_argument("--workers", type=int, default=1, help="lexlux serve --workers")
     parser.add_argument("--httpx", action="store_true", help="use httpx even if wrk exists")
+    parser.add_argument("--compare", metavar="PYTHON", default=None,
+                        help="also serve with this interpreter (another checkout's venv, "
+                             "e.g. the main branch's), alternating with this one, and report "
+                             "both: before/after under the same load on the machine")
+    parser.add_argument("--rounds", type=int, default=1, help="with --compare: alternations")
     args = parser.parse_args()
-    port = free_port()
-    server = start(port, args.workers)
-    url = f"http://127.0.0.1:{port}/api/v1/evaluate"
-    payload = body(args.explain)
-    try:
-        if shutil.which("wrk") and not args.httpx:
-            tool, result = "wrk", with_wrk(url, payload, args.seconds, args.clients)
-        else:
-            tool, result = "httpx", asyncio.run(with_httpx(url, payload, args.seconds,
-                                                           args.clients))
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-    print(f"load generator {tool}, {args.clients} clients, {args.seconds} s, "
-          f"explain={args.explain}, server workers {args.workers}")
-    print(f"  requests {result['requests']:.0f}, errors {result['errors']:.0f}, "
-          f"{result['requests_per_s']:.0f} evaluations/s, p50 {result['p50_ms']:.1f} ms, "
-          f"p99 {result['p99_ms']:.1f} ms")
+    servers = [("this", sys.executable)]
+    if args.compare:
+        servers = [("compared", args.compare), *servers] * args.rounds
+    for name, python in servers:
+        before = load_average()
+        tool, result = run_once(python, args)
+        print(f"[{name}: {python}] load generator {tool}, {args.clients} clients, "
+              f"{args.seconds} s, explain={args.explain}, server workers {args.workers}, "
+              f"load average before {before}, after {load_average()}")
+        print(f"  requests {result['requests']:.0f}, errors {result['errors']:.0f}, "
+              f"{result['requests_per_s']:.0f} evaluations/s, p50 {result['p50_ms']:.1f} ms, "
+              f"p99 {result['p99_ms']:.1f} ms", flush=True)
 
 
 if __name__ == "__main__":

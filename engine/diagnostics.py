@@ -129,6 +129,8 @@ CODES: dict[str, str] = {
     "LX801": "no rule or parameter of that id (serve)",
     "LX802": "the workbench's optional dependencies are not installed (serve, site)",
     "LX803": "the static site cannot be written (site)",
+    "LX804": "too many jobs are queued or running on the workbench (serve)",
+    "LX805": "no job of that id on the workbench (serve)",
     "LX600": "a file is not in the canonical layout (lexlux fmt --check)",
     "LX601": "a file cannot be formatted (it is not valid YAML or not UTF-8)",
     "LX610": "a scenario's expectations are not met (lexlux test)",

@@ -18,6 +18,8 @@ NOT_FROM_A_FILE = {
     "LX801": "tests/serve/test_api.py::test_an_unknown_rule_is_a_404_with_did_you_mean",
     "LX802": "tests/serve/test_site.py::test_without_the_web_extra_the_commands_say_how_to_install",
     "LX803": "tests/serve/test_site.py::test_a_site_that_cannot_be_written_is_a_diagnostic",
+    "LX804": "tests/serve/test_api_verify.py::test_jobs_are_bounded_and_can_be_cancelled",
+    "LX805": "tests/serve/test_api_verify.py::test_an_unknown_job_is_lx805",
     "LX702": "tests/whatif/test_population.py::test_parquet_without_pyarrow_is_a_clear_error",
     "LX703": "tests/whatif/test_distributed.py::test_dask_without_distributed_is_a_clear_error",
     "LX704": "tests/vector/test_batch_vector.py::test_vector_without_numpy_is_a_clear_error",

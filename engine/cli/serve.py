@@ -25,6 +25,9 @@ def register(sub: Any) -> None:
                             "default: none)")
     serve.add_argument("--max-body", type=int, default=1_000_000, metavar="BYTES",
                        help="largest request body accepted (default 1000000)")
+    serve.add_argument("--max-jobs", type=int, default=4, metavar="N",
+                       help="batch jobs queued or running at once (default 4; they run one "
+                            "at a time; with --workers, per worker process)")
     serve.add_argument("--sources", type=Path, metavar="DIR",
                        help="folder of the legal sources: rule pages show the text around "
                             "each cited line (default: ../shared/sources of a checkout, if "
@@ -89,7 +92,8 @@ def cmd_serve(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from ..serve.app import create_app
     from ..serve.settings import Settings
     settings = Settings(host=args.host, port=args.port, lang=args.lang,
-                        cors_origins=tuple(args.cors_origin), max_body_bytes=args.max_body)
+                        cors_origins=tuple(args.cors_origin), max_body_bytes=args.max_body,
+                        max_jobs=args.max_jobs)
     stderr.write(f"lexlux serve: http://{args.host}:{args.port}/ (knowledge base "
                  f"{workbench.kb_hash[:12]}; Ctrl-C stops)\n")
     if args.workers > 1:   # each worker process loads the knowledge base itself
@@ -99,12 +103,13 @@ def cmd_serve(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             "scenarios": str(args.scenarios) if args.scenarios else None,
             "sources": str(args.sources) if args.sources else None,
             "settings": {"lang": args.lang, "cors_origins": list(args.cors_origin),
-                         "max_body_bytes": args.max_body}})
+                         "max_body_bytes": args.max_body, "max_jobs": args.max_jobs}})
         uvicorn.run("lexlux.cli.serve:worker_app", factory=True, host=args.host,
-                    port=args.port, workers=args.workers, log_level="warning")
+                    port=args.port, workers=args.workers, log_level="warning",
+                    access_log=False)
     else:
         uvicorn.run(create_app(workbench, settings), host=args.host, port=args.port,
-                    log_level="warning")
+                    log_level="warning", access_log=False)
     return EXIT_OK
 
 
@@ -126,7 +131,8 @@ def worker_app() -> Any:
     options = given["settings"]
     return create_app(workbench, Settings(lang=options["lang"],
                                           cors_origins=tuple(options["cors_origins"]),
-                                          max_body_bytes=options["max_body_bytes"]))
+                                          max_body_bytes=options["max_body_bytes"],
+                                          max_jobs=options["max_jobs"]))
 
 
 def cmd_site(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:

@@ -9,6 +9,7 @@ engine version and the knowledge base's content hash (headers ``X-Lexlux-Version
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi import FastAPI, Query, Request
@@ -20,6 +21,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .. import __version__
 from ..diagnostics import error
+from .analysis import batch_plan, bundled_reforms, diff_of, solve_of, verify_of
+from .jobs import Jobs
 from .operations import RequestError, evaluate_case, needs_of, whatif_case
 from .pages import Renderer, bundled_examples
 from .settings import Settings
@@ -66,6 +69,102 @@ class NeedsRequest(BaseModel):
     jurisdiction: str | None = Field(None, description="without a case (default lu)")
 
 
+class DiffRequest(BaseModel):
+    """Two dates of the law: where do they give different results, for any case?"""
+
+    model_config = ConfigDict(extra="forbid")
+    first: str = Field(description="the law in force on this date", examples=["2018-06-01"])
+    second: str = Field(description="against the law in force on this date",
+                        examples=["2019-06-01"])
+    outputs: list[str] | None = Field(None, description="outputs to compare (default: all)")
+    max_regions: int = Field(3, ge=1, le=20, description="witness cases per output")
+
+
+class VerifyRequest(BaseModel):
+    """An audit of the loaded rules with Z3 (cached per knowledge base)."""
+
+    model_config = ConfigDict(extra="forbid")
+    checks: list[str] | None = Field(None, description="some of conflicts, hierarchy, dead, "
+                                                       "gaps, versions, invariants (default: "
+                                                       "all)")
+    rule: str | None = Field(None, description="only the findings about this rule")
+    as_of: str | None = Field(None, description="only the law in force on this date")
+    rlimit: int | None = Field(None, description="Z3 resource limit per query (capped by "
+                                                 "the server); a query beyond it is unknown")
+
+
+class SolveRequest(BaseModel):
+    """A query (a *.query.yaml text or the same as JSON, with its case inline)."""
+
+    model_config = ConfigDict(extra="forbid")
+    query: str | dict[str, Any] = Field(description="the query, inline, with solve: {mode, "
+                                                    "where, fact, …}")
+    rlimit: int | None = Field(None, description="Z3 resource limit per query (capped)")
+
+
+class GenerateRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    count: int = Field(ge=1, description="persons drawn from the bundled distribution")
+    seed: int = 2026
+    ill_from: str | None = Field(None, description="persons fall ill from this day")
+    ill_to: str | None = Field(None, description="… until this day")
+
+
+class BatchRequest(BaseModel):
+    """A population under the law and under a reform: how many change, and how."""
+
+    model_config = ConfigDict(extra="forbid")
+    reform: str = Field(description="a reform, inline (*.reform.yaml text), or the file name "
+                                    "of a bundled example reform",
+                        examples=["limit-52-weeks-from-2027.reform.yaml"])
+    cases: list[str | dict[str, Any]] | None = Field(None, description="inline cases")
+    generate: GenerateRequest | None = Field(None, description="synthetic persons")
+    outputs: list[str] | None = None
+    law_as_of: str | None = None
+
+
+class JSONAnswer(Response):
+    """A JSON body serialised once with :func:`json.dumps` (no jsonable_encoder pass)."""
+
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=False, separators=(",", ":"),
+                          default=str).encode("utf-8")
+
+
+class Guard:
+    """Pure ASGI middleware (no per-request task or stream, unlike ``@app.middleware``):
+    refuses bodies over the limit (LX800) and stamps every response with the engine version
+    and the knowledge base's hash."""
+
+    def __init__(self, app: Any, max_body: int, identity: dict[str, str]) -> None:
+        self.app, self.max_body = app, max_body
+        self.headers = [(b"x-lexlux-version", identity["engine_version"].encode()),
+                        (b"x-lexlux-kb-hash", identity["kb_hash"].encode())]
+        self.identity = identity
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = next((v for k, v in scope["headers"] if k == b"content-length"), None)
+        if length is not None and (not length.isdigit() or int(length) > self.max_body):
+            problem = RequestError(413, [error(
+                "LX800", f"the request body is larger than {self.max_body} bytes",
+                hint="send one case per request; use batch for populations")])
+            await JSONAnswer(problem.to_json(), status_code=413,
+                             headers={k.decode(): v.decode() for k, v in self.headers}
+                             )(scope, receive, send)
+            return
+
+        async def stamped(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *self.headers]
+            await send(message)
+        await self.app(scope, receive, stamped)
+
+
 def _operation_id(route: APIRoute) -> str:
     return f"{route.tags[0]}-{route.name}" if route.tags else route.name
 
@@ -80,25 +179,14 @@ def create_app(workbench: Workbench, settings: Settings | None = None) -> FastAP
                   generate_unique_id_function=_operation_id)
     pages = Renderer(workbench, lang=settings.lang)
     identity = workbench.identity()
+    jobs = Jobs(settings.max_jobs)
+    app.state.jobs = jobs
 
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                            allow_methods=["GET", "POST"], allow_headers=["content-type"])
 
-    @app.middleware("http")
-    async def limits_and_identity(request: Request, call_next: Any) -> Response:
-        length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit()
-                                   or int(length) > settings.max_body_bytes):
-            problem = RequestError(413, [error(
-                "LX800", f"the request body is larger than {settings.max_body_bytes} bytes",
-                hint="send one case per request; use batch for populations")])
-            response: Response = JSONResponse(problem.to_json(), status_code=413)
-        else:
-            response = await call_next(request)
-        response.headers["X-Lexlux-Version"] = identity["engine_version"]
-        response.headers["X-Lexlux-KB-Hash"] = identity["kb_hash"]
-        return response
+    app.add_middleware(Guard, max_body=settings.max_body_bytes, identity=identity)
 
     @app.exception_handler(RequestError)
     async def request_error(_: Request, exc: RequestError) -> JSONResponse:
@@ -106,6 +194,9 @@ def create_app(workbench: Workbench, settings: Settings | None = None) -> FastAP
 
     def answer(data: Any) -> dict[str, Any]:
         return {**identity, "data": data}
+
+    def fast_answer(data: Any) -> Any:
+        return JSONAnswer({**identity, "data": data})
 
     def not_found(kind: str, key: str, known: list[str]) -> RequestError:
         import difflib
@@ -123,10 +214,12 @@ def create_app(workbench: Workbench, settings: Settings | None = None) -> FastAP
         return answer({"rules": len(kb.rules), "parameters": len(kb.parameters),
                        "jurisdictions": sorted(kb.vocabularies)})
 
-    @app.post("/api/v1/evaluate", tags=["evaluate"])
-    def evaluate(body: EvaluateRequest) -> dict[str, Any]:
+    @app.post("/api/v1/evaluate", tags=["evaluate"], response_model=dict[str, Any])
+    async def evaluate(body: EvaluateRequest) -> Any:
         """What the law says about a case on a date, and why (as ``lexlux eval --format json``)."""
-        return answer(evaluate_case(workbench, body.model_dump()))
+        # async: a served evaluation takes well under a millisecond of CPU, less than the
+        # hop to a worker thread would add (populations go to batch jobs, Z3 to threads)
+        return fast_answer(evaluate_case(workbench, body.model_dump()))
 
     @app.post("/api/v1/whatif", tags=["evaluate"])
     def whatif(body: WhatifRequest) -> dict[str, Any]:
@@ -138,6 +231,57 @@ def create_app(workbench: Workbench, settings: Settings | None = None) -> FastAP
         """Every fact that could still change the asked outputs, with the articles asking
         for it (a questionnaire); without a case, every fact they can depend on."""
         return answer(needs_of(workbench, body.model_dump()))
+
+    @app.post("/api/v1/diff", tags=["verify"])
+    def diff(body: DiffRequest) -> dict[str, Any]:
+        """Where the law of two dates gives different results for any case (``lexlux
+        diff``): per output ``same`` (proved), ``differ`` (witness cases replayed by the
+        evaluator), ``unknown``, or ``horizon``; cached per knowledge base."""
+        return answer(diff_of(workbench, body.model_dump()))
+
+    @app.post("/api/v1/verify", tags=["verify"])
+    def verify(body: VerifyRequest) -> dict[str, Any]:
+        """Audit the rules with Z3 (``lexlux verify``): conflicts, dead rules, gaps, version
+        changes and invariants, each finding with a witness case; the accepted ones with
+        their reason.  Cached per knowledge base: the first full audit takes seconds."""
+        return answer(verify_of(workbench, body.model_dump()))
+
+    @app.post("/api/v1/solve", tags=["verify"])
+    def solve(body: SolveRequest) -> dict[str, Any]:
+        """Answer a query's ``solve:`` question (``lexlux solve``): a case with the asked
+        answers, a proof that none exists, or the earliest / latest date of a fact."""
+        return answer(solve_of(workbench, body.model_dump()))
+
+    @app.post("/api/v1/batch", tags=["batch"], status_code=202)
+    def batch(body: BatchRequest) -> dict[str, Any]:
+        """Start a job: a population (inline cases and/or generated persons) under the law
+        and under a reform.  Poll ``GET /api/v1/jobs/{id}`` for its progress, then its
+        result (the JSON of ``lexlux batch``)."""
+        total, work = batch_plan(workbench, body.model_dump())
+        return answer(jobs.submit("batch", total, work).to_json())
+
+    @app.get("/api/v1/jobs", tags=["batch"])
+    def job_list() -> dict[str, Any]:
+        """The jobs this server keeps (the most recent ones), without their results."""
+        return answer([{k: v for k, v in j.to_json().items() if k != "result"}
+                       for j in jobs.all()])
+
+    @app.get("/api/v1/jobs/{job_id}", tags=["batch"])
+    def job(job_id: str) -> dict[str, Any]:
+        """A job's state (queued, running, done, failed, cancelled) and progress; once done,
+        its result."""
+        return answer(jobs.get(job_id).to_json())
+
+    @app.delete("/api/v1/jobs/{job_id}", tags=["batch"])
+    def cancel_job(job_id: str) -> dict[str, Any]:
+        """Cancel a job: a queued job never starts, a running one stops at its next case."""
+        return answer(jobs.cancel(job_id).to_json())
+
+    @app.get("/api/v1/reforms", tags=["batch"])
+    def reforms() -> dict[str, Any]:
+        """The example reforms shipped with lexlux, as YAML text (usable by name in batch)."""
+        return answer({name: path.read_text(encoding="utf-8")
+                       for name, path in bundled_reforms().items()})
 
     @app.get("/api/v1/rules", tags=["law"])
     def rules() -> dict[str, Any]:

@@ -2,7 +2,8 @@
 
 An assistant connected to it answers with lexlux's evaluated, cited results instead of its own
 reading of the law.  The tools are the API's operations (same functions, same diagnostics):
-evaluate, whatif, rule, parameter, search, open_questions.  Needs the extra ``mcp``.
+evaluate, whatif, rule, parameter, search, open_questions, and the verifier's diff, verify
+and solve, and batch (a small population, answered when done).  Needs the extra ``mcp``.
 """
 
 from __future__ import annotations
@@ -12,8 +13,14 @@ from typing import Any
 from mcp.server.mcpserver import MCPServer
 
 from .. import __version__
+from .analysis import batch_plan, diff_of, solve_of, verify_of
+from .jobs import Job, JobControl
 from .operations import RequestError, evaluate_case, whatif_case
 from .workbench import Workbench
+
+#: the most persons the batch tool evaluates (it answers when done; use the API's jobs or
+#: ``lexlux batch`` for more)
+MCP_BATCH_LIMIT = 2_000
 
 INSTRUCTIONS = (
     "lexlux encodes Luxembourg sickness, return-to-work and reclassification law (and Belgian "
@@ -83,5 +90,54 @@ def create_mcp_server(workbench: Workbench) -> MCPServer:
     def open_questions() -> dict[str, Any]:
         """Points where the sources are silent or unclear, and what lexlux does meanwhile."""
         return _answer(workbench, workbench.open_questions())
+
+    @server.tool()
+    def diff(first: str, second: str, outputs: list[str] | None = None) -> dict[str, Any]:
+        """Where the law in force on ``first`` and on ``second`` give different results for
+        any case: per output "same" (proved by Z3), "differ" (with witness cases replayed by
+        the evaluator), "unknown" or "horizon"."""
+        try:
+            return _answer(workbench, diff_of(workbench, {
+                "first": first, "second": second, "outputs": outputs}))
+        except RequestError as exc:
+            return _error(exc)
+
+    @server.tool()
+    def verify(rule: str | None = None, checks: list[str] | None = None,
+               as_of: str | None = None) -> dict[str, Any]:
+        """The audit's findings (conflicts, dead rules, gaps, version changes, invariants),
+        each with a witness case; accepted findings carry their reason.  Narrow it to a rule
+        or some checks: a full audit takes seconds to minutes (then it is cached)."""
+        try:
+            return _answer(workbench, verify_of(workbench, {
+                "rule": rule, "checks": checks, "as_of": as_of}))
+        except RequestError as exc:
+            return _error(exc)
+
+    @server.tool()
+    def solve(query: str) -> dict[str, Any]:
+        """Answer a query (YAML text with its case inline and a solve: section): a case with
+        the asked answers, a proof that none exists, or the earliest/latest date of a fact."""
+        try:
+            return _answer(workbench, solve_of(workbench, {"query": query}))
+        except RequestError as exc:
+            return _error(exc)
+
+    @server.tool()
+    def batch(reform: str, cases: list[str] | None = None, generate: int | None = None,
+              seed: int = 2026, outputs: list[str] | None = None) -> dict[str, Any]:
+        """How many persons a reform changes, and how, output by output: ``reform`` is a
+        bundled example reform's file name or a reform's YAML text; the population is the
+        inline ``cases`` and/or ``generate`` synthetic persons."""
+        body = {"reform": reform, "cases": cases, "outputs": outputs,
+                "generate": {"count": generate, "seed": seed} if generate else None}
+        try:
+            total, work = batch_plan(workbench, body)
+            if total > MCP_BATCH_LIMIT:
+                return {"error": f"{total} persons: the batch tool evaluates at most "
+                                 f"{MCP_BATCH_LIMIT}; use the HTTP API's jobs or lexlux batch"}
+            return _answer(workbench, work(JobControl(Job("mcp", "batch", total))))
+        except RequestError as exc:
+            return _error(exc)
 
     return server

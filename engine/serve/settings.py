@@ -13,6 +13,8 @@ class Settings:
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
     #: the largest request body accepted, in bytes (a case is a few kilobytes)
     max_body_bytes: int = 1_000_000
+    #: jobs (batch) kept queued or running at once; more are refused (LX804)
+    max_jobs: int = 4
     #: labels of the pages: "en" or "fr"
     lang: str = "en"
     #: URL prefix of every link the pages make ("" when served, "." style for a static site)

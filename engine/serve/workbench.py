@@ -44,6 +44,12 @@ class Workbench:
     #: folder of the legal sources (their text is shown around the cited lines), if given
     sources_dir: Path | None = None
     verify_cache: dict[str, Any] = field(default_factory=dict)
+    #: the accepted findings of the audit (``audit/accepted.yaml`` beside the rules)
+    accepted_path: Path | None = None
+    #: the largest Z3 resource limit a request may ask for (default: verify's own)
+    max_rlimit: int | None = None
+    #: the most persons one batch job evaluates
+    max_batch: int = 100_000
     _scenarios: dict[str, list[dict[str, Any]]] | None = None
 
     def __post_init__(self) -> None:
@@ -55,8 +61,12 @@ class Workbench:
              sources_dir: Path | None = None) -> Workbench:
         """Load the rules (default: the bundled ones) and, when given, the scenario folder
         and the folder of the legal sources."""
+        from ..load.discover import bundled_root
+        from ..verify.checks.accepted import default_path
+        accepted = default_path(rules) if rules else \
+            bundled_root("rules").parent / "audit" / "accepted.yaml"
         return cls(load_knowledge_base(rules), scenarios_dir=scenarios_dir,
-                   sources_dir=sources_dir)
+                   sources_dir=sources_dir, accepted_path=accepted)
 
     @property
     def kb(self) -> Any:

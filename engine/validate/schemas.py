@@ -83,4 +83,7 @@ def validator_for(kind: FileKind) -> Draft202012Validator:
 
 
 def iter_schema_errors(data: Any, kind: FileKind) -> Iterator[ValidationError]:
+    from .fast import is_valid
+    if is_valid(data, kind):        # compiled yes/no check; jsonschema explains a "no"
+        return
     yield from validator_for(kind).iter_errors(data)

@@ -51,3 +51,17 @@ def test_search_and_parameter(workbench: Workbench) -> None:
     assert any(h["kind"] == "rule" for h in hits)
     limit = call(workbench, "parameter", {"parameter_id": "lu.sickness_benefit.max_weeks"})
     assert limit["data"]["history"][-1]["shown"] == "546 days (78 weeks)"
+
+
+def test_the_verifier_and_batch_are_tools(workbench: Workbench) -> None:
+    query = (REPO / "examples" / "earliest-lawful-dismissal.query.yaml").read_text()
+    found = call(workbench, "solve", {"query": query})["data"]
+    assert (found["status"], found["optimum"]) == ("witness", "2019-05-01")
+    compared = call(workbench, "diff", {"first": "2018-06-01", "second": "2019-06-01",
+                                        "outputs": ["certificate_in_time"]})["data"]
+    assert compared["outputs"][0]["status"] == "same"
+    case = (REPO / "examples" / "dismissal-during-sickness.case.yaml").read_text()
+    impact = call(workbench, "batch", {"reform": "limit-52-weeks-from-2027.reform.yaml",
+                                       "cases": [case],
+                                       "outputs": ["sickness_benefit_limit_reached_on"]})
+    assert impact["data"]["cases"] == 1
