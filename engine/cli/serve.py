@@ -25,6 +25,9 @@ def register(sub: Any) -> None:
                             "default: none)")
     serve.add_argument("--max-body", type=int, default=1_000_000, metavar="BYTES",
                        help="largest request body accepted (default 1000000)")
+    serve.add_argument("--audit", action="store_true",
+                       help="run the full audit (Z3) as a job at start: rule pages then show "
+                            "its findings (it takes tens of seconds, once per knowledge base)")
     serve.add_argument("--max-jobs", type=int, default=4, metavar="N",
                        help="batch jobs queued or running at once (default 4; they run one "
                             "at a time; with --workers, per worker process)")
@@ -48,6 +51,8 @@ def register(sub: Any) -> None:
     site.add_argument("--scenarios", type=Path, metavar="DIR")
     site.add_argument("--sources", type=Path, metavar="DIR",
                       help="folder of the legal sources, quoted around each cited line")
+    site.add_argument("--audit", action="store_true",
+                      help="run the full audit (Z3) first: rule pages show its findings")
     add_format(site)
     add_rules(site)
     site.set_defaults(handler=cmd_site)
@@ -93,7 +98,7 @@ def cmd_serve(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from ..serve.settings import Settings
     settings = Settings(host=args.host, port=args.port, lang=args.lang,
                         cors_origins=tuple(args.cors_origin), max_body_bytes=args.max_body,
-                        max_jobs=args.max_jobs)
+                        max_jobs=args.max_jobs, audit=args.audit)
     stderr.write(f"lexlux serve: http://{args.host}:{args.port}/ (knowledge base "
                  f"{workbench.kb_hash[:12]}; Ctrl-C stops)\n")
     if args.workers > 1:   # each worker process loads the knowledge base itself
@@ -103,7 +108,8 @@ def cmd_serve(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             "scenarios": str(args.scenarios) if args.scenarios else None,
             "sources": str(args.sources) if args.sources else None,
             "settings": {"lang": args.lang, "cors_origins": list(args.cors_origin),
-                         "max_body_bytes": args.max_body, "max_jobs": args.max_jobs}})
+                         "max_body_bytes": args.max_body, "max_jobs": args.max_jobs,
+                                      "audit": args.audit}})
         uvicorn.run("lexlux.cli.serve:worker_app", factory=True, host=args.host,
                     port=args.port, workers=args.workers, log_level="warning",
                     access_log=False)
@@ -132,13 +138,21 @@ def worker_app() -> Any:
     return create_app(workbench, Settings(lang=options["lang"],
                                           cors_origins=tuple(options["cors_origins"]),
                                           max_body_bytes=options["max_body_bytes"],
-                                          max_jobs=options["max_jobs"]))
+                                          max_jobs=options["max_jobs"],
+                                          audit=options["audit"]))
 
 
 def cmd_site(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     _require("jinja2")
     workbench = _workbench(args)
     from ..serve.site import write_site
+    if args.audit:
+        from ..serve.analysis import verify_of
+        from ..serve.operations import RequestError
+        try:
+            verify_of(workbench, {})
+        except RequestError as exc:
+            raise LexluxError(exc.diagnostics) from None
     try:
         written = write_site(workbench, args.out, lang=args.lang, base_url=args.base_url)
     except OSError as exc:

@@ -142,17 +142,29 @@ def audit(wb: Workbench, checks: list[str] | None, rule: str | None, as_of: date
     return data
 
 
-def findings_of_rule(wb: Workbench, rule_id: str) -> list[dict[str, Any]] | None:
-    """The findings of the full audit (if it has run in this server) that name a version of
-    ``rule_id``; None when no full audit is cached yet."""
-    cache = wb.verify_cache.get("verify", {})
-    full = [v for k, v in cache.items() if '"checks": null' in k and '"rule": null' in k
-            and '"as_of": null' in k]
-    if not full:
+def findings_of_rule(wb: Workbench, rule_id: str) -> dict[str, Any] | None:
+    """The findings naming a version of ``rule_id`` in the audits that have run in this
+    server over the whole knowledge base or over this rule (any checks, no ``as_of``
+    filter): None when none has, else ``{"checks": [...], "findings": [...]}``."""
+    from ..verify.checks.run import CHECKS
+    audits = [(json.loads(k.split("|", 2)[2]), v)
+              for k, v in wb.verify_cache.get("verify", {}).items()
+              if k.startswith("verify|" + wb.kb_hash + "|")]
+    whole = [(r, v) for r, v in audits if r["rule"] in (None, rule_id) and r["as_of"] is None]
+    if not whole:
         return None
+    checks: set[str] = set()
+    seen: set[str] = set()
+    found: list[dict[str, Any]] = []
     prefix = rule_id + "@"
-    return [f for f in full[0]["findings"]
-            if any(v["id"].startswith(prefix) for v in f["versions"])]
+    for request, data in whole:
+        checks.update(request["checks"] or CHECKS)
+        for f in data["findings"]:
+            if f["fingerprint"] not in seen and any(v["id"].startswith(prefix)
+                                                     for v in f["versions"]):
+                seen.add(f["fingerprint"])
+                found.append(f)
+    return {"checks": [c for c in CHECKS if c in checks], "findings": found}
 
 
 # -- solve --------------------------------------------------------------------------------

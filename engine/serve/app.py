@@ -181,6 +181,8 @@ def create_app(workbench: Workbench, settings: Settings | None = None) -> FastAP
     identity = workbench.identity()
     jobs = Jobs(settings.max_jobs)
     app.state.jobs = jobs
+    if settings.audit:      # the rule pages show its findings once it is done
+        jobs.submit("verify", None, lambda control: verify_of(workbench, {}))
 
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from ..evaluate.case import case_to_yaml
 from ..load.discover import bundled_root
@@ -67,8 +68,24 @@ class Renderer:
         if rule is None:
             return None
         detail = wb.rule_detail(rule)
+        from .analysis import findings_of_rule
         return self.render("rule.html", rule=detail, cite=cite(rule),
-                           timeline=_version_timeline(detail["versions"]))
+                           timeline=_version_timeline(detail["versions"]),
+                           graph=Markup(self.graph(rule_id)),
+                           audit=findings_of_rule(wb, rule_id))
+
+    def graph(self, rule_id: str) -> str:
+        """The clickable SVG of the rules around ``rule_id`` (cached per renderer)."""
+        from .graph_view import graphs_svg
+        cache = self.workbench.verify_cache.setdefault(f"\0svg|{self.base_url}|"
+                                                       f"{self.static_site}", {})
+        if rule_id not in cache:       # every rule's at once: one run of dot
+            rules = self.workbench.kb.rules
+            cache.update(graphs_svg(sorted({*rules, rule_id}), self.workbench.rule_graph(),
+                                    lambda r: self.url("rule", r),
+                                    lambda r: cite(rules[r]) if r in rules else r))
+        svg: str = cache[rule_id]
+        return svg
 
     def parameter(self, parameter_id: str) -> str | None:
         wb = self.workbench

@@ -15,6 +15,8 @@ class Settings:
     max_body_bytes: int = 1_000_000
     #: jobs (batch) kept queued or running at once; more are refused (LX804)
     max_jobs: int = 4
+    #: run the full audit as a job when the server starts (rule pages show its findings)
+    audit: bool = False
     #: labels of the pages: "en" or "fr"
     lang: str = "en"
     #: URL prefix of every link the pages make ("" when served, "." style for a static site)

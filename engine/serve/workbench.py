@@ -144,19 +144,17 @@ class Workbench:
         return lines
 
     def neighbours(self, rule_id: str, direction: str) -> list[str]:
-        """Rules this rule relies on (``in``) or that rely on it (``out``), from the graph."""
-        graph = self.kb.graph
-        if graph is None or rule_id not in graph:
-            return []
-        nodes = graph.predecessors(rule_id) if direction == "in" else graph.successors(rule_id)
-        found: set[str] = set()
-        for node in nodes:
-            if node in self.kb.rules:
-                found.add(node)
-                continue
-            further = graph.predecessors(node) if direction == "in" else graph.successors(node)
-            found.update(n for n in further if n in self.kb.rules and n != rule_id)
+        """Rules this rule relies on (``in``: it reads an output they conclude, is an
+        exception to them, or is disapplied by them) or that rely on it (``out``)."""
+        graph = self.rule_graph()
+        found = graph.depends_on(rule_id) if direction == "in" else graph.used_by(rule_id)
         return sorted(found)
+
+    def rule_graph(self) -> Any:
+        from .graph_view import rule_graph
+        if "\0rule-graph" not in self.verify_cache:
+            self.verify_cache["\0rule-graph"] = rule_graph(self.kb)
+        return self.verify_cache["\0rule-graph"]
 
     # -- parameters --------------------------------------------------------------------------
 

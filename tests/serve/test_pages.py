@@ -67,3 +67,50 @@ def test_with_the_sources_folder_a_rule_page_quotes_the_lines_around_the_excerpt
     # 002 lines 3865-3868: the cited lines, the excerpt marked within them
     assert '<span class="n">3866</span>' in html
     assert "<mark>vingt-six semaines au plus" in html
+
+
+def test_the_rule_page_draws_its_dependency_graph_with_links(client: TestClient,
+                                                             workbench: Workbench) -> None:
+    rule = "lu.code_du_travail.L121-6.p3.a1"
+    html = client.get(f"/rules/{rule}").text
+    svg = html[html.index('<svg class="dep-graph"'):]
+    svg = svg[:svg.index("</svg>")]
+    # it reads certificate_in_time (L.121-6 (2)); L.121-6 (3) al. 4 reads act_banned from it
+    assert 'href="/rules/lu.code_du_travail.L121-6.p2"' in svg
+    assert 'href="/rules/lu.code_du_travail.L121-6.p3.a4"' in svg
+    assert "certificate_in_time" in svg and "act_banned" in svg
+    assert workbench.neighbours(rule, "in") == ["lu.code_du_travail.L121-6.p2"]
+
+
+def test_without_graphviz_the_graph_is_drawn_here_with_the_same_links(
+        workbench: Workbench) -> None:
+    from lexlux.serve.graph_view import graph_svg
+    rule = "lu.code_du_travail.L121-6.p3.a1"
+    graph = workbench.rule_graph()
+    svg = graph_svg(rule, graph, lambda r: f"/rules/{r}", lambda r: r, use_dot=False)
+    links = {*graph.depends_on(rule), *graph.used_by(rule)}
+    assert len(links) >= 3
+    for other in links:
+        assert f'href="/rules/{other}"' in svg
+    assert svg.count("<line") == len(links)
+
+
+def test_the_rule_page_shows_the_audit_findings_with_witness_and_reason(
+        client: TestClient) -> None:
+    rule = "lu.code_securite_sociale.art-014bis"
+    assert "has not run in this server" in client.get(f"/rules/{rule}").text
+    data = client.post("/api/v1/verify", json={"checks": ["hierarchy"], "rule": rule}).json()
+    accepted = [f for f in data["data"]["findings"] if f["accepted"]]
+    assert accepted, data                       # LX502-ac22290b37 in audit/accepted.yaml
+    html = client.get(f"/rules/{rule}").text
+    assert f'id="{accepted[0]["fingerprint"]}"' in html
+    assert "lex superior" in html               # the reason it is accepted
+    assert accepted[0]["witness"] is not None and "witness case" in html
+    from markupsafe import escape
+    assert escape(accepted[0]["witness"]["yaml"].splitlines()[0]) in html
+    assert "checks run: hierarchy" in html
+    unknown = client.post("/api/v1/verify", json={
+        "checks": ["dead"], "rule": "lu.code_du_travail.L121-6.p2", "rlimit": 1}).json()
+    assert unknown["data"]["summary"]["unknown"] >= 1
+    html = client.get("/rules/lu.code_du_travail.L121-6.p2").text
+    assert 'class="finding problem"' in html and "LX510" in html
