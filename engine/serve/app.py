@@ -43,6 +43,9 @@ class EvaluateRequest(BaseModel):
                                                   "disagree")
     explain: bool = Field(True, description="include the explanation tree of each answer")
     text: bool = Field(False, description="also return the plain-text rendering")
+    window: bool = Field(False, description="also return the 104-week window: the days "
+                                            "counted toward the sickness-benefit limit, week "
+                                            "by week, and the limit (for the chart)")
 
 
 class WhatifRequest(BaseModel):

@@ -1,9 +1,9 @@
 """The dependency graph around a rule, as a clickable SVG for its page.
 
 Rules are linked through what they read: rule A *depends on* rule B when a version of A
-reads an output that a version of B concludes, is an exception to B, or disapplies B (from
-the compiler's graph, :func:`lexlux.compile.graph.build_graph`, collapsed from versions to
-rules).  The picture shows the rule, the rules it depends on (left) and the rules that depend
+reads an output that a version of B concludes, is an exception to B, or is disapplied by B
+(from the compiler's graph, :func:`lexlux.compile.graph.build_graph`, collapsed from versions
+to rules).  The picture shows the rule, the rules it depends on (left) and the rules that depend
 on it (right), each edge labelled with the outputs it carries, each node a link to its page.
 
 Graphviz's ``dot`` lays it out when it is installed (``.ci/run`` installs it; the SVG is made
@@ -25,7 +25,8 @@ from typing import Any
 @dataclass
 class RuleGraph:
     """Rule-to-rule dependencies: ``uses[a][b]`` = the outputs (or relations) by which rule
-    ``a`` depends on rule ``b``."""
+    ``a`` depends on rule ``b``; an edge is drawn from ``b`` to ``a``, its label read along
+    it ("b — act_banned → a", "b — has exception → a", "b — disapplies → a")."""
 
     uses: dict[str, dict[str, set[str]]] = field(default_factory=dict)
 
@@ -56,15 +57,15 @@ def rule_graph(kb: Any) -> RuleGraph:
                 for rule in concluders.get(source, ()):
                     if rule != reader:
                         uses[reader][rule].add(name)
-            elif source.startswith("version:"):           # a disapplication
-                other = graph.nodes[source].get("rule")
+            elif source.startswith("version:"):     # a disapplication: whether this rule
+                other = graph.nodes[source].get("rule")   # applies depends on the other
                 if other and other != reader:
-                    uses[other][reader].add("disapplies")
+                    uses[reader][other].add("disapplies")
     for rule in kb.rules.values():
         for version in rule.versions:
             for exc in version.exceptions:
                 if exc.rule in kb.rules and exc.rule != rule.id:
-                    uses[rule.id][exc.rule].add("exception to")
+                    uses[rule.id][exc.rule].add("has exception")
     return RuleGraph({a: dict(b) for a, b in uses.items()})
 
 

@@ -90,6 +90,10 @@ def evaluate_case(wb: Workbench, body: dict[str, Any]) -> dict[str, Any]:
             value.pop("explanation", None)
     result["ok"] = not has_errors(outcome.diagnostics)
     result["periods"] = case_periods(case)
+    if body.get("window"):
+        from .window import window_chart
+        result["window"] = window_chart(wb.kb, case, outcome.as_of, outcome.law_as_of,
+                                        outcome.reading)
     return result
 
 

@@ -31,6 +31,8 @@ class Renderer:
         self.env = jinja2.Environment(loader=loader, autoescape=jinja2.select_autoescape(),
                                       undefined=jinja2.StrictUndefined, trim_blocks=True,
                                       lstrip_blocks=True)
+        # the vocabulary's order (fields of an event as drafters list them), not sorted
+        self.env.policies["json.dumps_kwargs"] = {"sort_keys": False}
         self.env.globals.update(url=self.url, L=labels(self.lang), lang=self.lang,
                                 identity=self.workbench.identity(),
                                 static_site=self.static_site)
@@ -103,7 +105,8 @@ class Renderer:
         return self.render("questions.html", questions=self.workbench.open_questions())
 
     def playground(self, examples: dict[str, str]) -> str:
-        return self.render("playground.html", examples=examples)
+        return self.render("playground.html", examples=examples,
+                           event_types=event_types(self.workbench.kb, self.lang))
 
 
 def _version_timeline(versions: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -122,6 +125,23 @@ def _version_timeline(versions: list[dict[str, Any]]) -> list[dict[str, Any]]:
                      "width": max(100 * (last - first).days / span, 0.8),
                      "label": v["valid_from"], "basis": v["valid_from_basis"]})
     return bars
+
+
+def event_types(kb: Any, lang: str) -> dict[str, dict[str, Any]]:
+    """The event types of each jurisdiction's vocabulary, for the event form: each with its
+    description and typed fields (enum values, required, the field that dates it)."""
+    out: dict[str, dict[str, Any]] = {}
+    for jurisdiction, types in sorted(kb.event_types.items()):
+        out[jurisdiction] = {
+            name: {"description": t.description.get(lang) or t.description.get("en", ""),
+                   "date_field": t.date_field,
+                   "fields": {f.name: {"type": f.type.kind, "values": list(f.type.values),
+                                       "required": f.required,
+                                       "description": f.description.get(lang)
+                                       or f.description.get("en", "")}
+                              for f in t.fields.values()}}
+            for name, t in sorted(types.items())}
+    return out
 
 
 def bundled_examples() -> dict[str, str]:

@@ -134,3 +134,67 @@ def test_the_ban_is_drawn_against_the_incapacity(page: Any) -> None:
     sync_api.expect(chart.locator("rect[data-output=incapacity]")).to_have_attribute(
         "data-to", "2019-04-30")
     screenshot(page, "ban-chart")
+
+
+def test_a_case_built_in_the_event_form_is_evaluated(page: Any) -> None:
+    # the timeline twin of examples/dismissal-during-sickness.case.yaml, built field by field:
+    # a dismissal letter received during the incapacity is abusive (L.121-6 (3) al. 4)
+    page.goto("/playground")
+    page.locator("#ev-as-of").fill("2019-05-01")
+
+    def add(kind: str, values: dict[str, str]) -> None:
+        page.locator("#ev-type").select_option(kind)
+        page.get_by_role("button", name="Add an event").click()
+        row = page.locator(f".event-row[data-type={kind}]").last
+        for name, value in values.items():
+            field = row.locator(f"[data-field={name}]")
+            if field.evaluate("e => e.tagName") == "SELECT":
+                field.select_option(value)
+            else:
+                field.fill(value)
+    add("incapacity", {"from": "2019-03-04", "to": "2019-04-30", "cause": "sickness"})
+    add("employer_informed", {"date": "2019-03-04", "by": "employee", "to": "employer",
+                              "channel": "phone"})
+    add("certificate", {"kind": "initial", "covers_from": "2019-03-04",
+                        "covers_to": "2019-04-30", "received_by_employer": "2019-03-06"})
+    add("letter", {"kind": "dismissal", "sent": "2019-04-15", "received": "2019-04-15",
+                   "channel": "hand_delivery"})
+    page.get_by_label("output").fill("dismissal_sanction")
+    page.get_by_role("button", name="Build the case").click()
+    answer = page.locator("article[data-output=dismissal_sanction]")
+    sync_api.expect(answer.locator(".value")).to_have_text("abusive")
+    written = page.locator("#case-yaml").input_value()      # the case, shown as YAML
+    assert "events:" in written and '- {type: letter, kind: "dismissal"' in written
+    assert 'as_of: "2019-05-01"' in written
+    screenshot(page, "event-form")
+
+
+def test_the_104_week_window_chart(page: Any) -> None:
+    # examples/half-time-2017: the 52-week limit (364 days, CSS art. 14 (2) before 2019) is
+    # reached on 2018-08-25, the half-time days of 2017 counting half (statuts art. 169 al. 3)
+    page.goto("/playground")
+    page.get_by_label("Load an example").select_option("half-time-2017.case.yaml")
+    page.get_by_label("output").fill("sickness_benefit_limit_reached_on")
+    page.get_by_role("button", name="Evaluate").click()
+    chart = page.locator("#window-chart svg.window-chart")
+    sync_api.expect(chart).to_be_visible()
+    sync_api.expect(chart.locator("rect.counted")).to_have_count(104)
+    sync_api.expect(chart.locator("line.limit")).to_have_attribute("data-limit", "364")
+    sync_api.expect(chart.locator("rect[data-week='104']")).to_have_attribute(
+        "data-counted", "364")
+    sync_api.expect(page.locator("#window-caption")).to_contain_text(
+        "the limit is reached on 2018-08-25")
+    page.locator("#window").scroll_into_view_if_needed()
+    screenshot(page, "window-chart")
+
+
+def test_the_dependency_graph_links_navigate(page: Any) -> None:
+    page.goto("/rules/lu.code_du_travail.L121-6.p3.a1")
+    graph = page.locator("svg.dep-graph")
+    sync_api.expect(graph).to_be_visible()
+    graph.scroll_into_view_if_needed()
+    screenshot(page, "rule-graph")
+    graph.locator("a").filter(has_text="lu.code_du_travail.L121-6.p2").first.click()
+    page.wait_for_url("**/rules/lu.code_du_travail.L121-6.p2")
+    sync_api.expect(page.get_by_role("heading", level=1)).to_contain_text("L.121-6")
+    sync_api.expect(page.locator("svg.dep-graph")).to_be_visible()

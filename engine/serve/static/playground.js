@@ -76,6 +76,50 @@
     if (missing && shown !== missing) box.append(el("p", {class: "missing-note"}, `${missing} outputs need more facts.`));
     drawPayer(data.outputs.monthly_payer);
     drawPeriods(data);
+    drawWindow(data.window);
+  }
+
+  function drawWindow(w) {
+    // the 104 weeks of the reference period: the days counted toward the limit (the
+    // engine's count, week by week) against the limit line of 52 or 78 weeks
+    const section = $("window"), box = $("window-chart");
+    if (!w || !w.points || !w.points.length) { section.hidden = true; return; }
+    section.hidden = false;
+    const ns = "http://www.w3.org/2000/svg";
+    const width = 900, height = 260, left = 50, right = 20, top = 14, bottom = 34;
+    const top_value = Math.max(w.limit_days || 0, ...w.points.map((p) => p.counted)) * 1.08 || 1;
+    const x = (i) => left + (width - left - right) * i / w.points.length;
+    const y = (v) => top + (height - top - bottom) * (1 - v / top_value);
+    const svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+    svg.setAttribute("class", "window-chart");
+    svg.setAttribute("role", "img");
+    svg.setAttribute("aria-label", `days counted from ${w.from} to ${w.to}; limit ${w.limit_days}`);
+    const add = (tag, attrs, text) => {
+      const n = document.createElementNS(ns, tag);
+      for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, v);
+      if (text !== undefined) n.textContent = text;
+      svg.append(n); return n;
+    };
+    add("line", {x1: left, y1: y(0), x2: width - right, y2: y(0), class: "axis"});
+    add("line", {x1: left, y1: top, x2: left, y2: y(0), class: "axis"});
+    w.points.forEach((p, i) => {
+      const bar = add("rect", {x: x(i) + 0.5, y: y(p.counted), width: Math.max(x(i + 1) - x(i) - 1, 1), height: y(0) - y(p.counted), class: "counted", "data-week": String(i + 1), "data-to": p.to, "data-counted": String(p.counted)});
+      const t = document.createElementNS(ns, "title"); t.textContent = `week ${i + 1} (to ${p.to}): ${p.counted} days counted`; bar.append(t);
+    });
+    if (w.limit_days) {
+      add("line", {x1: left, y1: y(w.limit_days), x2: width - right, y2: y(w.limit_days), class: "limit", "data-limit": String(w.limit_days)});
+      add("text", {x: left + 4, y: y(w.limit_days) - 4}, `limit ${w.limit_days} days (${w.limit_days / 7} weeks)`);
+    }
+    for (const v of [0, Math.round(top_value / 2)]) add("text", {x: 4, y: y(v) + 4, class: "tick"}, String(v));
+    add("text", {x: left, y: height - 16, class: "tick"}, w.from);
+    add("text", {x: (left + width) / 2 - 30, y: height - 16, class: "tick"}, "week 52");
+    add("text", {x: width - right - 70, y: height - 16, class: "tick"}, w.to);
+    const last = w.points[w.points.length - 1];
+    $("window-caption").textContent = `${w.basis}: ${last.counted} days counted` +
+      (w.limit_days ? ` of ${w.limit_days} (${w.limit_parameter}, value from ${w.limit_from})` : "") +
+      (w.reached_on ? `; the limit is reached on ${w.reached_on}.` : "; the limit is not reached.");
+    box.replaceChildren(svg);
   }
 
   function drawPeriods(data) {
@@ -158,13 +202,85 @@
   }
 
   function request() {
-    const payload = {case: $("case-yaml").value};
+    const payload = {case: $("case-yaml").value, window: true};
     if ($("as-of").value) payload.as_of = $("as-of").value;
     if ($("law-as-of").value) payload.law_as_of = $("law-as-of").value;
     if ($("output").value.trim()) payload.outputs = $("output").value.split(",").map((s) => s.trim());
     if ($("reading").value.trim()) payload.reading = $("reading").value.trim();
     return payload;
   }
+
+  // -- the event form: a case as a timeline of the vocabulary's event types -------------
+  const eventTypes = JSON.parse($("event-types-data").textContent);
+  let rowCount = 0;
+
+  function fillTypes() {
+    const types = eventTypes[$("ev-jurisdiction").value] || {};
+    $("ev-type").replaceChildren(...Object.keys(types).map((t) => el("option", {value: t}, t)));
+    $("ev-rows").replaceChildren();
+  }
+
+  function fieldInput(name, spec, rowId) {
+    const id = `${rowId}-${name}`;
+    let input;
+    if (spec.type === "date") input = el("input", {type: "date", id, "data-field": name});
+    else if (spec.type === "boolean") {
+      input = el("select", {id, "data-field": name}, el("option", {value: ""}, "—"), el("option", {value: "true"}, "yes"), el("option", {value: "false"}, "no"));
+    } else if (spec.type === "enum") {
+      input = el("select", {id, "data-field": name}, el("option", {value: ""}, "—"), ...spec.values.map((v) => el("option", {value: v}, v)));
+    } else input = el("input", {type: "text", id, "data-field": name, size: "10", placeholder: spec.type === "percentage" ? "50%" : spec.type === "time" ? "HH:MM" : spec.type === "event" ? "event id" : spec.type});
+    input.dataset.kind = spec.type;
+    if (spec.required) input.required = true;
+    return el("label", {title: spec.description}, `${name}${spec.required ? " *" : ""} `, input);
+  }
+
+  function addEvent(type, values) {
+    const spec = (eventTypes[$("ev-jurisdiction").value] || {})[type];
+    if (!spec) return null;
+    rowCount += 1;
+    const rowId = `ev${rowCount}`;
+    const row = el("div", {class: "event-row", "data-type": type, id: rowId},
+      el("strong", {title: spec.description}, type),
+      ...Object.entries(spec.fields).map(([name, f]) => fieldInput(name, f, rowId)));
+    const remove = el("button", {type: "button", class: "remove", "aria-label": `remove ${type}`}, "✕");
+    remove.addEventListener("click", () => row.remove());
+    row.append(remove);
+    $("ev-rows").append(row);
+    for (const [k, v] of Object.entries(values || {})) { const i = $(`${rowId}-${k}`); if (i) i.value = v; }
+    return row;
+  }
+
+  function scalar(kind, value) {
+    if (kind === "boolean") return value;
+    if (kind === "decimal" && /^-?[0-9]+(\.[0-9]+)?$/.test(value)) return value;
+    return JSON.stringify(value);      // a quoted YAML string: dates, enums, "50%"
+  }
+
+  function caseYaml() {
+    const lines = [`case: ${JSON.stringify($("ev-case").value || "A case built in the event form")}`,
+      `jurisdiction: ${$("ev-jurisdiction").value}`];
+    if ($("ev-as-of").value) lines.push(`as_of: "${$("ev-as-of").value}"`);
+    const rows = [...$("ev-rows").querySelectorAll(".event-row")];
+    lines.push(rows.length ? "events:" : "events: []");
+    for (const row of rows) {
+      const parts = [`type: ${row.dataset.type}`];
+      for (const input of row.querySelectorAll("[data-field]")) {
+        if (input.value !== "") parts.push(`${input.dataset.field}: ${scalar(input.dataset.kind, input.value)}`);
+      }
+      lines.push(`  - {${parts.join(", ")}}`);
+    }
+    return lines.join("\n") + "\n";
+  }
+
+  $("ev-jurisdiction").addEventListener("change", fillTypes);
+  $("ev-add").addEventListener("click", () => addEvent($("ev-type").value));
+  $("events-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    $("case-yaml").value = caseYaml();          // the case, shown as YAML, then evaluated
+    if ($("ev-as-of").value) $("as-of").value = $("ev-as-of").value;
+    $("case-form").requestSubmit();
+  });
+  fillTypes();
 
   $("example").addEventListener("change", (e) => { $("case-yaml").value = examples[e.target.value] || ""; });
   $("case-form").addEventListener("submit", async (e) => {
@@ -187,6 +303,7 @@
     }
     const payload = request();
     delete payload.reading;
+    delete payload.window;
     payload.set = set;
     const {ok, body} = await post("/api/v1/whatif", payload);
     const box = $("whatif-result");
