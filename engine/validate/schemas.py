@@ -82,5 +82,12 @@ def validator_for(kind: FileKind) -> Draft202012Validator:
                                 format_checker=FORMAT_CHECKER)
 
 
+@cache
+def validator_named(name: str) -> Draft202012Validator:
+    """The validator of ``schemas/<name>``, for a file that is not of a rule-tree kind."""
+    registry, schemas = _registry_and_schemas()
+    return Draft202012Validator(schemas[name], registry=registry, format_checker=FORMAT_CHECKER)
+
+
 def iter_schema_errors(data: Any, kind: FileKind) -> Iterator[ValidationError]:
     yield from validator_for(kind).iter_errors(data)
