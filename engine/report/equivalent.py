@@ -15,8 +15,9 @@ each with the reason, in YAML files under ``mutation/equivalent/`` (one file per
 (a mapping ``equivalent: [...]`` is read the same way).  ``change`` is the mutant's label as
 ``lexlux mutate`` prints it, or only its ``before -> after`` part (quoted as printed, or not).
 An entry matches the mutants of its ``file`` and ``kind`` with that change, whatever their
-line, so that a harmless line shift does not break it; when several mutants match and the
-entry gives a ``line``, only those at that line are meant.
+line, so that a harmless line shift does not break it.  When several mutants of the file have
+that change (the same date in several parameters), an entry without ``line`` covers them all,
+and an entry with a ``line`` only the one nearest to it.
 
 ``lexlux mutate`` then reports a matched surviving mutant as *equivalent* (listed with its
 reason, not scored); an entry that matches no surviving mutant is *stale* (LX113, a warning:
@@ -120,11 +121,14 @@ def _entry(doc: SourceDocument, path: PathKey, item: dict[str, Any]) -> Equivale
 
 
 def _matches(entry: Equivalence, results: list[MutantResult]) -> list[MutantResult]:
+    """The mutants of the entry's file and kind with its change; when there are several and
+    the entry gives a line, those nearest to it (a line shift moves them all alike)."""
     found = [r for r in results if r.mutant.file == entry.file and r.mutant.kind == entry.kind
              and entry.change in change_forms(r.mutant)]
     if len(found) > 1 and entry.line is not None:
-        at_line = [r for r in found if r.mutant.line == entry.line]
-        return at_line or found
+        line = entry.line
+        nearest = min(abs(r.mutant.line - line) for r in found)
+        return [r for r in found if abs(r.mutant.line - line) == nearest]
     return found
 
 

@@ -183,3 +183,42 @@ def test_the_repository_files_fit_the_schema() -> None:
     folder = Path(__file__).resolve().parents[2] / "mutation" / "equivalent"
     for entry in load_folder(folder):
         assert entry.file.startswith("rules/") and Path(folder.parents[1], entry.file).is_file()
+
+
+TWO_PARAMETERS = """jurisdiction: lu
+parameters:
+  certificate_day:
+    title: {fr: Jour du certificat, en: Certificate day}
+    type: integer
+    unit: days
+    citation: {instrument: Code du travail, article: L.121-6, paragraph: "(2)"}
+    values:
+      - from: "2009-01-01"
+        value: 3
+        amended_by: {act: "Loi du 13 mai 2008", date: "2008-05-13"}
+  other_day:
+    title: {fr: Autre jour, en: Another day}
+    type: integer
+    unit: days
+    citation: {instrument: Code du travail, article: L.121-6, paragraph: "(2)"}
+    values:
+      - from: "2009-01-01"
+        value: 5
+        amended_by: {act: "Loi du 13 mai 2008", date: "2008-05-13"}
+"""
+EVE = {"file": PARAMS, "kind": "date", "change": "'2009-01-01' -> '2008-12-31'",
+       "reason": "no rule of the tiny fixture applies before 2009 (a test)"}
+
+
+@pytest.mark.parametrize(("line", "marked"), [
+    (None, [9, 18]),          # without a line: every mutant of the file with that change
+    (18, [18]), (20, [18]),   # with a line: the nearest one, also after a shift
+    (8, [9]),
+])
+def test_a_line_chooses_among_identical_changes(repo: Path, line: int | None,
+                                                marked: list[int]) -> None:
+    (repo / PARAMS).write_text(TWO_PARAMETERS, encoding="utf-8")
+    write(repo, entries(EVE if line is None else {**EVE, "line": line}))
+    code, report, _ = mutate("--only", "parameters")
+    assert code == 0 and report["diagnostics"] == []
+    assert sorted(e["line"] for e in report["equivalents"]) == marked
