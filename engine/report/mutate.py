@@ -247,8 +247,9 @@ def mutated_kb(kb: KnowledgeBase, doc: SourceDocument, kind: FileKind) -> Knowle
         if has_errors(problems):
             return None
         rules[ordered.id] = ordered
-    return KnowledgeBase(rules=rules, parameters=parameters, vocabularies=kb.vocabularies,
-                         graph=kb.graph)
+    # everything else (vocabularies, event types, derivations, invariants, totals) is the
+    # law's: a copy without them would fail on every scenario told with events, a false kill
+    return replace(kb, rules=rules, parameters=parameters, _concluding=None)
 
 
 # --------------------------------------------------------------------- the suite
