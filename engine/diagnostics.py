@@ -64,6 +64,8 @@ CODES: dict[str, str] = {
     "LX110": "an output file cannot be written",
     "LX111": "a row of a CSV table that does not fit its header",
     "LX112": "not a revision of the repository (lexlux impact)",
+    "LX113": "an equivalent-mutant entry that matches no surviving mutant (stale)",
+    "LX114": "a mutant listed as equivalent is killed by a scenario",
     "LX201": "a key that this kind of file does not have (often a misspelling)",
     "LX202": "a required key is missing",
     "LX203": "a value has the wrong type",

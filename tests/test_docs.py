@@ -29,6 +29,8 @@ NOT_FROM_A_FILE = {
     "LX110": "tests/reliability/test_defects.py::test_d6_* (an output path, not an input)",
     "LX111": "tests/reliability/test_defects.py::test_d4_* (CSV tables of lexlux batch)",
     "LX112": "tests/reliability/test_defects.py::test_d5_* (git revisions of lexlux impact)",
+    "LX113": "tests/reliability/test_equivalent_mutants.py (needs a lexlux mutate run)",
+    "LX114": "tests/reliability/test_equivalent_mutants.py (needs a lexlux mutate run)",
 }
 #: Codes about case and query files, whose fixtures live with the evaluator tests.
 CASE_FIXTURES = REPO / "tests" / "cases" / "bad"

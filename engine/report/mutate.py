@@ -11,7 +11,8 @@ A *mutant* is the knowledge base with one change, of the kinds a drafting slip m
 
 A ``valid_from`` or parameter ``from`` marked ``valid_from_basis: horizon`` is the first date of
 the knowledge base, not a date of the law: its mutants (kind ``horizon``) are run and listed
-but neither run nor scored.
+but neither run nor scored.  A surviving mutant that ``mutation/equivalent/*.yaml`` lists as
+equivalent (no case can tell it apart; report/equivalent.py) is not scored either.
 
 Each mutant is compiled like the rules (a mutant the compiler refuses, e.g. versions that now
 overlap, is *rejected*: ``lexlux check`` already catches it) and the scenario suite
@@ -59,15 +60,22 @@ class Mutant:
     line: int
 
     @property
+    def change(self) -> str:
+        """``before -> after``, as an equivalent-mutant entry may give it."""
+        return f"{self.before!r} -> {self.after!r}"
+
+    @property
     def label(self) -> str:
-        return f"{self.file}:{self.line}: {self.kind} {self.before!r} -> {self.after!r}"
+        return f"{self.file}:{self.line}: {self.kind} {self.change}"
 
 
 @dataclass
 class MutantResult:
     mutant: Mutant
-    status: str                       # killed | survived | rejected | error
+    status: str                       # killed | survived | rejected | horizon | equivalent
     killed_by: str | None = None      # the first scenario that fails
+    reason: str | None = None         # equivalent: why no case can tell it apart (report/
+    entry: str | None = None          # equivalent.py), and where that is said (file:line:col)
 
 
 @dataclass
@@ -88,14 +96,21 @@ class MutationReport:
             "mutants": len(self.results), "killed": self.count("killed"),
             "survived": self.count("survived"), "rejected": self.count("rejected"),
             "horizon_not_scored": sum(r.mutant.kind == "horizon" for r in self.results),
+            "equivalent": self.count("equivalent"),
             "scenarios": self.scenarios, "score": round(self.score, 4),
             "by_kind": {kind: {status: sum(r.status == status for r in self.results
                                            if r.mutant.kind == kind)
-                               for status in ("killed", "survived", "rejected", "horizon")}
+                               for status in ("killed", "survived", "rejected", "horizon",
+                                              "equivalent")}
                         for kind in sorted({r.mutant.kind for r in self.results})},
             "survivors": [{"mutant": r.mutant.label, "kind": r.mutant.kind,
-                           "file": r.mutant.file, "line": r.mutant.line}
+                           "file": r.mutant.file, "line": r.mutant.line,
+                           "change": r.mutant.change}
                           for r in self.results if r.status == "survived"],
+            "equivalents": [{"mutant": r.mutant.label, "kind": r.mutant.kind,
+                             "file": r.mutant.file, "line": r.mutant.line,
+                             "reason": r.reason, "entry": r.entry}
+                            for r in self.results if r.status == "equivalent"],
         }
 
 
@@ -232,8 +247,9 @@ def mutated_kb(kb: KnowledgeBase, doc: SourceDocument, kind: FileKind) -> Knowle
         if has_errors(problems):
             return None
         rules[ordered.id] = ordered
-    return KnowledgeBase(rules=rules, parameters=parameters, vocabularies=kb.vocabularies,
-                         graph=kb.graph)
+    # everything else (vocabularies, event types, derivations, invariants, totals) is the
+    # law's: a copy without them would fail on every scenario told with events, a false kill
+    return replace(kb, rules=rules, parameters=parameters, _concluding=None)
 
 
 # --------------------------------------------------------------------- the suite

@@ -8,10 +8,10 @@ to say what was expected, with a hint ("did you mean 'valid_from'?").
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
-from jsonschema import ValidationError
+from jsonschema import Draft202012Validator, ValidationError
 from jsonschema.exceptions import best_match
 
 from ..calendar.dates import DateFormatError
@@ -73,8 +73,20 @@ def check_document(doc: SourceDocument, kind: FileKind) -> Iterator[Diagnostic]:
                     expected="a YAML mapping (key: value lines)",
                     hint=f"see docs/writing-rules.md for a complete {kind.value} file")
         return
+    yield from _diagnostics(doc, iter_schema_errors(doc.data, kind))
+
+
+def schema_diagnostics(doc: SourceDocument, validator: Draft202012Validator
+                       ) -> Iterator[Diagnostic]:
+    """The located diagnostics of ``doc`` against a schema that is not of a rule-tree file
+    kind (e.g. the equivalent-mutant files of lexlux mutate)."""
+    yield from _diagnostics(doc, validator.iter_errors(doc.data))
+
+
+def _diagnostics(doc: SourceDocument, errors: Iterable[ValidationError]
+                 ) -> Iterator[Diagnostic]:
     seen: set[tuple[str, PathKey]] = set()
-    for raw in iter_schema_errors(doc.data, kind):
+    for raw in errors:
         converted = list(_convert(doc, _leaf(raw)))
         if not converted:   # never let a document that breaks its schema pass silently
             converted = [error("LX206", raw.message[:300], doc.span_at(tuple(raw.absolute_path)),

@@ -82,6 +82,13 @@ def validator_for(kind: FileKind) -> Draft202012Validator:
                                 format_checker=FORMAT_CHECKER)
 
 
+@cache
+def validator_named(name: str) -> Draft202012Validator:
+    """The validator of ``schemas/<name>``, for a file that is not of a rule-tree kind."""
+    registry, schemas = _registry_and_schemas()
+    return Draft202012Validator(schemas[name], registry=registry, format_checker=FORMAT_CHECKER)
+
+
 def iter_schema_errors(data: Any, kind: FileKind) -> Iterator[ValidationError]:
     from .fast import is_valid
     if is_valid(data, kind):        # compiled yes/no check; jsonschema explains a "no"
