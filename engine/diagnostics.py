@@ -96,6 +96,7 @@ CODES: dict[str, str] = {
     "LX322": "given() of a fact that every case reaching it must give (it is never false)",
     "LX323": "a disapplication names a rule that does not exist, or the rule itself",
     "LX324": "a version that inherits from no previous version",
+    "LX325": "an open question names an output or a rule version none of its rules has",
     "LX360": "an event type declared in the vocabulary is inconsistent",
     "LX361": "a derivation rule that does not fit its facts or events",
     "LX336": "an invariant file that is inconsistent (e.g. a range that ends before it starts)",

@@ -210,6 +210,9 @@ def check_disapplications(kb: KnowledgeBase) -> list[Diagnostic]:
 
 
 def strict_checks(coverage: list[SourceDocument], kb: KnowledgeBase) -> list[Diagnostic]:
-    """Every check of this module (the pipeline runs them after compiling)."""
-    return (check_coverage_rules(coverage, kb) + check_exception_outputs(kb)
+    """Every check of this module, and LX325 (open_questions.py); the pipeline runs them
+    after compiling."""
+    from .open_questions import check_open_question_targets
+    return (check_coverage_rules(coverage, kb) + check_open_question_targets(coverage, kb)
+            + check_exception_outputs(kb)
             + check_disapplications(kb) + check_given(kb) + check_unused(kb))

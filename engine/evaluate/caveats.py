@@ -2,10 +2,13 @@
 questions (``OQ-…`` ids of the coverage files) of the provisions behind it.
 
 The coverage files list, for each open question, the rules whose encoding follows a reading
-chosen meanwhile.  An answer that one of those rules gave, directly or through an output it
-relied on, says so on the answer itself.  (An answer for which no provision is in force
-because the date lies before the knowledge base's horizon says so in its message: see
-``interpreter``.)
+chosen meanwhile and, optionally, the outputs (``outputs:``) and the rule versions
+(``rule_versions:``, their ``valid_from`` dates) it bears on.  An answer that one of those
+rules gave — for one of those outputs, by one of those versions, when the question says
+which —, directly or through an output it relied on, says so on the answer itself; a question
+about another output of the same rule (a guide point beside the law's ban, say) is not shown
+on it.  (An answer for which no provision is in force because the date lies before the
+knowledge base's horizon says so in its message: see ``interpreter``.)
 """
 
 from __future__ import annotations
@@ -24,6 +27,14 @@ class OpenQuestion:
     question: str
     meanwhile: str | None
     rules: tuple[str, ...]
+    outputs: tuple[str, ...] = ()     # empty: every output of its rules
+    versions: tuple[str, ...] = ()    # valid_from dates (ISO); empty: every version
+
+    def bears_on(self, node: TraceNode) -> bool:
+        """Whether the question bears on the conclusion ``node`` (a rule it names is assumed)."""
+        return ((not self.outputs or node.output in self.outputs)
+                and (not self.versions
+                     or node.version.valid_from.isoformat() in self.versions))
 
 
 def index_open_questions(documents: Iterable[dict[str, Any]]) -> dict[str, list[OpenQuestion]]:
@@ -34,7 +45,9 @@ def index_open_questions(documents: Iterable[dict[str, Any]]) -> dict[str, list[
             question = OpenQuestion(str(raw["id"]), str(raw["question"]).strip(),
                                     str(raw["reading_chosen"]).strip()
                                     if raw.get("reading_chosen") else None,
-                                    tuple(raw.get("rules", []) or ()))
+                                    tuple(raw.get("rules", []) or ()),
+                                    tuple(str(o) for o in raw.get("outputs", []) or ()),
+                                    tuple(str(v) for v in raw.get("rule_versions", []) or ()))
             for rule in question.rules:
                 index.setdefault(rule, []).append(question)
     return index
@@ -48,7 +61,8 @@ def open_questions(outcome: Outcome, result: OutputResult,
 
     def visit(node: TraceNode) -> None:
         for question in index.get(node.rule_id, ()):
-            found.setdefault(question.id, question)
+            if question.bears_on(node):
+                found.setdefault(question.id, question)
         for used in node.uses:
             if used in seen:
                 continue

@@ -51,7 +51,8 @@ BY_PARENT = {
     "disapplies": ("rule", "when"), "each_month": ("from", "until"),
     "selected_by": ("fact", "if_missing"), "versions": VERSION, "then": CONCLUSION,
     "articles": ("article", "paragraph", "lines", "status", "rules", "missing", "reason"),
-    "open_questions": ("id", "question", "lines", "rules", "reading_chosen"),
+    "open_questions": ("id", "question", "lines", "rules", "outputs", "rule_versions",
+                       "reading_chosen"),
     "scenarios": SCENARIO, "solve": ("mode", "where", "fact", "vary", "from", "until"),
 }
 

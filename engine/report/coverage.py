@@ -83,6 +83,12 @@ def render_open_questions(loaded: LoadResult) -> str:
             out.append(f"* Source lines: {q['lines']}")
             if q.get("rules"):
                 out.append("* Rules: " + ", ".join(f"`{r}`" for r in q["rules"]))
+            if q.get("outputs"):
+                out.append("* Shown on the answers for: "
+                           + ", ".join(f"`{o}`" for o in q["outputs"]))
+            if q.get("rule_versions"):
+                out.append("* Only for the versions of: "
+                           + ", ".join(str(v) for v in q["rule_versions"]))
             if q.get("reading_chosen"):
                 out.append(f"* Meanwhile: {q['reading_chosen'].strip()}")
             out.append("")

@@ -3,7 +3,9 @@
 Since knowledge base III, L.125-4 (the contract ends when the benefit is used up) is an
 exception to the 77-day payer timeline: two rules conclude ``monthly_payer`` and the vector
 backend, which compiles one rule per output, leaves that output to the interpreter (it says
-so). What these tests check is the compilation of the 77-day rule itself, so they use a copy
+so); the same holds for the two rules of the other ends of the benefit (CSS art. 9 to 16,
+payer.yaml and payer-ccss.yaml). What these tests check is the compilation of the 77-day rule
+itself, so they use a copy
 of the rules without that exception; the fallback on the full rules is tested too
 (tests/vector/test_differential.py::test_outputs_it_cannot_compile_say_why).
 """
@@ -26,6 +28,8 @@ def rules_without_l125_4_payer(tmp_path_factory: pytest.TempPathFactory) -> Path
     shutil.copytree(REPO / "rules", copy)
     for name in EXCEPTIONS:
         (copy / "lu" / "code_du_travail" / "L125-4" / name).unlink()
+        # the other ends of the benefit (issue 13, 5) are exceptions to the same timeline
+        (copy / "lu" / "code_securite_sociale" / "art-009" / name).unlink()
     for coverage in copy.glob("*/coverage"):   # its rows name the rules removed
         shutil.rmtree(coverage)
     return copy

@@ -9,6 +9,17 @@ fingerprint with a reason::
 
 ``lexlux verify`` then lists the finding as accepted (not a problem), and reports an
 acceptance whose finding no longer exists as stale (LX530).
+
+Where the solver reaches the same question through an abstraction refined by models (the
+52/78-week dates, ``counted_days``), it may witness a disagreement on one run and stop at its
+refinement bound on another after an unrelated change of the knowledge base: the same finding
+then comes as LX503 (witnessed) or LX510 (undecided).  An acceptance may list such other
+fingerprints of the same question under ``or:``; it covers each of them, and is stale only
+when none is found::
+
+      - fingerprint: LX503-0123456789
+        or: [LX510-9876543210]
+        reason: "..."
 """
 
 from __future__ import annotations
@@ -26,6 +37,11 @@ from .findings import Finding
 class Acceptance:
     fingerprint: str
     reason: str
+    alternatives: tuple[str, ...] = ()    # other fingerprints of the same question (or:)
+
+    @property
+    def fingerprints(self) -> tuple[str, ...]:
+        return (self.fingerprint, *self.alternatives)
 
 
 def default_path(rules_dirs: list[Path] | None) -> Path:
@@ -54,23 +70,26 @@ def load_accepted(path: Path, *, required: bool = False) -> list[Acceptance]:
         raise LexluxError([_shape_error(where)])
     out = []
     for i, item in enumerate(items):
+        others = item.get("or", []) if isinstance(item, dict) else None
         if not (isinstance(item, dict) and isinstance(item.get("fingerprint"), str)
-                and isinstance(item.get("reason"), str) and item["reason"].strip()):
+                and isinstance(item.get("reason"), str) and item["reason"].strip()
+                and isinstance(others, list) and all(isinstance(o, str) for o in others)):
             raise LexluxError([_shape_error(doc.span_at(("accepted", i)))])
-        out.append(Acceptance(item["fingerprint"], item["reason"]))
+        out.append(Acceptance(item["fingerprint"], item["reason"], tuple(others)))
     return out
 
 
 def _shape_error(span: Span) -> Diagnostic:
     return error("LX203", "expected 'accepted:' with a list of {fingerprint, reason}", span,
-                 expected="accepted: a list of mappings with fingerprint: and reason: (texts)",
+                 expected="accepted: a list of mappings with fingerprint: and reason: (texts), "
+                 "and optionally or: (a list of other fingerprints)",
                  hint="every acceptance needs a fingerprint (from lexlux verify) and a reason")
 
 
 def apply_accepted(findings: list[Finding], accepted: list[Acceptance], *,
                    report_stale: bool, where: Path) -> list[Finding]:
     """Mark accepted findings; add one LX530 finding per stale acceptance."""
-    reasons = {a.fingerprint: a.reason for a in accepted}
+    reasons = {fingerprint: a.reason for a in accepted for fingerprint in a.fingerprints}
     for finding in findings:
         if finding.fingerprint in reasons:
             finding.accepted = reasons[finding.fingerprint]
@@ -80,5 +99,5 @@ def apply_accepted(findings: list[Finding], accepted: list[Acceptance], *,
     stale = [Finding("LX530", f"the accepted finding {a.fingerprint} is no longer found",
                      key=a.fingerprint, details=[f"in {where}: remove it (reason given: "
                                                  f"{a.reason})"])
-             for a in accepted if a.fingerprint not in found]
+             for a in accepted if not found.intersection(a.fingerprints)]
     return findings + stale
