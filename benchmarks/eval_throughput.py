@@ -8,7 +8,14 @@ a single `lexlux eval` does, and (b) as a batch, with the knowledge base loaded 
 ``--before REV``, measures the evaluation time per case of the code and rules of git
 revision REV and of the working tree in one process (case by case, alternating; the same
 generated cases; a cold pass, then the best of ``--rounds`` warm passes) and prints the
-ratios.
+ratios.  ``--same-rules`` gives the working tree the rules of REV too, so that the ratio
+is the engines' alone (the knowledge base has grown since: more rules per case).
+
+Issue 11's before/after is measured against 9067cfa, the last commit before the events and
+three-valued work (the merge base of that branch):
+
+    .venv/bin/python benchmarks/eval_throughput.py --cases 300 --before 9067cfa
+    .venv/bin/python benchmarks/eval_throughput.py --cases 300 --before 9067cfa --same-rules
 """
 
 from __future__ import annotations
@@ -26,7 +33,7 @@ from lexlux.pipeline import load_knowledge_base
 from lexlux.whatif.generate import generate_cases
 
 REPO = Path(__file__).resolve().parent.parent
-def before_after(revision: str, cases: int, rounds: int) -> None:
+def before_after(revision: str, cases: int, rounds: int, same_rules: bool = False) -> None:
     """Seconds per case of ``revision`` and of the working tree, in one process: the code
     of ``revision`` is imported as the package ``lexlux_before`` (the engine's imports are
     relative), and each case is evaluated by both, alternately, so that the load of a shared
@@ -52,7 +59,7 @@ def before_after(revision: str, cases: int, rounds: int) -> None:
                                                          seed=1))
         finally:
             sys.path.remove(str(shim))
-        kb = load_knowledge_base().kb
+        kb = load_knowledge_base([tree / "rules"] if same_rules else None).kb
         new_cases = list(generate_cases(cases, kb.vocabularies["lu"], seed=1))
         assert [repr(c.facts) for c in new_cases] == [repr(c.facts) for c in old_cases], \
             "the generated cases differ between the revisions"
@@ -70,7 +77,8 @@ def before_after(revision: str, cases: int, rounds: int) -> None:
         b = min(totals["before"][passes]) / cases
         a = min(totals["after"][passes]) / cases
         print(f"{label}: {revision} {b * 1000:.2f} ms per case, working tree "
-              f"{a * 1000:.2f} ms per case, ratio {a / b:.2f} ({cases} generated cases, seed 1)")
+              f"{a * 1000:.2f} ms per case, ratio {a / b:.2f} ({cases} generated cases, seed 1; "
+              f"rules of {revision if same_rules else 'each revision'})")
 
 
 def main() -> None:
@@ -81,13 +89,15 @@ def main() -> None:
     parser.add_argument("--before", metavar="REV",
                         help="compare the time per case with git revision REV, in one run")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--same-rules", action="store_true",
+                        help="with --before: the working tree evaluates REV's rules too")
     parser.add_argument("--no-gc", action="store_true", help="with the cycle collector off")
     args = parser.parse_args()
     if args.no_gc:
         import gc
         gc.disable()
     if args.before:
-        before_after(args.before, args.cases, args.rounds)
+        before_after(args.before, args.cases, args.rounds, args.same_rules)
         return
     started = time.perf_counter()
     loaded = load_knowledge_base()
