@@ -60,6 +60,7 @@ class Env:
         self.given = given
         self.lets = lets
         self.let_values: dict[str, Any] = {}
+        self.parameter_values: dict[str, ParameterUse] = {}   # read once per environment
         self.month: date | None = None
         self.node = node
 
@@ -145,8 +146,11 @@ _COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
 def _compile_ref(ref: Ref) -> Compiled:
     """A reference read as :meth:`Env.ref` reads it, specialised by kind once."""
     target = ref.target
-    if ref.field is not None or ref.kind not in ("fact", "parameter", "output", "local"):
+    if ref.field is not None or ref.kind not in ("fact", "parameter", "output", "local",
+                                                 "month"):
         return lambda env: env.ref(ref)
+    if ref.kind == "month":
+        return lambda env: env.month
     if ref.kind == "fact":
         def fact(env: Env) -> Any:
             value = env.fact(target)
@@ -155,8 +159,10 @@ def _compile_ref(ref: Ref) -> Compiled:
         return fact
     if ref.kind == "parameter":
         def parameter(env: Env) -> Any:
-            use = env.parameter(target)
-            env.node.parameters[target] = use
+            use = env.parameter_values.get(target)
+            if use is None:      # e.g. a timeline reads its parameters once, not each month
+                use = env.parameter_values[target] = env.parameter(target)
+                env.node.parameters[target] = use
             return use.value
         return parameter
     if ref.kind == "output":

@@ -21,7 +21,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -30,7 +30,6 @@ from ..calendar.dates import (
     DateRangeError,
     MonthPolicy,
     add_months,
-    end_of_month,
     start_of_month,
 )
 from ..compile.model import (
@@ -486,9 +485,10 @@ class Evaluation:
             month = first
             while month <= last:
                 env.month = month
-                entries.append((month, end_of_month(month),
+                following = add_months(month, 1, MonthPolicy.REFUSE)
+                entries.append((month, following - _ONE_DAY,
                                 evaluate_expr(conclusion.value.expr, env)))
-                month = add_months(month, 1, MonthPolicy.REFUSE)
+                month = following
             return Timeline(tuple(entries))
         assert conclusion.value is not None
         value = evaluate_expr(conclusion.value.expr, env)
@@ -498,6 +498,7 @@ class Evaluation:
 
 
 _NOT_APPLICABLE = object()
+_ONE_DAY = timedelta(days=1)
 
 
 _IN_FORCE: dict[tuple[int, str], tuple[KnowledgeBase, list[str]]] = {}
