@@ -139,7 +139,14 @@ def _months_window_start(d: date, n: int) -> date:
 
 
 def _days_in_window(p: tuple[Period, ...], a: date, b: date) -> int:
-    return periods.index_of(p).count(a, b)   # O(log n): timelines ask it month after month
+    # O(log n), and kept with the periods' index: the timelines of one case ask the same
+    # windows again (the 12 months ending with a month, and with the month before)
+    index = periods.index_of(p)
+    key = ("days_in_window", a, b)
+    known = index.memo.get(key)
+    if known is None:
+        known = index.memo[key] = index.count(a, b)
+    return int(known)
 
 
 def table(jurisdiction: str) -> dict[str, Callable[..., Any]]:

@@ -104,11 +104,16 @@ _COMPILED: dict[int, tuple[Expr, Compiled]] = {}
 def evaluate(expr: Expr, env: Env) -> Any:
     """Evaluate ``expr``: each node is turned once into a Python closure (kept with the
     node, which the knowledge base keeps alive), then called."""
+    return compiled(expr)(env)
+
+
+def compiled(expr: Expr) -> Compiled:
+    """The closure of ``expr`` (compiled on first use), for a caller that calls it often."""
     entry = _COMPILED.get(id(expr))
     if entry is None or entry[0] is not expr:
         entry = (expr, _compile(expr))
         _COMPILED[id(expr)] = entry
-    return entry[1](env)
+    return entry[1]
 
 
 def _compile(expr: Expr) -> Compiled:

@@ -51,7 +51,7 @@ from ..diagnostics import Diagnostic, error
 from .builtins import EvaluationError, table
 from .case import Case
 from .derive import prepare_case
-from .expressions import Env, MissingFactError, UndeterminedError
+from .expressions import Env, MissingFactError, UndeterminedError, compiled
 from .expressions import evaluate as evaluate_expr
 from .trace import ParameterUse, TraceNode
 
@@ -483,11 +483,11 @@ class Evaluation:
             last = start_of_month(evaluate_expr(conclusion.each_month[1].expr, env))
             entries = []
             month = first
+            value_of = compiled(conclusion.value.expr)
             while month <= last:
                 env.month = month
                 following = add_months(month, 1, MonthPolicy.REFUSE)
-                entries.append((month, following - _ONE_DAY,
-                                evaluate_expr(conclusion.value.expr, env)))
+                entries.append((month, following - _ONE_DAY, value_of(env)))
                 month = following
             return Timeline(tuple(entries))
         assert conclusion.value is not None
