@@ -64,20 +64,27 @@ def before_after(revision: str, cases: int, rounds: int, same_rules: bool = Fals
         assert [repr(c.facts) for c in new_cases] == [repr(c.facts) for c in old_cases], \
             "the generated cases differ between the revisions"
         totals = {"before": [0.0] * (rounds + 1), "after": [0.0] * (rounds + 1)}
+        cpu = {"before": [0.0] * (rounds + 1), "after": [0.0] * (rounds + 1)}
         for pass_ in range(rounds + 1):                  # pass 0: cold caches
             for index, (old, new) in enumerate(zip(old_cases, new_cases, strict=True)):
                 order = [("before", old_interpreter.evaluate, old_kb, old),
                          ("after", evaluate, kb, new)]
                 for label, run, base, case in order if index % 2 else order[::-1]:
-                    started = time.perf_counter()
+                    started, cpu_started = time.perf_counter(), time.process_time()
                     run(base, case, case.as_of)
                     totals[label][pass_] += time.perf_counter() - started
+                    cpu[label][pass_] += time.process_time() - cpu_started
+    import os
+    print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     for label, passes in (("first pass (cold caches)", slice(0, 1)),
                           (f"best of {rounds} warm passes", slice(1, None))):
         b = min(totals["before"][passes]) / cases
         a = min(totals["after"][passes]) / cases
-        print(f"{label}: {revision} {b * 1000:.2f} ms per case, working tree "
-              f"{a * 1000:.2f} ms per case, ratio {a / b:.2f} ({cases} generated cases, seed 1; "
+        cb = min(cpu["before"][passes]) / cases
+        ca = min(cpu["after"][passes]) / cases
+        print(f"{label}: {revision} {b * 1000:.2f} ms per case (CPU {cb * 1000:.2f}), "
+              f"working tree {a * 1000:.2f} ms per case (CPU {ca * 1000:.2f}), ratio {a / b:.2f} "
+              f"(CPU {ca / cb:.2f}) ({cases} generated cases, seed 1; "
               f"rules of {revision if same_rules else 'each revision'})")
 
 
