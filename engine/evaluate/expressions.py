@@ -33,9 +33,12 @@ from .trace import ParameterUse, TraceNode
 
 
 class MissingFactError(Exception):
+    # raised and caught hundreds of times per case: its text is made only when shown
     def __init__(self, names: tuple[str, ...]) -> None:
-        super().__init__(", ".join(names))
         self.names = names
+
+    def __str__(self) -> str:
+        return ", ".join(self.names)
 
 
 class UndeterminedError(Exception):
