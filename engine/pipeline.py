@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .diagnostics import Diagnostic, error, has_errors
 from .load.discover import FileKind, SourceFile, bundled_root, discover
@@ -26,6 +26,9 @@ class LoadResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     documents: dict[str, SourceDocument] = field(default_factory=dict)
     files: list[SourceFile] = field(default_factory=list)
+    #: the coverage files' data (plain, with their ``file``), kept apart from the documents
+    #: so that an evaluation that states open questions does not read every source map
+    coverage: list[dict[str, Any]] | None = None
 
     @property
     def ok(self) -> bool:
@@ -211,4 +214,8 @@ def _build(files: list[SourceFile], diagnostics: list[Diagnostic]) -> LoadResult
     diagnostics = without_unused_when_broken(diagnostics + problems)
     documents = {p.removeprefix("\0invalid:"): d for p, d in docs.items()}
     diagnostics.sort(key=Diagnostic.sort_key)
-    return LoadResult(kb, diagnostics, documents, files)
+    coverage = [{**doc.data, "file": file.display} for file in files
+                if file.kind is FileKind.COVERAGE
+                and (doc := documents.get(file.display)) is not None
+                and isinstance(doc.data, dict)]
+    return LoadResult(kb, diagnostics, documents, files, coverage)

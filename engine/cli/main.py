@@ -32,8 +32,31 @@ from .common import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE
 COMMAND_MODULES = ("check", "eval", "needs", "verify", "audit", "solve", "whatif", "batch",
                    "report", "fmt", "scenario_test", "mutate", "serve", "lsp")
 
+#: each command and the module that registers it (a test checks it against the modules), so
+#: that a command imports its own module only; ``--help`` and unknown commands import all
+COMMANDS = {"check": "check", "schema": "check", "eval": "eval", "needs": "needs",
+            "verify": "verify", "diff": "verify", "graph": "verify", "audit": "audit",
+            "solve": "solve", "whatif": "whatif", "batch": "batch", "coverage": "report",
+            "impact": "report", "fmt": "fmt", "test": "scenario_test", "mutate": "mutate",
+            "serve": "serve", "site": "serve", "mcp": "serve", "lsp": "lsp"}
 
-def build_parser() -> argparse.ArgumentParser:
+
+def command_of(argv: Sequence[str]) -> str | None:
+    """The command ``argv`` names before any other word (None: none, or ``--help``)."""
+    words = iter(argv)
+    for word in words:
+        if word == "--limit":
+            next(words, None)          # its value
+        elif word in COMMANDS:
+            return word
+        elif not word.startswith("--limit=") and word not in ("--debug",):
+            return None               # --help, --version, a typo: the whole parser
+    return None
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; given ``argv``, with only the subcommand it names (when it names one)."""
+
     parser = argparse.ArgumentParser(
         prog="lexlux", description="Luxembourg sickness and return-to-work law as code.",
         epilog="exit codes: 0 clean, 1 errors or findings, 2 usage error, 3 internal error")
@@ -45,8 +68,13 @@ def build_parser() -> argparse.ArgumentParser:
                         help="an input limit, e.g. max_list_items=500000 (repeatable; also "
                              "LEXLUX_LIMITS; see docs/limits.md)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in _command_modules():
+    command = command_of(argv) if argv is not None else None
+    for module in _command_modules(COMMANDS[command] if command else None):
         module.register(sub)
+    if command is not None and command not in sub.choices:     # (a module not installed)
+        for module in _command_modules():
+            if module.__name__.rsplit(".", 1)[1] != COMMANDS[command]:
+                module.register(sub)
     return parser
 
 
@@ -70,10 +98,10 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
-def _command_modules() -> list[Any]:
+def _command_modules(only: str | None = None) -> list[Any]:
     import importlib
     found = []
-    for name in COMMAND_MODULES:
+    for name in COMMAND_MODULES if only is None else (only,):
         try:
             found.append(importlib.import_module(f"{__package__}.{name}"))
         except ModuleNotFoundError as exc:
@@ -86,7 +114,7 @@ def _command_modules() -> list[Any]:
 def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     """Run the command line with ``argv``; return the exit code."""
     try:
-        parser = build_parser()
+        parser = build_parser(argv)
     except Exception as exc:  # a broken command module is a bug of lexlux, not of the user
         stderr.write(render_text(error("LX900", f"internal error in lexlux (please report): "
                                        f"{type(exc).__name__}: {exc}")) + "\n")

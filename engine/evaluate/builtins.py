@@ -131,8 +131,22 @@ def _longest_gap(p: tuple[Period, ...], a: date, b: date) -> int:
     return longest
 
 
+def _months_window_start(d: date, n: int) -> date:
+    """The first day of :func:`dates.months_window` (without working out its end)."""
+    if n < 1:
+        return dates.months_window(d, n)[0]      # its error
+    return dates.month_start_from_index(d.year * 12 + d.month - n)
+
+
 def _days_in_window(p: tuple[Period, ...], a: date, b: date) -> int:
-    return periods.index_of(p).count(a, b)   # O(log n): timelines ask it month after month
+    # O(log n), and kept with the periods' index: the timelines of one case ask the same
+    # windows again (the 12 months ending with a month, and with the month before)
+    index = periods.index_of(p)
+    key = ("days_in_window", a, b)
+    known = index.memo.get(key)
+    if known is None:
+        known = index.memo[key] = index.count(a, b)
+    return int(known)
 
 
 def table(jurisdiction: str) -> dict[str, Callable[..., Any]]:
@@ -154,7 +168,7 @@ def table(jurisdiction: str) -> dict[str, Callable[..., Any]]:
         "nth_counted_day": lambda d, n, k: nth_counted_day_from(d, n, kind(k), jur),
         "roll_forward": lambda d, k: roll_forward(d, kind(k), jur),
         "is_counted_day": lambda d, k: is_counted_day(d, kind(k), jur),
-        "months_window_start": lambda d, n: dates.months_window(d, n)[0],
+        "months_window_start": _months_window_start,
         "weeks_window_start": lambda d, n: dates.weeks_window_ending(d, n)[0],
         "days": Duration,
         "weeks": lambda n: Duration(7 * n),

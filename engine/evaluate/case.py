@@ -24,7 +24,6 @@ from ..compile.model import KnowledgeBase, Parameter, Value, Vocabulary, Vocabul
 from ..diagnostics import Diagnostic, Span, error
 from ..load.discover import FileKind, display_path
 from ..load.yaml_source import PathKey, SourceDocument, load_file, load_text
-from ..validate.messages import check_document
 from .events import read_case_parameters, read_events
 from .values import ValueProblemError, from_written, to_json
 
@@ -75,7 +74,7 @@ def case_from_document(doc: SourceDocument, kb: KnowledgeBase, base: PathKey = (
     for key in base:
         data = data[key]
     if not base:
-        problems = list(check_document(_schema_view(doc), FileKind.CASE))
+        problems = schema_problems(_schema_view(doc), FileKind.CASE)
         if problems:
             return None, problems
     vocabulary = kb.vocabularies.get(data["jurisdiction"])
@@ -101,6 +100,19 @@ def case_from_document(doc: SourceDocument, kb: KnowledgeBase, base: PathKey = (
     from .plausibility import check_assumptions
     implausible = check_assumptions(kb, case, doc.span_at((*base, "facts")))
     return (None, implausible) if implausible else (case, [])
+
+
+def schema_problems(view: SourceDocument, kind: FileKind) -> list[Diagnostic]:
+    """The schema check of a case or query (skipped for data that passed it before: see
+    :mod:`lexlux.validate.passed`; jsonschema is then not even imported)."""
+    from ..validate.passed import passed_before, remember_passed
+    if passed_before(kind.value, view.data):
+        return []
+    from ..validate.messages import check_document
+    problems = list(check_document(view, kind))
+    if not problems:
+        remember_passed(kind.value, view.data)
+    return problems
 
 
 _PLAIN_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")

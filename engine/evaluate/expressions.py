@@ -8,6 +8,7 @@ condition.  Every fact, parameter and output read is recorded in the environment
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from fractions import Fraction
@@ -32,9 +33,12 @@ from .trace import ParameterUse, TraceNode
 
 
 class MissingFactError(Exception):
+    # raised and caught hundreds of times per case: its text is made only when shown
     def __init__(self, names: tuple[str, ...]) -> None:
-        super().__init__(", ".join(names))
         self.names = names
+
+    def __str__(self) -> str:
+        return ", ".join(self.names)
 
 
 class UndeterminedError(Exception):
@@ -59,8 +63,16 @@ class Env:
         self.given = given
         self.lets = lets
         self.let_values: dict[str, Any] = {}
+        self.parameter_values: dict[str, ParameterUse] = {}   # read once per environment
         self.month: date | None = None
         self.node = node
+
+    def detached(self) -> Env:
+        """This environment, kept to explain a "no" (``TraceNode.why_false``), no longer
+        pointing at the node that keeps it (no cycle node → env → node: an outcome is
+        freed by reference counting).  The explanation gives it a scratch node."""
+        self.node = _DETACHED
+        return self
 
     def ref(self, ref: Ref) -> Any:
         if ref.kind == "fact":
@@ -86,6 +98,8 @@ class Env:
         return {"deadline": value.deadline, "from": value.start, "until": value.end}[ref.field]
 
 
+_DETACHED: TraceNode = TraceNode("", None, "", None, None, "")  # type: ignore[arg-type]
+
 Compiled = Callable[[Env], Any]
 _COMPILED: dict[int, tuple[Expr, Compiled]] = {}
 
@@ -93,11 +107,16 @@ _COMPILED: dict[int, tuple[Expr, Compiled]] = {}
 def evaluate(expr: Expr, env: Env) -> Any:
     """Evaluate ``expr``: each node is turned once into a Python closure (kept with the
     node, which the knowledge base keeps alive), then called."""
+    return compiled(expr)(env)
+
+
+def compiled(expr: Expr) -> Compiled:
+    """The closure of ``expr`` (compiled on first use), for a caller that calls it often."""
     entry = _COMPILED.get(id(expr))
     if entry is None or entry[0] is not expr:
         entry = (expr, _compile(expr))
         _COMPILED[id(expr)] = entry
-    return entry[1](env)
+    return entry[1]
 
 
 def _compile(expr: Expr) -> Compiled:
@@ -105,8 +124,7 @@ def _compile(expr: Expr) -> Compiled:
         value = expr.value
         return lambda env: value
     if isinstance(expr, Ref):
-        ref = expr
-        return lambda env: env.ref(ref)
+        return _compile_ref(expr)
     if isinstance(expr, Unary):
         operand = _compile(expr.operand)
         if expr.op == "not":
@@ -119,10 +137,58 @@ def _compile(expr: Expr) -> Compiled:
         left, right, op = _compile(expr.left), _compile(expr.right), expr.op
         if op in ("and", "or"):
             return _kleene(left, right, op == "or")
+        compare = _COMPARISONS.get(op)
+        if compare is not None:
+            return lambda env: compare(left(env), right(env))
         return lambda env: binary(op, left(env), right(env))
     if isinstance(expr, Call):
         return _compile_call(expr)
     raise TypeError(f"cannot evaluate {type(expr).__name__}")
+
+
+_COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
+    "==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
+    ">": operator.gt, ">=": operator.ge}
+
+
+def _compile_ref(ref: Ref) -> Compiled:
+    """A reference read as :meth:`Env.ref` reads it, specialised by kind once."""
+    target = ref.target
+    if ref.field is not None or ref.kind not in ("fact", "parameter", "output", "local",
+                                                 "month"):
+        return lambda env: env.ref(ref)
+    if ref.kind == "month":
+        return lambda env: env.month
+    if ref.kind == "fact":
+        def fact(env: Env) -> Any:
+            value = env.fact(target)
+            env.node.facts[target] = value
+            return value
+        return fact
+    if ref.kind == "parameter":
+        def parameter(env: Env) -> Any:
+            use = env.parameter_values.get(target)
+            if use is None:      # e.g. a timeline reads its parameters once, not each month
+                use = env.parameter_values[target] = env.parameter(target)
+                env.node.parameters[target] = use
+            return use.value
+        return parameter
+    if ref.kind == "output":
+        def output(env: Env) -> Any:
+            value = env.output(target)
+            uses = env.node.uses
+            if target not in uses:
+                uses.append(target)
+            return value
+        return output
+
+    def local(env: Env) -> Any:
+        values = env.let_values
+        if target in values:
+            return values[target]
+        value = values[target] = evaluate(env.lets[target].expr, env)
+        return value
+    return local
 
 
 # three-valued (Kleene) logic ---------------------------------------------------------
@@ -186,11 +252,15 @@ def _kleene_if(condition: Compiled, then: Compiled, otherwise: Compiled) -> Comp
                     if not all(isinstance(f, UndeterminedError) for f in failures):
                         break   # no agreement, and the failure is a missing fact or error
             if len(values) == 2 and _agree(values[0], values[1]):
+                failures.clear()    # no cycle frame → list → exception → traceback → frame
                 _decided_without(env, unknown)
                 return values[0]
             failure = _failure(failures)
-            failures.clear()    # no cycle frame → list → exception → traceback → frame
-            raise failure from None
+            failures.clear()
+            try:
+                raise failure from None
+            finally:
+                del failure     # nor frame → local → exception → traceback → frame
         return then(env) if chosen else otherwise(env)
     return run
 
@@ -223,8 +293,7 @@ def _compile_call(expr: Call) -> Compiled:
         pick = min if name == "min" else max
         return lambda env: pick([a(env) for a in args])
 
-    def call(env: Env) -> Any:
-        values = [a(env) for a in args]
+    def apply(env: Env, *values: Any) -> Any:
         try:
             return env.functions[name](*values)
         except EvaluationError:
@@ -234,7 +303,17 @@ def _compile_call(expr: Call) -> Compiled:
         except ValueError as exc:
             raise EvaluationError(f"{name}(): {exc}") from None
 
-    return call
+    # the arguments are read before the call (their own failures pass unchanged)
+    if len(args) == 1:
+        (first,) = args
+        return lambda env: apply(env, first(env))
+    if len(args) == 2:
+        first, second = args
+        return lambda env: apply(env, first(env), second(env))
+    if len(args) == 3:
+        first, second, third = args
+        return lambda env: apply(env, first(env), second(env), third(env))
+    return lambda env: apply(env, *[a(env) for a in args])
 
 
 def _negate(operand: Any) -> Any:

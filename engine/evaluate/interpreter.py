@@ -18,9 +18,11 @@ a conclusion needs, is reported by name (LX401).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import weakref
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from ..calendar.dates import (
@@ -28,7 +30,6 @@ from ..calendar.dates import (
     DateRangeError,
     MonthPolicy,
     add_months,
-    end_of_month,
     start_of_month,
 )
 from ..compile.model import (
@@ -43,13 +44,14 @@ from ..compile.model import (
     RuleVersion,
     Timeline,
     Type,
+    Typed,
     Vocabulary,
 )
 from ..diagnostics import Diagnostic, error
 from .builtins import EvaluationError, table
 from .case import Case
 from .derive import prepare_case
-from .expressions import Env, MissingFactError, UndeterminedError
+from .expressions import Env, MissingFactError, UndeterminedError, compiled
 from .expressions import evaluate as evaluate_expr
 from .trace import ParameterUse, TraceNode
 
@@ -87,6 +89,10 @@ class Outcome:
     results: dict[str, OutputResult]          # the outputs asked for
     diagnostics: list[Diagnostic]
     computed: dict[str, OutputResult] = field(default_factory=dict)  # with what they relied on
+    # the evaluation, kept alive with the outcome: the conditions of a "no" are re-read from
+    # it when an explanation asks why (TraceNode.false); it refers to nothing of the outcome
+    # but through a weak reference, so an outcome is freed without the cycle collector
+    evaluation: Any = field(default=None, repr=False, compare=False)
 
     def result(self, name: str) -> OutputResult | None:
         return self.results.get(name) or self.computed.get(name)
@@ -105,6 +111,83 @@ class _Candidate:
     value: Any
 
 
+class _Plan:
+    """What the evaluation of any case reads from one knowledge base's rules, worked out
+    once per knowledge base (the IR is not mutated after compilation): the candidate rules
+    of an output under a reading, the rules that disapply a rule, a version's lets."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.candidates: dict[tuple[str, str, str | None],
+                              tuple[list[Rule], str | None, tuple[str, ...]]] = {}
+        self.disappliers: dict[tuple[str, str], list[Rule]] = {}
+        self.lets: dict[int, tuple[RuleVersion, dict[str, Typed]]] = {}
+        self._disapplying: dict[str, list[Rule]] = {}
+
+    def rules_for(self, jurisdiction: str, name: str, reading: str | None
+                  ) -> tuple[list[Rule], str | None, tuple[str, ...]]:
+        key = (jurisdiction, name, reading)
+        known = self.candidates.get(key)
+        if known is None:
+            known = self.candidates[key] = _candidates(self.kb, jurisdiction, name, reading)
+        return known
+
+    def disappliers_of(self, jurisdiction: str, rule_id: str) -> list[Rule]:
+        key = (jurisdiction, rule_id)
+        known = self.disappliers.get(key)
+        if known is None:
+            if jurisdiction not in self._disapplying:    # the few rules that disapply others
+                self._disapplying[jurisdiction] = [
+                    rule for rule in self.kb.rules.values() if rule.jurisdiction == jurisdiction
+                    and any(v.disapplications for v in rule.versions)]
+            known = self.disappliers[key] = [
+                rule for rule in self._disapplying[jurisdiction] if rule.id != rule_id
+                and any(d.covers(rule_id) for v in rule.versions for d in v.disapplications)]
+        return known
+
+    def lets_of(self, version: RuleVersion) -> dict[str, Typed]:
+        known = self.lets.get(id(version))
+        if known is None or known[0] is not version:
+            known = self.lets[id(version)] = (version, dict(version.lets))
+        return known[1]
+
+
+def _candidates(kb: KnowledgeBase, jurisdiction: str, name: str, reading: str | None
+                ) -> tuple[list[Rule], str | None, tuple[str, ...]]:
+    rules = kb.rules_concluding(jurisdiction, name)
+    readings = {r.reading for r in rules if r.reading}
+    if not readings:
+        return rules, None, ()
+    chosen: str | None
+    if reading in readings:
+        chosen = reading
+    else:
+        ranked = sorted((r for r in rules if r.reading),
+                        key=lambda r: (AUTHORITY_RANK.index(r.authority), r.id))
+        chosen = ranked[0].reading
+    others = tuple(sorted({f"{r.reading} ({r.authority})" for r in rules
+                           if r.reading and r.reading != chosen}))
+    return [r for r in rules if r.reading in (None, chosen)], chosen, others
+
+
+_PLANS: dict[int, _Plan] = {}
+
+
+def _plan(kb: KnowledgeBase) -> _Plan:
+    known = _PLANS.get(id(kb))
+    if known is None or known.kb is not kb:
+        if len(_PLANS) > 64:
+            _PLANS.clear()
+        known = _PLANS[id(kb)] = _Plan(kb)
+    return known
+
+
+@lru_cache(maxsize=16)
+def _functions(jurisdiction: str) -> dict[str, Callable[..., Any]]:
+    """The built-ins of a jurisdiction, built once (read only)."""
+    return table(jurisdiction)
+
+
 class Evaluation:
     def __init__(self, kb: KnowledgeBase, case: Case, as_of: date, law_as_of: date | None,
                  reading: str | None) -> None:
@@ -114,13 +197,28 @@ class Evaluation:
         self.law_as_of = law_as_of
         self.reading = reading
         self.vocabulary: Vocabulary = kb.vocabularies[case.jurisdiction]
-        self.functions = table(case.jurisdiction)
+        self.functions = _functions(case.jurisdiction)
         self.results: dict[str, OutputResult] = {}
         self.active: list[str] = []
         self.diagnostics: list[Diagnostic] = []
         self.unknown_parameters: dict[str, date] = {}
         self.parameter_uses: dict[tuple[str, date], ParameterUse] = {}
-        self._disappliers: dict[str, list[Rule]] | None = None
+        self.plan = _plan(kb)
+        # what an expression reads, through a weak reference to this evaluation: the
+        # environments kept to explain a "no" (TraceNode.why_false) make no cycle with it
+        me = weakref.proxy(self)
+        facts = case.facts
+
+        def fact(name: str) -> Any:
+            try:
+                return facts[name]
+            except KeyError:
+                raise MissingFactError((name,)) from None
+
+        self._fact = fact
+        self._output = lambda name: me.output_value(name)
+        self._given = facts.__contains__
+        self._parameter_readers: dict[date, Callable[[str], ParameterUse]] = {}
 
     # facts and parameters ---------------------------------------------------------
     def fact(self, name: str) -> Any:
@@ -186,10 +284,13 @@ class Evaluation:
         return rule.version_on(self.as_of), self.as_of, f"the as-of date {self.as_of}"
 
     def env(self, rule: Rule, version: RuleVersion, on: date, node: TraceNode) -> Env:
-        return Env(fact=self.fact, parameter=lambda pid: self.parameter(pid, on),
-                   output=self.output_value, functions=self.functions,
-                   given=lambda name: name in self.case.facts,
-                   lets=dict(version.lets), node=node)
+        parameter = self._parameter_readers.get(on)
+        if parameter is None:
+            me = weakref.proxy(self)
+            parameter = self._parameter_readers[on] = lambda pid: me.parameter(pid, on)
+        return Env(fact=self._fact, parameter=parameter, output=self._output,
+                   functions=self.functions, given=self._given,
+                   lets=self.plan.lets_of(version), node=node)
 
     # outputs ----------------------------------------------------------------------
     def output_value(self, name: str) -> Any:
@@ -201,20 +302,8 @@ class Evaluation:
         return result.value
 
     def candidates(self, name: str) -> tuple[list[Rule], str | None, tuple[str, ...]]:
-        rules = self.kb.rules_concluding(self.case.jurisdiction, name)
-        readings = {r.reading for r in rules if r.reading}
-        if not readings:
-            return rules, None, ()
-        chosen: str | None
-        if self.reading in readings:
-            chosen = self.reading
-        else:
-            ranked = sorted((r for r in rules if r.reading),
-                            key=lambda r: (AUTHORITY_RANK.index(r.authority), r.id))
-            chosen = ranked[0].reading
-        others = tuple(sorted({f"{r.reading} ({r.authority})" for r in rules
-                               if r.reading and r.reading != chosen}))
-        return [r for r in rules if r.reading in (None, chosen)], chosen, others
+        rules, chosen, others = self.plan.rules_for(self.case.jurisdiction, name, self.reading)
+        return list(rules), chosen, others
 
     def output(self, name: str) -> OutputResult:
         if name in self.results:
@@ -247,16 +336,7 @@ class Evaluation:
     # disapplication ---------------------------------------------------------------
     def disappliers(self, rule_id: str) -> list[Rule]:
         """The rules with a version that disapplies ``rule_id``."""
-        if self._disappliers is None:     # the few rules that disapply others, once
-            self._disappliers = {"": [
-                rule for rule in self.kb.rules.values()
-                if rule.jurisdiction == self.case.jurisdiction
-                and any(v.disapplications for v in rule.versions)]}
-        if rule_id not in self._disappliers:
-            self._disappliers[rule_id] = [
-                rule for rule in self._disappliers[""] if rule.id != rule_id
-                and any(d.covers(rule_id) for v in rule.versions for d in v.disapplications)]
-        return self._disappliers[rule_id]
+        return self.plan.disappliers_of(self.case.jurisdiction, rule_id)
 
     def disapplied_by(self, rule: Rule) -> TraceNode | None:
         """The provision that disapplies ``rule`` for this case, if one does (its trace node
@@ -384,7 +464,7 @@ class Evaluation:
         env = self.env(rule, version, on, node)
         for condition in (version.when, conclusion.when):
             if condition is not None and not evaluate_expr(condition.expr, env):
-                node.why_false = (condition, env)
+                node.why_false = (condition, env.detached())
                 return _NOT_APPLICABLE
         entry = self.vocabulary.outputs[conclusion.output]
         kind = entry.type.kind
@@ -403,20 +483,22 @@ class Evaluation:
             last = start_of_month(evaluate_expr(conclusion.each_month[1].expr, env))
             entries = []
             month = first
+            value_of = compiled(conclusion.value.expr)
             while month <= last:
                 env.month = month
-                entries.append((month, end_of_month(month),
-                                evaluate_expr(conclusion.value.expr, env)))
-                month = add_months(month, 1, MonthPolicy.REFUSE)
+                following = add_months(month, 1, MonthPolicy.REFUSE)
+                entries.append((month, following - _ONE_DAY, value_of(env)))
+                month = following
             return Timeline(tuple(entries))
         assert conclusion.value is not None
         value = evaluate_expr(conclusion.value.expr, env)
         if value is False and not isinstance(conclusion.value.expr, Literal):   # a "no": why
-            node.why_false = (conclusion.value, env)
+            node.why_false = (conclusion.value, env.detached())
         return value
 
 
 _NOT_APPLICABLE = object()
+_ONE_DAY = timedelta(days=1)
 
 
 _IN_FORCE: dict[tuple[int, str], tuple[KnowledgeBase, list[str]]] = {}
@@ -473,4 +555,5 @@ def evaluate(kb: KnowledgeBase, case: Case, as_of: date, *, law_as_of: date | No
                 "the parameter needs a verified value, with its official citation"))
         elif result.status == "error":
             run.diagnostics.append(error("LX403", f"{name}: {result.message}"))
-    return Outcome(case, as_of, law_as_of, reading, results, run.diagnostics, run.results)
+    return Outcome(case, as_of, law_as_of, reading, results, run.diagnostics, run.results,
+                   evaluation=run)

@@ -16,8 +16,14 @@ from ..compile.model import KnowledgeBase, Value
 from ..diagnostics import Diagnostic, error
 from ..load.discover import FileKind, display_path
 from ..load.yaml_source import load_file
-from ..validate.messages import check_document
-from .case import Case, case_from_document, load_case, unknown_output, unknown_reading
+from .case import (
+    Case,
+    case_from_document,
+    load_case,
+    schema_problems,
+    unknown_output,
+    unknown_reading,
+)
 from .values import ValueProblemError, from_written
 
 
@@ -35,7 +41,7 @@ def load_query(path: Path, kb: KnowledgeBase) -> tuple[Query | None, list[Diagno
     doc, problems = load_file(path, display_path(path))
     if doc is None or problems:
         return None, problems
-    problems = list(check_document(doc, FileKind.QUERY))
+    problems = schema_problems(doc, FileKind.QUERY)
     if problems:
         return None, problems
     data = doc.data

@@ -43,7 +43,13 @@ class TraceNode:
             return []
         from .conditions import false_parts
         condition, env = self.why_false
-        parts: list[str] = false_parts(condition, env)
+        # a scratch node: what the explanation reads is not added to this node's trace
+        env.node = TraceNode(self.output, None, self.rule_id, self.version, self.citation,
+                             self.selection)
+        try:
+            parts: list[str] = false_parts(condition, env)
+        except ReferenceError:      # the evaluation is gone (only its results were kept)
+            return [condition.text]
         return parts
     decided_without: list[str] = field(default_factory=list)  # missing, but not needed (Kleene)
 

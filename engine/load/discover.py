@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, Span, error
@@ -78,15 +79,24 @@ def bundled_root(name: str) -> Path:
 def display_path(path: Path) -> str:
     """Repo-relative where possible: ``rules/...`` for the bundled rules, else relative to
     the working directory, else absolute."""
-    resolved = path.resolve()
+    return _display(path.resolve(), Path.cwd().resolve())
+
+
+@lru_cache(maxsize=4)
+def _bundled_resolved(name: str) -> Path:
+    return bundled_root(name).resolve()        # the package does not move while it runs
+
+
+def _display(resolved: Path, cwd: Path) -> str:
+    """:func:`display_path` of a path already resolved, the working directory given."""
     for name in ("rules", "schemas"):
         try:
-            rel = resolved.relative_to(bundled_root(name).resolve())
+            rel = resolved.relative_to(_bundled_resolved(name))
         except ValueError:
             continue
         return f"{name}/{rel.as_posix()}"
     try:
-        return resolved.relative_to(Path.cwd().resolve()).as_posix()
+        return resolved.relative_to(cwd).as_posix()
     except ValueError:
         return resolved.as_posix()
 
@@ -95,13 +105,15 @@ def discover(paths: Iterable[Path]) -> tuple[list[SourceFile], list[Diagnostic]]
     """All ``*.yaml`` files under ``paths`` (files or directories), in a stable order."""
     found: dict[Path, SourceFile] = {}
     diagnostics: list[Diagnostic] = []
+    cwd = Path.cwd().resolve()
     for given in paths:
         if given.is_dir():
             root = given.resolve()
             candidates = []
             for path in sorted(p for p in given.rglob("*.yaml") if p.is_file()):
-                if path.resolve().is_relative_to(root):
-                    candidates.append(path)
+                resolved = path.resolve()      # once per file: the check, the key, the name
+                if resolved.is_relative_to(root):
+                    candidates.append((path, resolved))
                     continue
                 # a link out of the folder is not read (nor shown): the rules are the folder
                 diagnostics.append(error(
@@ -110,15 +122,15 @@ def discover(paths: Iterable[Path]) -> tuple[list[SourceFile], list[Diagnostic]]
                     expected=f"files inside {display_path(given)}",
                     hint="copy the file into the folder, or give its folder as another path"))
         elif given.is_file():
-            candidates = [given]
+            candidates = [(given, given.resolve())]
         else:
             diagnostics.append(error("LX104", f"no such file or directory: {given}",
                                      Span(str(given), 1, 1, 1, 1),
                                      hint="check the path; with no path, lexlux checks its "
                                           "bundled rules"))
             continue
-        for candidate in candidates:
-            resolved = candidate.resolve()
-            found.setdefault(resolved, SourceFile(resolved, display_path(candidate),
-                                                  file_kind(candidate)))
+        for candidate, resolved in candidates:
+            if resolved not in found:
+                found[resolved] = SourceFile(resolved, _display(resolved, cwd),
+                                             file_kind(candidate))
     return sorted(found.values(), key=lambda f: f.display), diagnostics

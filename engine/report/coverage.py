@@ -19,6 +19,9 @@ AUTHORITY_WORDS = {"commentary": "commentary", "case_law": "case law",
 
 
 def coverage_documents(loaded: LoadResult) -> list[dict[str, Any]]:
+    if loaded.coverage is not None:
+        return sorted(({**doc} for doc in loaded.coverage),
+                      key=lambda d: (d["jurisdiction"], d["instrument"], d["file"]))
     docs = []
     for file in loaded.files:
         doc = loaded.documents.get(file.display)

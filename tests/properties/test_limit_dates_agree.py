@@ -1,9 +1,13 @@
 """Date outputs agree with day outputs (CSS art. 14 (2); statuts CNS art. 186): over random
 incapacity histories, with and without half-time days, whenever
 ``sickness_benefit_limit_exceeded_on_day`` is true on a day, ``sickness_benefit_exhausted_from``
-has a value on or before that day (and the limit is exceeded on it); under the statute's
-reading (the default) ``sickness_benefit_limit_reached_on`` has a value too, and a day of
-the new period is over the limit exactly from ``sickness_benefit_exhausted_from`` on."""
+has a value on or before that day (and the limit is exceeded on it), and so has
+``sickness_benefit_limit_reached_on``, before it — under the statute's reading (the default)
+and under the statuts' sliding window (``statuts_daily_window``), also when the total already
+exceeds the limit on the first day of the new period.  Under the statute's reading a day of
+the new period is over the limit exactly from ``sickness_benefit_exhausted_from`` on; under
+the sliding window, when the limit is exceeded after the first day of the new period and no
+day counts at a rate, the limit is reached on the day before."""
 
 from __future__ import annotations
 
@@ -55,6 +59,13 @@ def outcome(facts: dict[str, object], day: date, reading: str | None) -> dict[st
     return {name: r.value if r.status == "value" else None for name, r in results.items()}
 
 
+# the statuts' window already over the limit on the first day of the new period: 400 days
+# of 2017 in the 104 weeks ending with 2018-03-01 (the date came back without a value)
+_OVER_AT_START = {"insured_incapacity": (Period(date(2017, 1, 1), date(2018, 2, 4)),
+                                         Period(date(2018, 3, 1), date(2018, 6, 30))),
+                  "incapacity_start": date(2018, 3, 1)}
+
+
 @settings(max_examples=40, deadline=None)
 @given(facts=histories(), reading=st.sampled_from([None, "statuts_daily_window"]),
        data=st.data())
@@ -70,8 +81,24 @@ def test_the_dates_agree_with_the_per_day_test(facts: dict[str, object], reading
     if seen[DAY] is True:
         assert isinstance(exhausted, date) and exhausted <= day
         assert outcome(facts, exhausted, reading)[DAY] is True
-        if reading is None:
-            assert isinstance(seen[REACHED], date) and seen[REACHED] < exhausted
+        reached = seen[REACHED]
+        assert isinstance(reached, date) and reached < exhausted
+        if reading is not None and exhausted > start and "therapeutic_half_time" not in facts:
+            assert reached == exhausted - timedelta(days=1)
     if reading is None and seen[DAY] is not None:
         # the statute's window is fixed: over the limit exactly from the exhaustion date
         assert seen[DAY] == (exhausted is not None and day >= exhausted)
+
+
+def test_a_limit_exceeded_on_the_first_day_was_reached_in_an_earlier_period() -> None:
+    """400 days of 2017 lie in the 104 weeks ending with 2018-03-01: the benefit is not due
+    from the first day of the new period under both readings, and the limit was reached in
+    2017 (the statute's window ends on 2018-02-28; the statuts' on 2018-03-01)."""
+    for reading in (None, "statuts_daily_window"):
+        seen = outcome(_OVER_AT_START, date(2018, 3, 10), reading)
+        assert seen[DAY] is True
+        assert seen[EXHAUSTED] == date(2018, 3, 1)
+        # 2017-01-01 + 363 days: the 364th day (52 weeks) of the window counted from its
+        # start (the statute's window starts on 2016-03-03, the statuts' on 2016-03-04;
+        # nothing is counted before 2017)
+        assert seen[REACHED] == date(2017, 12, 30), reading
