@@ -80,6 +80,16 @@ class Periods:
         before = cumulative[:-1] - cumulative[offsets[owner]]
         return cls(offsets, start, end, before, given)
 
+    def take(self, rows: Ints) -> Periods:
+        """The periods of the persons ``rows``, in that order."""
+        lengths = np.diff(self.offsets)[rows]
+        offsets = np.zeros(len(rows) + 1, np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        index = np.repeat(self.offsets[rows] - offsets[:-1], lengths) + np.arange(
+            int(offsets[-1]), dtype=np.int64)
+        return Periods.from_arrays(offsets, self.start[index], self.end[index],
+                                   self.given[rows])
+
     @property
     def persons(self) -> int:
         return len(self.offsets) - 1

@@ -28,11 +28,10 @@ def test_the_same_table_with_either_backend(tmp_path: Path) -> None:
     code, _, err = cli(*argv, "--table", str(tmp_path / "b.csv"), "--backend", "vector")
     assert code == 0
     assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
-    assert "computed column-wise: twelve_month_count" in err
     # on the bundled rules L.125-4 is an exception to the 77-day payer timeline (knowledge
-    # base III): two rules conclude monthly_payer, and the backend says it left it
-    assert "monthly_payer (2 rules conclude monthly_payer)" in err
-    assert "dismissal_ban (3 rules conclude dismissal_ban)" in err
+    # base III): the backend resolves it as the interpreter does
+    assert "computed column-wise: monthly_payer, twelve_month_count" in err
+    assert "left to the interpreter: dismissal_ban (" in err
 
 
 def test_the_same_report_with_either_backend() -> None:
