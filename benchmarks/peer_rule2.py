@@ -30,9 +30,9 @@ OUTPUT = "sickness_benefit_limit_exceeded_on_day"
 ORIGIN = date(2015, 1, 1)
 
 
-def _rule(kb: Any) -> Any:
+def _rule(kb: Any, reading: str) -> Any:
     from lexlux.vector.compiler import candidate_rules
-    (rule,) = candidate_rules(kb, "lu", OUTPUT, READING)
+    (rule,) = candidate_rules(kb, "lu", OUTPUT, reading)
     return rule
 
 
@@ -50,24 +50,23 @@ def segments(cases: dict[str, Any], year: int, lo: int = 0, hi: int | None = Non
     owner = np.repeat(np.arange(hi - lo, dtype=np.int64), np.diff(offsets[lo:hi + 1]))
     y0, y1 = day(date(year, 1, 1)), day(date(year, 12, 31))
     keep = (end >= y0) & (start <= y1)
+    from lexlux.vector.columns import Periods
+    history = Periods.from_arrays(offsets[lo:hi + 1] - offsets[lo], start, end,
+                                  np.ones(hi - lo, np.bool_))
     return {"owner": owner[keep], "start": start[keep], "a": np.maximum(start[keep], y0),
-            "b": np.minimum(end[keep], y1), "persons": hi - lo,
-            "history": (np.concatenate(([0], np.cumsum(np.diff(offsets[lo:hi + 1])))),
-                        start, end)}
+            "b": np.minimum(end[keep], y1), "persons": hi - lo, "history": history}
 
 
 def _block(rows: Any, seg: dict[str, Any], considered: Any) -> Any:
     from lexlux.vector.columns import Periods
     from lexlux.vector.compiler import Block
-    offsets, start, end = seg["history"]
-    everyone = Periods.from_arrays(offsets, start, end, np.ones(seg["persons"], np.bool_))
     n = len(rows)
     none = Periods.from_arrays(np.zeros(n + 1, np.int64), np.zeros(0, np.int64),
                                np.zeros(0, np.int64), np.zeros(n, np.bool_))
     given = np.ones(n, np.bool_)
     return Block(n, dates={"incapacity_start": (seg["start"][rows], given),
                            "day_considered": (considered, given)},
-                 periods={"insured_incapacity": everyone.take(seg["owner"][rows]),
+                 periods={"insured_incapacity": seg["history"].take(seg["owner"][rows]),
                           "therapeutic_half_time": none})
 
 
@@ -75,21 +74,25 @@ class Compiled:
     """The reading's rule, its version in force in ``year`` (the days considered all lie in
     Y, and the limit changes only on 1 January 2019), evaluated over blocks of rows."""
 
-    def __init__(self, kb: Any, year: int) -> None:
-        self.kb, self.rule = kb, _rule(kb)
+    def __init__(self, kb: Any, year: int, reading: str = READING) -> None:
+        self.kb, self.rule = kb, _rule(kb, reading)
+        assert self.rule.selected_by == "day_considered"
         self.on = date(year, 1, 1)
         self.version = self.rule.version_on(self.on)
         assert all(self.rule.version_on(date(year, m, 1)) is self.version for m in (6, 12))
         (self.conclusion,) = [c for c in self.version.conclusions if c.output == OUTPUT]
+
+    check = True
 
     def exceeded(self, rows: Any, seg: dict[str, Any], considered: Any) -> Any:
         """The output for each row on its day considered (every row is inside its period, so
         the rule's conditions hold: checked)."""
         from lexlux.vector.compiler import Compiler
         compiler = Compiler(self.kb, self.version, self.on, _block(rows, seg, considered))
-        for condition in (self.version.when, self.conclusion.when):
-            held = compiler.value(condition.expr)
-            assert not held.missing.any() and held.data.all()
+        if self.check:          # once per block: the rows are inside their periods
+            for condition in (self.version.when, self.conclusion.when):
+                held = compiler.value(condition.expr)
+                assert not held.missing.any() and held.data.all()
         value = compiler.value(self.conclusion.value.expr)
         assert not np.any(value.missing)
         return np.broadcast_to(value.data, (len(rows), 1)).ravel()
@@ -111,9 +114,11 @@ def by_bisection(kb: Any, cases: dict[str, Any], year: int, lo: int = 0, hi: int
     c = compiled or Compiled(kb, year)
     rows = np.arange(len(seg["a"]), dtype=np.int64)
     a, b = seg["a"], seg["b"]
+    c.check = True
     has = c.exceeded(rows, seg, b)
     low, high = np.zeros(len(a), np.int64), b - a
     active = np.flatnonzero(has & (low < high))
+    c.check = False         # the days asked below lie in [a, b] of their rows
     while len(active):
         middle = (low[active] + high[active]) // 2
         over = c.exceeded(active, seg, a[active] + middle)
@@ -140,3 +145,46 @@ def literal(kb: Any, cases: dict[str, Any], year: int) -> tuple[Any, Any]:
     not_due = np.bincount(rows[over], minlength=len(length))
     assert np.array_equal(not_due, np.where(has, seg["b"] - first_over + 1, 0))
     return _aggregate(seg, np.where(has, first_over, 0), has)
+
+
+def default_reading(kb: Any, cases: dict[str, Any], year: int,
+                    reading: str = "statuts_daily_window") -> tuple[Any, Any, Any]:
+    """The peer's two values under one of lexlux's own readings, where the version (and so
+    the limit) is the one in force when the period of incapacity begins (selected by
+    ``incapacity_start``): every incapacity day of Y, grouped by the version of its period.
+    Also returns, per person, whether a period of Y has no version in force (it began before
+    the knowledge base's horizon, 2016-01-01): no answer for that person."""
+    from lexlux.vector.columns import to_date
+    from lexlux.vector.compiler import Compiler
+    rule = _rule(kb, reading)
+    assert rule.selected_by == "incapacity_start"
+    seg = segments(cases, year)
+    length = seg["b"] - seg["a"] + 1
+    rows = np.repeat(np.arange(len(length), dtype=np.int64), length)
+    k = np.arange(int(length.sum()), dtype=np.int64) - np.repeat(np.cumsum(length) - length,
+                                                                  length)
+    days = seg["a"][rows] + k
+    over = np.zeros(len(rows), np.bool_)
+    unanswered = np.zeros(seg["persons"], np.bool_)
+    starts = seg["start"][rows]
+    for first_day in np.unique(starts):
+        on = to_date(int(first_day))
+        picked = np.flatnonzero(starts == first_day)
+        version = rule.version_on(on)
+        if version is None:
+            unanswered[seg["owner"][rows[picked]]] = True
+            continue
+        (conclusion,) = [c for c in version.conclusions if c.output == OUTPUT]
+        compiler = Compiler(kb, version, on, _block(rows[picked], seg, days[picked]))
+        value = compiler.value(conclusion.value.expr)
+        assert not np.any(value.missing)
+        over[picked] = np.broadcast_to(value.data, (len(picked), 1)).ravel()
+    first_over = np.full(len(length), np.iinfo(np.int64).max, np.int64)
+    np.minimum.at(first_over, rows[over], days[over])
+    has = first_over < np.iinfo(np.int64).max
+    not_due = np.bincount(rows[over], minlength=len(length))
+    n = seg["persons"]
+    due = np.bincount(seg["owner"], weights=length - not_due, minlength=n).astype(np.int64)
+    first = np.full(n, np.iinfo(np.int64).max, np.int64)
+    np.minimum.at(first, seg["owner"][has], first_over[has])
+    return first, due, unanswered

@@ -232,8 +232,11 @@ class Compiler:
         if condition.kind != "boolean" or then.kind != otherwise.kind:
             raise Unsupported("if")
         data = np.where(condition.data, then.data, otherwise.data)
-        # Kleene: a failed condition takes the value of both branches when they agree
         failed = condition.missing | condition.undetermined
+        branches = (then.missing, otherwise.missing, then.undetermined, otherwise.undetermined)
+        if not any(np.any(b) for b in (failed, *branches)):
+            return Value(data, condition.missing, then.kind)      # nothing fails
+        # Kleene: a failed condition takes the value of both branches when they agree
         agree = ~(then.missing | then.undetermined | otherwise.missing
                   | otherwise.undetermined) & (then.data == otherwise.data)
         either = then.missing | otherwise.missing
@@ -421,20 +424,22 @@ def charged_recurrence(periods: Periods, months: Ints, n: int, limit: int
     days = np.broadcast_to(periods.count(month_start(grid).reshape(1, -1),
                                          month_end(grid).reshape(1, -1)),
                            (periods.persons, len(grid)))
-    active = (grid.reshape(1, -1) >= m0.reshape(-1, 1)) & has.reshape(-1, 1)
-    charged = np.zeros(days.shape, np.int64)
-    employer = np.ones(days.shape, np.bool_)
-    paid = np.zeros(days.shape, np.int64)
+    # months first (contiguous rows: one month of every person)
+    active = (grid.reshape(-1, 1) >= m0.reshape(1, -1)) & has.reshape(1, -1)
+    by_month = np.ascontiguousarray(days.T)
+    charged = np.zeros(by_month.shape, np.int64)
+    employer = np.ones(by_month.shape, np.bool_)
+    paid = np.zeros(by_month.shape, np.int64)
     running = np.zeros(periods.persons, np.int64)
     for k in range(len(grid)):
         if k > 0:
-            employer[:, k] = ~active[:, k] | (charged[:, k - 1] < limit)
-        paid[:, k] = np.where(active[:, k] & employer[:, k], days[:, k], 0)
-        running += paid[:, k]
+            employer[k] = ~active[k] | (charged[k - 1] < limit)
+        np.multiply(by_month[k], active[k] & employer[k], out=paid[k])
+        running += paid[k]
         if k - n >= 0:
-            running -= paid[:, k - n]
-        charged[:, k] = running
-    return charged, employer
+            running -= paid[k - n]
+        charged[k] = running
+    return charged.T, employer.T
 
 
 def _charged(which: str) -> Callable[[Compiler, list[Value]], Value]:
