@@ -32,9 +32,12 @@ class OutputColumn:
     fallback: str | None = None              # why
 
 
-def _block(cases: Sequence[Case], kb: KnowledgeBase, facts: set[str]) -> Block:
+def _block(cases: Sequence[Case], kb: KnowledgeBase, facts: set[str],
+           strings: list[str] | None = None) -> Block:
     vocabulary = kb.vocabularies[cases[0].jurisdiction]
     block = Block(len(cases))
+    if strings is not None:
+        block.strings = strings
     for name in facts:
         entry = vocabulary.facts.get(name)
         if entry is None:
@@ -47,6 +50,18 @@ def _block(cases: Sequence[Case], kb: KnowledgeBase, facts: set[str]) -> Block:
             values = np.fromiter((day(v) if isinstance(v, date) else 0 for v in raw),
                                  np.int64, len(raw))
             block.dates[name] = (values, given)
+        elif entry.type.kind in ("boolean", "integer", "enum"):
+            kind = entry.type.kind
+            ok = [isinstance(v, bool) if kind == "boolean" else
+                  isinstance(v, int) and not isinstance(v, bool) if kind == "integer" else
+                  isinstance(v, str) for v in raw]
+            given = np.fromiter(ok, np.bool_, len(raw))
+            values = np.zeros(len(raw), np.bool_ if kind == "boolean" else
+                              np.int16 if kind == "enum" else np.int64)
+            for i, v in enumerate(raw):
+                if ok[i]:
+                    values[i] = block.code(str(v)) if kind == "enum" else int(v)  # type: ignore[arg-type]
+            block.scalars[name] = (values, given, kind)
     return block
 
 
@@ -143,7 +158,8 @@ class Resolver:
                     v = r[1]
                     data[i] = day(v) if kind == "date" else (
                         self._code(v) if kind == "enum" else int(v))
-            self.refs[output] = (data, has, none, kind)
+            self.refs[output] = (data.astype(np.bool_) if kind == "boolean" else data, has,
+                                 none, kind)
         return self.refs[output]
 
     def _code(self, text: str) -> int:
@@ -206,15 +222,18 @@ class Resolver:
         facts = _facts_of(rule)
         key = ",".join(sorted(facts))
         if key not in self._facts:
-            self._facts[key] = _block(self.cases, self.kb, facts)
+            self._facts[key] = _block(self.cases, self.kb, facts, self.strings)
         whole = self._facts[key]
         if len(members) == len(self.cases):
-            block = Block(whole.n, dict(whole.dates), dict(whole.periods))
+            block = Block(whole.n, dict(whole.dates), dict(whole.periods),
+                          scalars=dict(whole.scalars))
         else:
             rows = np.asarray(members, np.int64)
             block = Block(len(members),
                           {k: (v[rows], g[rows]) for k, (v, g) in whole.dates.items()},
-                          {k: p.take(rows) for k, p in whole.periods.items()})
+                          {k: p.take(rows) for k, p in whole.periods.items()},
+                          scalars={k: (v[rows], g[rows], kind)
+                                   for k, (v, g, kind) in whole.scalars.items()})
         block.strings = self.strings
         return block
 
@@ -239,6 +258,8 @@ class Resolver:
             value = compiler.value(condition.expr)
             if value.data.ndim == 2 and value.data.shape[1] != 1:
                 raise Unsupported("a condition over a timeline")
+            if value.kind != "boolean":
+                raise Unsupported(f"a {value.kind} condition")
             held = np.broadcast_to(value.data, (block.n, 1)).ravel()
             missing = np.broadcast_to(value.missing, (block.n, 1)).ravel()
             und = np.broadcast_to(value.undetermined, (block.n, 1)).ravel()

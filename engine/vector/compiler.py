@@ -81,8 +81,16 @@ class Block:
     dates: dict[str, tuple[Ints, Bools]] = field(default_factory=dict)       # value, given
     periods: dict[str, Periods] = field(default_factory=dict)
     months: Ints | None = None       # (1, M) month indices of the grid, when a timeline
+    # boolean, integer and enum facts: value (enum values as codes), given, kind
+    scalars: dict[str, tuple[Any, Bools, str]] = field(default_factory=dict)
     strings: list[str] = field(default_factory=list)    # enum values by code
     memo: dict[Any, Any] = field(default_factory=dict)  # kernels shared between outputs
+
+    def code(self, text: str) -> int:
+        """The code of an enum value (added on first use)."""
+        if text not in self.strings:
+            self.strings.append(text)
+        return self.strings.index(text)
 
     def text(self, codes: Any) -> Any:
         """Enum codes back to their values."""
@@ -106,9 +114,7 @@ class Compiler:
         self._und: dict[int, Any] = {}                # undetermined, by expression node
 
     def code(self, text: str) -> int:
-        if text not in self.block.strings:
-            self.block.strings.append(text)
-        return self.block.strings.index(text)
+        return self.block.code(text)
 
     def value(self, expr: Expr) -> Value:
         method: Callable[[Any], Value] | None = getattr(self, "_" + type(expr).__name__, None)
@@ -177,6 +183,9 @@ class Compiler:
             if expr.type.kind == "date" and expr.target in self.block.dates:
                 values, given = self.block.dates[expr.target]
                 return Value(values.reshape(-1, 1), ~given.reshape(-1, 1), "date")
+            if expr.target in self.block.scalars:
+                values, given, kind = self.block.scalars[expr.target]
+                return Value(values.reshape(-1, 1), ~given.reshape(-1, 1), kind)
         if expr.kind == "output" and self.outputs is not None and expr.field is None:
             data, has, none, kind = self.outputs(expr.target)
             if self.rows is not None:
@@ -379,6 +388,34 @@ def _end_of_month(c: Compiler, args: list[Value]) -> Value:
     return Value(month_end(month_of_day(args[0].data)), args[0].missing, "date")
 
 
+def _nth_day(c: Compiler, args: list[Value]) -> Value:
+    start, n = args
+    # day numbers start at 1: the interpreter's error otherwise, left to it
+    return Value(start.data + n.data - 1, start.missing | n.missing | (n.data < 1), "date")
+
+
+def _days_between(inclusive: bool) -> Callable[[Compiler, list[Value]], Value]:
+    def call(c: Compiler, args: list[Value]) -> Value:
+        a, b = args
+        missing = a.missing | b.missing
+        if inclusive:            # an inclusive range ending before it starts: an error
+            return Value(b.data - a.data + 1, missing | (b.data < a.data), "integer")
+        return Value(b.data - a.data, missing, "integer")
+    return call
+
+
+def _first_day_of_next_month(c: Compiler, args: list[Value]) -> Value:
+    return Value(month_start(month_of_day(args[0].data) + 1), args[0].missing, "date")
+
+
+def _duration(days_per_unit: int) -> Callable[[Compiler, list[Value]], Value]:
+    def call(c: Compiler, args: list[Value]) -> Value:
+        if args[0].kind != "integer":
+            raise Unsupported("a duration of a non-integer")
+        return Value(args[0].data * days_per_unit, args[0].missing, "duration")
+    return call
+
+
 def _add_months(c: Compiler, args: list[Value]) -> Value:
     d, n, policy = args
     if policy.kind != "enum" or policy.data.size != 1 \
@@ -402,11 +439,14 @@ def _first_or_last(which: str) -> Callable[[Compiler, list[Value]], Value]:
 
 def _minmax(which: str) -> Callable[[Compiler, list[Value]], Value]:
     def call(c: Compiler, args: list[Value]) -> Value:
-        a, b = args
-        if a.kind != b.kind or a.kind not in ("date", "integer", "duration"):
+        kinds = {a.kind for a in args}
+        if len(kinds) != 1 or kinds.pop() not in ("date", "integer", "duration"):
             raise Unsupported(which)
-        data = np.minimum(a.data, b.data) if which == "min" else np.maximum(a.data, b.data)
-        return Value(data, a.missing | b.missing, a.kind)
+        data, missing = args[0].data, args[0].missing
+        for a in args[1:]:
+            data = np.minimum(data, a.data) if which == "min" else np.maximum(data, a.data)
+            missing = missing | a.missing
+        return Value(data, missing, args[0].kind)
     return call
 
 
@@ -544,6 +584,12 @@ FUNCTIONS: dict[str, Callable[[Compiler, list[Value]], Value]] = {
     "months_window_start": _months_window_start,
     "eve": _eve,
     "add_months": _add_months,
+    "nth_day": _nth_day,
+    "days_between": _days_between(False),
+    "days_inclusive": _days_between(True),
+    "first_day_of_next_month": _first_day_of_next_month,
+    "days": _duration(1),
+    "weeks": _duration(7),
     "start_of_month": _start_of_month,
     "end_of_month": _end_of_month,
     "first_day": _first_or_last("first"),
