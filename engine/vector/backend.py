@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from ..compile.model import KnowledgeBase, Rule, RuleVersion, Timeline
+from ..compile.model import Deontic, KnowledgeBase, Rule, RuleVersion, Timeline
 from ..evaluate.case import Case
 from .columns import Periods, day, month_of_day, to_date
 from .compiler import Block, Compiler, Unsupported, candidate_rules
@@ -341,6 +341,34 @@ def _values(compiler: Compiler, block: Block, conclusion: Any, entry: Any,
         und = np.broadcast_to(value.undetermined, (block.n, 1)).ravel()
         return [None if missing[i] else ("failed", None) if und[i] else
                 ("value", _python(data[i], entry.type, value.kind)) for i in range(block.n)]
+    if entry.type.kind in ("obligation", "prohibition", "right"):
+        exprs = [conclusion.deadline] if entry.type.kind == "obligation" else \
+            [conclusion.start, conclusion.end]
+        if any(e is None for e in exprs):
+            raise Unsupported(f"a {entry.type.kind} without its dates")
+        dates, missing, und = [], np.zeros(block.n, np.bool_), np.zeros(block.n, np.bool_)
+        for e in exprs:
+            value = compiler.value(e.expr)
+            if value.kind != "date":
+                raise Unsupported(f"a {entry.type.kind} with a {value.kind} date")
+            dates.append(np.broadcast_to(value.data, (block.n, 1)).ravel())
+            missing |= np.broadcast_to(value.missing, (block.n, 1)).ravel()
+            und |= np.broadcast_to(value.undetermined, (block.n, 1)).ravel()
+        holder = entry.holder or ""
+        deontics: list[Result | None] = []
+        for i in range(block.n):
+            if missing[i]:
+                deontics.append(None)
+            elif und[i]:
+                deontics.append(("failed", None))
+            elif entry.type.kind == "obligation":
+                deontics.append(("value", Deontic("obligation", holder,
+                                             deadline=to_date(int(dates[0][i])))))
+            else:
+                deontics.append(("value", Deontic(entry.type.kind, holder,
+                                             start=to_date(int(dates[0][i])),
+                                             end=to_date(int(dates[1][i])))))
+        return deontics
     raise Unsupported(f"a {entry.type.kind} conclusion")
 
 

@@ -49,7 +49,7 @@ from ..compile.model import (
     RuleVersion,
     Unary,
 )
-from .columns import Bools, Ints, Periods, month_end, month_of_day, month_start
+from .columns import Bools, Ints, Periods, day, month_end, month_of_day, month_start
 
 
 class Unsupported(Exception):  # noqa: N818 (a signal to fall back, not an error)
@@ -151,6 +151,8 @@ class Compiler:
             return Value(np.array([[self.code(expr.value)]], np.int16), _none(n), "enum")
         if isinstance(expr.value, Duration):
             return Value(np.array([[expr.value.days]], np.int64), _none(n), "duration")
+        if isinstance(expr.value, date):
+            return Value(np.array([[day(expr.value)]], np.int64), _none(n), "date")
         if isinstance(expr.value, Fraction):
             return Value(np.array([[expr.value]], object), _none(n), "rate")
         raise Unsupported(f"literal {expr.value!r}")
@@ -388,6 +390,11 @@ def _end_of_month(c: Compiler, args: list[Value]) -> Value:
     return Value(month_end(month_of_day(args[0].data)), args[0].missing, "date")
 
 
+def _end_of_year(c: Compiler, args: list[Value]) -> Value:
+    month = month_of_day(args[0].data)
+    return Value(month_end(month - month % 12 + 11), args[0].missing, "date")
+
+
 def _nth_day(c: Compiler, args: list[Value]) -> Value:
     start, n = args
     # day numbers start at 1: the interpreter's error otherwise, left to it
@@ -585,6 +592,7 @@ FUNCTIONS: dict[str, Callable[[Compiler, list[Value]], Value]] = {
     "eve": _eve,
     "add_months": _add_months,
     "nth_day": _nth_day,
+    "end_of_year": _end_of_year,
     "days_between": _days_between(False),
     "days_inclusive": _days_between(True),
     "first_day_of_next_month": _first_day_of_next_month,

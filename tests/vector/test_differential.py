@@ -79,9 +79,9 @@ def test_vector_backend_agrees_with_the_interpreter(bundled: LoadResult, cases: 
 def test_outputs_it_cannot_compile_say_why(bundled: LoadResult) -> None:
     case = Case("p", "lu", date(2020, 1, 1), {"incapacity": (Period(date(2019, 1, 1),
                                                                      date(2019, 3, 1)),)})
-    columns = evaluate_block(bundled.kb, [case], ["disabled_status_decision_deadline"])
+    columns = evaluate_block(bundled.kb, [case], ["employer_subrogated_amount"])
     assert all(c.results is None and c.fallback for c in columns.values())
-    assert columns["disabled_status_decision_deadline"].fallback == "a obligation conclusion"
+    assert columns["employer_subrogated_amount"].fallback == "a money conclusion"
 
 
 def _spells(*pairs: tuple[str, str]) -> tuple[Period, ...]:
