@@ -21,7 +21,7 @@ from lexlux.whatif.population import Generator, load_population, reform_window
 HERE = Path(__file__).parent
 REPO = HERE.parent.parent
 REFORM = REPO / "examples" / "dismissal-ban-52-weeks-from-2027.reform.yaml"
-POPULATION = REPO / "examples" / "dismissal-ban.population.yaml"
+POPULATION = HERE / "dismissal-ban.population.yaml"
 BAN_OUTPUTS = ("dismissal_ban", "act_banned", "dismissal_sanction")
 
 
