@@ -9,14 +9,19 @@ case does not give) is a boolean mask carried beside every value.
 What compiles (anything else raises :class:`Unsupported`, and the output is left to the
 interpreter, per output):
 
-* an output concluded by one rule (after the choice of reading, as the interpreter makes
-  it), without a transitional clause; persons are grouped by the version and parameter
-  values the interpreter would select for them (``selected_by`` fact, as-of date or
-  ``--law-as-of``); a person for whom a value is missing is left to the interpreter;
+* an output concluded by rules (after the choice of reading, as the interpreter makes it)
+  without a transitional clause and that no rule disapplies; per person, a rule declared
+  ``exception_to`` another prevails over it when both apply (backend.Resolver); persons
+  are grouped by the version and parameter values the interpreter would select for them
+  (``selected_by`` fact, as-of date or ``--law-as-of``); a person for whom a value is
+  missing, or whose rules conflict, is left to the interpreter;
 * expressions made of literals, facts (dates and periods), parameters (their value on the
-  version's date), lets, ``month``, comparisons, ``and``/``or``/``not``, ``if then else``,
+  version's date), lets, other outputs (scalars; one without a value makes the reading
+  conclusion fail, as the interpreter's UndeterminedError), ``month``, comparisons,
+  ``and``/``or``/``not`` and ``if then else`` in three-valued logic as the interpreter's,
   and the calls of :data:`FUNCTIONS` (day counts by prefix sums; the CCSS employer-charged
-  recurrence in one pass over the months);
+  recurrence in one pass over the months; the first day counted over a limit by
+  bisection);
 * conclusions with a ``value`` (scalars) or ``each_month`` (timelines).
 """
 
@@ -25,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -43,7 +49,7 @@ from ..compile.model import (
     RuleVersion,
     Unary,
 )
-from .columns import Bools, Ints, Periods, month_end, month_of_day, month_start
+from .columns import SPAN, Bools, Ints, Periods, day, month_end, month_of_day, month_start
 
 
 class Unsupported(Exception):  # noqa: N818 (a signal to fall back, not an error)
@@ -54,7 +60,17 @@ class Unsupported(Exception):  # noqa: N818 (a signal to fall back, not an error
 class Value:
     data: Any                        # numpy array (or a Periods for a periods fact)
     missing: Bools                   # broadcastable to data
-    kind: str                        # date | integer | boolean | enum | periods | duration
+    kind: str                        # date | integer | boolean | enum | periods | duration | rate
+    # where an output it reads has no value (the interpreter's UndeterminedError: the
+    # conclusion fails and another rule may stand); ``missing`` (left to the interpreter)
+    # takes precedence over it, as in the interpreter (evaluate/expressions.py, _failure)
+    undetermined: Any = False
+
+
+#: what the compiler reads of another output: per person of the whole population, its value
+#: (day numbers, integers, booleans, enum codes), whether it has one, whether it has none
+#: ("no_value": reading it fails), and its kind; a person in neither is left to the interpreter
+OutputColumn = tuple[Any, Bools, Bools, str]
 
 
 @dataclass
@@ -65,8 +81,16 @@ class Block:
     dates: dict[str, tuple[Ints, Bools]] = field(default_factory=dict)       # value, given
     periods: dict[str, Periods] = field(default_factory=dict)
     months: Ints | None = None       # (1, M) month indices of the grid, when a timeline
+    # boolean, integer and enum facts: value (enum values as codes), given, kind
+    scalars: dict[str, tuple[Any, Bools, str]] = field(default_factory=dict)
     strings: list[str] = field(default_factory=list)    # enum values by code
     memo: dict[Any, Any] = field(default_factory=dict)  # kernels shared between outputs
+
+    def code(self, text: str) -> int:
+        """The code of an enum value (added on first use)."""
+        if text not in self.strings:
+            self.strings.append(text)
+        return self.strings.index(text)
 
     def text(self, codes: Any) -> Any:
         """Enum codes back to their values."""
@@ -80,21 +104,42 @@ def _none(n: int) -> Bools:
 class Compiler:
     """Evaluates the expressions of one rule version over a block."""
 
-    def __init__(self, kb: KnowledgeBase, version: RuleVersion, on: date, block: Block) -> None:
+    def __init__(self, kb: KnowledgeBase, version: RuleVersion, on: date, block: Block,
+                 outputs: Callable[[str], OutputColumn] | None = None,
+                 rows: Ints | None = None) -> None:
         self.kb, self.version, self.on, self.block = kb, version, on, block
         self.lets = dict(version.lets)
         self.memo: dict[str, Value] = {}
+        self.outputs, self.rows = outputs, rows      # other outputs; this block's persons
+        self._und: dict[int, Any] = {}                # undetermined, by expression node
 
     def code(self, text: str) -> int:
-        if text not in self.block.strings:
-            self.block.strings.append(text)
-        return self.block.strings.index(text)
+        return self.block.code(text)
 
     def value(self, expr: Expr) -> Value:
         method: Callable[[Any], Value] | None = getattr(self, "_" + type(expr).__name__, None)
         if method is None:
             raise Unsupported(type(expr).__name__)
-        return method(expr)
+        result = method(expr)
+        strict = isinstance(expr, Unary | Call) or (isinstance(expr, Binary)
+                                                      and expr.op not in ("and", "or"))
+        if strict and not (isinstance(expr, Call) and expr.function == "given"):
+            # every operand is evaluated: an operand that fails makes the whole fail
+            und = result.undetermined
+            for child in _children(expr):
+                und = und | self._undetermined(child)
+            if und is not False:
+                result = Value(result.data, result.missing, result.kind, und)
+        self._und[id(expr)] = result.undetermined
+        return result
+
+    def _undetermined(self, expr: Expr) -> Any:
+        if id(expr) in self._und:
+            return self._und[id(expr)]
+        und: Any = False                  # not evaluated as such (floor's product): its parts
+        for child in _children(expr):
+            und = und | self._undetermined(child)
+        return und
 
     def _Literal(self, expr: Literal) -> Value:  # noqa: N802
         n = self.block.n
@@ -106,6 +151,10 @@ class Compiler:
             return Value(np.array([[self.code(expr.value)]], np.int16), _none(n), "enum")
         if isinstance(expr.value, Duration):
             return Value(np.array([[expr.value.days]], np.int64), _none(n), "duration")
+        if isinstance(expr.value, date):
+            return Value(np.array([[day(expr.value)]], np.int64), _none(n), "date")
+        if isinstance(expr.value, Fraction):
+            return Value(np.array([[expr.value]], object), _none(n), "rate")
         raise Unsupported(f"literal {expr.value!r}")
 
     def _Ref(self, expr: Ref) -> Value:  # noqa: N802
@@ -120,6 +169,8 @@ class Compiler:
             return self.memo[expr.target]
         if expr.kind == "parameter":
             found = self.kb.parameters[expr.target].value_on(self.on)
+            if found is not None and isinstance(found.value, Fraction):
+                return Value(np.array([[found.value]], object), _none(n), "rate")
             if found is None or not isinstance(found.value, int | Duration) \
                     or isinstance(found.value, bool):
                 raise Unsupported(f"parameter {expr.target}")
@@ -134,6 +185,15 @@ class Compiler:
             if expr.type.kind == "date" and expr.target in self.block.dates:
                 values, given = self.block.dates[expr.target]
                 return Value(values.reshape(-1, 1), ~given.reshape(-1, 1), "date")
+            if expr.target in self.block.scalars:
+                values, given, kind = self.block.scalars[expr.target]
+                return Value(values.reshape(-1, 1), ~given.reshape(-1, 1), kind)
+        if expr.kind == "output" and self.outputs is not None and expr.field is None:
+            data, has, none, kind = self.outputs(expr.target)
+            if self.rows is not None:
+                data, has, none = data[self.rows], has[self.rows], none[self.rows]
+            return Value(data.reshape(-1, 1), ~(has | none).reshape(-1, 1), kind,
+                         none.reshape(-1, 1))
         raise Unsupported(f"{expr.kind} {expr.target}")
 
     def _Unary(self, expr: Unary) -> Value:  # noqa: N802
@@ -155,10 +215,18 @@ class Compiler:
         if op in compare:
             return Value(compare[op](a.data, b.data), missing, "boolean")
         if op in ("and", "or") and a.kind == b.kind == "boolean":
-            # a person for whom either side is missing is left to the interpreter (its order
-            # of evaluation decides what is missing); the others get the plain result
-            data = a.data & b.data if op == "and" else a.data | b.data
-            return Value(data, missing, "boolean")
+            # Kleene, as the interpreter (left to right, lazy): a known false (true) left side
+            # decides and (or); a failed left side is decided by a known false (true) right
+            # side; anything else fails with the failures of both sides
+            decides = np.False_ if op == "and" else np.True_
+            a_failed = a.missing | a.undetermined
+            b_failed = b.missing | b.undetermined
+            decided = (~a_failed & (a.data == decides)) | (a_failed & ~b_failed
+                                                            & (b.data == decides))
+            data = np.where(decided, decides, a.data & b.data if op == "and"
+                            else a.data | b.data)
+            return Value(data, missing & ~decided, "boolean",
+                         (a.undetermined | b.undetermined) & ~decided)
         if op in ("+", "-"):
             kinds = (a.kind, b.kind)
             if kinds in (("date", "duration"), ("integer", "integer"),
@@ -167,6 +235,12 @@ class Compiler:
                 return Value(data, missing, a.kind)
             if kinds == ("date", "date") and op == "-":
                 return Value(a.data - b.data, missing, "duration")
+        if op == "*":
+            kinds = (a.kind, b.kind)
+            if kinds == ("integer", "integer"):
+                return Value(a.data * b.data, missing, "integer")
+            if kinds in (("duration", "integer"), ("integer", "duration")):
+                return Value(a.data * b.data, missing, "duration")
         raise Unsupported(f"operator {op} on {a.kind}, {b.kind}")
 
     def _IfThenElse(self, expr: IfThenElse) -> Value:  # noqa: N802
@@ -175,8 +249,20 @@ class Compiler:
         if condition.kind != "boolean" or then.kind != otherwise.kind:
             raise Unsupported("if")
         data = np.where(condition.data, then.data, otherwise.data)
-        missing = condition.missing | np.where(condition.data, then.missing, otherwise.missing)
-        return Value(data, missing, then.kind)
+        failed = condition.missing | condition.undetermined
+        branches = (then.missing, otherwise.missing, then.undetermined, otherwise.undetermined)
+        if not any(np.any(b) for b in (failed, *branches)):
+            return Value(data, condition.missing, then.kind)      # nothing fails
+        # Kleene: a failed condition takes the value of both branches when they agree
+        agree = ~(then.missing | then.undetermined | otherwise.missing
+                  | otherwise.undetermined) & (then.data == otherwise.data)
+        either = then.missing | otherwise.missing
+        missing = np.where(failed, (condition.missing | either) & ~agree,
+                           np.where(condition.data, then.missing, otherwise.missing))
+        und = np.where(failed, (condition.undetermined | then.undetermined
+                                | otherwise.undetermined) & ~agree,
+                       np.where(condition.data, then.undetermined, otherwise.undetermined))
+        return Value(data, missing, then.kind, und)
 
     def _floor_of_rate(self, product: Binary) -> Value:
         """``floor(count * rate)`` with a rate parameter (an exact fraction p/q): computed
@@ -217,6 +303,18 @@ class Compiler:
         return function(self, [self.value(arg) for arg in expr.args])
 
 
+def _children(expr: Expr) -> tuple[Expr, ...]:
+    if isinstance(expr, Unary):
+        return (expr.operand,)
+    if isinstance(expr, Binary):
+        return (expr.left, expr.right)
+    if isinstance(expr, IfThenElse):
+        return (expr.condition, expr.then, expr.otherwise)
+    if isinstance(expr, Call):
+        return expr.args
+    return ()
+
+
 def _periods(v: Value) -> Periods:
     if v.kind != "periods":
         raise Unsupported("expected periods")
@@ -234,6 +332,46 @@ def _days_in_window(c: Compiler, args: list[Value]) -> Value:
     counted = periods.count(first_data, last_data)
     return Value(np.broadcast_to(counted, np.broadcast_shapes(counted.shape, (c.block.n, 1))),
                  args[0].missing | first.missing | last.missing, "integer")
+
+
+def longest_gaps(periods: Periods, first: Ints, last: Ints) -> Ints:
+    """Per person, the longest run of days in [first, last] that none of its periods covers
+    (builtins ``longest_gap_in_window``; the window must not end before it starts)."""
+    n = len(first)
+    counts = np.diff(periods.offsets)
+    owner = np.repeat(np.arange(n, dtype=np.int64), counts)
+    start = np.maximum(periods.start, first[owner])
+    end = np.minimum(periods.end, last[owner])
+    kept = start <= end
+    owner, start, end = owner[kept], start[kept], end[kept]
+    # the latest end so far within each person (periods are sorted by start; the owner's
+    # offset keeps the running maximum from crossing persons)
+    reach = np.maximum.accumulate(owner * SPAN + end) - owner * SPAN if len(end) else end
+    opens = np.ones(len(owner), np.bool_)
+    opens[1:] = owner[1:] != owner[:-1]
+    before = np.empty_like(end)
+    before[1:] = reach[:-1]
+    before[opens] = first[owner[opens]] - 1
+    longest = np.zeros(n, np.int64)
+    np.maximum.at(longest, owner, start - before - 1)
+    covered_to = first - 1
+    closes = np.ones(len(owner), np.bool_)
+    closes[:-1] = owner[1:] != owner[:-1]
+    covered_to[owner[closes]] = reach[closes]
+    return np.maximum(longest, last - covered_to)
+
+
+def _longest_gap(c: Compiler, args: list[Value]) -> Value:
+    periods, first, last = args
+    if any(a.data.ndim == 2 and a.data.shape[1] != 1 for a in args[1:]):
+        raise Unsupported("a gap over a timeline")
+    n = c.block.n
+    a = _per_person(first, n).astype(np.int64)
+    b = _per_person(last, n).astype(np.int64)
+    found = longest_gaps(_periods(periods), a, b)
+    # a window that ends before it starts is the interpreter's error: left to it
+    missing = periods.missing | first.missing | last.missing | (b < a).reshape(-1, 1)
+    return Value(found.reshape(-1, 1), missing, "integer")
 
 
 def _per_person(v: Value, n: int) -> Any:
@@ -267,9 +405,10 @@ def _containing(which: str) -> Callable[[Compiler, list[Value]], Value]:
         missing = periods.missing | d.missing
         if which == "in":
             return Value(inside.reshape(-1, 1), missing, "boolean")
-        values = p.start[index] if which == "start" else p.end[index]
         if len(p.start) == 0:
             values = np.zeros(c.block.n, np.int64)
+        else:
+            values = p.start[index] if which == "start" else p.end[index]
         return Value(values.reshape(-1, 1), missing | ~inside.reshape(-1, 1), "date")
     return call
 
@@ -297,6 +436,50 @@ def _end_of_month(c: Compiler, args: list[Value]) -> Value:
     return Value(month_end(month_of_day(args[0].data)), args[0].missing, "date")
 
 
+def _end_of_year(c: Compiler, args: list[Value]) -> Value:
+    month = month_of_day(args[0].data)
+    return Value(month_end(month - month % 12 + 11), args[0].missing, "date")
+
+
+def _nth_day(c: Compiler, args: list[Value]) -> Value:
+    start, n = args
+    # day numbers start at 1: the interpreter's error otherwise, left to it
+    return Value(start.data + n.data - 1, start.missing | n.missing | (n.data < 1), "date")
+
+
+def _days_between(inclusive: bool) -> Callable[[Compiler, list[Value]], Value]:
+    def call(c: Compiler, args: list[Value]) -> Value:
+        a, b = args
+        missing = a.missing | b.missing
+        if inclusive:            # an inclusive range ending before it starts: an error
+            return Value(b.data - a.data + 1, missing | (b.data < a.data), "integer")
+        return Value(b.data - a.data, missing, "integer")
+    return call
+
+
+def _first_day_of_next_month(c: Compiler, args: list[Value]) -> Value:
+    return Value(month_start(month_of_day(args[0].data) + 1), args[0].missing, "date")
+
+
+def _duration(days_per_unit: int) -> Callable[[Compiler, list[Value]], Value]:
+    def call(c: Compiler, args: list[Value]) -> Value:
+        if args[0].kind != "integer":
+            raise Unsupported("a duration of a non-integer")
+        return Value(args[0].data * days_per_unit, args[0].missing, "duration")
+    return call
+
+
+def _add_months(c: Compiler, args: list[Value]) -> Value:
+    d, n, policy = args
+    if policy.kind != "enum" or policy.data.size != 1 \
+            or c.block.strings[int(policy.data.ravel()[0])] != "clamp":
+        raise Unsupported("add_months other than clamp")   # refuse: an error per person
+    month = month_of_day(d.data)
+    target = month + n.data
+    data = np.minimum(month_start(target) + (d.data - month_start(month)), month_end(target))
+    return Value(data, d.missing | n.missing, "date")
+
+
 def _first_or_last(which: str) -> Callable[[Compiler, list[Value]], Value]:
     def call(c: Compiler, args: list[Value]) -> Value:
         periods = _periods(args[0])
@@ -309,11 +492,14 @@ def _first_or_last(which: str) -> Callable[[Compiler, list[Value]], Value]:
 
 def _minmax(which: str) -> Callable[[Compiler, list[Value]], Value]:
     def call(c: Compiler, args: list[Value]) -> Value:
-        a, b = args
-        if a.kind != b.kind or a.kind not in ("date", "integer", "duration"):
+        kinds = {a.kind for a in args}
+        if len(kinds) != 1 or kinds.pop() not in ("date", "integer", "duration"):
             raise Unsupported(which)
-        data = np.minimum(a.data, b.data) if which == "min" else np.maximum(a.data, b.data)
-        return Value(data, a.missing | b.missing, a.kind)
+        data, missing = args[0].data, args[0].missing
+        for a in args[1:]:
+            data = np.minimum(data, a.data) if which == "min" else np.maximum(data, a.data)
+            missing = missing | a.missing
+        return Value(data, missing, args[0].kind)
     return call
 
 
@@ -331,20 +517,22 @@ def charged_recurrence(periods: Periods, months: Ints, n: int, limit: int
     days = np.broadcast_to(periods.count(month_start(grid).reshape(1, -1),
                                          month_end(grid).reshape(1, -1)),
                            (periods.persons, len(grid)))
-    active = (grid.reshape(1, -1) >= m0.reshape(-1, 1)) & has.reshape(-1, 1)
-    charged = np.zeros(days.shape, np.int64)
-    employer = np.ones(days.shape, np.bool_)
-    paid = np.zeros(days.shape, np.int64)
+    # months first (contiguous rows: one month of every person)
+    active = (grid.reshape(-1, 1) >= m0.reshape(1, -1)) & has.reshape(1, -1)
+    by_month = np.ascontiguousarray(days.T)
+    charged = np.zeros(by_month.shape, np.int64)
+    employer = np.ones(by_month.shape, np.bool_)
+    paid = np.zeros(by_month.shape, np.int64)
     running = np.zeros(periods.persons, np.int64)
     for k in range(len(grid)):
         if k > 0:
-            employer[:, k] = ~active[:, k] | (charged[:, k - 1] < limit)
-        paid[:, k] = np.where(active[:, k] & employer[:, k], days[:, k], 0)
-        running += paid[:, k]
+            employer[k] = ~active[k] | (charged[k - 1] < limit)
+        np.multiply(by_month[k], active[k] & employer[k], out=paid[k])
+        running += paid[k]
         if k - n >= 0:
-            running -= paid[:, k - n]
-        charged[:, k] = running
-    return charged, employer
+            running -= paid[k - n]
+        charged[k] = running
+    return charged.T, employer.T
 
 
 def _charged(which: str) -> Callable[[Compiler, list[Value]], Value]:
@@ -369,10 +557,94 @@ def _charged(which: str) -> Callable[[Compiler, list[Value]], Value]:
     return call
 
 
+def counted_over(insured: Periods, half: Periods, rate: Fraction, limit: Ints,
+                 window_start: Ints, window_days: Ints, first: Ints, last: Ints
+                 ) -> tuple[Ints, Bools, Bools]:
+    """``first_day_counted_over`` (engine/calendar/counted_days.py) for every person at once:
+    the first day ``d`` in ``[first, last]`` on which the total of the window — fixed,
+    ``[window_start, d]`` (``window_days`` <= 0), or sliding, the ``window_days`` days ending
+    with ``d`` and not before ``window_start`` — exceeds ``limit``, the days of ``half`` (also
+    days of ``insured``) counted at ``rate``, the fraction dropped on the total.
+
+    Found by bisection, where the total cannot decrease from one day to the next: in a fixed
+    window when the half days lie inside the insured periods and 0 <= rate <= 1; in a sliding
+    window when the rate is 1 and every day of ``[first, last]`` is insured (a day adds one and
+    drops at most one).  Returns (day, whether there is one, whether the person's answer is
+    exact: else it is left to the interpreter)."""
+    n = insured.persons
+    rows = np.arange(n, dtype=np.int64)
+    sliding = window_days > 0
+
+    def total(d: Ints) -> Ints:
+        start = np.where(sliding, np.maximum(window_start, d - window_days + 1), window_start)
+        ins = insured.upto(d) - insured.upto(start - 1)
+        if rate == 1 or half.start.size == 0:
+            counted = ins
+        else:
+            h = half.upto(d) - half.upto(start - 1)
+            counted = ins - h + (h * rate.numerator) // rate.denominator
+        return np.where(d >= start, counted, 0)
+
+    exact = np.ones(n, np.bool_)
+    if half.start.size and rate != 1:
+        owner = np.repeat(rows, np.diff(half.offsets))
+        covered = insured.upto(half.end, owner) - insured.upto(half.start - 1, owner)
+        outside = np.bincount(owner[covered != half.end - half.start + 1], minlength=n) > 0
+        exact &= ~outside & (0 <= rate <= 1)
+        exact &= ~(sliding & (np.diff(half.offsets) > 0))
+    span = np.maximum(last - first + 1, 0)
+    whole = insured.upto(last) - insured.upto(first - 1) == span
+    exact &= ~sliding | whole
+    has = (last >= first) & (total(np.maximum(last, first)) > limit)
+    low = np.zeros(n, np.int64)
+    high = np.maximum(last - first, 0)
+    active = has & (low < high)
+    while active.any():
+        middle = (low + high) // 2
+        over = total(first + middle) > limit
+        high = np.where(active & over, middle, high)
+        low = np.where(active & ~over, middle + 1, low)
+        active = has & (low < high)
+    return np.where(has, first + high, 0), has, exact
+
+
+def _counted_over(which: str) -> Callable[[Compiler, list[Value]], Value]:
+    def call(c: Compiler, args: list[Value]) -> Value:
+        insured, half, rate = _periods(args[0]), _periods(args[1]), args[2]
+        if rate.kind not in ("rate", "integer") or rate.data.size != 1:
+            raise Unsupported("first_day_counted_over with a rate per person")
+        if any(a.data.ndim == 2 and a.data.shape[1] != 1 for a in args[3:]):
+            raise Unsupported("first_day_counted_over over a timeline")
+        n = c.block.n
+        limit, ws, wd, first, last = (_per_person(a, n) for a in args[3:])
+        day, has, exact = counted_over(insured, half, Fraction(rate.data.ravel()[0]), limit,
+                                       ws, wd, first, last)
+        missing = np.zeros((n, 1), np.bool_)
+        for a in args:
+            missing = missing | a.missing
+        missing = missing | ~exact.reshape(-1, 1)
+        if which == "has":
+            return Value(has.reshape(-1, 1), missing, "boolean")
+        # where there is none, the interpreter reports an error: left to it
+        return Value(day.reshape(-1, 1), missing | ~has.reshape(-1, 1), "date")
+    return call
+
+
 FUNCTIONS: dict[str, Callable[[Compiler, list[Value]], Value]] = {
+    "first_day_counted_over": _counted_over("first"),
+    "has_first_day_counted_over": _counted_over("has"),
     "days_in_window": _days_in_window,
+    "longest_gap_in_window": _longest_gap,
     "months_window_start": _months_window_start,
     "eve": _eve,
+    "add_months": _add_months,
+    "nth_day": _nth_day,
+    "end_of_year": _end_of_year,
+    "days_between": _days_between(False),
+    "days_inclusive": _days_between(True),
+    "first_day_of_next_month": _first_day_of_next_month,
+    "days": _duration(1),
+    "weeks": _duration(7),
     "start_of_month": _start_of_month,
     "end_of_month": _end_of_month,
     "first_day": _first_or_last("first"),

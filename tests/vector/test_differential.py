@@ -18,10 +18,11 @@ from lexlux.pipeline import LoadResult
 pytest.importorskip("numpy")
 from lexlux.vector.backend import evaluate_block
 
-#: the 52/78-week limit dates (CSS art. 14 (2)) now read first_day_counted_over, which the
-#: vector backend does not compile: it leaves them to the interpreter (tested below)
-OUTPUTS = ["monthly_payer", "twelve_month_count", "sickness_benefit_limit_exceeded_on_day"]
+#: the 52/78-week limit dates (CSS art. 14 (2)) read first_day_counted_over; the payer
+#: timeline has the L.125-4 exception, which reads the end of the contract, which reads them
 LIMIT_DATES = ["sickness_benefit_limit_reached_on", "sickness_benefit_exhausted_from"]
+OUTPUTS = ["monthly_payer", "twelve_month_count", "sickness_benefit_limit_exceeded_on_day",
+           *LIMIT_DATES, "contract_ends_automatically_on", "continuation_limit_reached"]
 BOUNDARIES = [date(2018, 12, 31), date(2019, 1, 1), date(2019, 1, 31), date(2019, 2, 28),
               date(2018, 6, 30)]
 
@@ -78,9 +79,9 @@ def test_vector_backend_agrees_with_the_interpreter(bundled: LoadResult, cases: 
 def test_outputs_it_cannot_compile_say_why(bundled: LoadResult) -> None:
     case = Case("p", "lu", date(2020, 1, 1), {"incapacity": (Period(date(2019, 1, 1),
                                                                      date(2019, 3, 1)),)})
-    columns = evaluate_block(bundled.kb, [case], ["continuation_limit_reached",
-                                                  "dismissal_ban"])
+    columns = evaluate_block(bundled.kb, [case], ["employer_subrogated_amount"])
     assert all(c.results is None and c.fallback for c in columns.values())
+    assert columns["employer_subrogated_amount"].fallback == "a money conclusion"
 
 
 def _spells(*pairs: tuple[str, str]) -> tuple[Period, ...]:
@@ -98,8 +99,11 @@ EDGES = [
 
 @pytest.mark.parametrize("reading", ["statute", "ccss_worked_example"])
 def test_the_77th_day_edges(bundled: LoadResult, reading: str) -> None:
+    # incapacity_start given and no insured history: the L.125-4 exception is not
+    # applicable (its version selected, its condition false) and the 77-day rule stands
     cases = [Case(f"edge {i}", "lu", spells[-1].end + timedelta(days=200),
-                  {"incapacity": spells}) for i, spells in enumerate(EDGES)]
+                  {"incapacity": spells, "incapacity_start": spells[0].start})
+             for i, spells in enumerate(EDGES)]
     payer = ["monthly_payer", "twelve_month_count"]
     columns = evaluate_block(bundled.kb, cases, payer, reading=reading)
     for name in payer:
@@ -119,14 +123,45 @@ def test_the_benefit_limit_is_reached_as_the_interpreter_says(bundled: LoadResul
              Case("2020", "lu", date(2022, 6, 30),
                   {"insured_incapacity": _spells(("2020-02-01", "2022-06-30")),
                    "incapacity_start": date(2020, 2, 1)})]
-    columns = evaluate_block(bundled.kb, cases, LIMIT_DATES)
-    for name in LIMIT_DATES:   # left to the interpreter, with the reason said
-        assert columns[name].results is None
-        assert columns[name].fallback == "function has_first_day_counted_over"
-        for case in cases:
-            want = evaluate(bundled.kb, case, case.as_of or date.today(), outputs=[name]
-                            ).results[name]
-            assert want.status == "value"
+    for reading in (None, "statuts_daily_window"):
+        columns = evaluate_block(bundled.kb, cases, LIMIT_DATES, reading=reading)
+        for name in LIMIT_DATES:
+            results = columns[name].results
+            assert results is not None, columns[name].fallback
+            for case, got in zip(cases, results, strict=True):
+                want = evaluate(bundled.kb, case, case.as_of or date.today(), outputs=[name],
+                                reading=reading).results[name]
+                assert got == (want.status, want.value), (name, reading, case.name)
+    # the dates themselves, by hand: 2018-03-01 + 363 days under the 52-week law of the
+    # spell's start (CSS 14 (2): the limit is fixed at the start, OQ-CSS7)
+    columns = evaluate_block(bundled.kb, cases[:1], LIMIT_DATES)
+    assert columns["sickness_benefit_limit_reached_on"].results == [
+        ("value", date(2019, 2, 27))]
+    assert columns["sickness_benefit_exhausted_from"].results == [("value", date(2019, 2, 28))]
+
+
+def test_the_payer_ends_with_the_contract_under_l125_4(bundled: LoadResult) -> None:
+    """L.125-4 prevails over the 77-day timeline once the benefit is used up: months after
+    the end of the contract have no payer ('none'), as the interpreter says."""
+    long = _spells(("2018-03-01", "2019-06-30"))
+    cases = [Case("used up", "lu", date(2019, 6, 30), {"insured_incapacity": long,
+                                                       "incapacity": long,
+                                                       "incapacity_start": date(2018, 3, 1)}),
+             Case("short", "lu", date(2019, 6, 30),
+                  {"insured_incapacity": _spells(("2018-03-01", "2018-06-30")),
+                   "incapacity": _spells(("2018-03-01", "2018-06-30")),
+                   "incapacity_start": date(2018, 3, 1)})]
+    for reading in ("statute", "ccss_worked_example"):
+        results = evaluate_block(bundled.kb, cases, ["monthly_payer"], reading=reading
+                                 )["monthly_payer"].results
+        assert results is not None and all(r is not None for r in results)
+        for case, got in zip(cases, results, strict=True):
+            want = evaluate(bundled.kb, case, date(2019, 6, 30), outputs=["monthly_payer"],
+                            reading=reading).results["monthly_payer"]
+            assert got == (want.status, want.value)
+        used_up = results[0][1].entries                   # type: ignore[index]
+        assert used_up[-1][2] == "none" and used_up[0][2] == "employer"
+        assert "none" not in {e[2] for e in results[1][1].entries}     # type: ignore[index]
 
 
 def test_every_output_it_compiles_agrees_on_a_generated_population(bundled: LoadResult) -> None:

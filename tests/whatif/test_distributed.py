@@ -32,10 +32,10 @@ def cli(*argv: str) -> tuple[int, str]:
 
 
 def test_a_reform_report_is_the_same_on_a_cluster(scheduler: str, tmp_path: Path) -> None:
-    argv = ["batch", "--generate", "400", "--seed", "11", "--reform", str(REFORM), *OUTPUTS]
+    argv = ["batch", "--generate", "200", "--seed", "11", "--reform", str(REFORM), *OUTPUTS]
     for fmt in ("json", "text"):
         alone = cli(*argv, "--format", fmt)
-        spread = cli(*argv, "--format", fmt, "--scheduler", scheduler, "--partition", "37")
+        spread = cli(*argv, "--format", fmt, "--scheduler", scheduler, "--partition", "23")
         assert alone[0] == spread[0] == 0
         assert alone[1] == spread[1]
     assert '"affected_persons_any_output"' in alone[1] or "affected" in alone[1]

@@ -90,6 +90,25 @@ def test_the_dismissal_ban_reform_gives_the_right_counts(bundled: LoadResult) ->
     assert report["affected_persons_any_output"] == want["dismissal_ban"]["changed"]
 
 
+def test_the_reform_example_of_docs_whatif_gives_these_counts(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command of docs/whatif.md section 4 prints what the page shows (the counts
+    themselves are worked out from the facts by the test above, on the same population)."""
+    import re
+    import shlex
+    page = (REPO / "docs" / "whatif.md").read_text(encoding="utf-8")
+    section = page[page.index("## 4. Populations"):]
+    command, shown = re.findall(r"```(?:sh|text)\n(.*?)```", section, re.S)[:2]
+    argv = shlex.split(command.replace("\\\n", " "))
+    assert argv[:2] == ["lexlux", "batch"] and "--report" in argv
+    argv[argv.index("--report") + 1] = str(tmp_path / "impact.md")
+    monkeypatch.chdir(REPO)          # the page's paths are relative to the repository
+    code, out = cli(*argv[1:])
+    assert code == 0, out
+    assert out.strip() == shown.strip()
+    assert (tmp_path / "impact.md").is_file()
+
+
 def test_unanswered_in_both_is_never_counted_as_unchanged(tmp_path: Path) -> None:
     # no case gives employer_act: dismissal_sanction has no answer under either law
     code, out = cli("batch", "--generate", "40", "--reform", str(REFORM), "--output",

@@ -1,0 +1,190 @@
+"""The peer's rule 2 (the sickness-benefit limit, CSS art. 14 (2) / statuts CNS art. 186) from
+lexlux's compiled rules, under the named reading ``statuts_daily_window_limit_of_the_day``
+(the limit in force on each day, as the peer applies it; not lexlux's default: OQ-CSS7).
+
+Per person and year Y the peer gives the first incapacity day of Y on which the benefit is
+not due (or none) and the number of incapacity days of Y on which it is due.  lexlux gives,
+per day considered, ``sickness_benefit_limit_exceeded_on_day`` of the period of incapacity
+containing it (``incapacity_start`` = the period's first day).  Two ways to turn that into
+the peer's two values, both vectorised over persons by the vector backend's compiler:
+
+* :func:`literal`: the output for every incapacity day of Y (one row per day);
+* :func:`by_bisection`: per period of incapacity and year (one row), the first day of the
+  period in Y on which the output is true, found by bisection over the days considered (the
+  count over the 728 days ending with the day grows by at most one and never falls inside a
+  period of incapacity, and within one year the limit in force does not change, so the
+  output, once true, stays true to the end of the period in that year); the days from then
+  to the end of the period in Y are the days not due.  The parity run checks that both
+  agree with the peer's day-by-day reference.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+READING = "statuts_daily_window_limit_of_the_day"
+OUTPUT = "sickness_benefit_limit_exceeded_on_day"
+ORIGIN = date(2015, 1, 1)
+
+
+def _rule(kb: Any, reading: str) -> Any:
+    from lexlux.vector.compiler import candidate_rules
+    (rule,) = candidate_rules(kb, "lu", OUTPUT, reading)
+    return rule
+
+
+def segments(cases: dict[str, Any], year: int, lo: int = 0, hi: int | None = None
+             ) -> dict[str, Any]:
+    """The periods of incapacity of persons lo..hi-1 that have days in ``year``: per row the
+    person (0-based in the block), the period's first day and its first and last day in Y."""
+    from lexlux.vector.columns import day
+    offsets = cases["offsets"]
+    hi = len(offsets) - 1 if hi is None else hi
+    first, last = int(offsets[lo]), int(offsets[hi])
+    origin = day(ORIGIN)
+    start = cases["start"][first:last].astype(np.int64) + origin
+    end = start + cases["length"][first:last].astype(np.int64) - 1
+    owner = np.repeat(np.arange(hi - lo, dtype=np.int64), np.diff(offsets[lo:hi + 1]))
+    y0, y1 = day(date(year, 1, 1)), day(date(year, 12, 31))
+    keep = (end >= y0) & (start <= y1)
+    from lexlux.vector.columns import Periods
+    history = Periods.from_arrays(offsets[lo:hi + 1] - offsets[lo], start, end,
+                                  np.ones(hi - lo, np.bool_))
+    return {"owner": owner[keep], "start": start[keep], "a": np.maximum(start[keep], y0),
+            "b": np.minimum(end[keep], y1), "persons": hi - lo, "history": history}
+
+
+def _block(rows: Any, seg: dict[str, Any], considered: Any) -> Any:
+    from lexlux.vector.columns import Periods
+    from lexlux.vector.compiler import Block
+    n = len(rows)
+    none = Periods.from_arrays(np.zeros(n + 1, np.int64), np.zeros(0, np.int64),
+                               np.zeros(0, np.int64), np.zeros(n, np.bool_))
+    given = np.ones(n, np.bool_)
+    return Block(n, dates={"incapacity_start": (seg["start"][rows], given),
+                           "day_considered": (considered, given)},
+                 periods={"insured_incapacity": seg["history"].take(seg["owner"][rows]),
+                          "therapeutic_half_time": none})
+
+
+class Compiled:
+    """The reading's rule, its version in force in ``year`` (the days considered all lie in
+    Y, and the limit changes only on 1 January 2019), evaluated over blocks of rows."""
+
+    def __init__(self, kb: Any, year: int, reading: str = READING) -> None:
+        self.kb, self.rule = kb, _rule(kb, reading)
+        assert self.rule.selected_by == "day_considered"
+        self.on = date(year, 1, 1)
+        self.version = self.rule.version_on(self.on)
+        assert all(self.rule.version_on(date(year, m, 1)) is self.version for m in (6, 12))
+        (self.conclusion,) = [c for c in self.version.conclusions if c.output == OUTPUT]
+
+    check = True
+
+    def exceeded(self, rows: Any, seg: dict[str, Any], considered: Any) -> Any:
+        """The output for each row on its day considered (every row is inside its period, so
+        the rule's conditions hold: checked)."""
+        from lexlux.vector.compiler import Compiler
+        compiler = Compiler(self.kb, self.version, self.on, _block(rows, seg, considered))
+        if self.check:          # once per block: the rows are inside their periods
+            for condition in (self.version.when, self.conclusion.when):
+                held = compiler.value(condition.expr)
+                assert not held.missing.any() and held.data.all()
+        value = compiler.value(self.conclusion.value.expr)
+        assert not np.any(value.missing)
+        return np.broadcast_to(value.data, (len(rows), 1)).ravel()
+
+
+def _aggregate(seg: dict[str, Any], first_over: Any, has: Any) -> tuple[Any, Any]:
+    n = seg["persons"]
+    not_due = np.where(has, seg["b"] - first_over + 1, 0)
+    due = np.bincount(seg["owner"], weights=seg["b"] - seg["a"] + 1 - not_due, minlength=n)
+    first = np.full(n, np.iinfo(np.int64).max, np.int64)
+    np.minimum.at(first, seg["owner"][has], first_over[has])
+    return first, due.astype(np.int64)
+
+
+def by_bisection(kb: Any, cases: dict[str, Any], year: int, lo: int = 0, hi: int | None = None,
+                 compiled: Compiled | None = None) -> tuple[Any, Any]:
+    """(first day not due per person, int64 max if none; days due per person)."""
+    seg = segments(cases, year, lo, hi)
+    c = compiled or Compiled(kb, year)
+    rows = np.arange(len(seg["a"]), dtype=np.int64)
+    a, b = seg["a"], seg["b"]
+    c.check = True
+    has = c.exceeded(rows, seg, b)
+    low, high = np.zeros(len(a), np.int64), b - a
+    active = np.flatnonzero(has & (low < high))
+    c.check = False         # the days asked below lie in [a, b] of their rows
+    while len(active):
+        middle = (low[active] + high[active]) // 2
+        over = c.exceeded(active, seg, a[active] + middle)
+        high[active] = np.where(over, middle, high[active])
+        low[active] = np.where(over, low[active], middle + 1)
+        active = active[low[active] < high[active]]
+    return _aggregate(seg, a + high, has)
+
+
+def literal(kb: Any, cases: dict[str, Any], year: int) -> tuple[Any, Any]:
+    """The same from the output on every incapacity day of Y (one row per day)."""
+    seg = segments(cases, year)
+    c = Compiled(kb, year)
+    length = seg["b"] - seg["a"] + 1
+    rows = np.repeat(np.arange(len(length), dtype=np.int64), length)
+    k = np.arange(int(length.sum()), dtype=np.int64) - np.repeat(np.cumsum(length) - length,
+                                                                  length)
+    days = seg["a"][rows] + k
+    over = c.exceeded(rows, seg, days)
+    first_over = np.full(len(length), np.iinfo(np.int64).max, np.int64)
+    np.minimum.at(first_over, rows[over], days[over])
+    has = first_over < np.iinfo(np.int64).max
+    # a row's days not due are those from its first day over to its end: check it
+    not_due = np.bincount(rows[over], minlength=len(length))
+    assert np.array_equal(not_due, np.where(has, seg["b"] - first_over + 1, 0))
+    return _aggregate(seg, np.where(has, first_over, 0), has)
+
+
+def default_reading(kb: Any, cases: dict[str, Any], year: int,
+                    reading: str = "statuts_daily_window") -> tuple[Any, Any, Any]:
+    """The peer's two values under one of lexlux's own readings, where the version (and so
+    the limit) is the one in force when the period of incapacity begins (selected by
+    ``incapacity_start``): every incapacity day of Y, grouped by the version of its period.
+    Also returns, per person, whether a period of Y has no version in force (it began before
+    the knowledge base's horizon, 2016-01-01): no answer for that person."""
+    from lexlux.vector.columns import to_date
+    from lexlux.vector.compiler import Compiler
+    rule = _rule(kb, reading)
+    assert rule.selected_by == "incapacity_start"
+    seg = segments(cases, year)
+    length = seg["b"] - seg["a"] + 1
+    rows = np.repeat(np.arange(len(length), dtype=np.int64), length)
+    k = np.arange(int(length.sum()), dtype=np.int64) - np.repeat(np.cumsum(length) - length,
+                                                                  length)
+    days = seg["a"][rows] + k
+    over = np.zeros(len(rows), np.bool_)
+    unanswered = np.zeros(seg["persons"], np.bool_)
+    starts = seg["start"][rows]
+    for first_day in np.unique(starts):
+        on = to_date(int(first_day))
+        picked = np.flatnonzero(starts == first_day)
+        version = rule.version_on(on)
+        if version is None:
+            unanswered[seg["owner"][rows[picked]]] = True
+            continue
+        (conclusion,) = [c for c in version.conclusions if c.output == OUTPUT]
+        compiler = Compiler(kb, version, on, _block(rows[picked], seg, days[picked]))
+        value = compiler.value(conclusion.value.expr)
+        assert not np.any(value.missing)
+        over[picked] = np.broadcast_to(value.data, (len(picked), 1)).ravel()
+    first_over = np.full(len(length), np.iinfo(np.int64).max, np.int64)
+    np.minimum.at(first_over, rows[over], days[over])
+    has = first_over < np.iinfo(np.int64).max
+    not_due = np.bincount(rows[over], minlength=len(length))
+    n = seg["persons"]
+    due = np.bincount(seg["owner"], weights=length - not_due, minlength=n).astype(np.int64)
+    first = np.full(n, np.iinfo(np.int64).max, np.int64)
+    np.minimum.at(first, seg["owner"][has], first_over[has])
+    return first, due, unanswered
