@@ -244,7 +244,9 @@ class Resolver:
             return [_NOT_APPLICABLE] * len(members)
         parts = [self._conclusion(rule, version, on, conclusion, members)
                  for conclusion in conclusions]
-        return parts[0] if len(parts) == 1 else [_merged(found) for found in zip(*parts)]
+        if len(parts) == 1:
+            return parts[0]
+        return [_merged(found) for found in zip(*parts, strict=True)]
 
     def _conclusion(self, rule: Rule, version: RuleVersion, on: date, conclusion: Any,
                     members: list[int]) -> list[Outcome1]:

@@ -358,7 +358,8 @@ def longest_gaps(periods: Periods, first: Ints, last: Ints) -> Ints:
     closes = np.ones(len(owner), np.bool_)
     closes[:-1] = owner[1:] != owner[:-1]
     covered_to[owner[closes]] = reach[closes]
-    return np.maximum(longest, last - covered_to)
+    gaps: Ints = np.maximum(longest, last - covered_to)
+    return gaps
 
 
 def _longest_gap(c: Compiler, args: list[Value]) -> Value:

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
-from lexlux.evaluate.builtins import _longest_gap
 from lexlux.calendar.periods import Period
+from lexlux.evaluate.builtins import _longest_gap
 from lexlux.vector.columns import Periods, day
 from lexlux.vector.compiler import longest_gaps
 
