@@ -1,5 +1,5 @@
-"""``lexlux audit``: the full verification as one Markdown report a drafter can file
-(stage 5 checks, stage 6 rendering; no logic here).
+"""``lexlux audit``: the full verification as one Markdown or HTML report a drafter can
+file (stage 5 checks, stage 6 rendering; no logic here).
 
 Exit codes: 0 no finding to fix, 1 findings, 2 usage, 3 internal error.
 """
@@ -14,11 +14,15 @@ from typing import Any, TextIO
 
 
 def register(sub: Any) -> None:
-    from .common import add_format, add_rules
+    from .common import add_rules
     audit = sub.add_parser("audit", help="every verify check over every date, written as one "
-                           "Markdown report grouped by article (quoted texts, witness tables)")
+                           "Markdown (or HTML) report grouped by article (quoted texts, "
+                           "witness tables)")
     audit.add_argument("--output", "-o", type=Path, metavar="FILE",
                        help="write the report to FILE (atomically); default: stdout")
+    audit.add_argument("--html", type=Path, metavar="FILE",
+                       help="also write the report as one self-contained HTML page to FILE "
+                            "(atomically)")
     audit.add_argument("--witness-dir", type=Path, metavar="DIR",
                        help="also write each witness case as DIR/<fingerprint>.case.yaml")
     audit.add_argument("--accepted", type=Path, metavar="FILE",
@@ -26,7 +30,9 @@ def register(sub: Any) -> None:
     audit.add_argument("--cache", type=Path, metavar="DIR",
                        help="reuse proofs (UNSAT answers) of earlier runs, keyed by the "
                             "content of each query; written to DIR/verify-unsat.json")
-    add_format(audit)
+    audit.add_argument("--format", choices=("text", "json", "html"), default="text",
+                       help="text: the Markdown report (default); json for programs; html: "
+                            "one self-contained page")
     add_rules(audit)
     audit.set_defaults(handler=cmd_audit)
 
@@ -84,8 +90,19 @@ def cmd_audit(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             "summary": {"problems": len(problems), "queries": queries,
                         "seconds": round(elapsed, 3)}}, indent=2, ensure_ascii=False) + "\n")
         return 1 if problems else 0
-    text = render_markdown(kb, findings, invariants, scope="every check, every as-of date "
-                           "of the horizon (1990–2060)", queries=queries, seconds=elapsed)
+    scope = "every check, every as-of date of the horizon (1990–2060)"
+    if args.html is not None:
+        from ..report.audit_html import render_html
+        write_atomically(args.html, render_html(kb, findings, invariants, scope=scope,
+                                                queries=queries, seconds=elapsed))
+        stderr.write(f"lexlux audit: HTML report written to {args.html}\n")
+    if args.format == "html":
+        from ..report.audit_html import render_html
+        text = render_html(kb, findings, invariants, scope=scope, queries=queries,
+                           seconds=elapsed)
+    else:
+        text = render_markdown(kb, findings, invariants, scope=scope, queries=queries,
+                               seconds=elapsed)
     if args.output is not None:
         write_atomically(args.output, text)
         stdout.write(f"lexlux audit: {len(problems)} finding(s) to fix; report written to "

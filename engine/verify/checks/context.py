@@ -89,14 +89,24 @@ class Audit:
         if self.cache is not None:
             key = self.cache.key(constraints, [*extra, *goals], self.rlimit, cores)
             hit = self.cache.get(key)
-            if hit is not None:
-                return SolveResult(hit[0], core=hit[1]), facts
+            if hit is not None and hit[0] != "case":
+                reason = hit[1][0] if hit[0] == "unknown" and hit[1] else ""
+                core = hit[1] if hit[0] != "unknown" else ()
+                return SolveResult(hit[0], core=core, reason=reason), facts
+            if hit is not None:           # the earlier witness's case, fixed: a quick model
+                fixed = _fixed(case_terms, hit[1])
+                if fixed is not None:
+                    again = solve(constraints, [*extra, *goals, *fixed], calls,
+                                  rlimit=self.rlimit, case_terms=case_terms)
+                    if again.status == "sat":
+                        return again, facts
         result = solve(constraints, [*extra, *goals], calls, rlimit=self.rlimit,
                        cores=cores, case_terms=case_terms)
-        if key is not None and (result.status == "unsat" or
+        if key is not None and (result.status in ("unsat", "unknown") or
                                 (result.status == "sat" and cores)):
-            self.cache.put(key, result.status, result.core)   # a core query's model is
-            #                                                   never read (dead rules)
+            self.cache.put(key, result.status, result.core or
+                           ((result.reason,) if result.status == "unknown" else ()))
+            #                     a core query's model is never read (dead rules)
         if result.status != "sat" or cores:
             return result, facts
         near = encodings[0].shared.facts.near(facts, anchor if anchor is not None
@@ -108,8 +118,20 @@ class Audit:
             nicer = solve(constraints, [*extra, *goals, *near], calls, rlimit=self.rlimit,
                           case_terms=case_terms)
             if nicer.status == "sat":
-                return nicer, facts
+                result = nicer
+        if key is not None and result.model is not None:
+            self.cache.put(key, "case", _values(result.model, case_terms))
         return result, facts
+
+    def region(self, encodings: Sequence[LawEncoding], names: Sequence[set[str]],
+               goals: Sequence[Any]) -> list[str]:
+        """The fact ranges of the cases satisfying ``goals`` (:mod:`.regions`)."""
+        from .regions import fact_ranges
+        constraints, _, facts = query_constraints(list(encodings), dict(enumerate(names)))
+        extra = [horizon_bounds(encodings[0].as_of)] if self.as_of is None else []
+        extra += plausible(self.kb, encodings[0], facts)
+        return fact_ranges([f for _, f in constraints], [*extra, *goals],
+                           encodings[0].shared.facts, facts)
 
     def witness(self, finding: Finding, enc: LawEncoding, result: SolveResult,
                 facts: set[str], checks: Sequence[tuple[LawEncoding, OutputEnc, dict[str,
@@ -143,3 +165,24 @@ class Audit:
                        output=output, versions=versions, key=what,
                        details=["UNKNOWN is not OK: raise the resource limit (--rlimit) or "
                                 "simplify the rules involved"])
+
+
+def _values(model: z3.ModelRef, terms: Sequence[Any]) -> tuple[str, ...]:
+    """The model's value of each term, as SMT-LIB text (integers, reals, booleans)."""
+    return tuple(model.eval(t, model_completion=True).sexpr() for t in terms)
+
+
+def _fixed(terms: Sequence[Any], values: Sequence[str]) -> list[Any] | None:
+    """``term == value`` for a cached case (None if it no longer fits the terms)."""
+    if len(terms) != len(values):
+        return None
+    out = []
+    for term, text in zip(terms, values, strict=True):
+        try:
+            sort = term.sort()
+            decl = f"(declare-const v {sort.sexpr()})"
+            [value] = z3.parse_smt2_string(f"{decl}(assert (= v {text}))")
+            out.append(term == value.arg(1))
+        except (z3.Z3Exception, ValueError, AttributeError):
+            return None
+    return out

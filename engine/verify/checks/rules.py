@@ -106,12 +106,16 @@ def check_conflicts(audit: Audit) -> Iterator[Finding]:
                 yield audit.unknown(f"whether {pair[0]} and {pair[1]} conflict on {name!r}",
                                     result, pair, name)
                 continue
+            ranges = audit.region([enc], [{name}], goals)
             finding = Finding("LX501", f"two provisions give different answers for "
                               f"{name!r} in the same case", output=name, versions=pair,
                               related=[("first conclusion", a.conclusion.span),
                                        ("second conclusion", b.conclusion.span)],
                               details=[*overlap_lines((a.version, a.conclusion),
                                                       (b.version, b.conclusion)),
+                                       *(["overlap (each fact's range over the cases where "
+                                          "both apply and differ): " + "; ".join(ranges)]
+                                         if ranges else []),
                                        "no exception_to between them: declare which "
                                        "prevails, or correct one of them"])
             yield audit.witness(finding, enc, result, facts, [(enc, out, {})])

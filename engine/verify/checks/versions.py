@@ -152,6 +152,11 @@ def diff_versions(audit: Audit, first: date, second: date, names: list[str] | No
             from .explain_findings import region_lines
             changed = [*region_lines(audit.kb, name, first, won_a),
                        *region_lines(audit.kb, name, second, won_b), *changed]
+            ranges = audit.region([one, two], [{name}, {name}],
+                                  [not_(a.bad), not_(b.bad), differ, region_a, region_b])
+            if ranges:
+                changed.append("region (each fact's range over the cases of this region): "
+                               + "; ".join(ranges))
             finding = Finding(
                 "LX507", f"the law of {first} and the law of {second} give {name!r} "
                 "different results", output=name, versions=versions,

@@ -1,6 +1,12 @@
 """Stage 5 (verify): one query to Z3 — a fresh solver, a deterministic resource limit,
 three results (SAT with a model, UNSAT with a core of citations, UNKNOWN with a reason).
 
+Each query is solved in a fresh Z3 context, into which its constraints are translated in
+their given order: Z3's search depends on the identifiers of terms, which in the shared
+context depend on every term built before (by earlier checks, other encodings, the order
+of file discovery).  In a fresh context they depend only on the query, so one query takes
+the same path whatever ran before it and whatever the install.
+
 Abstract calendar values (``working_days``) are refined on demand: when a model gives an
 abstract call a value the calendar does not, the lemma fixing it is added and the query
 solved again, so that every SAT model is exact for the calendar.
@@ -55,7 +61,8 @@ def solve(constraints: Sequence[Constraint], goals: Sequence[Any],
 def _solve(constraints: Sequence[Constraint], goals: Sequence[Any],
            calls: Sequence[AbstractCall], rlimit: int, cores: bool, seed: int,
            case_terms: Sequence[Any]) -> SolveResult:
-    solver = z3.Solver()
+    ctx = z3.Context()
+    solver = z3.Solver(ctx=ctx)
     solver.set("rlimit", rlimit)
     if seed:
         solver.set("random_seed", seed)
@@ -64,18 +71,19 @@ def _solve(constraints: Sequence[Constraint], goals: Sequence[Any],
     grouped: dict[str, list[Any]] = {}
     for label, formula in constraints:
         if label is None or not cores:
-            solver.add(formula)
+            solver.add(_into(formula, ctx))
         else:
-            grouped.setdefault(label, []).append(formula)
+            grouped.setdefault(label, []).append(_into(formula, ctx))
     for label, formulas in grouped.items():
-        solver.assert_and_track(z3.And(formulas), z3.Bool(label))
+        solver.assert_and_track(z3.And(formulas), z3.Bool(label, ctx))
     for goal in goals:
-        solver.add(goal)
+        solver.add(_into(goal, ctx))
     lemmas: list[Any] = []
     keep: list[Any] = []      # the last model's arguments of abstract calls, tried first
     for attempt in range(MAX_REFINEMENTS + 1):
         try:
-            answer = solver.check(*keep) if keep else solver.check()
+            answer = solver.check(*[_into(k, ctx) for k in keep]) if keep \
+                else solver.check()
             if keep and answer == z3.unsat:
                 answer = solver.check()
         except z3.Z3Exception as exc:  # translated here, never leaks
@@ -85,14 +93,21 @@ def _solve(constraints: Sequence[Constraint], goals: Sequence[Any],
             return SolveResult("unsat", core=core, refinements=attempt, lemmas=lemmas)
         if answer == z3.unknown:
             return SolveResult("unknown", reason=solver.reason_unknown(), refinements=attempt)
-        model = solver.model()
+        model = solver.model().translate(z3.main_ctx())
         new = [lemma for call in calls if (lemma := call.lemma(model)) is not None]
         if not new:
             return SolveResult("sat", model=model, refinements=attempt, lemmas=lemmas)
         lemmas += new
         for lemma in new:
-            solver.add(lemma)
+            solver.add(_into(lemma, ctx))
         keep = [t == model.eval(t, model_completion=True) for t in case_terms] or \
             [eq for call in calls for eq in call.arguments_in(model)]
     return SolveResult("unknown", reason=f"the calendar abstraction was refined "
                        f"{MAX_REFINEMENTS} times without an exact model")
+
+
+def _into(formula: Any, ctx: z3.Context) -> Any:
+    """``formula`` in ``ctx`` (Python booleans, as some goals are, made terms)."""
+    if isinstance(formula, bool):
+        return z3.BoolVal(formula, ctx)
+    return formula.translate(ctx)

@@ -21,22 +21,39 @@ class NotEncodable(Exception):  # noqa: N818 - the name says what happened
         self.timeline = timeline      # only because of a timeline (abstraction)
 
 
+def _is(x: Any, constant: Any) -> bool:
+    """``x`` is the constant ``constant`` (one call into Z3: terms are hash-consed)."""
+    return isinstance(x, z3.BoolRef) and x.eq(constant)
+
+
+def _join(make: Any, items: list[Any]) -> Any:
+    """``z3.And`` / ``z3.Or`` of Boolean terms, built without re-checking each argument
+    (the same term ``z3.And(items)`` gives; that one is used for anything else)."""
+    if not all(isinstance(x, z3.BoolRef) for x in items):
+        return (z3.And if make is z3.Z3_mk_and else z3.Or)(items)
+    ctx = items[0].ctx
+    args = (z3.Ast * len(items))()
+    for i, x in enumerate(items):
+        args[i] = x.as_ast()
+    return z3.BoolRef(make(ctx.ref(), len(items), args), ctx)
+
+
 def and_(*xs: Any) -> Any:
-    items = [x for x in xs if not z3.is_true(x)]
-    if any(z3.is_false(x) for x in items):
+    items = [x for x in xs if not _is(x, TRUE)]
+    if any(_is(x, FALSE) for x in items):
         return FALSE
-    return TRUE if not items else items[0] if len(items) == 1 else z3.And(items)
+    return TRUE if not items else items[0] if len(items) == 1 else _join(z3.Z3_mk_and, items)
 
 
 def or_(*xs: Any) -> Any:
-    items = [x for x in xs if not z3.is_false(x)]
-    if any(z3.is_true(x) for x in items):
+    items = [x for x in xs if not _is(x, FALSE)]
+    if any(_is(x, TRUE) for x in items):
         return TRUE
-    return FALSE if not items else items[0] if len(items) == 1 else z3.Or(items)
+    return FALSE if not items else items[0] if len(items) == 1 else _join(z3.Z3_mk_or, items)
 
 
 def not_(x: Any) -> Any:
-    return FALSE if z3.is_true(x) else TRUE if z3.is_false(x) else z3.Not(x)
+    return FALSE if _is(x, TRUE) else TRUE if _is(x, FALSE) else z3.Not(x)
 
 
 @dataclass(frozen=True)
