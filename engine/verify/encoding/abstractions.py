@@ -46,10 +46,13 @@ ABSTRACTIONS: dict[str, Abstraction] = {a.name: a for a in (
         "total of days exceeds a limit, engine/calendar/counted_days.py) are uninterpreted "
         "functions of their arguments, the date bounded by the search interval, refined "
         "lazily with the values of lexlux.calendar.counted_days for the arguments of each "
-        "model (counterexample-guided, as the CCSS recurrence)",
+        "model (counterexample-guided, as the CCSS recurrence); a query left undecided is "
+        "solved again with sound axioms relating them to the exact total of the window "
+        "(over the limit on the day, not over the day before, a day adds at most one, a "
+        "lower limit is passed no later: encoding/counted_axioms.py)",
         "witnesses are exact (every abstract value in a reported model is the calendar's "
-        "value); a proof holds for every function that satisfies the bounds",
-        "tests/properties/test_eval_matches_encoding.py::test_evaluator_and_encoding_agree"),
+        "value); a proof holds for every function that satisfies the bounds and the axioms",
+        "tests/verify/test_counted_axioms.py::test_the_axioms_hold_for_the_calendar"),
     Abstraction(
         "bounded_periods",
         "a fact of type periods is at most three periods, sorted, with at least one free "
