@@ -73,8 +73,8 @@ def _portfolio(constraints: Sequence[Constraint], goals: Sequence[Any],
         if seed is None and cores:
             continue                  # unsat cores need the default solver
         result = _solve(constraints, goals, calls, rlimit, cores, seed, case_terms)
-        if result.status != "unknown" or "refined" in result.reason:
-            return result
+        if result.status != "unknown" or ("refined" in result.reason and seeds is SEEDS):
+            return result             # with the axioms, another strategy may still decide
     return result
 
 
