@@ -91,6 +91,8 @@ def encode_condition(enc: LawEncoding, name: str, jurisdiction: str,
         encoder = scope.encoder   # type: ignore[attr-defined]
         encoded = [encoder.encode(x) for x in exprs]
         out.abstract_calls += scope.abstract_calls
+        if scope.beyond:                       # abstraction timeline_horizon
+            out.beyond = z3.Or(*scope.beyond)
     except NotEncodable as exc:
         out.not_encodable = exc.construct
         out.timeline_only = exc.timeline

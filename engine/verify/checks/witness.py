@@ -51,6 +51,12 @@ def model_value(model: z3.ModelRef, enc: LawEncoding, out: OutputEnc) -> Any:
         if kind == "obligation":
             return Deontic(kind, holder, deadline=days[0])
         return Deontic(kind, holder, start=days[0], end=days[1])
+    if kind == "timeline":
+        from ..encoding.timelines import decode_timeline
+        inner = out.type.of
+        assert inner is not None
+        return decode_timeline(model, out.value,
+                               lambda term: decode_value(model, term, inner, interner))
     return decode_value(model, out.value[0], out.type, interner)
 
 

@@ -45,6 +45,7 @@ class AbstractCall:
     result: Any
     compute: Callable[..., Any]
     symbol: Any = None             # the uninterpreted function, when result is its application
+    counted: Any = None            # counted_axioms.CountedCall, for first_day_counted_over
 
     def _terms(self, arg: Any) -> list[Any]:
         if isinstance(arg, PeriodsVar):
@@ -57,7 +58,7 @@ class AbstractCall:
         args = tuple(PeriodsVar(sub(a.count), tuple(map(sub, a.starts)), tuple(map(sub, a.ends)))
                      if isinstance(a, PeriodsVar) else sub(a) for a in self.args)
         return AbstractCall(self.function, args, self.arg_kinds, sub(self.result), self.compute,
-                            self.symbol)
+                            self.symbol, self.counted)
 
     def arguments_in(self, model: z3.ModelRef) -> list[Any]:
         """``arg == value`` for the model's arguments (to keep them while refining)."""
@@ -179,11 +180,13 @@ def counted_call(scope: ExprScope, name: str, t: list[Any]) -> tuple[Any, Any]:
         return value
 
     has_term, day_term = has(*canonical), day(*canonical)
+    from .counted_axioms import CountedCall
+    counted = CountedCall(args, has_term, day_term, canonical, sorts)
     scope.abstract_calls.append(AbstractCall("has_first_day_counted_over", args, kinds,
-                                             has_term, exists, has))
+                                             has_term, exists, has, counted))
     if name == "has_first_day_counted_over":
         return has_term, FALSE
-    scope.abstract_calls.append(AbstractCall(name, args, kinds, day_term, found, day))
+    scope.abstract_calls.append(AbstractCall(name, args, kinds, day_term, found, day, counted))
     scope.calendar.assumptions.append(z3.Implies(has_term, and_(day_term >= t[6],
                                                                   day_term <= t[7])))
     return day_term, not_(has_term)

@@ -46,10 +46,13 @@ ABSTRACTIONS: dict[str, Abstraction] = {a.name: a for a in (
         "total of days exceeds a limit, engine/calendar/counted_days.py) are uninterpreted "
         "functions of their arguments, the date bounded by the search interval, refined "
         "lazily with the values of lexlux.calendar.counted_days for the arguments of each "
-        "model (counterexample-guided, as the CCSS recurrence)",
+        "model (counterexample-guided, as the CCSS recurrence); a query left undecided is "
+        "solved again with sound axioms relating them to the exact total of the window "
+        "(over the limit on the day, not over the day before, a day adds at most one, a "
+        "lower limit is passed no later: encoding/counted_axioms.py)",
         "witnesses are exact (every abstract value in a reported model is the calendar's "
-        "value); a proof holds for every function that satisfies the bounds",
-        "tests/properties/test_eval_matches_encoding.py::test_evaluator_and_encoding_agree"),
+        "value); a proof holds for every function that satisfies the bounds and the axioms",
+        "tests/verify/test_counted_axioms.py::test_the_axioms_hold_for_the_calendar"),
     Abstraction(
         "bounded_periods",
         "a fact of type periods is at most three periods, sorted, with at least one free "
@@ -91,9 +94,27 @@ ABSTRACTIONS: dict[str, Abstraction] = {a.name: a for a in (
         "tests/verify/test_derived_facts.py::test_solve_pins_the_facts_derived_from_events"),
     Abstraction(
         "timeline_outputs",
-        "outputs of type timeline (one value per calendar month) are not encoded",
+        "the checks (verify, diff, invariants) do not encode outputs of type timeline, nor "
+        "outputs that read them: the exact encoding of timeline_horizon exists, but Z3 does "
+        "not decide the checks' queries over it within the resource limit (the reading "
+        "query statute / ccss_worked_example of twelve_month_count is UNKNOWN even at "
+        "rlimit 4e8)",
         "reported as LX521 (not verified), never as OK",
         "tests/verify/test_checks.py::test_timeline_output_is_reported_not_verified"),
+    Abstraction(
+        "timeline_horizon",
+        "outputs of type timeline (one value per calendar month, each_month) are encoded "
+        "month by month for at most TIMELINE_MONTHS = 36 months (timelines.py), and the CCSS "
+        "recurrence of the 77-day rule (employer_charged_days_in_window, "
+        "employer_charged_month) is unrolled exactly over the 36 months from the month of "
+        "the first day of the periods; a case whose timeline is longer, or that asks the "
+        "recurrence about a later month, is beyond the horizon",
+        "used by the pinned evaluation (evaluate_encoded(timelines=True)), which gives the "
+        "evaluator's answer inside the horizon and reports a case beyond it as 'beyond "
+        "horizon' instead of an answer; a query built with it considers only cases within "
+        "the horizon (a proof would hold for them)",
+        "tests/verify/test_timelines.py::"
+        "test_the_encoding_agrees_with_the_evaluator_inside_the_horizon"),
     Abstraction(
         "assumptions",
         "every query assumes the plausibility constraints declared in invariant files "

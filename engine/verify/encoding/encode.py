@@ -74,6 +74,7 @@ class OutputEnc:
     not_encodable: str | None = None     # "<rule id>: <construct>"
     timeline_only: bool = False          # not encodable only because of a timeline
     unknown: list[Any] = field(default_factory=list)   # "known?" of unknown parameters
+    beyond: Any = FALSE        # the case is beyond the timeline horizon (timelines.py)
 
     @property
     def has_value(self) -> Any:
@@ -92,8 +93,11 @@ class LawEncoding:
     """The law of one jurisdiction, as of ``law_as_of`` or as the evaluator selects it."""
 
     def __init__(self, shared: Shared, as_of: Any, *, law_as_of: date | None = None,
-                 reading: str | None = None, tag: str = "") -> None:
+                 reading: str | None = None, tag: str = "", timelines: bool = False) -> None:
         self.shared = shared
+        #: encode timeline outputs (timelines.py, abstraction timeline_horizon); off in the
+        #: checks, where Z3 does not decide their queries within the resource limit
+        self.timelines = timelines
         self.kb = shared.kb
         self.as_of = as_of
         self.law_as_of = law_as_of
@@ -127,6 +131,8 @@ class LawEncoding:
         calendar = self.shared.calendar
         saved, calendar.owner = calendar.owner, out.owner
         try:
+            if entry.type.kind == "timeline" and not self.timelines:
+                raise NotEncodable("an output of type timeline", timeline=True)
             sorts = value_sorts(entry.type)
             for rule in self.candidates(name):
                 self._encode_rule(out, rule, sorts)
@@ -223,6 +229,7 @@ class LawEncoding:
                         alive = and_(alive, not_(guard.bad), not_(guard.und), guard.term)
                     on_any = or_(on_any, alive)
                 out.abstract_calls += scope.abstract_calls
+                out.beyond = or_(out.beyond, *scope.beyond)
         return on_any, bad, und
 
     def _scope(self, out: OutputEnc, rule: Rule, version: RuleVersion, on: Any) -> ExprScope:
@@ -251,6 +258,7 @@ class LawEncoding:
         scope = ExprScope(fact, lambda pid: self._parameter(out, pid, on), lambda n: E(()),
                           output_ref, given, self.shared.calendar, self.shared.interner,
                           rule.jurisdiction, f"{self.tag}{version.id}")
+        scope.timelines = self.timelines
         encoder = ExprEncoder(scope)
         lets = dict(version.lets)
 
@@ -329,6 +337,7 @@ class LawEncoding:
             reaches = scope.encoder.encode(   # type: ignore[attr-defined]
                 version.transitional[0].expr)
             out.abstract_calls += scope.abstract_calls
+            out.beyond = or_(out.beyond, *scope.beyond)
             evaluated = and_(going, self.as_of >= frm)
             bad = or_(bad, and_(evaluated, reaches.bad))
             und = or_(und, and_(evaluated, not_(reaches.bad), reaches.und))
@@ -361,18 +370,31 @@ class LawEncoding:
         guards = [encoder.encode(t.expr) for t in (version.when, conclusion.when) if t]
         parts = [t for t in (conclusion.value, conclusion.deadline, conclusion.start,
                              conclusion.end) if t is not None]
-        values = [encoder.encode(t.expr) for t in parts]
+        beyond: Any = FALSE
+        if conclusion.each_month is not None:       # abstraction timeline_horizon
+            from .timelines import encode_timeline
+            frm, until = (encoder.encode(t.expr) for t in conclusion.each_month)
+            assert conclusion.value is not None
+            timeline, beyond = encode_timeline(scope, encoder.encode, conclusion.value.expr,
+                                               frm, until, sorts[2])
+            values = [timeline]
+        else:
+            values = [encoder.encode(t.expr) for t in parts]
         out.abstract_calls += scope.abstract_calls
         bad, alive = sel_bad, and_(selected, not_(sel_bad), not_(sel_und))
         for guard in guards:
             bad = or_(bad, and_(alive, guard.bad))
             alive = and_(alive, not_(guard.bad), not_(guard.und), guard.term)
+        out.beyond = or_(out.beyond, and_(alive, beyond), *scope.beyond)
         value_bad, value_und = sequence(values)
         bad = or_(bad, and_(alive, value_bad))
         alive = and_(alive, not_(value_bad), not_(value_und))
         base = f"{self.tag}{version.id}#{out.name}#{k}"
         applies, is_bad = z3.Bool(base + ".applies"), z3.Bool(base + ".bad")
-        terms = [_coerce(e.term, s) for e, s in zip(values, sorts, strict=True)]
+        if conclusion.each_month is not None:
+            terms = list(values[0].terms)
+        else:
+            terms = [_coerce(e.term, s) for e, s in zip(values, sorts, strict=True)]
         consts = tuple(z3.Const(f"{base}.value{i}", s) for i, s in enumerate(sorts))
         definition = [applies == alive, is_bad == bad,
                       *[c == t for c, t in zip(consts, terms, strict=True)]]
@@ -382,7 +404,7 @@ class LawEncoding:
 
 
 def query_constraints(encodings: list[LawEncoding], names: dict[int, set[str]], *,
-                      unknown_missing: bool = True
+                      unknown_missing: bool = True, within_horizon: bool = True
                       ) -> tuple[list[Constraint], list[AbstractCall], set[str]]:
     """The constraints of the outputs ``names[i]`` of ``encodings[i]`` and of what they
     use: definitions, fact domains, calendar assumptions; plus the abstract calls.
@@ -401,5 +423,7 @@ def query_constraints(encodings: list[LawEncoding], names: dict[int, set[str]], 
             constraints += [(None, a) for a in shared.calendar.by_owner.get(out.owner, [])]
             if unknown_missing:
                 constraints += [(None, not_(k)) for k in out.unknown]
+            if within_horizon and not z3.is_false(out.beyond):   # timeline_horizon
+                constraints.append((None, not_(out.beyond)))
     constraints += [(None, d) for d in shared.facts.constraints(facts)]
     return constraints, calls, facts

@@ -43,6 +43,9 @@ class ExprScope:
     jurisdiction: str
     name: str                                   # for fresh variables
     abstract_calls: list[AbstractCall] = field(default_factory=list)
+    month: Any = None                           # the month of a timeline value, or None
+    timelines: bool = False                     # the CCSS recurrence exact (timelines.py)
+    beyond: list[Any] = field(default_factory=list)   # beyond the timeline horizon
 
 
 def _real(x: Any) -> Any:
@@ -108,7 +111,9 @@ class ExprEncoder:
             return scope.local(ref.target)
         if ref.kind == "output":
             return scope.output(ref.target, ref.field)
-        raise NotEncodable(f"'{ref.target}' (the month of a timeline)", timeline=True)
+        if scope.month is None:
+            raise NotEncodable(f"'{ref.target}' (the month of a timeline)", timeline=True)
+        return E((scope.month,))
 
     def _binary(self, expr: Binary) -> E:
         left, right = self.encode(expr.left), self.encode(expr.right)
@@ -147,16 +152,31 @@ class ExprEncoder:
             target = expr.args[0]
             assert isinstance(target, Ref)
             return E((self.scope.given(target.target),))
+        if name in ("first_month_with", "has_month_with"):
+            return self._month_with(expr)
         policies = [a.value for a in expr.args
                     if isinstance(a, Literal) and a.type.kind == "string"]
         args = [self.encode(a) for a in expr.args
                 if not (isinstance(a, Literal) and a.type.kind == "string")]
         bad, und = sequence(args)
         terms = [a.term for a in args]
+        mark = len(self.scope.beyond)
         value, fails = self._function(name, terms, policies)
+        self.scope.beyond[mark:] = [and_(not_(bad), not_(und), b)
+                                    for b in self.scope.beyond[mark:]]
         if not z3.is_false(fails):
             bad = or_(bad, and_(not_(bad), not_(und), fails))
         return E((value,), bad, und)
+
+    def _month_with(self, expr: Call) -> E:
+        """first_month_with / has_month_with over the month slots (timelines.py)."""
+        from .timelines import scan
+        args = [self.encode(a) for a in expr.args]
+        bad, und = sequence(args)
+        found, day = scan(self.scope, args[0], args[1], args[2].term)
+        if expr.function == "has_month_with":
+            return E((found,), bad, und)
+        return E((day,), or_(bad, and_(not_(bad), not_(und), not_(found))), und)
 
     def _function(self, name: str, t: list[Any], policies: list[str]) -> tuple[Any, Any]:
         cal = self.scope.calendar
@@ -208,7 +228,12 @@ class ExprEncoder:
         if name in PERIOD_FUNCTIONS:
             return period_function(name, t)
         if name in ("employer_charged_days_in_window", "employer_charged_month"):
-            return charged_call(self.scope, name, t)
+            if not self.scope.timelines:
+                return charged_call(self.scope, name, t)
+            from .timelines import charged_exact  # exact over the timeline horizon
+            value, fails, beyond = charged_exact(self.scope, name, t)
+            self.scope.beyond.append(beyond)
+            return value, fails
         if name in ("first_day_counted_over", "has_first_day_counted_over"):
             return counted_call(self.scope, name, t)
         raise NotEncodable(f"the function {name}()",

@@ -22,33 +22,36 @@ from .encode_expr import AbstractCall
 from .shared import Shared
 from .solve import solve
 
-_CACHE: dict[tuple[int, str, date | None, str | None, tuple[str, ...]],
+_CACHE: dict[tuple[int, str, date | None, str | None, tuple[str, ...], bool],
              tuple[LawEncoding, list[Constraint], list[AbstractCall], set[str], set[str]]] = {}
 
 
 def _encoding(kb: KnowledgeBase, jurisdiction: str, law_as_of: date | None,
-              reading: str | None, outputs: tuple[str, ...]
+              reading: str | None, outputs: tuple[str, ...], timelines: bool
               ) -> tuple[LawEncoding, list[Constraint], list[AbstractCall], set[str],
                          set[str]]:
-    key = (id(kb), jurisdiction, law_as_of, reading, outputs)
+    key = (id(kb), jurisdiction, law_as_of, reading, outputs, timelines)
     if key not in _CACHE:
         enc = LawEncoding(Shared(kb, jurisdiction), z3.Int("as_of"), law_as_of=law_as_of,
-                          reading=reading)
+                          reading=reading, timelines=timelines)
         wanted = {n for n in outputs if enc.output(n).not_encodable is None}
-        constraints, calls, used = query_constraints([enc], {0: wanted})
+        constraints, calls, used = query_constraints([enc], {0: wanted},
+                                                     within_horizon=False)
         _CACHE[key] = (enc, constraints, calls, used, wanted)
     return _CACHE[key]
 
 
 def evaluate_encoded(kb: KnowledgeBase, jurisdiction: str, facts: dict[str, Any],
                      as_of: date, outputs: Sequence[str], *, law_as_of: date | None = None,
-                     reading: str | None = None, rlimit: int = 200_000_000
-                     ) -> dict[str, tuple[str, Any]]:
+                     reading: str | None = None, rlimit: int = 200_000_000,
+                     timelines: bool = False) -> dict[str, tuple[str, Any]]:
     """``{output: (status, value)}`` as the encoding computes it; status ``missing``
     stands for any missing fact or evaluation error (abstraction ``defined_cases``);
-    ``not encodable`` for outputs the encoding skips."""
+    ``not encodable`` for outputs the encoding skips; ``beyond horizon`` for an output
+    that reads a timeline longer than the encoding holds (abstraction timeline_horizon;
+    ``timelines``: encode timeline outputs, with the CCSS recurrence exact)."""
     enc, constraints, calls, used, wanted = _encoding(kb, jurisdiction, law_as_of, reading,
-                                                      tuple(outputs))
+                                                      tuple(outputs), timelines)
     pairs: list[tuple[Any, Any]] = [(enc.as_of, z3.IntVal(to_day_number(as_of)))]
     for name in sorted(used):
         pairs += enc.shared.facts.pin(name, facts.get(name))
@@ -64,6 +67,10 @@ def evaluate_encoded(kb: KnowledgeBase, jurisdiction: str, facts: dict[str, Any]
         encoded = enc.output(name)
         if name not in wanted:
             out[name] = ("not encodable", None)
+            continue
+        if any(z3.is_true(model.eval(enc.output(n).beyond, model_completion=True))
+               for n in enc.cone({name})):
+            out[name] = ("beyond horizon", None)     # abstraction timeline_horizon
             continue
         out[name] = (model_status(model, encoded), model_value(model, enc, encoded))
     return out

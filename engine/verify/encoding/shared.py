@@ -64,6 +64,9 @@ def value_sorts(vtype: Type) -> tuple[Any, ...]:
         return (z3.RealSort(),)
     if kind in ("prohibition", "right"):
         return (z3.IntSort(), z3.IntSort())
+    if kind == "timeline" and vtype.of is not None:
+        from .timelines import timeline_sorts  # abstraction timeline_horizon
+        return timeline_sorts(value_sorts(vtype.of))
     if kind in ("periods", "timeline"):
         raise NotEncodable(f"an output of type {kind}", timeline=kind == "timeline")
     return (z3.IntSort(),)

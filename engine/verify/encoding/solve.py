@@ -40,7 +40,12 @@ class SolveResult:
 
 #: Random seeds tried in turn when Z3 answers UNKNOWN (each with the full resource limit):
 #: a fixed portfolio, so the result stays deterministic.
-SEEDS = (0, 7, 13)
+SEEDS: tuple[int | None, ...] = (0, 7, 13)
+#: The portfolio with the counted_days axioms: ``None`` is the preprocessing strategy
+#: (simplify, propagate values, solve equations, then the SMT core), which decides the
+#: limit dates of CSS art. 14 (2) with half-time days where the default strategy gets lost
+#: in the if-then-else terms of parameters chosen by date.
+AXIOM_SEEDS: tuple[int | None, ...] = (None, 0, 7, 13)
 
 
 def solve(constraints: Sequence[Constraint], goals: Sequence[Any],
@@ -49,20 +54,42 @@ def solve(constraints: Sequence[Constraint], goals: Sequence[Any],
     """Is there a case satisfying ``constraints`` and ``goals``?  UNKNOWN only if every
     seed of :data:`SEEDS` gives up.  ``case_terms`` (the variables of the case) are kept
     at the last model's values while abstract calls are refined, so that the refinement
-    converges on one case before trying another."""
+    converges on one case before trying another.
+
+    Without a decision, the query is solved again with the axioms of the ``counted_days``
+    abstraction (:mod:`.counted_axioms`): they let Z3 prove properties of the first day
+    over a limit for every history, but make the search for a witness slower, so they are
+    added only when needed (they are sound: an answer with them is an answer)."""
+    result = _portfolio(constraints, goals, calls, rlimit, cores, case_terms, SEEDS)
+    if result.status != "unknown":
+        return result
+    from .counted_axioms import counted_axioms
+    axioms = counted_axioms([c.counted for c in calls if c.counted is not None])
+    if not axioms:
+        return result
+    return _portfolio([*constraints, *[(None, a) for a in axioms]], goals, calls, rlimit,
+                      cores, case_terms, AXIOM_SEEDS)
+
+
+def _portfolio(constraints: Sequence[Constraint], goals: Sequence[Any],
+               calls: Sequence[AbstractCall], rlimit: int, cores: bool,
+               case_terms: Sequence[Any], seeds: tuple[int | None, ...]) -> SolveResult:
     result = SolveResult("unknown")
-    for seed in SEEDS:
+    for seed in seeds:
+        if seed is None and cores:
+            continue                  # unsat cores need the default solver
         result = _solve(constraints, goals, calls, rlimit, cores, seed, case_terms)
-        if result.status != "unknown" or "refined" in result.reason:
-            return result
+        if result.status != "unknown" or ("refined" in result.reason and seeds is SEEDS):
+            return result             # with the axioms, another strategy may still decide
     return result
 
 
 def _solve(constraints: Sequence[Constraint], goals: Sequence[Any],
-           calls: Sequence[AbstractCall], rlimit: int, cores: bool, seed: int,
+           calls: Sequence[AbstractCall], rlimit: int, cores: bool, seed: int | None,
            case_terms: Sequence[Any]) -> SolveResult:
     ctx = z3.Context()
-    solver = z3.Solver(ctx=ctx)
+    solver = z3.Solver(ctx=ctx) if seed is not None else z3.Then(
+        "simplify", "propagate-values", "solve-eqs", "smt", ctx=ctx).solver()
     solver.set("rlimit", rlimit)
     if seed:
         solver.set("random_seed", seed)

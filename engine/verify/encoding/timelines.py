@@ -1,0 +1,201 @@
+"""Stage 5 (verify): monthly timelines and the CCSS recurrence, exact over a bounded horizon
+(abstraction ``timeline_horizon``).
+
+A timeline value (``each_month: {from, until}`` and a value per month) is encoded as
+``(first, count, v_0 … v_{H-1})``: the day number of the first month's first day, the
+number of months, and the value of each month, ``H`` = :data:`TIMELINE_MONTHS`.  Month
+``i`` is the month ``first + i`` (``month`` in the value expression is its first day);
+slots from ``count`` on hold a fixed zero, so that two timelines are equal exactly when the
+evaluator's ``Timeline`` values are.  ``first_month_with`` and ``has_month_with`` scan the
+slots.
+
+The CCSS recurrence (``employer_charged_days_in_window``, ``employer_charged_month``,
+:mod:`lexlux.calendar.charged_days`) is unrolled over the :data:`TIMELINE_MONTHS` months
+from the month of the first day of the periods: ``payer(0) = employer``, ``B(j)`` the days
+of the months ``j-n+1 … j`` the employer paid, ``payer(j) = B(j-1) < limit``.
+
+Beyond the horizon the encoding has no value: a case whose timeline spans more than ``H``
+months, or that asks the recurrence about a month ``H`` or more months after the first
+month of its periods, is *beyond the horizon* (:attr:`OutputEnc.beyond`).  Queries consider
+only cases within it (a proof holds for them), and the pinned evaluation
+(:mod:`.pinned`) reports such a case as ``beyond horizon`` instead of an answer.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import z3
+
+from .facts import PeriodsVar
+from .terms import FALSE, TRUE, E, NotEncodable, and_, not_, or_, sequence
+
+if TYPE_CHECKING:
+    from .encode_expr import ExprScope
+
+#: Months of a timeline the encoding holds (abstraction ``timeline_horizon``).
+TIMELINE_MONTHS = 36
+
+
+def zero(sort: Any) -> Any:
+    if sort == z3.BoolSort():
+        return z3.BoolVal(False)
+    if sort == z3.RealSort():
+        return z3.RealVal(0)
+    return z3.IntVal(0)
+
+
+def timeline_sorts(inner: tuple[Any, ...]) -> tuple[Any, ...]:
+    return (z3.IntSort(), z3.IntSort(), *([inner[0]] * TIMELINE_MONTHS))
+
+
+def month_starts(scope: ExprScope, first: Any) -> list[Any]:
+    """The first day of each month slot, from the month starting on ``first``."""
+    cal = scope.calendar
+    number = cal.month_number(first)
+    return [first if i == 0 else cal.start_by_number(number + i)
+            for i in range(TIMELINE_MONTHS)]
+
+
+def encode_timeline(scope: ExprScope, encode: Any, value_expr: Any, frm: E, until: E,
+                    sort: Any) -> tuple[E, Any]:
+    """The timeline value of one conclusion: ``E`` with the terms ``(first, count, v…)``
+    and its bad / und (from, until, then each month in order, as the evaluator), and the
+    condition "beyond the horizon" (the months do not fit)."""
+    cal = scope.calendar
+    first = cal.month_start(frm.term)
+    last = cal.month_start(until.term)
+    raw = cal.month_number(last) - cal.month_number(first) + 1
+    count = z3.If(raw > 0, raw, 0)
+    starts = month_starts(scope, first)
+    parts: list[E] = [frm, until]
+    values: list[Any] = []
+    saved = scope.month
+    try:
+        for i, month in enumerate(starts):
+            scope.month = month
+            value = encode(value_expr)
+            active = count > i
+            parts.append(E(value.terms, and_(active, value.bad), and_(active, value.und)))
+            term = value.term
+            if sort == z3.RealSort() and z3.is_int(term):
+                term = z3.ToReal(term)
+            values.append(z3.If(active, term, zero(sort)))
+    finally:
+        scope.month = saved
+    bad, und = sequence(parts)
+    beyond = and_(not_(frm.bad), not_(frm.und), not_(until.bad), not_(until.und),
+                  raw > TIMELINE_MONTHS)
+    canonical_first = z3.If(count > 0, first, 0)      # every empty timeline is one value
+    return E((canonical_first, count, *values), bad, und), beyond
+
+
+def scan(scope: ExprScope, timeline: E, value: E, start: Any) -> tuple[Any, Any]:
+    """(exists, first day of the first matching month) over the slots."""
+    first, count, *slots = timeline.terms
+    cal = scope.calendar
+    from_month = cal.month_start(start)
+    starts = month_starts(scope, first)
+    found: Any = FALSE
+    day: Any = z3.IntVal(0)
+    for i in reversed(range(TIMELINE_MONTHS)):
+        slot = slots[i]
+        equal = slot == value.term if not z3.is_arith(slot) else \
+            _arith_eq(slot, value.term)
+        hit = and_(count > i, starts[i] >= from_month, equal)
+        day = z3.If(hit, starts[i], day)
+        found = or_(hit, found)
+    return found, day
+
+
+def _arith_eq(a: Any, b: Any) -> Any:
+    if z3.is_real(a) or z3.is_real(b):
+        a = z3.ToReal(a) if z3.is_int(a) else a
+        b = z3.ToReal(b) if z3.is_int(b) else b
+    return a == b
+
+
+# the CCSS recurrence ---------------------------------------------------------------------
+
+def _recurrence(scope: ExprScope, p: PeriodsVar, n: Any, limit: Any
+                ) -> tuple[Any, list[Any], list[Any]]:
+    """(first month number, B(j), employer(j)) for the months j of the horizon (memoised
+    per periods, n and limit in the calendar)."""
+    from .encode_periods import clipped
+    cal = scope.calendar
+    terms = [p.count, *p.starts, *p.ends, z3.simplify(n), z3.simplify(limit)]
+    key = ("charged", cal.owner, *[t.get_id() for t in terms])
+    memo: dict[Any, Any] = cal.__dict__.setdefault("_charged", {})
+    if key in memo:
+        return memo[key][1]  # type: ignore[no-any-return]
+    m0 = cal.month_number(p.starts[0])
+    starts = [cal.start_by_number(m0 + j) for j in range(TIMELINE_MONTHS)]
+    days = [z3.Sum(clipped(p, s, cal.end_of_month(s))) for s in starts]
+    employer: list[Any] = []
+    charged: list[Any] = []
+    fixed = z3.simplify(n)
+    for j in range(TIMELINE_MONTHS):
+        pays = TRUE if j == 0 else charged[j - 1] < limit
+        employer.append(z3.simplify(pays) if j == 0 else pays)
+        terms = []
+        for i in range(j + 1):
+            if z3.is_int_value(fixed) and i < j - fixed.as_long() + 1:
+                continue
+            in_window = TRUE if z3.is_int_value(fixed) else i >= j - n + 1
+            terms.append(z3.If(and_(in_window, employer[i]), days[i], 0))
+        charged.append(z3.Sum(terms) if terms else z3.IntVal(0))
+    memo[key] = (terms, (m0, charged, employer))     # the terms keep their ids alive
+    return m0, charged, employer
+
+
+def _leaves(term: Any) -> list[tuple[Any, Any]]:
+    """``term`` as (condition, constant) pairs when it is an if-then-else tree of constants
+    (a parameter chosen by date), else ``[(TRUE, term)]``."""
+    term = z3.simplify(term)
+    if z3.is_app_of(term, z3.Z3_OP_ITE):
+        c, a, b = term.children()
+        return [(and_(c, x), v) for x, v in _leaves(a)] + \
+            [(and_(not_(c), x), v) for x, v in _leaves(b)]
+    return [(TRUE, term)]
+
+
+def charged_exact(scope: ExprScope, name: str, t: list[Any]) -> tuple[Any, Any, Any]:
+    """(value, error, beyond the horizon) of the CCSS recurrence functions; a number of
+    months chosen by date is split into its values (each a recurrence with a fixed
+    window)."""
+    p, d, n, limit = t
+    if not isinstance(p, PeriodsVar):
+        raise NotEncodable(f"{name}() of periods that are not a fact of the case")
+    leaves = _leaves(n)
+    if len(leaves) > 1 and all(z3.is_int_value(v) for _, v in leaves):
+        value: Any = None
+        beyond: Any = FALSE
+        for cond, fixed in reversed(leaves):
+            v, _, b = charged_exact(scope, name, [p, d, fixed, limit])
+            value = v if value is None else z3.If(cond, v, value)
+            beyond = or_(and_(cond, b), beyond)
+        return value, FALSE, beyond
+    m0, charged, employer = _recurrence(scope, p, n, limit)
+    k = scope.calendar.month_number(d) - m0
+    month = name == "employer_charged_month"
+    value = TRUE if month else z3.IntVal(0)             # before the first month, or none
+    for j in reversed(range(TIMELINE_MONTHS)):
+        value = z3.If(k == j, employer[j] if month else charged[j], value)
+    value = z3.If(p.count == 0, TRUE if month else z3.IntVal(0), value)
+    beyond = and_(p.count > 0, k >= TIMELINE_MONTHS)
+    return value, FALSE, beyond
+
+
+def decode_timeline(model: Any, terms: tuple[Any, ...], decode: Any) -> Any:
+    """The evaluator's ``Timeline`` for a model's timeline terms (``decode(term)``: one
+    month's value)."""
+    from ...calendar.dates import MonthPolicy, add_months, end_of_month, from_day_number
+    from ...compile.model import Timeline
+    first, count, *slots = terms
+    n = int(model.eval(count, model_completion=True).as_long())
+    month = from_day_number(int(model.eval(first, model_completion=True).as_long()))
+    entries = []
+    for i in range(n):
+        entries.append((month, end_of_month(month), decode(slots[i])))
+        month = add_months(month, 1, MonthPolicy.REFUSE)
+    return Timeline(tuple(entries))
