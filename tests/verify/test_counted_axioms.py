@@ -10,6 +10,8 @@ bundled invariant that used to be undecided.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date, timedelta
 from fractions import Fraction
 
@@ -112,11 +114,20 @@ def test_a_wrong_first_day_breaks_an_axiom() -> None:
 
 
 def test_the_limit_dates_invariant_is_proved() -> None:
-    from lexlux.pipeline import load_knowledge_base
-    from lexlux.verify.checks.context import Audit
-    from lexlux.verify.checks.invariants import prove
-    kb = load_knowledge_base().kb
-    invariant = kb.invariants["lu.cross_references.benefit_exhausted_after_limit_reached"]
-    results, note = prove(Audit(kb, "lu"), invariant)
-    assert note is None
-    assert [r.status for r in results] == ["proved"] * len(results) and len(results) == 3
+    """Proved in all three windows, by a fresh interpreter as `lexlux verify` runs it.
+
+    In a fresh process only: after some other tests of the suite have run in the same
+    process, Z3 answers UNKNOWN for the three windows (an order dependence not yet found;
+    the command line always starts fresh)."""
+    script = (
+        "from lexlux.pipeline import load_knowledge_base\n"
+        "from lexlux.verify.checks.context import Audit\n"
+        "from lexlux.verify.checks.invariants import prove\n"
+        "kb = load_knowledge_base().kb\n"
+        "invariant = kb.invariants['lu.cross_references.benefit_exhausted_after_limit_reached']\n"
+        "results, note = prove(Audit(kb, 'lu'), invariant)\n"
+        "print(note, [r.status for r in results])\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=600, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "None ['proved', 'proved', 'proved']", done.stdout
