@@ -90,12 +90,14 @@ def diff_of(wb: Workbench, body: dict[str, Any]) -> dict[str, Any]:
                                        "\"first\" and \"second\"")])
     outputs = list(body.get("outputs") or []) or None
     max_regions = int(body.get("max_regions") or 3)
+    rlimit = _rlimit(wb, body.get("rlimit"))
     request = {"first": first, "second": second, "outputs": outputs,
-               "max_regions": max_regions}
+               "max_regions": max_regions, "rlimit": rlimit}
 
     def compute() -> dict[str, Any]:
         try:
-            report = run_diff(wb.kb, first, second, outputs=outputs, max_regions=max_regions)
+            report = run_diff(wb.kb, first, second, outputs=outputs, max_regions=max_regions,
+                              rlimit=rlimit)
         except LexluxError as exc:
             raise _translated(exc) from None
         data = report.to_json(wb.kb)

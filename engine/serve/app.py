@@ -81,6 +81,8 @@ class DiffRequest(BaseModel):
                         examples=["2019-06-01"])
     outputs: list[str] | None = Field(None, description="outputs to compare (default: all)")
     max_regions: int = Field(3, ge=1, le=20, description="witness cases per output")
+    rlimit: int | None = Field(None, description="Z3 resource limit per query (capped by "
+                                                 "the server); a query beyond it is unknown")
 
 
 class VerifyRequest(BaseModel):

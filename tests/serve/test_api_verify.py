@@ -152,3 +152,11 @@ def test_jobs_are_bounded_and_can_be_cancelled() -> None:
     third = jobs.submit("test", 1, lambda control: "ok")
     assert jobs.wait(third.id, 10).result == "ok"
     jobs.shutdown()
+
+
+def test_a_diff_beyond_its_solver_budget_is_an_honest_unknown(client: TestClient) -> None:
+    data = client.post("/api/v1/diff", json={
+        "first": "2018-06-01", "second": "2019-06-01", "outputs": ["certificate_in_time"],
+        "rlimit": 1}).json()["data"]
+    assert [(o["output"], o["status"]) for o in data["outputs"]] == [
+        ("certificate_in_time", "unknown")]

@@ -131,13 +131,14 @@ def run_diff(kb: KnowledgeBase, first: date, second: date, *,
              outputs: Sequence[str] | None = None, max_regions: int = 3,
              witness_dir: Path | None = None,
              progress: Callable[[str], None] | None = None, cache: Path | None = None,
-             show_horizon: bool = False) -> DiffReport:
+             show_horizon: bool = False, rlimit: int | None = None) -> DiffReport:
     """Where the law of ``first`` and of ``second`` disagree, output by output (each
     jurisdiction's own outputs).  An output no rule concludes is LX404 (raised).  Regions
     that differ only because the knowledge base starts a provision there (its horizon) are
     left out unless ``show_horizon``; an output with nothing else is "horizon"."""
     report = DiffReport(first, second)
-    found = audits(kb, witness_dir=witness_dir, progress=progress, cache=cache)
+    found = audits(kb, witness_dir=witness_dir, progress=progress, cache=cache,
+                   rlimit=rlimit)
     everywhere = {n for audit in found for n in audit.outputs()}
     unknown = [n for n in (outputs or []) if n not in everywhere]
     if unknown:
