@@ -129,7 +129,7 @@ class _Plan:
         key = (jurisdiction, name, reading)
         known = self.candidates.get(key)
         if known is None:
-            known = self.candidates[key] = _candidates(self.kb, jurisdiction, name, reading)
+            known = self.candidates[key] = candidates_of(self.kb, jurisdiction, name, reading)
         return known
 
     def disappliers_of(self, jurisdiction: str, rule_id: str) -> list[Rule]:
@@ -152,8 +152,10 @@ class _Plan:
         return known[1]
 
 
-def _candidates(kb: KnowledgeBase, jurisdiction: str, name: str, reading: str | None
-                ) -> tuple[list[Rule], str | None, tuple[str, ...]]:
+def candidates_of(kb: KnowledgeBase, jurisdiction: str, name: str, reading: str | None
+                  ) -> tuple[list[Rule], str | None, tuple[str, ...]]:
+    """The rules considered for ``name`` under ``reading`` (the one asked for, else the
+    reading of the highest authority), the reading chosen and the other readings."""
     rules = kb.rules_concluding(jurisdiction, name)
     readings = {r.reading for r in rules if r.reading}
     if not readings:

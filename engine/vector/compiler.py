@@ -36,7 +36,6 @@ from typing import Any
 import numpy as np
 
 from ..compile.model import (
-    AUTHORITY_RANK,
     Binary,
     Call,
     Duration,
@@ -665,16 +664,6 @@ FUNCTIONS: dict[str, Callable[[Compiler, list[Value]], Value]] = {
 
 def candidate_rules(kb: KnowledgeBase, jurisdiction: str, output: str, reading: str | None
                     ) -> list[Rule]:
-    """The rules the interpreter considers for ``output`` (Evaluation.candidates)."""
-    rules = kb.rules_concluding(jurisdiction, output)
-    readings = {r.reading for r in rules if r.reading}
-    if not readings:
-        return rules
-    chosen: str | None
-    if reading in readings:
-        chosen = reading
-    else:
-        ranked = sorted((r for r in rules if r.reading),
-                        key=lambda r: (AUTHORITY_RANK.index(r.authority), r.id))
-        chosen = ranked[0].reading
-    return [r for r in rules if r.reading in (None, chosen)]
+    """The rules the interpreter considers for ``output`` (its own choice, reused)."""
+    from ..evaluate.interpreter import candidates_of
+    return candidates_of(kb, jurisdiction, output, reading)[0]
