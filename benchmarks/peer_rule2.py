@@ -9,13 +9,15 @@ containing it (``incapacity_start`` = the period's first day).  Two ways to turn
 the peer's two values, both vectorised over persons by the vector backend's compiler:
 
 * :func:`literal`: the output for every incapacity day of Y (one row per day);
-* :func:`by_bisection`: per period of incapacity and year (one row), the first day of the
-  period in Y on which the output is true, found by bisection over the days considered (the
-  count over the 728 days ending with the day grows by at most one and never falls inside a
-  period of incapacity, and within one year the limit in force does not change, so the
-  output, once true, stays true to the end of the period in that year); the days from then
-  to the end of the period in Y are the days not due.  The parity run checks that both
-  agree with the peer's day-by-day reference.
+* :func:`by_search`: per period of incapacity and year (one row), the first day of the
+  period in Y on which the output is true, found by jumps from the period's first day in Y
+  (the rule's ``sickness_benefit_days_left_on_day`` bounds how soon the limit can be
+  exceeded: the count over the 728 days ending with the day grows by at most one a day),
+  then by bisection for the few rows still open (the count never falls inside a period of
+  incapacity, and within one year the limit in force does not change, so the output, once
+  true, stays true to the end of the period in that year); the days from then to the end
+  of the period in Y are the days not due.  The parity run checks that both agree with the
+  peer's day-by-day reference.
 """
 
 from __future__ import annotations
@@ -39,34 +41,54 @@ def _rule(kb: Any, reading: str) -> Any:
 def segments(cases: dict[str, Any], year: int, lo: int = 0, hi: int | None = None
              ) -> dict[str, Any]:
     """The periods of incapacity of persons lo..hi-1 that have days in ``year``: per row the
-    person (0-based in the block), the period's first day and its first and last day in Y."""
-    from lexlux.vector.columns import day
+    person (0-based in the block), the period's first day and its first and last day in Y.
+    The history kept is the periods that the days of Y can read: those with a day in the
+    728 days before Y or in Y (the peer's input: the days from (Y-2)-01-04)."""
+    from lexlux.vector.columns import Periods, day
     offsets = cases["offsets"]
     hi = len(offsets) - 1 if hi is None else hi
     first, last = int(offsets[lo]), int(offsets[hi])
     origin = day(ORIGIN)
-    start = cases["start"][first:last].astype(np.int64) + origin
-    end = start + cases["length"][first:last].astype(np.int64) - 1
-    owner = np.repeat(np.arange(hi - lo, dtype=np.int64), np.diff(offsets[lo:hi + 1]))
+    start = cases["start"][first:last].astype(np.int64)
+    start += origin
+    end = start + cases["length"][first:last]
+    end -= 1
     y0, y1 = day(date(year, 1, 1)), day(date(year, 12, 31))
-    keep = (end >= y0) & (start <= y1)
-    from lexlux.vector.columns import Periods
-    history = Periods.from_arrays(offsets[lo:hi + 1] - offsets[lo], start, end,
-                                  np.ones(hi - lo, np.bool_))
+    relevant = np.flatnonzero((end >= y0 - WINDOW + 1) & (start <= y1))
+    owner = np.repeat(np.arange(hi - lo, dtype=np.int64), np.diff(offsets[lo:hi + 1]))[relevant]
+    start, end = start[relevant], end[relevant]
+    counts = np.bincount(owner, minlength=hi - lo)
+    history_offsets = np.zeros(hi - lo + 1, np.int64)
+    np.cumsum(counts, out=history_offsets[1:])
+    keep = end >= y0
     return {"owner": owner[keep], "start": start[keep], "a": np.maximum(start[keep], y0),
-            "b": np.minimum(end[keep], y1), "persons": hi - lo, "history": history}
+            "b": np.minimum(end[keep], y1), "persons": hi - lo,
+            "history": Periods.from_arrays(history_offsets, start, end,
+                                           np.ones(hi - lo, np.bool_))}
+
+
+WINDOW = 728        # the days of the reference period (104 weeks); only to select the input
+
+
+def _history(seg: dict[str, Any], rows: Any) -> Any:
+    """The history of the person of each row (built once per block of rows)."""
+    if "rows_history" not in seg:
+        seg["rows_history"] = seg["history"].take(seg["owner"])
+    whole = seg["rows_history"]
+    return whole if rows is None else whole.take(rows)
 
 
 def _block(rows: Any, seg: dict[str, Any], considered: Any) -> Any:
     from lexlux.vector.columns import Periods
     from lexlux.vector.compiler import Block
-    n = len(rows)
+    n = len(seg["a"]) if rows is None else len(rows)
     none = Periods.from_arrays(np.zeros(n + 1, np.int64), np.zeros(0, np.int64),
                                np.zeros(0, np.int64), np.zeros(n, np.bool_))
     given = np.ones(n, np.bool_)
-    return Block(n, dates={"incapacity_start": (seg["start"][rows], given),
+    start = seg["start"] if rows is None else seg["start"][rows]
+    return Block(n, dates={"incapacity_start": (start, given),
                            "day_considered": (considered, given)},
-                 periods={"insured_incapacity": seg["history"].take(seg["owner"][rows]),
+                 periods={"insured_incapacity": _history(seg, rows),
                           "therapeutic_half_time": none})
 
 
@@ -80,22 +102,32 @@ class Compiled:
         self.on = date(year, 1, 1)
         self.version = self.rule.version_on(self.on)
         assert all(self.rule.version_on(date(year, m, 1)) is self.version for m in (6, 12))
-        (self.conclusion,) = [c for c in self.version.conclusions if c.output == OUTPUT]
+        self.conclusions = {c.output: c for c in self.version.conclusions}
 
     check = True
 
-    def exceeded(self, rows: Any, seg: dict[str, Any], considered: Any) -> Any:
-        """The output for each row on its day considered (every row is inside its period, so
-        the rule's conditions hold: checked)."""
+    def outputs(self, rows: Any, seg: dict[str, Any], considered: Any,
+                outputs: tuple[str, ...] = (OUTPUT,)) -> list[Any]:
+        """The outputs for each row on its day considered (``rows`` None: every row; every
+        row is inside its period, so the rule's conditions hold: checked when ``check``)."""
         from lexlux.vector.compiler import Compiler
-        compiler = Compiler(self.kb, self.version, self.on, _block(rows, seg, considered))
+        block = _block(rows, seg, considered)
+        compiler = Compiler(self.kb, self.version, self.on, block)
         if self.check:          # once per block: the rows are inside their periods
-            for condition in (self.version.when, self.conclusion.when):
+            for condition in (self.version.when,
+                              *(self.conclusions[o].when for o in outputs)):
                 held = compiler.value(condition.expr)
                 assert not held.missing.any() and held.data.all()
-        value = compiler.value(self.conclusion.value.expr)
-        assert not np.any(value.missing)
-        return np.broadcast_to(value.data, (len(rows), 1)).ravel()
+        found = []
+        for output in outputs:
+            value = compiler.value(self.conclusions[output].value.expr)
+            assert not np.any(value.missing)
+            found.append(np.broadcast_to(value.data, (block.n, 1)).ravel())
+        return found
+
+    def exceeded(self, rows: Any, seg: dict[str, Any], considered: Any) -> Any:
+        """The output for each row on its day considered."""
+        return self.outputs(rows, seg, considered)[0]
 
 
 def _aggregate(seg: dict[str, Any], first_over: Any, has: Any) -> tuple[Any, Any]:
@@ -107,25 +139,59 @@ def _aggregate(seg: dict[str, Any], first_over: Any, has: Any) -> tuple[Any, Any
     return first, due.astype(np.int64)
 
 
-def by_bisection(kb: Any, cases: dict[str, Any], year: int, lo: int = 0, hi: int | None = None,
-                 compiled: Compiled | None = None) -> tuple[Any, Any]:
-    """(first day not due per person, int64 max if none; days due per person)."""
+def by_search(kb: Any, cases: dict[str, Any], year: int, lo: int = 0, hi: int | None = None,
+              compiled: Compiled | None = None) -> tuple[Any, Any]:
+    """(first day not due per person, int64 max if none; days due per person).
+
+    Per row, the first day of [a, b] on which the output is true, found from ``a`` on by
+    jumps: where it is false on d, the rule's ``sickness_benefit_days_left_on_day`` is
+    limit - count(d) >= 0, and the count grows by at most one a day, so no day before
+    d + left + 1 can be over; the next day asked is that one (past b: none; the day b is
+    asked once to set apart the rows with no day over).  After a few jumps, the rows still
+    open are finished by bisection between that day and ``b``."""
     seg = segments(cases, year, lo, hi)
     c = compiled or Compiled(kb, year)
-    rows = np.arange(len(seg["a"]), dtype=np.int64)
     a, b = seg["a"], seg["b"]
     c.check = True
-    has = c.exceeded(rows, seg, b)
-    low, high = np.zeros(len(a), np.int64), b - a
-    active = np.flatnonzero(has & (low < high))
+    over, left = c.outputs(None, seg, a, (OUTPUT, LEFT))
     c.check = False         # the days asked below lie in [a, b] of their rows
-    while len(active):
-        middle = (low[active] + high[active]) // 2
-        over = c.exceeded(active, seg, a[active] + middle)
-        high[active] = np.where(over, middle, high[active])
-        low[active] = np.where(over, low[active], middle + 1)
-        active = active[low[active] < high[active]]
-    return _aggregate(seg, a + high, has)
+    first = np.where(over, a, 0)
+    has = over.copy()
+    low = a + left + 1                  # no day before can be over
+    rows = np.flatnonzero(~over & (low <= b))
+    # the rows left, on their next day and on b together: a row not over on b has no day over
+    both = np.concatenate((rows, rows))
+    over, left = c.outputs(both, seg, np.concatenate((low[rows], b[rows])), (OUTPUT, LEFT))
+    at_low, at_b, left = over[:len(rows)], over[len(rows):], left[:len(rows)]
+    first[rows[at_low]] = low[rows][at_low]
+    has[rows[at_b]] = True
+    keep = at_b & ~at_low
+    rows, low, high = rows[keep], (low[rows] + left + 1)[keep], b[rows][keep]
+    # then jumps, and a search with several days per row for the few rows still open: the
+    # first day over lies in [low, high], high is over; the output is monotone over the
+    # days, and a day found not over raises low by its days left
+    for step in range(64):
+        if not len(rows):
+            break
+        k = 1 if step < JUMPS else PROBES
+        days = low[:, None] + ((high - low)[:, None] * np.arange(k)[None, :]) // k
+        over, left = c.outputs(np.repeat(rows, k), seg, days.ravel(), (OUTPUT, LEFT))
+        over, left = over.reshape(-1, k), left.reshape(-1, k)
+        below = (~over).sum(axis=1)                 # the days asked before the first over
+        picked = np.arange(len(rows))
+        high = np.where(below < k, days[picked, np.minimum(below, k - 1)], high)
+        last = np.maximum(below - 1, 0)
+        low = np.where(below > 0, days[picked, last] + left[picked, last] + 1, low)
+        done = low >= high
+        first[rows[done]] = high[done]
+        rows, low, high = rows[~done], low[~done], high[~done]
+    assert not len(rows)
+    return _aggregate(seg, np.where(has, first, 0), has)
+
+
+LEFT = "sickness_benefit_days_left_on_day"
+JUMPS = 3
+PROBES = 16
 
 
 def literal(kb: Any, cases: dict[str, Any], year: int) -> tuple[Any, Any]:

@@ -29,8 +29,9 @@ The task is the peer's (README of the peer), per person and year Y:
 2. Then timings, each size in a fresh process (peak RSS is that process's): the persons'
    spells as CSR arrays are input (outside the clock, as the peer's daily arrays are); the
    clock covers rule 1 (clipping to the employment start, the per-person month table, both
-   readings over the 24 months) and rule 2 (the bisection).  With ``--peer-python``, the
-   peer's own ``bench.py --batch N`` runs right after each size on the same persons.
+   readings over the 24 months) and rule 2 (the search of the first day over).  With
+   ``--peer-python``, the peer's own ``bench.py --batch N`` runs right after each size on
+   the same persons.
 
 Nothing is written into the peer's folder (no bytecode).
 """
@@ -144,7 +145,7 @@ def parity(peer: Path, n: int, seed: int, interpreter: bool) -> None:
     started = time.perf_counter()
     for year in range(2017, 2025):
         got = task(kb, cases, year)
-        first, due = peer_rule2.by_bisection(kb, cases, year)
+        first, due = peer_rule2.by_search(kb, cases, year)
         first_l, due_l = peer_rule2.literal(kb, cases, year)
         first_d, due_d, unanswered = peer_rule2.default_reading(kb, cases, year)
         for i in range(n):
@@ -154,7 +155,7 @@ def parity(peer: Path, n: int, seed: int, interpreter: bool) -> None:
                 count(f"rule 1 {peer_name}", i,
                       all(list(map(int, got[k][i])) == want[k] for k in keys))
             limit = oracle_limit.evaluate(gen_cases.sick_days(cases, i), year)
-            for check, (f, d) in (("rule 2 (bisection)", (first, due)),
+            for check, (f, d) in (("rule 2 (search)", (first, due)),
                                   ("rule 2 (every day)", (first_l, due_l))):
                 mine = (None if f[i] == none else to_date(int(f[i])), int(d[i]))
                 count(check, i, mine == limit)
@@ -279,13 +280,13 @@ def timed(peer: Path, n: int, seed: int, chunk: int) -> None:
     import peer_rule2
     task(kb, cases, 2019, 0, min(n, 100))         # warm (imports, caches)
     compiled_limit = peer_rule2.Compiled(kb, 2019)
-    peer_rule2.by_bisection(kb, cases, 2019, 0, min(n, 100), compiled_limit)
+    peer_rule2.by_search(kb, cases, 2019, 0, min(n, 100), compiled_limit)
     started, cpu = time.perf_counter(), time.process_time()
     for lo in range(0, n, chunk):
         task(kb, cases, 2019, lo, min(n, lo + chunk))
     rule1 = time.perf_counter() - started
     for lo in range(0, n, chunk):
-        peer_rule2.by_bisection(kb, cases, 2019, lo, min(n, lo + chunk), compiled_limit)
+        peer_rule2.by_search(kb, cases, 2019, lo, min(n, lo + chunk), compiled_limit)
     seconds = time.perf_counter() - started
     cpu = time.process_time() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

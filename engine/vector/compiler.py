@@ -111,6 +111,7 @@ class Compiler:
         self.memo: dict[str, Value] = {}
         self.outputs, self.rows = outputs, rows      # other outputs; this block's persons
         self._und: dict[int, Any] = {}                # undetermined, by expression node
+        self._facts: dict[str, Value] = {}            # a fact's column, read once
 
     def code(self, text: str) -> int:
         return self.block.code(text)
@@ -178,21 +179,29 @@ class Compiler:
             number = raw.days if isinstance(raw, Duration) else raw
             return Value(np.array([[number]], np.int64), _none(n), kind)
         if expr.kind == "fact":
-            if expr.type.kind == "periods" and expr.target in self.block.periods:
-                periods = self.block.periods[expr.target]
-                return Value(periods, ~periods.given.reshape(-1, 1), "periods")
-            if expr.type.kind == "date" and expr.target in self.block.dates:
-                values, given = self.block.dates[expr.target]
-                return Value(values.reshape(-1, 1), ~given.reshape(-1, 1), "date")
-            if expr.target in self.block.scalars:
-                values, given, kind = self.block.scalars[expr.target]
-                return Value(values.reshape(-1, 1), ~given.reshape(-1, 1), kind)
+            if expr.target not in self._facts:
+                self._facts[expr.target] = self._fact(expr)
+            return self._facts[expr.target]
         if expr.kind == "output" and self.outputs is not None and expr.field is None:
             data, has, none, kind = self.outputs(expr.target)
             if self.rows is not None:
                 data, has, none = data[self.rows], has[self.rows], none[self.rows]
             return Value(data.reshape(-1, 1), ~(has | none).reshape(-1, 1), kind,
                          none.reshape(-1, 1))
+        raise Unsupported(f"{expr.kind} {expr.target}")
+
+    def _fact(self, expr: Ref) -> Value:
+        """A fact's column (the same Value each time it is read, so that kernels can
+        recognise their arguments)."""
+        if expr.type.kind == "periods" and expr.target in self.block.periods:
+            periods = self.block.periods[expr.target]
+            return Value(periods, ~periods.given.reshape(-1, 1), "periods")
+        if expr.type.kind == "date" and expr.target in self.block.dates:
+            values, given = self.block.dates[expr.target]
+            return Value(values.reshape(-1, 1), ~given.reshape(-1, 1), "date")
+        if expr.target in self.block.scalars:
+            values, given, kind = self.block.scalars[expr.target]
+            return Value(values.reshape(-1, 1), ~given.reshape(-1, 1), kind)
         raise Unsupported(f"{expr.kind} {expr.target}")
 
     def _Unary(self, expr: Unary) -> Value:  # noqa: N802
@@ -279,7 +288,8 @@ class Compiler:
         count = self.value(sides[1] if sides[0] is rate else sides[0])
         if count.kind != "integer":
             raise Unsupported("floor of a rate times a non-integer")
-        data = np.floor_divide(count.data * fraction.numerator, fraction.denominator)
+        data = np.floor_divide(np.asarray(count.data, np.int64) * fraction.numerator,
+                               fraction.denominator)
         return Value(data, count.missing, "integer")
 
     def _Call(self, expr: Call) -> Value:  # noqa: N802
@@ -401,7 +411,12 @@ def _containing(which: str) -> Callable[[Compiler, list[Value]], Value]:
         if d.data.ndim == 2 and d.data.shape[1] != 1:
             raise Unsupported("period over a timeline")
         p = _periods(periods)
-        index, inside = p.containing(_per_person(d, c.block.n))
+        # in_periods, period_start_on and period_end_on of the same day search once
+        found = p.memo.get(("containing", id(d.data)))
+        if found is None or found[0] is not d.data:
+            found = (d.data, *p.containing(_per_person(d, c.block.n)))
+            p.memo[("containing", id(d.data))] = found
+        index, inside = found[1], found[2]
         missing = periods.missing | d.missing
         if which == "in":
             return Value(inside.reshape(-1, 1), missing, "boolean")
@@ -508,26 +523,30 @@ def charged_recurrence(periods: Periods, months: Ints, n: int, limit: int
     """The CCSS employer-charged days B and the employer-pays flag for the grid ``months``
     (1, M) and every person, in one pass over the months (the recurrence of
     calendar/charged_days.py: payer(m0) = employer; payer(j) = employer iff B(j-1) < limit;
-    B(j) = the days of the months j-n+1 .. j, from m0, that the employer pays)."""
+    B(j) = the days of the months j-n+1 .. j, from m0, that the employer pays).
+
+    Months first: each step of the recurrence reads and writes one row (one month of every
+    person), in place; the results are (N, M) views of the (M, N) arrays."""
     first, has = periods.first_day()
     m0 = month_of_day(first)
     grid = months.reshape(-1)
     if len(grid) and bool(np.any(has & (m0 < grid[0]))):
         raise Unsupported("the grid starts after a person's first month")
-    days = np.broadcast_to(periods.count(month_start(grid).reshape(1, -1),
-                                         month_end(grid).reshape(1, -1)),
-                           (periods.persons, len(grid)))
-    # months first (contiguous rows: one month of every person)
-    active = (grid.reshape(-1, 1) >= m0.reshape(1, -1)) & has.reshape(1, -1)
-    by_month = np.ascontiguousarray(days.T)
-    charged = np.zeros(by_month.shape, np.int64)
-    employer = np.ones(by_month.shape, np.bool_)
-    paid = np.zeros(by_month.shape, np.int64)
-    running = np.zeros(periods.persons, np.int64)
+    days = periods.month_days(grid)                     # (M, N), months first
+    charged = np.empty(days.shape, days.dtype)
+    employer = np.ones(days.shape, np.bool_)
+    paid = np.empty(days.shape, days.dtype)
+    running = np.zeros(periods.persons, days.dtype)
+    # before a person's first month (and for a person without periods) every month is the
+    # employer's: with a positive limit the recurrence gives that by itself (no days, so
+    # B = 0 < limit); otherwise those months are set apart
+    idle = None if limit > 0 else (grid.reshape(-1, 1) < m0.reshape(1, -1)) | ~has
     for k in range(len(grid)):
         if k > 0:
-            employer[k] = ~active[k] | (charged[k - 1] < limit)
-        np.multiply(by_month[k], active[k] & employer[k], out=paid[k])
+            np.less(charged[k - 1], limit, out=employer[k])
+            if idle is not None:
+                employer[k] |= idle[k]
+        np.multiply(days[k], employer[k], out=paid[k])
         running += paid[k]
         if k - n >= 0:
             running -= paid[k - n]
