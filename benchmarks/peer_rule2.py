@@ -55,13 +55,12 @@ def segments(cases: dict[str, Any], year: int, lo: int = 0, hi: int | None = Non
     end -= 1
     y0, y1 = day(date(year, 1, 1)), day(date(year, 12, 31))
     relevant = np.flatnonzero((end >= y0 - WINDOW + 1) & (start <= y1))
-    owner = np.repeat(np.arange(hi - lo, dtype=np.int64), np.diff(offsets[lo:hi + 1]))[relevant]
+    # the persons' offsets in the history kept: the spells kept before each person's first
+    history_offsets = np.searchsorted(relevant, offsets[lo:hi + 1] - first)
     start, end = start[relevant], end[relevant]
-    counts = np.bincount(owner, minlength=hi - lo)
-    history_offsets = np.zeros(hi - lo + 1, np.int64)
-    np.cumsum(counts, out=history_offsets[1:])
-    keep = end >= y0
-    return {"owner": owner[keep], "start": start[keep], "a": np.maximum(start[keep], y0),
+    keep = np.flatnonzero(end >= y0)
+    owner = np.searchsorted(history_offsets, keep, side="right") - 1
+    return {"owner": owner, "start": start[keep], "a": np.maximum(start[keep], y0),
             "b": np.minimum(end[keep], y1), "persons": hi - lo,
             "history": Periods.from_arrays(history_offsets, start, end,
                                            np.ones(hi - lo, np.bool_))}

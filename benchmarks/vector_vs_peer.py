@@ -86,15 +86,17 @@ def task(kb: Any, cases: dict[str, Any], year: int, lo: int = 0, hi: int | None 
     hi = len(offsets) - 1 if hi is None else hi
     first, last = int(offsets[lo]), int(offsets[hi])
     origin = day(date(2015, 1, 1))
-    start = cases["start"][first:last].astype(np.int64) + origin
-    end = start + cases["length"][first:last].astype(np.int64) - 1
     employed = day(date(year - 1, 1, 1))
-    keep = end >= employed                       # nothing before the employment start counts
-    owner = np.repeat(np.arange(hi - lo), np.diff(offsets[lo:hi + 1]))[keep]
-    new_offsets = np.zeros(hi - lo + 1, np.int64)
-    np.cumsum(np.bincount(owner, minlength=hi - lo), out=new_offsets[1:])
-    periods = Periods.from_arrays(new_offsets, np.maximum(start[keep], employed), end[keep],
-                                  np.ones(hi - lo, np.bool_))
+    start = cases["start"][first:last].astype(np.int64)
+    start += origin
+    end = start + cases["length"][first:last]
+    end -= 1
+    keep = np.flatnonzero(end >= employed)      # nothing before the employment start counts
+    # the persons' new offsets: the spells kept before each person's first
+    new_offsets = np.searchsorted(keep, offsets[lo:hi + 1] - first)
+    start = start[keep]
+    np.maximum(start, employed, out=start)
+    periods = Periods.from_arrays(new_offsets, start, end[keep], np.ones(hi - lo, np.bool_))
     grid = month_of_day(np.array([employed]))[0] + np.arange(24, dtype=np.int64)
     block = Block(hi - lo, periods={"incapacity": periods}, months=grid.reshape(1, -1))
     out: dict[str, Any] = {}
