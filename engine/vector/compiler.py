@@ -585,22 +585,26 @@ def counted_over(insured: Periods, half: Periods, rate: Fraction, limit: Ints,
     with ``d`` and not before ``window_start`` — exceeds ``limit``, the days of ``half`` (also
     days of ``insured``) counted at ``rate``, the fraction dropped on the total.
 
-    Found by bisection, where the total cannot decrease from one day to the next: in a fixed
-    window when the half days lie inside the insured periods and 0 <= rate <= 1; in a sliding
-    window when the rate is 1 and every day of ``[first, last]`` is insured (a day adds one and
-    drops at most one).  Returns (day, whether there is one, whether the person's answer is
-    exact: else it is left to the interpreter)."""
+    Where the total cannot decrease from one day to the next and grows by at most one a
+    day — in a fixed window when the half days lie inside the insured periods and
+    0 <= rate <= 1; in a sliding window when the rate is 1 and every day of ``[first, last]``
+    is insured (a day adds one and drops at most one) — no day before ``d + limit - total(d)
+    + 1`` can be over when ``d`` is not: the search jumps there, a few times, then bisects
+    what is left (each step raised by the same bound), only over the persons still open.
+    Returns (day, whether there is one, whether the person's answer is exact: else it is
+    left to the interpreter)."""
     n = insured.persons
     rows = np.arange(n, dtype=np.int64)
     sliding = window_days > 0
 
-    def total(d: Ints) -> Ints:
-        start = np.where(sliding, np.maximum(window_start, d - window_days + 1), window_start)
-        ins = insured.upto(d) - insured.upto(start - 1)
+    def total(d: Ints, rows: Ints) -> Ints:
+        ws, wd = window_start[rows], window_days[rows]
+        start = np.where(sliding[rows], np.maximum(ws, d - wd + 1), ws)
+        ins = insured.upto(d, rows) - insured.upto(start - 1, rows)
         if rate == 1 or half.start.size == 0:
             counted = ins
         else:
-            h = half.upto(d) - half.upto(start - 1)
+            h = half.upto(d, rows) - half.upto(start - 1, rows)
             counted = ins - h + (h * rate.numerator) // rate.denominator
         return np.where(d >= start, counted, 0)
 
@@ -614,17 +618,24 @@ def counted_over(insured: Periods, half: Periods, rate: Fraction, limit: Ints,
     span = np.maximum(last - first + 1, 0)
     whole = insured.upto(last) - insured.upto(first - 1) == span
     exact &= ~sliding | whole
-    has = (last >= first) & (total(np.maximum(last, first)) > limit)
-    low = np.zeros(n, np.int64)
-    high = np.maximum(last - first, 0)
-    active = has & (low < high)
-    while active.any():
-        middle = (low + high) // 2
-        over = total(first + middle) > limit
-        high = np.where(active & over, middle, high)
-        low = np.where(active & ~over, middle + 1, low)
-        active = has & (low < high)
-    return np.where(has, first + high, 0), has, exact
+    has = (last >= first) & (total(np.maximum(last, first), rows) > limit)
+    found = np.zeros(n, np.int64)
+    # the first day over lies in [low, high] and high is over (for an exact person)
+    open_ = np.flatnonzero(has)
+    low, high = first[open_], np.maximum(last, first)[open_]
+    for step in range(4 * 64):
+        if not len(open_):
+            break
+        probe = low if step < 3 else (low + high) // 2
+        counted = total(probe, open_)
+        bound = limit[open_]
+        over = counted > bound
+        high = np.where(over, probe, high)
+        low = np.where(over, low, probe + np.maximum(bound - counted, 0) + 1)
+        done = low >= high
+        found[open_[done]] = high[done]
+        open_, low, high = open_[~done], low[~done], high[~done]
+    return found, has, exact
 
 
 def _counted_over(which: str) -> Callable[[Compiler, list[Value]], Value]:
