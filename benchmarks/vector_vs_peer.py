@@ -295,7 +295,8 @@ def timed(peer: Path, n: int, seed: int, chunk: int) -> None:
     print(json.dumps({"engine": "lexlux vector", "n": n, "seconds": round(seconds, 3),
                       "rule1_seconds": round(rule1, 3), "rule2_seconds": round(seconds - rule1, 3),
                       "us_per_person": round(seconds / n * 1e6, 2),
-                      "cpu_us_per_person": round(cpu / n * 1e6, 2), "peak_rss_mb": round(peak)}))
+                      "cpu_us_per_person": round(cpu / n * 1e6, 2), "peak_rss_mb": round(peak),
+                      "chunk": chunk}))
 
 
 def single(peer: Path, n: int, seed: int) -> None:
@@ -342,7 +343,8 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,1000000")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--parity-n", type=int, default=2000)
-    parser.add_argument("--chunk", type=int, default=50_000)
+    parser.add_argument("--chunk", type=int, default=10_000,
+                        help="persons per block (10,000: the arrays stay in the caches)")
     parser.add_argument("--single", type=int, default=500,
                         help="cases for the single-case timing (0: none)")
     parser.add_argument("--no-interpreter", action="store_true",

@@ -108,9 +108,16 @@ class Periods:
         lengths = np.fromiter((len(v) if v else 0 for v in values), np.int64, len(values))
         offsets = np.zeros(len(values) + 1, np.int64)
         np.cumsum(lengths, out=offsets[1:])
-        flat = [p for v in values if v for p in sorted(v, key=lambda p: p.start)]
-        start = np.fromiter((day(p.start) for p in flat), np.int64, len(flat))
-        end = np.fromiter((day(p.end) for p in flat), np.int64, len(flat))
+        flat = [p for v in values if v for p in v]
+        start = np.fromiter(map(date.toordinal, [p.start for p in flat]), np.int64, len(flat))
+        end = np.fromiter(map(date.toordinal, [p.end for p in flat]), np.int64, len(flat))
+        start -= EPOCH
+        end -= EPOCH
+        if len(start) > 1:          # each person's periods by their first day
+            owner = np.repeat(np.arange(len(values), dtype=np.int64), lengths)
+            if bool(np.any((start[1:] < start[:-1]) & (owner[1:] == owner[:-1]))):
+                order = np.lexsort((start, owner))
+                start, end = start[order], end[order]
         return cls.from_arrays(offsets, start, end,
                                np.fromiter((v is not None for v in values), np.bool_,
                                            len(values)))
