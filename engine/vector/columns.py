@@ -90,8 +90,8 @@ class Periods:
     from the arrays (the prefix sums, the sorted keys, the per-month table) is built on first
     use and kept: a block's columns are built once and read by many expressions."""
 
-    def __init__(self, offsets: Ints, start: Ints, end: Ints, given: Bools,
-                 before: Ints | None = None) -> None:
+    def __init__(self, offsets: Ints, start: Ints, end: Ints, before: Ints | None,
+                 given: Bools) -> None:
         self.offsets, self.start, self.end, self.given = offsets, start, end, given
         self._before = before
         self._key_cache: Ints | None = None
@@ -124,7 +124,7 @@ class Periods:
 
     @classmethod
     def from_arrays(cls, offsets: Ints, start: Ints, end: Ints, given: Bools) -> Periods:
-        return cls(offsets, start, end, given)
+        return cls(offsets, start, end, None, given)
 
     @property
     def before(self) -> Ints:
@@ -150,7 +150,7 @@ class Periods:
         np.cumsum(lengths, out=offsets[1:])
         index = np.repeat(self.offsets[rows] - offsets[:-1], lengths)
         index += np.arange(int(offsets[-1]), dtype=np.int64)
-        return Periods(offsets, self.start[index], self.end[index], self.given[rows])
+        return Periods(offsets, self.start[index], self.end[index], None, self.given[rows])
 
     @property
     def persons(self) -> int:
@@ -218,6 +218,7 @@ class Periods:
         else:
             np.subtract(rows[b], rows[a], out=counted)
         counted[m_last < m_first] = 0
+        counted.flags.writeable = False          # shared by every reader of these windows
         self._windows[key] = counted.T
         return counted.T
 
