@@ -34,11 +34,17 @@ def _months(index: PeriodIndex, n: int, limit: int, last: int
             ) -> tuple[list[int], list[bool], int]:
     """(B, payer-is-employer) for months m0..last (at least), and m0; computed once per
     periods, n and limit, and extended when a later month is asked for."""
+    key = ("charged_days", n, limit)
+    known = index.memo.get(key)
+    if known is not None and len(known[0]) > last - known[3]:
+        return known[0], known[1], known[3]          # the months asked are computed
     m0 = month_index(index.runs[0].start)
     charged: list[int]
     employer: list[bool]
     days: list[int]
-    charged, employer, days = index.memo.setdefault(("charged_days", n, limit), ([], [], []))
+    if known is None:
+        known = index.memo[key] = ([], [], [], m0)
+    charged, employer, days = known[0], known[1], known[2]
     for k in range(len(days), max(last, m0) - m0 + 1):
         month = month_start_from_index(m0 + k)
         days.append(index.count(month, end_of_month(month)))

@@ -149,6 +149,14 @@ def _days_in_window(p: tuple[Period, ...], a: date, b: date) -> int:
     return int(known)
 
 
+def _eve(d: date) -> date:
+    """The day before ``d`` (:func:`dates.add_days` by -1, without its call)."""
+    return d - _ONE_DAY
+
+
+_ONE_DAY = timedelta(days=1)
+
+
 def table(jurisdiction: str) -> dict[str, Callable[..., Any]]:
     """The built-ins, with working days counted with ``jurisdiction``'s public holidays."""
     jur: Any = jurisdiction
@@ -162,7 +170,7 @@ def table(jurisdiction: str) -> dict[str, Callable[..., Any]]:
         "first_day_of_next_month": dates.first_day_of_next_month,
         "add_months": _add_months,
         "nth_day": dates.nth_day,
-        "eve": lambda d: dates.add_days(d, -1),
+        "eve": _eve,
         "days_between": lambda a, b: dates.days_between(a, b, inclusive=False),
         "days_inclusive": lambda a, b: dates.days_between(a, b, inclusive=True),
         "nth_counted_day": lambda d, n, k: nth_counted_day_from(d, n, kind(k), jur),

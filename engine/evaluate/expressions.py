@@ -293,27 +293,61 @@ def _compile_call(expr: Call) -> Compiled:
         pick = min if name == "min" else max
         return lambda env: pick([a(env) for a in args])
 
-    def apply(env: Env, *values: Any) -> Any:
+    # the arguments are read before the call (their own failures pass unchanged); the
+    # function's own failures are told as EvaluationError (see _call_failure)
+    if len(args) == 1:
+        (first,) = args
+
+        def call1(env: Env) -> Any:
+            a = first(env)
+            try:
+                return env.functions[name](a)
+            except EvaluationError:
+                raise
+            except (OverflowError, ValueError) as exc:
+                raise _call_failure(name, exc) from None
+        return call1
+    if len(args) == 2:
+        first, second = args
+
+        def call2(env: Env) -> Any:
+            a, b = first(env), second(env)
+            try:
+                return env.functions[name](a, b)
+            except EvaluationError:
+                raise
+            except (OverflowError, ValueError) as exc:
+                raise _call_failure(name, exc) from None
+        return call2
+    if len(args) == 3:
+        first, second, third = args
+
+        def call3(env: Env) -> Any:
+            a, b, c = first(env), second(env), third(env)
+            try:
+                return env.functions[name](a, b, c)
+            except EvaluationError:
+                raise
+            except (OverflowError, ValueError) as exc:
+                raise _call_failure(name, exc) from None
+        return call3
+
+    def call(env: Env) -> Any:
+        values = [a(env) for a in args]
         try:
             return env.functions[name](*values)
         except EvaluationError:
             raise
-        except OverflowError:
-            raise EvaluationError(f"{name}(): a date would be {OUTSIDE_THE_CALENDAR}") from None
-        except ValueError as exc:
-            raise EvaluationError(f"{name}(): {exc}") from None
+        except (OverflowError, ValueError) as exc:
+            raise _call_failure(name, exc) from None
+    return call
 
-    # the arguments are read before the call (their own failures pass unchanged)
-    if len(args) == 1:
-        (first,) = args
-        return lambda env: apply(env, first(env))
-    if len(args) == 2:
-        first, second = args
-        return lambda env: apply(env, first(env), second(env))
-    if len(args) == 3:
-        first, second, third = args
-        return lambda env: apply(env, first(env), second(env), third(env))
-    return lambda env: apply(env, *[a(env) for a in args])
+
+def _call_failure(name: str, exc: Exception) -> EvaluationError:
+    """A built-in's failure as the evaluation tells it (a date overflow, a bad value)."""
+    if isinstance(exc, OverflowError):
+        return EvaluationError(f"{name}(): a date would be {OUTSIDE_THE_CALENDAR}")
+    return EvaluationError(f"{name}(): {exc}")
 
 
 def _negate(operand: Any) -> Any:

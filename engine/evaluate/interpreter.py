@@ -123,6 +123,23 @@ class _Plan:
         self.disappliers: dict[tuple[str, str], list[Rule]] = {}
         self.lets: dict[int, tuple[RuleVersion, dict[str, Typed]]] = {}
         self._disapplying: dict[str, list[Rule]] = {}
+        self._transitional: dict[str, tuple[RuleVersion, ...]] = {}
+        self._version_ids: dict[int, tuple[RuleVersion, str]] = {}
+
+    def transitional_of(self, rule: Rule) -> tuple[RuleVersion, ...]:
+        """The versions of ``rule`` with a transitional clause (most rules have none)."""
+        known = self._transitional.get(rule.id)
+        if known is None:
+            known = self._transitional[rule.id] = tuple(
+                v for v in rule.versions if v.transitional)
+        return known
+
+    def version_id(self, version: RuleVersion) -> str:
+        """``version.id``, worked out once per version (it is read for every conclusion)."""
+        known = self._version_ids.get(id(version))
+        if known is None or known[0] is not version:
+            known = self._version_ids[id(version)] = (version, version.id)
+        return known[1]
 
     def rules_for(self, jurisdiction: str, name: str, reading: str | None
                   ) -> tuple[list[Rule], str | None, tuple[str, ...]]:
@@ -269,8 +286,8 @@ class Evaluation:
                     f"not applicable: the case gives no {rule.selected_by}"
             return rule.version_on(self.law_as_of), self.law_as_of, \
                 f"the law as of {self.law_as_of} (--law-as-of)"
-        for version in rule.versions:
-            if version.transitional and version.valid_from <= self.as_of:
+        for version in self.plan.transitional_of(rule):
+            if version.valid_from <= self.as_of:
                 env = self.env(rule, version, version.valid_from, TraceNode(
                     "", None, rule.id, version, rule.citation, ""))
                 if evaluate_expr(version.transitional[0].expr, env):
@@ -329,7 +346,8 @@ class Evaluation:
     def resolve(self, name: str, vtype: Type) -> OutputResult:
         rejected: list[TraceNode] = []
         disapplied: list[tuple[str, TraceNode]] = []
-        rules, reading, others = self.candidates(name)
+        rules, reading, others = self.plan.rules_for(self.case.jurisdiction, name,
+                                                     self.reading)   # (not changed)
         result = self._resolve(name, vtype, rejected, rules, disapplied)
         result.not_applicable, result.disapplied = rejected, disapplied
         result.reading, result.other_readings = reading, others
@@ -360,7 +378,7 @@ class Evaluation:
         return None
 
     def _resolve(self, name: str, vtype: Type, rejected: list[TraceNode],
-                 rules: list[Rule], disapplied: list[tuple[str, TraceNode]]) -> OutputResult:
+                 rules: Sequence[Rule], disapplied: list[tuple[str, TraceNode]]) -> OutputResult:
         applicable: list[_Candidate] = []
         unknown: list[tuple[Rule, tuple[str, ...]]] = []
         considered: list[str] = []
@@ -397,7 +415,7 @@ class Evaluation:
                                     f"starts on {rule.versions[0].valid_from} for this "
                                     f"output ({rule.citation})")
                 continue
-            considered.append(version.id)
+            considered.append(self.plan.version_id(version))
             for conclusion in version.conclusions:
                 if conclusion.output != name:
                     continue
@@ -423,13 +441,17 @@ class Evaluation:
                 else:
                     node.value = value
                     applicable.append(_Candidate(rule, version, conclusion, node, value))
-        winners = [c for c in applicable if not any(self.prevails(o, c, name)
-                                                    for o in applicable)]
-        for winner in winners:
-            winner.node.prevails_over = sorted({c.rule.id for c in applicable
-                                                if self.prevails(winner, c, name)})
+        if len(applicable) > 1:
+            winners = [c for c in applicable if not any(self.prevails(o, c, name)
+                                                        for o in applicable)]
+            for winner in winners:
+                winner.node.prevails_over = sorted({c.rule.id for c in applicable
+                                                    if self.prevails(winner, c, name)})
+        else:
+            winners = applicable     # one conclusion prevails over no other
         open_unknown = [(r, m) for r, m in unknown
-                        if not any(self.beats(w.version, r.id, name) for w in winners)]
+                        if not any(self.beats(w.version, r.id, name) for w in winners)
+                        ] if unknown else unknown
         if open_unknown:
             missing = tuple(dict.fromkeys(m for _, names in open_unknown for m in names))
             return OutputResult(name, "missing", None, vtype, missing=missing,
@@ -483,9 +505,21 @@ class Evaluation:
             assert conclusion.each_month is not None and conclusion.value is not None
             first = start_of_month(evaluate_expr(conclusion.each_month[0].expr, env))
             last = start_of_month(evaluate_expr(conclusion.each_month[1].expr, env))
+            value_of = compiled(conclusion.value.expr)
+            months = None
+            if (last.year - first.year) * 12 + last.month - first.month <= _KEPT_MONTHS:
+                try:
+                    months = _months_between(first, last)
+                except DateRangeError:  # a month beyond the calendar: as the loop meets it
+                    months = None
+            if months is not None:
+                entries = []
+                for month, end in months:
+                    env.month = month
+                    entries.append((month, end, value_of(env)))
+                return Timeline(tuple(entries))
             entries = []
             month = first
-            value_of = compiled(conclusion.value.expr)
             while month <= last:
                 env.month = month
                 following = add_months(month, 1, MonthPolicy.REFUSE)
@@ -501,6 +535,20 @@ class Evaluation:
 
 _NOT_APPLICABLE = object()
 _ONE_DAY = timedelta(days=1)
+_KEPT_MONTHS = 1200       # timelines up to a century long reuse their list of months
+
+
+@lru_cache(maxsize=4096)
+def _months_between(first: date, last: date) -> tuple[tuple[date, date], ...]:
+    """The months (first day, last day) from the month ``first`` to the month ``last``
+    (both first days of months), worked out once: each timeline of each case reads them."""
+    months = []
+    month = first
+    while month <= last:
+        following = add_months(month, 1, MonthPolicy.REFUSE)
+        months.append((month, following - _ONE_DAY))
+        month = following
+    return tuple(months)
 
 
 _IN_FORCE: dict[tuple[int, str], tuple[KnowledgeBase, list[str]]] = {}
