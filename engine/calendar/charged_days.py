@@ -43,8 +43,10 @@ def _months(index: PeriodIndex, n: int, limit: int, last: int
     employer: list[bool]
     days: list[int]
     if known is None:
-        known = index.memo[key] = ([], [], [], m0)
-    charged, employer, days = known[0], known[1], known[2]
+        charged, employer, days = [], [], []
+        index.memo[key] = (charged, employer, days, m0)
+    else:
+        charged, employer, days = known[0], known[1], known[2]
     for k in range(len(days), max(last, m0) - m0 + 1):
         month = month_start_from_index(m0 + k)
         days.append(index.count(month, end_of_month(month)))

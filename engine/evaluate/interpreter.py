@@ -287,7 +287,7 @@ class Evaluation:
             return rule.version_on(self.law_as_of), self.law_as_of, \
                 f"the law as of {self.law_as_of} (--law-as-of)"
         for version in self.plan.transitional_of(rule):
-            if version.valid_from <= self.as_of:
+            if version.transitional and version.valid_from <= self.as_of:
                 env = self.env(rule, version, version.valid_from, TraceNode(
                     "", None, rule.id, version, rule.citation, ""))
                 if evaluate_expr(version.transitional[0].expr, env):
