@@ -52,7 +52,13 @@ def _months(index: PeriodIndex, n: int, limit: int, last: int
         days.append(index.count(month, end_of_month(month)))
         pays = True if k == 0 else charged[k - 1] < limit
         employer.append(pays)
-        charged.append(sum(days[i] for i in range(max(0, k - n + 1), k + 1) if employer[i]))
+        # B(k) from B(k-1): the month k comes into the window, the month k-n leaves it
+        total = (charged[k - 1] if k else 0) + (days[k] if pays else 0)
+        if n < 1:
+            total = 0                   # a window of fewer than one month holds no day
+        elif k >= n and employer[k - n]:
+            total -= days[k - n]
+        charged.append(total)
     return charged, employer, m0
 
 

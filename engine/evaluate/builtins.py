@@ -53,9 +53,28 @@ def _nth_in_window(p: tuple[Period, ...], n: int, a: date, b: date) -> date:
 def _first_day_counted_over(insured: tuple[Period, ...], half: tuple[Period, ...],
                             rate: Fraction, limit: int, window_start: date, window_days: int,
                             a: date, b: date) -> date:
-    return _require(counted_days.first_day_counted_over(
-        insured, half, Fraction(rate), limit, window_start, window_days, a, b),
-        f"the days counted do not exceed {limit} on any day from {a} to {b}")
+    return _require(_counted_over(insured, half, rate, limit, window_start, window_days, a, b),
+                    f"the days counted do not exceed {limit} on any day from {a} to {b}")
+
+
+_UNSET = object()
+
+
+def _counted_over(insured: tuple[Period, ...], half: tuple[Period, ...], rate: Fraction,
+                  limit: int, window_start: date, window_days: int, a: date, b: date
+                  ) -> date | None:
+    """:func:`counted_days.first_day_counted_over`, kept with the index of ``insured`` (the
+    periods' indexes stand for the periods in the key: a rule asks whether the day exists,
+    then for the day, and the periods are not hashed again for each question)."""
+    index = periods.index_of(insured)
+    key = ("first_day_counted_over", periods.index_of(half), rate, limit, window_start,
+           window_days, a, b)
+    known = index.memo.get(key, _UNSET)
+    if known is _UNSET:
+        known = index.memo[key] = counted_days.first_day_counted_over(
+            insured, half, Fraction(rate), limit, window_start, window_days, a, b)
+    day: date | None = known
+    return day
 
 
 def _containing(p: tuple[Period, ...], d: date) -> Period:
@@ -195,8 +214,7 @@ def table(jurisdiction: str) -> dict[str, Callable[..., Any]]:
         "employer_charged_days_in_window": charged_days.employer_charged_days,
         "employer_charged_month": charged_days.employer_pays_month,
         "first_day_counted_over": _first_day_counted_over,
-        "has_first_day_counted_over": lambda *a: counted_days.first_day_counted_over(
-            *a[:2], Fraction(a[2]), *a[3:]) is not None,
+        "has_first_day_counted_over": lambda *a: _counted_over(*a) is not None,
         "previous_counted_day": lambda d, k: previous_counted_day(d, kind(k), jur),
         "roll_backward": lambda d, k: roll_backward(d, kind(k), jur),
         "round_decimal": _round_decimal,

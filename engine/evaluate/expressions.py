@@ -8,7 +8,6 @@ condition.  Every fact, parameter and output read is recorded in the environment
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from fractions import Fraction
@@ -120,75 +119,143 @@ def compiled(expr: Expr) -> Compiled:
 
 
 def _compile(expr: Expr) -> Compiled:
+    """The closure of ``expr``: the lazy three-valued nodes (``and``, ``or``, ``if``) are
+    closures over their operands; every other node is generated as one Python function
+    (see :class:`_Generator`)."""
     if isinstance(expr, Literal):
         value = expr.value
         return lambda env: value
-    if isinstance(expr, Ref):
-        return _compile_ref(expr)
-    if isinstance(expr, Unary):
-        operand = _compile(expr.operand)
-        if expr.op == "not":
-            return lambda env: not operand(env)
-        return lambda env: _negate(operand(env))
     if isinstance(expr, IfThenElse):
         return _kleene_if(_compile(expr.condition), _compile(expr.then),
                           _compile(expr.otherwise))
-    if isinstance(expr, Binary):
-        left, right, op = _compile(expr.left), _compile(expr.right), expr.op
-        if op in ("and", "or"):
-            return _kleene(left, right, op == "or")
-        compare = _COMPARISONS.get(op)
-        if compare is not None:
-            return lambda env: compare(left(env), right(env))
-        return lambda env: binary(op, left(env), right(env))
-    if isinstance(expr, Call):
-        return _compile_call(expr)
-    raise TypeError(f"cannot evaluate {type(expr).__name__}")
+    if isinstance(expr, Binary) and expr.op in ("and", "or"):
+        return _kleene(_compile(expr.left), _compile(expr.right), expr.op == "or")
+    return _Generator().function(expr)
 
 
-_COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
-    "==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
-    ">": operator.gt, ">=": operator.ge}
+_COMPARISONS = frozenset(("==", "!=", "<", "<=", ">", ">="))
+_UNSET = object()
 
 
-def _compile_ref(ref: Ref) -> Compiled:
-    """A reference read as :meth:`Env.ref` reads it, specialised by kind once."""
-    target = ref.target
-    if ref.field is not None or ref.kind not in ("fact", "parameter", "output", "local",
-                                                 "month"):
-        return lambda env: env.ref(ref)
-    if ref.kind == "month":
-        return lambda env: env.month
-    if ref.kind == "fact":
-        def fact(env: Env) -> Any:
-            value = env.fact(target)
-            env.node.facts[target] = value
-            return value
-        return fact
-    if ref.kind == "parameter":
-        def parameter(env: Env) -> Any:
-            use = env.parameter_values.get(target)
-            if use is None:      # e.g. a timeline reads its parameters once, not each month
-                use = env.parameter_values[target] = env.parameter(target)
-                env.node.parameters[target] = use
-            return use.value
-        return parameter
-    if ref.kind == "output":
-        def output(env: Env) -> Any:
-            value = env.output(target)
-            uses = env.node.uses
-            if target not in uses:
-                uses.append(target)
-            return value
-        return output
+class _Generator:
+    """One expression (its nodes up to the lazy ``and``/``or``/``if`` ones, which stay
+    closures) as the source of one Python function, compiled once: the nodes are read in
+    the order the closures read them (operands left to right, arguments before the call),
+    each into a local variable, with no call per node.  What a node reads — a fact, a
+    parameter, an output, a let — is recorded in the trace as :meth:`Env.ref` records it,
+    and a built-in's own failure is told as :func:`_call_failure` tells it."""
 
-    def local(env: Env) -> Any:
-        values = env.let_values
-        if target in values:
-            return values[target]
-        value = values[target] = evaluate(env.lets[target].expr, env)
-        return value
-    return local
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.constants: dict[str, Any] = {}
+        self.count = 0
+        self.uses_functions = False
+
+    def function(self, expr: Expr) -> Compiled:
+        result = self.node(expr)
+        head = ["def generated(env):"]
+        if self.uses_functions:
+            head.append("    functions = env.functions")
+        source = "\n".join([*head, *self.lines, f"    return {result}"])
+        namespace: dict[str, Any] = {
+            "EvaluationError": EvaluationError, "_call_failure": _call_failure,
+            "_negate": _negate, "binary": binary, "_let": _let, "_UNSET": _UNSET,
+            **self.constants}
+        exec(compile(source, "<lexlux expression>", "exec"), namespace)
+        generated: Compiled = namespace["generated"]
+        return generated
+
+    def constant(self, value: Any) -> str:
+        name = f"c{len(self.constants)}"
+        self.constants[name] = value
+        return name
+
+    def local(self) -> str:
+        self.count += 1
+        return f"v{self.count}"
+
+    def emit(self, *lines: str) -> None:
+        self.lines.extend("    " + line for line in lines)
+
+    def node(self, expr: Expr) -> str:
+        """Emit the statements that compute ``expr``; the name of the local holding it."""
+        out = self.local()
+        if isinstance(expr, Literal):
+            self.emit(f"{out} = {self.constant(expr.value)}")
+        elif isinstance(expr, Ref):
+            self.ref(expr, out)
+        elif isinstance(expr, Unary):
+            operand = self.node(expr.operand)
+            self.emit(f"{out} = not {operand}" if expr.op == "not"
+                      else f"{out} = _negate({operand})")
+        elif isinstance(expr, IfThenElse) or (isinstance(expr, Binary)
+                                              and expr.op in ("and", "or")):
+            self.emit(f"{out} = {self.constant(_compile(expr))}(env)")
+        elif isinstance(expr, Binary):
+            left = self.node(expr.left)
+            right = self.node(expr.right)
+            if expr.op in _COMPARISONS:
+                self.emit(f"{out} = {left} {expr.op} {right}")
+            else:
+                self.emit(f"{out} = binary({expr.op!r}, {left}, {right})")
+        elif isinstance(expr, Call):
+            self.call(expr, out)
+        else:
+            raise TypeError(f"cannot evaluate {type(expr).__name__}")
+        return out
+
+    def ref(self, ref: Ref, out: str) -> None:
+        target = repr(ref.target)
+        if ref.field is not None or ref.kind not in ("fact", "parameter", "output", "local",
+                                                     "month"):
+            self.emit(f"{out} = env.ref({self.constant(ref)})")
+        elif ref.kind == "month":
+            self.emit(f"{out} = env.month")
+        elif ref.kind == "fact":
+            self.emit(f"{out} = env.fact({target})",
+                      f"env.node.facts[{target}] = {out}")
+        elif ref.kind == "parameter":
+            # read once per environment (a timeline reads its parameters once, not monthly)
+            use = self.local()
+            self.emit(f"{use} = env.parameter_values.get({target})",
+                      f"if {use} is None:",
+                      f"    {use} = env.parameter_values[{target}] = env.parameter({target})",
+                      f"    env.node.parameters[{target}] = {use}",
+                      f"{out} = {use}.value")
+        elif ref.kind == "output":
+            self.emit(f"{out} = env.output({target})",
+                      f"if {target} not in env.node.uses:",
+                      f"    env.node.uses.append({target})")
+        else:
+            self.emit(f"{out} = env.let_values.get({target}, _UNSET)",
+                      f"if {out} is _UNSET:",
+                      f"    {out} = _let(env, {target})")
+
+    def call(self, expr: Call, out: str) -> None:
+        name = expr.function
+        if name == "given":
+            arg = expr.args[0]
+            assert isinstance(arg, Ref)
+            self.emit(f"{out} = env.given({arg.target!r})")
+            return
+        args = [self.node(a) for a in expr.args]     # read before the call
+        if name in ("min", "max"):
+            self.emit(f"{out} = {self.constant(min if name == 'min' else max)}"
+                      f"([{', '.join(args)}])")
+            return
+        self.uses_functions = True
+        self.emit("try:",
+                  f"    {out} = functions[{name!r}]({', '.join(args)})",
+                  "except EvaluationError:",
+                  "    raise",
+                  "except (OverflowError, ValueError) as exc:",
+                  f"    raise _call_failure({name!r}, exc) from None")
+
+
+def _let(env: Env, name: str) -> Any:
+    """The value of the let ``name``, worked out on its first read in ``env``."""
+    value = env.let_values[name] = evaluate(env.lets[name].expr, env)
+    return value
 
 
 # three-valued (Kleene) logic ---------------------------------------------------------
@@ -279,68 +346,6 @@ def _agree(a: Any, b: Any) -> bool:
     if isinstance(a, tuple) or isinstance(b, tuple):
         return False
     return bool(a == b)
-
-
-def _compile_call(expr: Call) -> Compiled:
-    name = expr.function
-    if name == "given":
-        arg = expr.args[0]
-        assert isinstance(arg, Ref)
-        target = arg.target
-        return lambda env: env.given(target)
-    args = [_compile(a) for a in expr.args]
-    if name in ("min", "max"):
-        pick = min if name == "min" else max
-        return lambda env: pick([a(env) for a in args])
-
-    # the arguments are read before the call (their own failures pass unchanged); the
-    # function's own failures are told as EvaluationError (see _call_failure)
-    if len(args) == 1:
-        (first,) = args
-
-        def call1(env: Env) -> Any:
-            a = first(env)
-            try:
-                return env.functions[name](a)
-            except EvaluationError:
-                raise
-            except (OverflowError, ValueError) as exc:
-                raise _call_failure(name, exc) from None
-        return call1
-    if len(args) == 2:
-        first, second = args
-
-        def call2(env: Env) -> Any:
-            a, b = first(env), second(env)
-            try:
-                return env.functions[name](a, b)
-            except EvaluationError:
-                raise
-            except (OverflowError, ValueError) as exc:
-                raise _call_failure(name, exc) from None
-        return call2
-    if len(args) == 3:
-        first, second, third = args
-
-        def call3(env: Env) -> Any:
-            a, b, c = first(env), second(env), third(env)
-            try:
-                return env.functions[name](a, b, c)
-            except EvaluationError:
-                raise
-            except (OverflowError, ValueError) as exc:
-                raise _call_failure(name, exc) from None
-        return call3
-
-    def call(env: Env) -> Any:
-        values = [a(env) for a in args]
-        try:
-            return env.functions[name](*values)
-        except EvaluationError:
-            raise
-        except (OverflowError, ValueError) as exc:
-            raise _call_failure(name, exc) from None
-    return call
 
 
 def _call_failure(name: str, exc: Exception) -> EvaluationError:
