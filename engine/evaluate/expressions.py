@@ -106,7 +106,7 @@ _COMPILED: dict[int, list[Any]] = {}
 #: an expression asked for this many times is generated as Python code (see _Generator);
 #: before, it runs as closures, cheap to build: a command that evaluates one case reads
 #: most expressions once or twice, and generating them all would cost it more than it saves
-GENERATE_AFTER = 3
+GENERATE_AFTER = 8
 
 
 def evaluate(expr: Expr, env: Env) -> Any:
