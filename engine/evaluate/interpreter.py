@@ -223,6 +223,12 @@ class Evaluation:
         self.unknown_parameters: dict[str, date] = {}
         self.parameter_uses: dict[tuple[str, date], ParameterUse] = {}
         self.plan = _plan(kb)
+        # what a rule is for this case, worked out once per evaluation (a rule concludes
+        # several outputs): its version, and that no provision disapplies it.  Only an
+        # answer is kept, never a failure; an answer cannot change later in the evaluation,
+        # since every output it read is kept in results
+        self._selected: dict[str, tuple[RuleVersion | None, date, str]] = {}
+        self._not_disapplied: set[str] = set()
         # what an expression reads, through a weak reference to this evaluation: the
         # environments kept to explain a "no" (TraceNode.why_false) make no cycle with it
         me = weakref.proxy(self)
@@ -386,26 +392,32 @@ class Evaluation:
         horizons: list[str] = []      # rules whose first version is the KB's horizon
 
         for rule in rules:
-            try:
-                by = self.disapplied_by(rule)
-            except MissingFactError as exc:
-                unknown.append((rule, exc.names))
-                continue
-            except (UndeterminedError, EvaluationError) as exc:
-                failures.append(f"whether {rule.id} is disapplied: {exc}")
-                continue
-            if by is not None:
-                disapplied.append((rule.id, by))
-                considered.append(f"{rule.id}: disapplied by {by.rule_id} ({by.version_id})")
-                continue
-            try:
-                version, on, how = self.select(rule)
-            except MissingFactError as exc:
-                unknown.append((rule, exc.names))
-                continue
-            except (UndeterminedError, EvaluationError) as exc:
-                failures.append(f"{rule.id}: {exc}")
-                continue
+            if rule.id not in self._not_disapplied:
+                try:
+                    by = self.disapplied_by(rule)
+                except MissingFactError as exc:
+                    unknown.append((rule, exc.names))
+                    continue
+                except (UndeterminedError, EvaluationError) as exc:
+                    failures.append(f"whether {rule.id} is disapplied: {exc}")
+                    continue
+                if by is not None:
+                    disapplied.append((rule.id, by))
+                    considered.append(f"{rule.id}: disapplied by {by.rule_id} "
+                                      f"({by.version_id})")
+                    continue
+                self._not_disapplied.add(rule.id)
+            selected = self._selected.get(rule.id)
+            if selected is None:
+                try:
+                    selected = self._selected[rule.id] = self.select(rule)
+                except MissingFactError as exc:
+                    unknown.append((rule, exc.names))
+                    continue
+                except (UndeterminedError, EvaluationError) as exc:
+                    failures.append(f"{rule.id}: {exc}")
+                    continue
+            version, on, how = selected
             if version is None:
                 considered.append(f"{rule.id}: " + (how if how.startswith("not applicable")
                                                     else f"no version in force on {on}"))
