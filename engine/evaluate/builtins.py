@@ -71,7 +71,7 @@ def _counted_over(insured: tuple[Period, ...], half: tuple[Period, ...], rate: F
            window_days, a, b)
     known = index.memo.get(key, _UNSET)
     if known is _UNSET:
-        known = index.memo[key] = counted_days.first_day_counted_over(
+        known = index.memo[key] = counted_days.first_day_counted_over_uncached(
             insured, half, Fraction(rate), limit, window_start, window_days, a, b)
     day: date | None = known
     return day

@@ -109,15 +109,26 @@ _COMPILED: dict[int, list[Any]] = {}
 GENERATE_AFTER = 8
 
 
+# id(expr) -> (expr, its generated function): the expressions past GENERATE_AFTER, read
+# with one look-up and no count
+_GENERATED: dict[int, tuple[Expr, Compiled]] = {}
+
+
 def evaluate(expr: Expr, env: Env) -> Any:
     """Evaluate ``expr``: each node is turned once into a Python function (kept with the
     node, which the knowledge base keeps alive), then called."""
+    ready = _GENERATED.get(id(expr))
+    if ready is not None and ready[0] is expr:
+        return ready[1](env)
     return compiled(expr)(env)
 
 
 def compiled(expr: Expr) -> Compiled:
     """The function of ``expr``: closures on first use, generated code once the
     expression is used again and again (both read the same nodes in the same order)."""
+    ready = _GENERATED.get(id(expr))
+    if ready is not None and ready[0] is expr:
+        return ready[1]
     entry = _COMPILED.get(id(expr))
     if entry is None or entry[0] is not expr:
         entry = _COMPILED[id(expr)] = [expr, None, 0]
@@ -126,6 +137,7 @@ def compiled(expr: Expr) -> Compiled:
         entry[2] = uses + 1
         if uses == GENERATE_AFTER:
             entry[1] = _compile(expr)
+            _GENERATED[id(expr)] = (expr, entry[1])
         elif entry[1] is None:
             entry[1] = _closure(expr)
     function: Compiled = entry[1]

@@ -104,12 +104,14 @@ def test_generated_code_and_closures_agree_on_random_expressions(
 def _tier(generate_after: int) -> Iterator[None]:
     saved = expressions.GENERATE_AFTER
     expressions._COMPILED.clear()
+    expressions._GENERATED.clear()
     expressions.GENERATE_AFTER = generate_after
     try:
         yield
     finally:
         expressions.GENERATE_AFTER = saved
         expressions._COMPILED.clear()
+        expressions._GENERATED.clear()
 
 
 def _answers(outcome: Outcome) -> dict[str, Any]:
