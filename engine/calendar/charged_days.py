@@ -66,7 +66,10 @@ def _lookup(periods: Iterable[Period], d: date, n: int, limit: int) -> tuple[int
     index = index_of(periods if isinstance(periods, tuple) else tuple(periods))
     if not index.runs:
         return 0, True
-    target = month_index(d)
+    target = d.year * 12 + d.month - 1          # month_index(d)
+    known = index.memo.get(("charged_days", n, limit))
+    if known is not None and 0 <= target - known[3] < len(known[0]):
+        return known[0][target - known[3]], known[1][target - known[3]]   # computed
     charged, employer, m0 = _months(index, n, limit, target)
     if target < m0:
         return 0, True

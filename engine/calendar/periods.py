@@ -215,13 +215,20 @@ class PeriodIndex:
 
     def count(self, start: date, end: date) -> int:
         """Distinct days of the periods inside ``[start, end]``."""
-        _check_window(start, end)
         a, b = start.toordinal(), end.toordinal()
-        lo, hi = self._range(a, b)
+        if b < a:
+            _check_window(start, end)
+        starts, ends = self._starts, self._ends
+        lo, hi = bisect_left(ends, a), bisect_right(starts, b)     # as _range
         if lo >= hi:
             return 0
         total = self._before[hi] - self._before[lo]
-        return total - max(0, a - self._starts[lo]) - max(0, self._ends[hi - 1] - b)
+        first, last = starts[lo], ends[hi - 1]
+        if first < a:
+            total -= a - first
+        if last > b:
+            total -= last - b
+        return total
 
     def nth(self, n: int, start: date, end: date) -> date | None:
         """The ``n``-th distinct day of the periods inside ``[start, end]``, or None."""

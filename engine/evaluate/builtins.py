@@ -67,8 +67,9 @@ def _counted_over(insured: tuple[Period, ...], half: tuple[Period, ...], rate: F
     periods' indexes stand for the periods in the key: a rule asks whether the day exists,
     then for the day, and the periods are not hashed again for each question)."""
     index = periods.index_of(insured)
-    key = ("first_day_counted_over", periods.index_of(half), rate, limit, window_start,
-           window_days, a, b)
+    # the rate by its two integers: a Fraction's hash is worked out in Python at each call
+    key = ("first_day_counted_over", periods.index_of(half), rate.numerator,
+           rate.denominator, limit, window_start, window_days, a, b)
     known = index.memo.get(key, _UNSET)
     if known is _UNSET:
         known = index.memo[key] = counted_days.first_day_counted_over_uncached(
@@ -154,7 +155,18 @@ def _months_window_start(d: date, n: int) -> date:
     """The first day of :func:`dates.months_window` (without working out its end)."""
     if n < 1:
         return dates.months_window(d, n)[0]      # its error
-    return dates.month_start_from_index(d.year * 12 + d.month - n)
+    month = d.year * 12 + d.month - n
+    start = _MONTH_STARTS.get(month)
+    if start is None:
+        start = dates.month_start_from_index(month)
+        if len(_MONTH_STARTS) < 120_000:         # every month of the calendar, at most
+            _MONTH_STARTS[month] = start
+    return start
+
+
+_MONTH_STARTS: dict[int, date] = {}
+"""First days of months by :func:`dates.month_index`, as they are asked for (a timeline
+asks for one per month)."""
 
 
 def _days_in_window(p: tuple[Period, ...], a: date, b: date) -> int:

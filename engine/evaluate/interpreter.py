@@ -125,6 +125,9 @@ class _Plan:
         self._disapplying: dict[str, list[Rule]] = {}
         self._transitional: dict[str, tuple[RuleVersion, ...]] = {}
         self._version_ids: dict[int, tuple[RuleVersion, str]] = {}
+        # (parameter, day) -> its use: the parameter's value on that day and its act (only
+        # a value known on that day is kept; an unknown one is reported by each evaluation)
+        self.parameter_uses: dict[tuple[str, date], ParameterUse] = {}
 
     def transitional_of(self, rule: Rule) -> tuple[RuleVersion, ...]:
         """The versions of ``rule`` with a transitional clause (most rules have none)."""
@@ -270,6 +273,16 @@ class Evaluation:
         return self.parameter_uses[key]
 
     def _parameter(self, param_id: str, on: date) -> ParameterUse:
+        known = self.plan.parameter_uses.get((param_id, on))
+        if known is not None:       # a value's use, the same for every case (never changed)
+            return known
+        use = self._parameter_use(param_id, on)
+        if len(self.plan.parameter_uses) >= 65_536:
+            self.plan.parameter_uses.clear()
+        self.plan.parameter_uses[(param_id, on)] = use
+        return use
+
+    def _parameter_use(self, param_id: str, on: date) -> ParameterUse:
         param = self.kb.parameters[param_id]
         value = param.value_on(on)
         if value is None or value.value is None:
