@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from .dates import end_of_month, month_index, month_start_from_index
+from .dates import days_in_month, month_index, month_start_from_index
 from .periods import Period, PeriodIndex, index_of
 
 
@@ -48,8 +48,7 @@ def _months(index: PeriodIndex, n: int, limit: int, last: int
     else:
         charged, employer, days = known[0], known[1], known[2]
     for k in range(len(days), max(last, m0) - m0 + 1):
-        month = month_start_from_index(m0 + k)
-        days.append(index.count(month, end_of_month(month)))
+        days.append(index.count_ordinals(*_month_ordinals(m0 + k)))
         pays = True if k == 0 else charged[k - 1] < limit
         employer.append(pays)
         # B(k) from B(k-1): the month k comes into the window, the month k-n leaves it
@@ -60,6 +59,22 @@ def _months(index: PeriodIndex, n: int, limit: int, last: int
             total -= days[k - n]
         charged.append(total)
     return charged, employer, m0
+
+
+_MONTH_ORDINALS: dict[int, tuple[int, int]] = {}
+
+
+def _month_ordinals(month: int) -> tuple[int, int]:
+    """The ordinals of the first and the last day of the month ``month`` (a
+    :func:`month_index`), kept: every case's recurrence reads the same months."""
+    known = _MONTH_ORDINALS.get(month)
+    if known is None:
+        first = month_start_from_index(month)       # (DateRangeError beyond the calendar)
+        start = first.toordinal()
+        known = (start, start + days_in_month(first.year, first.month) - 1)
+        if len(_MONTH_ORDINALS) < 120_000:          # every month of the calendar, at most
+            _MONTH_ORDINALS[month] = known
+    return known
 
 
 def _lookup(periods: Iterable[Period], d: date, n: int, limit: int) -> tuple[int, bool]:

@@ -218,6 +218,11 @@ class PeriodIndex:
         a, b = start.toordinal(), end.toordinal()
         if b < a:
             _check_window(start, end)
+        return self.count_ordinals(a, b)
+
+    def count_ordinals(self, a: int, b: int) -> int:
+        """:meth:`count` of the days ``[a, b]`` given by their ordinals (``a <= b``), with no
+        date made."""
         starts, ends = self._starts, self._ends
         lo, hi = bisect_left(ends, a), bisect_right(starts, b)     # as _range
         if lo >= hi:

@@ -173,11 +173,24 @@ def _days_in_window(p: tuple[Period, ...], a: date, b: date) -> int:
     # O(log n), and kept with the periods' index: the timelines of one case ask the same
     # windows again (the 12 months ending with a month, and with the month before)
     index = periods.index_of(p)
-    key = ("days_in_window", a, b)
+    key = (a, b)                  # (the memo's only keys of two dates)
     known = index.memo.get(key)
     if known is None:
         known = index.memo[key] = index.count(a, b)
     return int(known)
+
+
+def _end_of_month(d: date) -> date:
+    """:func:`dates.end_of_month`, kept per day (a timeline asks it for every month)."""
+    end = _MONTH_ENDS.get(d)
+    if end is None:
+        end = dates.end_of_month(d)
+        if len(_MONTH_ENDS) < 100_000:
+            _MONTH_ENDS[d] = end
+    return end
+
+
+_MONTH_ENDS: dict[date, date] = {}
 
 
 def _eve(d: date) -> date:
@@ -196,7 +209,7 @@ def table(jurisdiction: str) -> dict[str, Callable[..., Any]]:
         return DayKind(name)
 
     return {
-        "end_of_month": dates.end_of_month,
+        "end_of_month": _end_of_month,
         "start_of_month": dates.start_of_month,
         "first_day_of_next_month": dates.first_day_of_next_month,
         "add_months": _add_months,

@@ -53,6 +53,10 @@ class UndeterminedError(Exception):
 class Env:
     """What an expression can read: facts, parameters, outputs, lets and ``month``."""
 
+    # read at every node of every expression: slots, no instance dictionary
+    __slots__ = ("fact", "functions", "given", "let_values", "lets", "month", "node",
+                 "output", "parameter", "parameter_values")
+
     def __init__(self, *, fact: Callable[[str], Any], parameter: Callable[[str], ParameterUse],
                  output: Callable[[str], Any], functions: dict[str, Callable[..., Any]],
                  given: Callable[[str], bool], lets: dict[str, Typed], node: TraceNode) -> None:
@@ -316,8 +320,8 @@ class _Generator:
         condition = self.nested(expr.condition)
         self.emit(f"except _FAILURES as {unknown}:",
                   f"    {out} = _if_unknown(env, {unknown}, "
-                  f"{self.constant(compiled(expr.then))}, "
-                  f"{self.constant(compiled(expr.otherwise))})",
+                  f"{self.constant(_tiered(expr.then))}, "
+                  f"{self.constant(_tiered(expr.otherwise))})",
                   "else:")
         self.depth += 1
         self.emit(f"if {condition}:")
@@ -334,7 +338,7 @@ class _Generator:
         self.emit(f"    {out} = bool({left})",
                   f"except _FAILURES as {unknown}:",
                   f"    {out} = _either_unknown(env, {unknown}, "
-                  f"{self.constant(compiled(expr.right))}, {is_or})",
+                  f"{self.constant(_tiered(expr.right))}, {is_or})",
                   "else:",
                   f"    if {out} is not {is_or}:")
         self.depth += 1
@@ -388,6 +392,12 @@ class _Generator:
                   "    raise",
                   "except (OverflowError, ValueError) as exc:",
                   f"    raise _call_failure({name!r}, exc) from None")
+
+
+def _tiered(expr: Expr) -> Compiled:
+    """``expr`` read through :func:`evaluate` (an operand read only when the one before it
+    is unknown: closures first, generated code once it is read again and again)."""
+    return lambda env: evaluate(expr, env)
 
 
 def _let(env: Env, name: str) -> Any:
