@@ -47,6 +47,9 @@ def _months(index: PeriodIndex, n: int, limit: int, last: int
         index.memo[key] = (charged, employer, days, m0)
     else:
         charged, employer, days = known[0], known[1], known[2]
+    # at least up to the month of the last day of the periods (a timeline asks for its
+    # months one after the other: they are worked out in one go, not one call each)
+    last = max(last, month_index(index.runs[-1].end))
     for k in range(len(days), max(last, m0) - m0 + 1):
         days.append(index.count_ordinals(*_month_ordinals(m0 + k)))
         pays = True if k == 0 else charged[k - 1] < limit

@@ -128,6 +128,8 @@ class _Plan:
         # (parameter, day) -> its use: the parameter's value on that day and its act (only
         # a value known on that day is kept; an unknown one is reported by each evaluation)
         self.parameter_uses: dict[tuple[str, date], ParameterUse] = {}
+        self._versions_on: dict[tuple[str, date, str],
+                                tuple[Rule, tuple[RuleVersion | None, date, str]]] = {}
 
     def transitional_of(self, rule: Rule) -> tuple[RuleVersion, ...]:
         """The versions of ``rule`` with a transitional clause (most rules have none)."""
@@ -142,6 +144,20 @@ class _Plan:
         known = self._version_ids.get(id(version))
         if known is None or known[0] is not version:
             known = self._version_ids[id(version)] = (version, version.id)
+        return known[1]
+
+    def version_on(self, rule: Rule, day: date, why: str
+                   ) -> tuple[RuleVersion | None, date, str]:
+        """The version of ``rule`` in force on ``day``, the day, and how it was chosen: by
+        the fact ``selected_by`` (``why``) or the as-of date; the same for every case."""
+        key = (rule.id, day, why)
+        known = self._versions_on.get(key)
+        if known is None or known[0] is not rule:
+            how = f"{rule.selected_by} = {day} (tempus regit actum)" if why == "selected_by" \
+                else f"the as-of date {day}"
+            if len(self._versions_on) >= 65_536:
+                self._versions_on.clear()
+            known = self._versions_on[key] = (rule, (rule.version_on(day), day, how))
         return known[1]
 
     def rules_for(self, jurisdiction: str, name: str, reading: str | None
@@ -318,8 +334,8 @@ class Evaluation:
                     rule.selected_by not in self.case.facts:
                 return None, self.as_of, f"not applicable: the case gives no {rule.selected_by}"
             day = self.fact(rule.selected_by)
-            return rule.version_on(day), day, f"{rule.selected_by} = {day} (tempus regit actum)"
-        return rule.version_on(self.as_of), self.as_of, f"the as-of date {self.as_of}"
+            return self.plan.version_on(rule, day, "selected_by")
+        return self.plan.version_on(rule, self.as_of, "as_of")
 
     def env(self, rule: Rule, version: RuleVersion, on: date, node: TraceNode) -> Env:
         parameter = self._parameter_readers.get(on)
