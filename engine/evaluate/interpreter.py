@@ -56,7 +56,7 @@ from .expressions import evaluate as evaluate_expr
 from .trace import ParameterUse, TraceNode
 
 
-@dataclass
+@dataclass(init=False)
 class OutputResult:
     name: str
     status: str                      # value | no_value | missing | conflict | error
@@ -70,6 +70,27 @@ class OutputResult:
     disapplied: list[tuple[str, TraceNode]] = field(default_factory=list)  # (rule, by whom)
     reading: str | None = None                  # the reading followed, when sources differ
     other_readings: tuple[str, ...] = ()        # "name (authority)" of the readings not followed
+
+    def __init__(self, name: str, status: str, value: Any, type: Type,
+                 trace: list[TraceNode] | None = None, missing: tuple[str, ...] = (),
+                 message: str | None = None, considered: list[str] | None = None,
+                 not_applicable: list[TraceNode] | None = None,
+                 disapplied: list[tuple[str, TraceNode]] | None = None,
+                 reading: str | None = None, other_readings: tuple[str, ...] = ()) -> None:
+        # the dataclass's own __init__, written out (one result per output per evaluation;
+        # the generated one calls a factory per default)
+        self.name = name
+        self.status = status
+        self.value = value
+        self.type = type
+        self.trace = [] if trace is None else trace
+        self.missing = missing
+        self.message = message
+        self.considered = [] if considered is None else considered
+        self.not_applicable = [] if not_applicable is None else not_applicable
+        self.disapplied = [] if disapplied is None else disapplied
+        self.reading = reading
+        self.other_readings = other_readings
 
     @property
     def version_ids(self) -> tuple[str, ...]:
