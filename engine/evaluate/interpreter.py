@@ -149,6 +149,7 @@ class _Plan:
         # (parameter, day) -> its use: the parameter's value on that day and its act (only
         # a value known on that day is kept; an unknown one is reported by each evaluation)
         self.parameter_uses: dict[tuple[str, date], ParameterUse] = {}
+        self._conclusions: dict[tuple[int, str], tuple[RuleVersion, list[Conclusion]]] = {}
         self._versions_on: dict[tuple[str, date, str],
                                 tuple[Rule, tuple[RuleVersion | None, date, str]]] = {}
 
@@ -201,6 +202,15 @@ class _Plan:
                 rule for rule in self._disapplying[jurisdiction] if rule.id != rule_id
                 and any(d.covers(rule_id) for v in rule.versions for d in v.disapplications)]
         return known
+
+    def conclusions_of(self, version: RuleVersion, output: str) -> list[Conclusion]:
+        """The conclusions of ``version`` about ``output``, in their order."""
+        key = (id(version), output)
+        known = self._conclusions.get(key)
+        if known is None or known[0] is not version:
+            known = self._conclusions[key] = (
+                version, [c for c in version.conclusions if c.output == output])
+        return known[1]
 
     def lets_of(self, version: RuleVersion) -> dict[str, Typed]:
         known = self.lets.get(id(version))
@@ -441,8 +451,10 @@ class Evaluation:
         failures: list[str] = []
         horizons: list[str] = []      # rules whose first version is the KB's horizon
 
+        jurisdiction = self.case.jurisdiction
         for rule in rules:
-            if rule.id not in self._not_disapplied:
+            if rule.id not in self._not_disapplied and \
+                    self.plan.disappliers_of(jurisdiction, rule.id):
                 try:
                     by = self.disapplied_by(rule)
                 except MissingFactError as exc:
@@ -478,9 +490,7 @@ class Evaluation:
                                     f"output ({rule.citation})")
                 continue
             considered.append(self.plan.version_id(version))
-            for conclusion in version.conclusions:
-                if conclusion.output != name:
-                    continue
+            for conclusion in self.plan.conclusions_of(version, name):
                 node = TraceNode(name, None, rule.id, version, rule.citation, how)
                 try:
                     value = self.conclude(rule, version, conclusion, on, node)
