@@ -30,7 +30,7 @@ from datetime import date, timedelta
 from fractions import Fraction
 from functools import lru_cache
 
-from .periods import Period, days_in_window
+from .periods import Period, days_in_window, index_of
 
 
 def counted_total(insured: tuple[Period, ...], half: tuple[Period, ...], rate: Fraction,
@@ -62,8 +62,28 @@ def first_day_counted_over(insured: tuple[Period, ...], half: tuple[Period, ...]
     """The first day ``d`` in ``[start, end]`` on which the total of the window — fixed,
     ``[window_start, d]``, or sliding, ``[d - window_days + 1, d]`` — exceeds ``limit``
     (None if there is none)."""
+    return first_day_counted_over_uncached(insured, half, rate, limit, window_start,
+                                           window_days, start, end)
+
+
+def first_day_counted_over_uncached(insured: tuple[Period, ...], half: tuple[Period, ...],
+                                    rate: Fraction, limit: int, window_start: date,
+                                    window_days: int, start: date, end: date) -> date | None:
+    """:func:`first_day_counted_over` without its cache (for a caller that keeps the answer
+    with the periods' index: no hashing of the periods for each question)."""
     if end < start:
         return None
+    if window_days <= 0 and (rate == 1 or not half):
+        # a fixed window where every day counts as one (the half-time days at the rate 1, or
+        # none): the total of [window_start, d] is the days of ``insured`` up to d, so the
+        # first day over is the (limit + 1)-th day of the window, unless ``start`` is over
+        index = index_of(insured)
+        at_start = index.count(window_start, start) if start >= window_start else 0
+        if at_start > limit:
+            return start
+        if window_start > end:
+            return None
+        return index.nth(limit + 1, window_start, end)      # after start: start is not over
     inside = all(days_in_window(insured, p.start, p.end) == p.day_count for p in half)
     if window_days <= 0 and 0 <= rate <= 1 and inside:
         # a fixed window: the total never decreases from one day to the next (a day adds

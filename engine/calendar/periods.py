@@ -181,14 +181,33 @@ class PeriodIndex:
     __slots__ = ("_before", "_ends", "_starts", "memo", "periods", "runs")
 
     def __init__(self, periods: Iterable[Period]) -> None:
-        self.periods = tuple(_valid(periods))
-        self.runs = merge_periods(self.periods, join_touching=False)
+        self.periods = items = periods if isinstance(periods, tuple) else tuple(periods)
+        # one pass over day ordinals: periods given in date order, none sharing a day with
+        # the one before (the usual case), are their own runs, with no sort and no merge
+        starts: list[int] = []
+        ends: list[int] = []
+        before = [0]                # before[i]: days of the runs before run i
+        last = -1
+        for period in items:
+            start, end = period.start.toordinal(), period.end.toordinal()
+            if end < start or start <= last:
+                break
+            starts.append(start)
+            ends.append(end)
+            before.append(before[-1] + end - start + 1)
+            last = end
+        else:
+            self.runs = list(items)
+            self._starts, self._ends, self._before = starts, ends, before
+            self.memo: dict[Any, Any] = {}    # for callers that derive more from the periods
+            return
+        self.runs = merge_periods(_valid(items), join_touching=False)
         self._starts = [p.start.toordinal() for p in self.runs]
         self._ends = [p.end.toordinal() for p in self.runs]
-        self._before = [0]          # _before[i]: days of the runs before run i
+        self._before = [0]
         for start, end in zip(self._starts, self._ends, strict=True):
             self._before.append(self._before[-1] + end - start + 1)
-        self.memo: dict[Any, Any] = {}    # for callers that derive more from the periods
+        self.memo = {}
 
     def _range(self, a: int, b: int) -> tuple[int, int]:
         """Runs ``lo..hi-1`` are those that share a day with ``[a, b]`` (ordinals)."""
@@ -196,13 +215,25 @@ class PeriodIndex:
 
     def count(self, start: date, end: date) -> int:
         """Distinct days of the periods inside ``[start, end]``."""
-        _check_window(start, end)
         a, b = start.toordinal(), end.toordinal()
-        lo, hi = self._range(a, b)
+        if b < a:
+            _check_window(start, end)
+        return self.count_ordinals(a, b)
+
+    def count_ordinals(self, a: int, b: int) -> int:
+        """:meth:`count` of the days ``[a, b]`` given by their ordinals (``a <= b``), with no
+        date made."""
+        starts, ends = self._starts, self._ends
+        lo, hi = bisect_left(ends, a), bisect_right(starts, b)     # as _range
         if lo >= hi:
             return 0
         total = self._before[hi] - self._before[lo]
-        return total - max(0, a - self._starts[lo]) - max(0, self._ends[hi - 1] - b)
+        first, last = starts[lo], ends[hi - 1]
+        if first < a:
+            total -= a - first
+        if last > b:
+            total -= last - b
+        return total
 
     def nth(self, n: int, start: date, end: date) -> date | None:
         """The ``n``-th distinct day of the periods inside ``[start, end]``, or None."""

@@ -17,9 +17,7 @@ from typing import Any
 from ..calendar.dates import parse_date
 from ..diagnostics import Diagnostic, Span, error
 from ..load.yaml_source import SourceDocument
-from .from_source import RuleBuilder
 from .model import BOOLEAN, KnowledgeBase, SourceRef, Typed
-from .typecheck import Scope
 
 
 @dataclass(frozen=True)
@@ -52,6 +50,9 @@ class Invariant:
 
 def build_invariants(doc: SourceDocument, kb: KnowledgeBase) -> list[Diagnostic]:
     """Compile the invariants of ``doc`` into ``kb.invariants``; the problems found."""
+    # not imported with Invariant: a cached knowledge base is read without the compiler
+    from .from_source import RuleBuilder
+    from .typecheck import Scope
     data = doc.data
     jurisdiction = data["jurisdiction"]
     vocabulary = kb.vocabularies.get(jurisdiction)
@@ -154,6 +155,8 @@ class TotalCondition:
 def build_total_conditions(doc: SourceDocument, kb: KnowledgeBase) -> list[Diagnostic]:
     """Type-check the ``total: {when}`` conditions of a vocabulary file (after every
     vocabulary file is merged) into ``kb.total_when``."""
+    from .from_source import RuleBuilder
+    from .typecheck import Scope
     data = doc.data
     vocabulary = kb.vocabularies.get(data["jurisdiction"])
     if vocabulary is None:

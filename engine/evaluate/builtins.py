@@ -53,9 +53,29 @@ def _nth_in_window(p: tuple[Period, ...], n: int, a: date, b: date) -> date:
 def _first_day_counted_over(insured: tuple[Period, ...], half: tuple[Period, ...],
                             rate: Fraction, limit: int, window_start: date, window_days: int,
                             a: date, b: date) -> date:
-    return _require(counted_days.first_day_counted_over(
-        insured, half, Fraction(rate), limit, window_start, window_days, a, b),
-        f"the days counted do not exceed {limit} on any day from {a} to {b}")
+    return _require(_counted_over(insured, half, rate, limit, window_start, window_days, a, b),
+                    f"the days counted do not exceed {limit} on any day from {a} to {b}")
+
+
+_UNSET = object()
+
+
+def _counted_over(insured: tuple[Period, ...], half: tuple[Period, ...], rate: Fraction,
+                  limit: int, window_start: date, window_days: int, a: date, b: date
+                  ) -> date | None:
+    """:func:`counted_days.first_day_counted_over`, kept with the index of ``insured`` (the
+    periods' indexes stand for the periods in the key: a rule asks whether the day exists,
+    then for the day, and the periods are not hashed again for each question)."""
+    index = periods.index_of(insured)
+    # the rate by its two integers: a Fraction's hash is worked out in Python at each call
+    key = ("first_day_counted_over", periods.index_of(half), rate.numerator,
+           rate.denominator, limit, window_start, window_days, a, b)
+    known = index.memo.get(key, _UNSET)
+    if known is _UNSET:
+        known = index.memo[key] = counted_days.first_day_counted_over_uncached(
+            insured, half, Fraction(rate), limit, window_start, window_days, a, b)
+    day: date | None = known
+    return day
 
 
 def _containing(p: tuple[Period, ...], d: date) -> Period:
@@ -135,18 +155,50 @@ def _months_window_start(d: date, n: int) -> date:
     """The first day of :func:`dates.months_window` (without working out its end)."""
     if n < 1:
         return dates.months_window(d, n)[0]      # its error
-    return dates.month_start_from_index(d.year * 12 + d.month - n)
+    month = d.year * 12 + d.month - n
+    start = _MONTH_STARTS.get(month)
+    if start is None:
+        start = dates.month_start_from_index(month)
+        if len(_MONTH_STARTS) < 120_000:         # every month of the calendar, at most
+            _MONTH_STARTS[month] = start
+    return start
+
+
+_MONTH_STARTS: dict[int, date] = {}
+"""First days of months by :func:`dates.month_index`, as they are asked for (a timeline
+asks for one per month)."""
 
 
 def _days_in_window(p: tuple[Period, ...], a: date, b: date) -> int:
     # O(log n), and kept with the periods' index: the timelines of one case ask the same
     # windows again (the 12 months ending with a month, and with the month before)
     index = periods.index_of(p)
-    key = ("days_in_window", a, b)
+    key = (a, b)                  # (the memo's only keys of two dates)
     known = index.memo.get(key)
     if known is None:
         known = index.memo[key] = index.count(a, b)
     return int(known)
+
+
+def _end_of_month(d: date) -> date:
+    """:func:`dates.end_of_month`, kept per day (a timeline asks it for every month)."""
+    end = _MONTH_ENDS.get(d)
+    if end is None:
+        end = dates.end_of_month(d)
+        if len(_MONTH_ENDS) < 100_000:
+            _MONTH_ENDS[d] = end
+    return end
+
+
+_MONTH_ENDS: dict[date, date] = {}
+
+
+def _eve(d: date) -> date:
+    """The day before ``d`` (:func:`dates.add_days` by -1, without its call)."""
+    return d - _ONE_DAY
+
+
+_ONE_DAY = timedelta(days=1)
 
 
 def table(jurisdiction: str) -> dict[str, Callable[..., Any]]:
@@ -157,12 +209,12 @@ def table(jurisdiction: str) -> dict[str, Callable[..., Any]]:
         return DayKind(name)
 
     return {
-        "end_of_month": dates.end_of_month,
+        "end_of_month": _end_of_month,
         "start_of_month": dates.start_of_month,
         "first_day_of_next_month": dates.first_day_of_next_month,
         "add_months": _add_months,
         "nth_day": dates.nth_day,
-        "eve": lambda d: dates.add_days(d, -1),
+        "eve": _eve,
         "days_between": lambda a, b: dates.days_between(a, b, inclusive=False),
         "days_inclusive": lambda a, b: dates.days_between(a, b, inclusive=True),
         "nth_counted_day": lambda d, n, k: nth_counted_day_from(d, n, kind(k), jur),
@@ -187,8 +239,7 @@ def table(jurisdiction: str) -> dict[str, Callable[..., Any]]:
         "employer_charged_days_in_window": charged_days.employer_charged_days,
         "employer_charged_month": charged_days.employer_pays_month,
         "first_day_counted_over": _first_day_counted_over,
-        "has_first_day_counted_over": lambda *a: counted_days.first_day_counted_over(
-            *a[:2], Fraction(a[2]), *a[3:]) is not None,
+        "has_first_day_counted_over": lambda *a: _counted_over(*a) is not None,
         "previous_counted_day": lambda d, k: previous_counted_day(d, kind(k), jur),
         "roll_backward": lambda d, k: roll_backward(d, kind(k), jur),
         "round_decimal": _round_decimal,

@@ -56,7 +56,7 @@ from .expressions import evaluate as evaluate_expr
 from .trace import ParameterUse, TraceNode
 
 
-@dataclass
+@dataclass(init=False)
 class OutputResult:
     name: str
     status: str                      # value | no_value | missing | conflict | error
@@ -70,6 +70,27 @@ class OutputResult:
     disapplied: list[tuple[str, TraceNode]] = field(default_factory=list)  # (rule, by whom)
     reading: str | None = None                  # the reading followed, when sources differ
     other_readings: tuple[str, ...] = ()        # "name (authority)" of the readings not followed
+
+    def __init__(self, name: str, status: str, value: Any, type: Type,
+                 trace: list[TraceNode] | None = None, missing: tuple[str, ...] = (),
+                 message: str | None = None, considered: list[str] | None = None,
+                 not_applicable: list[TraceNode] | None = None,
+                 disapplied: list[tuple[str, TraceNode]] | None = None,
+                 reading: str | None = None, other_readings: tuple[str, ...] = ()) -> None:
+        # the dataclass's own __init__, written out (one result per output per evaluation;
+        # the generated one calls a factory per default)
+        self.name = name
+        self.status = status
+        self.value = value
+        self.type = type
+        self.trace = [] if trace is None else trace
+        self.missing = missing
+        self.message = message
+        self.considered = [] if considered is None else considered
+        self.not_applicable = [] if not_applicable is None else not_applicable
+        self.disapplied = [] if disapplied is None else disapplied
+        self.reading = reading
+        self.other_readings = other_readings
 
     @property
     def version_ids(self) -> tuple[str, ...]:
@@ -123,6 +144,43 @@ class _Plan:
         self.disappliers: dict[tuple[str, str], list[Rule]] = {}
         self.lets: dict[int, tuple[RuleVersion, dict[str, Typed]]] = {}
         self._disapplying: dict[str, list[Rule]] = {}
+        self._transitional: dict[str, tuple[RuleVersion, ...]] = {}
+        self._version_ids: dict[int, tuple[RuleVersion, str]] = {}
+        # (parameter, day) -> its use: the parameter's value on that day and its act (only
+        # a value known on that day is kept; an unknown one is reported by each evaluation)
+        self.parameter_uses: dict[tuple[str, date], ParameterUse] = {}
+        self._conclusions: dict[tuple[int, str], tuple[RuleVersion, list[Conclusion]]] = {}
+        self._versions_on: dict[tuple[str, date, str],
+                                tuple[Rule, tuple[RuleVersion | None, date, str]]] = {}
+
+    def transitional_of(self, rule: Rule) -> tuple[RuleVersion, ...]:
+        """The versions of ``rule`` with a transitional clause (most rules have none)."""
+        known = self._transitional.get(rule.id)
+        if known is None:
+            known = self._transitional[rule.id] = tuple(
+                v for v in rule.versions if v.transitional)
+        return known
+
+    def version_id(self, version: RuleVersion) -> str:
+        """``version.id``, worked out once per version (it is read for every conclusion)."""
+        known = self._version_ids.get(id(version))
+        if known is None or known[0] is not version:
+            known = self._version_ids[id(version)] = (version, version.id)
+        return known[1]
+
+    def version_on(self, rule: Rule, day: date, why: str
+                   ) -> tuple[RuleVersion | None, date, str]:
+        """The version of ``rule`` in force on ``day``, the day, and how it was chosen: by
+        the fact ``selected_by`` (``why``) or the as-of date; the same for every case."""
+        key = (rule.id, day, why)
+        known = self._versions_on.get(key)
+        if known is None or known[0] is not rule:
+            how = f"{rule.selected_by} = {day} (tempus regit actum)" if why == "selected_by" \
+                else f"the as-of date {day}"
+            if len(self._versions_on) >= 65_536:
+                self._versions_on.clear()
+            known = self._versions_on[key] = (rule, (rule.version_on(day), day, how))
+        return known[1]
 
     def rules_for(self, jurisdiction: str, name: str, reading: str | None
                   ) -> tuple[list[Rule], str | None, tuple[str, ...]]:
@@ -144,6 +202,15 @@ class _Plan:
                 rule for rule in self._disapplying[jurisdiction] if rule.id != rule_id
                 and any(d.covers(rule_id) for v in rule.versions for d in v.disapplications)]
         return known
+
+    def conclusions_of(self, version: RuleVersion, output: str) -> list[Conclusion]:
+        """The conclusions of ``version`` about ``output``, in their order."""
+        key = (id(version), output)
+        known = self._conclusions.get(key)
+        if known is None or known[0] is not version:
+            known = self._conclusions[key] = (
+                version, [c for c in version.conclusions if c.output == output])
+        return known[1]
 
     def lets_of(self, version: RuleVersion) -> dict[str, Typed]:
         known = self.lets.get(id(version))
@@ -206,6 +273,12 @@ class Evaluation:
         self.unknown_parameters: dict[str, date] = {}
         self.parameter_uses: dict[tuple[str, date], ParameterUse] = {}
         self.plan = _plan(kb)
+        # what a rule is for this case, worked out once per evaluation (a rule concludes
+        # several outputs): its version, and that no provision disapplies it.  Only an
+        # answer is kept, never a failure; an answer cannot change later in the evaluation,
+        # since every output it read is kept in results
+        self._selected: dict[str, tuple[RuleVersion | None, date, str]] = {}
+        self._not_disapplied: set[str] = set()
         # what an expression reads, through a weak reference to this evaluation: the
         # environments kept to explain a "no" (TraceNode.why_false) make no cycle with it
         me = weakref.proxy(self)
@@ -247,6 +320,16 @@ class Evaluation:
         return self.parameter_uses[key]
 
     def _parameter(self, param_id: str, on: date) -> ParameterUse:
+        known = self.plan.parameter_uses.get((param_id, on))
+        if known is not None:       # a value's use, the same for every case (never changed)
+            return known
+        use = self._parameter_use(param_id, on)
+        if len(self.plan.parameter_uses) >= 65_536:
+            self.plan.parameter_uses.clear()
+        self.plan.parameter_uses[(param_id, on)] = use
+        return use
+
+    def _parameter_use(self, param_id: str, on: date) -> ParameterUse:
         param = self.kb.parameters[param_id]
         value = param.value_on(on)
         if value is None or value.value is None:
@@ -269,7 +352,7 @@ class Evaluation:
                     f"not applicable: the case gives no {rule.selected_by}"
             return rule.version_on(self.law_as_of), self.law_as_of, \
                 f"the law as of {self.law_as_of} (--law-as-of)"
-        for version in rule.versions:
+        for version in self.plan.transitional_of(rule):
             if version.transitional and version.valid_from <= self.as_of:
                 env = self.env(rule, version, version.valid_from, TraceNode(
                     "", None, rule.id, version, rule.citation, ""))
@@ -282,8 +365,8 @@ class Evaluation:
                     rule.selected_by not in self.case.facts:
                 return None, self.as_of, f"not applicable: the case gives no {rule.selected_by}"
             day = self.fact(rule.selected_by)
-            return rule.version_on(day), day, f"{rule.selected_by} = {day} (tempus regit actum)"
-        return rule.version_on(self.as_of), self.as_of, f"the as-of date {self.as_of}"
+            return self.plan.version_on(rule, day, "selected_by")
+        return self.plan.version_on(rule, self.as_of, "as_of")
 
     def env(self, rule: Rule, version: RuleVersion, on: date, node: TraceNode) -> Env:
         parameter = self._parameter_readers.get(on)
@@ -329,7 +412,8 @@ class Evaluation:
     def resolve(self, name: str, vtype: Type) -> OutputResult:
         rejected: list[TraceNode] = []
         disapplied: list[tuple[str, TraceNode]] = []
-        rules, reading, others = self.candidates(name)
+        rules, reading, others = self.plan.rules_for(self.case.jurisdiction, name,
+                                                     self.reading)   # (not changed)
         result = self._resolve(name, vtype, rejected, rules, disapplied)
         result.not_applicable, result.disapplied = rejected, disapplied
         result.reading, result.other_readings = reading, others
@@ -360,34 +444,42 @@ class Evaluation:
         return None
 
     def _resolve(self, name: str, vtype: Type, rejected: list[TraceNode],
-                 rules: list[Rule], disapplied: list[tuple[str, TraceNode]]) -> OutputResult:
+                 rules: Sequence[Rule], disapplied: list[tuple[str, TraceNode]]) -> OutputResult:
         applicable: list[_Candidate] = []
         unknown: list[tuple[Rule, tuple[str, ...]]] = []
         considered: list[str] = []
         failures: list[str] = []
         horizons: list[str] = []      # rules whose first version is the KB's horizon
 
+        jurisdiction = self.case.jurisdiction
         for rule in rules:
-            try:
-                by = self.disapplied_by(rule)
-            except MissingFactError as exc:
-                unknown.append((rule, exc.names))
-                continue
-            except (UndeterminedError, EvaluationError) as exc:
-                failures.append(f"whether {rule.id} is disapplied: {exc}")
-                continue
-            if by is not None:
-                disapplied.append((rule.id, by))
-                considered.append(f"{rule.id}: disapplied by {by.rule_id} ({by.version_id})")
-                continue
-            try:
-                version, on, how = self.select(rule)
-            except MissingFactError as exc:
-                unknown.append((rule, exc.names))
-                continue
-            except (UndeterminedError, EvaluationError) as exc:
-                failures.append(f"{rule.id}: {exc}")
-                continue
+            if rule.id not in self._not_disapplied and \
+                    self.plan.disappliers_of(jurisdiction, rule.id):
+                try:
+                    by = self.disapplied_by(rule)
+                except MissingFactError as exc:
+                    unknown.append((rule, exc.names))
+                    continue
+                except (UndeterminedError, EvaluationError) as exc:
+                    failures.append(f"whether {rule.id} is disapplied: {exc}")
+                    continue
+                if by is not None:
+                    disapplied.append((rule.id, by))
+                    considered.append(f"{rule.id}: disapplied by {by.rule_id} "
+                                      f"({by.version_id})")
+                    continue
+                self._not_disapplied.add(rule.id)
+            selected = self._selected.get(rule.id)
+            if selected is None:
+                try:
+                    selected = self._selected[rule.id] = self.select(rule)
+                except MissingFactError as exc:
+                    unknown.append((rule, exc.names))
+                    continue
+                except (UndeterminedError, EvaluationError) as exc:
+                    failures.append(f"{rule.id}: {exc}")
+                    continue
+            version, on, how = selected
             if version is None:
                 considered.append(f"{rule.id}: " + (how if how.startswith("not applicable")
                                                     else f"no version in force on {on}"))
@@ -397,10 +489,8 @@ class Evaluation:
                                     f"starts on {rule.versions[0].valid_from} for this "
                                     f"output ({rule.citation})")
                 continue
-            considered.append(version.id)
-            for conclusion in version.conclusions:
-                if conclusion.output != name:
-                    continue
+            considered.append(self.plan.version_id(version))
+            for conclusion in self.plan.conclusions_of(version, name):
                 node = TraceNode(name, None, rule.id, version, rule.citation, how)
                 try:
                     value = self.conclude(rule, version, conclusion, on, node)
@@ -423,13 +513,17 @@ class Evaluation:
                 else:
                     node.value = value
                     applicable.append(_Candidate(rule, version, conclusion, node, value))
-        winners = [c for c in applicable if not any(self.prevails(o, c, name)
-                                                    for o in applicable)]
-        for winner in winners:
-            winner.node.prevails_over = sorted({c.rule.id for c in applicable
-                                                if self.prevails(winner, c, name)})
+        if len(applicable) > 1:
+            winners = [c for c in applicable if not any(self.prevails(o, c, name)
+                                                        for o in applicable)]
+            for winner in winners:
+                winner.node.prevails_over = sorted({c.rule.id for c in applicable
+                                                    if self.prevails(winner, c, name)})
+        else:
+            winners = applicable     # one conclusion prevails over no other
         open_unknown = [(r, m) for r, m in unknown
-                        if not any(self.beats(w.version, r.id, name) for w in winners)]
+                        if not any(self.beats(w.version, r.id, name) for w in winners)
+                        ] if unknown else unknown
         if open_unknown:
             missing = tuple(dict.fromkeys(m for _, names in open_unknown for m in names))
             return OutputResult(name, "missing", None, vtype, missing=missing,
@@ -483,9 +577,21 @@ class Evaluation:
             assert conclusion.each_month is not None and conclusion.value is not None
             first = start_of_month(evaluate_expr(conclusion.each_month[0].expr, env))
             last = start_of_month(evaluate_expr(conclusion.each_month[1].expr, env))
+            value_of = compiled(conclusion.value.expr)
+            months = None
+            if (last.year - first.year) * 12 + last.month - first.month <= _KEPT_MONTHS:
+                try:
+                    months = _months_between(first, last)
+                except DateRangeError:  # a month beyond the calendar: as the loop meets it
+                    months = None
+            if months is not None:
+                entries = []
+                for month, end in months:
+                    env.month = month
+                    entries.append((month, end, value_of(env)))
+                return Timeline(tuple(entries))
             entries = []
             month = first
-            value_of = compiled(conclusion.value.expr)
             while month <= last:
                 env.month = month
                 following = add_months(month, 1, MonthPolicy.REFUSE)
@@ -501,6 +607,20 @@ class Evaluation:
 
 _NOT_APPLICABLE = object()
 _ONE_DAY = timedelta(days=1)
+_KEPT_MONTHS = 1200       # timelines up to a century long reuse their list of months
+
+
+@lru_cache(maxsize=4096)
+def _months_between(first: date, last: date) -> tuple[tuple[date, date], ...]:
+    """The months (first day, last day) from the month ``first`` to the month ``last``
+    (both first days of months), worked out once: each timeline of each case reads them."""
+    months = []
+    month = first
+    while month <= last:
+        following = add_months(month, 1, MonthPolicy.REFUSE)
+        months.append((month, following - _ONE_DAY))
+        month = following
+    return tuple(months)
 
 
 _IN_FORCE: dict[tuple[int, str], tuple[KnowledgeBase, list[str]]] = {}

@@ -21,7 +21,7 @@ class ParameterUse:
     amended_by: str
 
 
-@dataclass
+@dataclass(init=False)
 class TraceNode:
     output: str
     value: Any
@@ -35,6 +35,28 @@ class TraceNode:
     prevails_over: list[str] = field(default_factory=list)   # rules this one is an exception to
     held: list[str] = field(default_factory=list)      # conditions that held (disapplication)
     why_false: Any = None     # (condition, env) of a "no", kept to explain it when asked
+
+    def __init__(self, output: str, value: Any, rule_id: str, version: RuleVersion,
+                 citation: Citation, selection: str, facts: dict[str, Any] | None = None,
+                 parameters: dict[str, ParameterUse] | None = None,
+                 uses: list[str] | None = None, prevails_over: list[str] | None = None,
+                 held: list[str] | None = None, why_false: Any = None,
+                 decided_without: list[str] | None = None) -> None:
+        # the dataclass's own __init__, written out: a node is made for every conclusion
+        # considered, and the generated one calls a factory per default
+        self.output = output
+        self.value = value
+        self.rule_id = rule_id
+        self.version = version
+        self.citation = citation
+        self.selection = selection
+        self.facts = {} if facts is None else facts
+        self.parameters = {} if parameters is None else parameters
+        self.uses = [] if uses is None else uses
+        self.prevails_over = [] if prevails_over is None else prevails_over
+        self.held = [] if held is None else held
+        self.why_false = why_false
+        self.decided_without = [] if decided_without is None else decided_without
 
     @property
     def false(self) -> list[str]:
