@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
 
+import numpy as np
+
 from ..compile.model import KnowledgeBase
 from ..evaluate.case import Case
 from ..evaluate.interpreter import Outcome, OutputResult, evaluate, outputs_in_force
@@ -46,10 +48,18 @@ class VectorRun:
             else:
                 self.vectorised.add(name)
         vocabulary = self.kb.vocabularies[cases[0].jurisdiction]
+        types = {name: vocabulary.outputs[name].type for name in names}
+        whole = [n for n in names if columns[n].results is None]
+        computed = [(n, found) for n in names
+                    if (found := columns[n].results) is not None]
+        # who is left to the interpreter for an output the backend computes
+        partly = np.zeros(len(cases), np.bool_)
+        for name, _ in computed:
+            partly |= columns[name].left
+        self.persons_left += int(partly.sum())
         for i, case in enumerate(cases):
-            left = [n for n in names if columns[n].results is None
-                    or columns[n].results[i] is None]      # type: ignore[index]
-            self.persons_left += any(columns[n].results is not None for n in left)
+            left = whole + [n for n, found in computed if found[i] is None] if partly[i] \
+                else whole
             as_of = case.as_of or date.today()
             interpreted = evaluate(self.kb, case, as_of, outputs=left, law_as_of=self.law_as_of,
                                    reading=self.reading) if left else None
@@ -61,8 +71,7 @@ class VectorRun:
                     assert interpreted is not None
                     results[name] = interpreted.results[name]
                 else:
-                    results[name] = OutputResult(name, got[0], got[1],
-                                                 vocabulary.outputs[name].type)
+                    results[name] = OutputResult(name, got[0], got[1], types[name])
             yield Outcome(case, as_of, self.law_as_of, self.reading, results,
                           interpreted.diagnostics if interpreted else [])
 
