@@ -229,6 +229,7 @@ class Resolver:
                           scalars={k: (v[rows], g[rows], kind)
                                    for k, (v, g, kind) in whole.scalars.items()})
         block.strings = self.strings
+        block.jurisdiction = self.jurisdiction
         return block
 
     # ------------------------------------------------------------------------ the outputs
@@ -282,8 +283,6 @@ class Resolver:
     def _resolve(self, output: str) -> Values:
         rules = candidate_rules(self.kb, self.jurisdiction, output, self.reading)
         for rule in rules:
-            if any(v.transitional for v in rule.versions):
-                raise Unsupported(f"{rule.id} has a transitional clause")
             if any(d.covers(rule.id) for other in self.kb.rules.values() if other.id != rule.id
                    for v in other.versions for d in v.disapplications):
                 raise Unsupported(f"{rule.id} may be disapplied")
@@ -332,9 +331,15 @@ class Resolver:
         else:
             on, ok = self.date_of(rule.selected_by)
         active = ok & ~not_considered
+        groups: dict[Any, tuple[RuleVersion, date, Any]] = {}
+        if self.law_as_of is None and any(v.transitional for v in rule.versions):
+            # the interpreter first tries the transitional clauses, in the order of the
+            # versions, each on the persons whose as-of date is on or after its start
+            reached = self._transitional(rule, groups)
+            active &= ~reached
+            not_considered &= ~reached
         status[not_considered] = NOT_CONSIDERED
         intervals = np.searchsorted(_breakpoints(self.kb, rule), on, side="right")
-        groups: dict[Any, tuple[RuleVersion, date, Any]] = {}
         for interval in np.unique(intervals[active]).tolist():
             members = active & (intervals == interval)
             on_day = to_date(int(on[np.argmax(members)]))
@@ -360,6 +365,39 @@ class Resolver:
         for rows, part in parts:
             data[rows] = _data_as(part, tag)
         return Values(status, data, tag), positions
+
+    def _transitional(self, rule: Rule, groups: dict[Any, tuple[RuleVersion, date, Any]]
+                      ) -> Any:
+        """The persons a transitional clause reaches (added to ``groups``) or whom it
+        leaves to the interpreter (a clause that cannot be told, an as-of date missing);
+        the others go on to the ordinary choice of version."""
+        as_of, known = self.date_of(None)
+        decided = ~known                       # no as-of date: left to the interpreter
+        for version in rule.versions:
+            if not version.transitional:
+                continue
+            asked = ~decided & (as_of >= day(version.valid_from))
+            if not asked.any():
+                continue
+            rows = np.flatnonzero(asked)
+            whole = None if len(rows) == self.n else rows
+            compiler = Compiler(self.kb, version, version.valid_from,
+                                self._block(rule, whole), self.reference, whole)
+            value = compiler.value(version.transitional[0].expr)
+            if value.kind != "boolean" or (value.data.ndim == 2 and value.data.shape[1] != 1):
+                raise Unsupported("a transitional clause that is not a condition")
+            size = len(rows)
+            held = np.broadcast_to(value.data, (size, 1)).ravel()
+            unknown = np.broadcast_to(value.missing | value.undetermined, (size, 1)).ravel()
+            decided[rows[unknown]] = True
+            reaches = rows[held & ~unknown]
+            if len(reaches):
+                members = np.zeros(self.n, np.bool_)
+                members[reaches] = True
+                groups[("transitional", version.index)] = (version, version.valid_from,
+                                                           members)
+                decided |= members
+        return decided
 
     def _group(self, rule: Rule, version: RuleVersion, on: date, output: str,
                rows: Any) -> Values:

@@ -84,6 +84,7 @@ class Block:
     scalars: dict[str, tuple[Any, Bools, str]] = field(default_factory=dict)
     strings: list[str] = field(default_factory=list)    # enum values by code
     memo: dict[Any, Any] = field(default_factory=dict)  # kernels shared between outputs
+    jurisdiction: str = "lu"         # whose public holidays count (counted days)
 
     def code(self, text: str) -> int:
         """The code of an enum value (added on first use)."""
@@ -660,6 +661,11 @@ FUNCTIONS: dict[str, Callable[[Compiler, list[Value]], Value]] = {
     "employer_charged_days_in_window": _charged("days"),
     "employer_charged_month": _charged("month"),
 }
+
+
+from .counted import FUNCTIONS as _COUNTED  # noqa: E402 (it needs the compiler's types)
+
+FUNCTIONS.update(_COUNTED)
 
 
 def candidate_rules(kb: KnowledgeBase, jurisdiction: str, output: str, reading: str | None
