@@ -255,13 +255,16 @@ class Resolver:
         if output not in self.refs:
             entry = self.vocabulary.outputs[output]
             kind = entry.type.kind
-            if kind not in ("date", "integer", "boolean", "enum"):
+            if kind not in ("date", "integer", "boolean", "enum", "timeline"):
                 raise Unsupported(f"reads the {kind} output {output}")
             found = self.column(output)
             has = found.status == VALUE
             # an output without a value (or in conflict, or in error: the interpreter's
             # UndeterminedError) — the backend itself gives only "no_value"
             none = found.status == NO_VALUE
+            if kind == "timeline":          # the Timeline objects, read by has_month_with
+                self.refs[output] = (np.where(has, found.objects(), None), has, none, kind)
+                return self.refs[output]
             if kind == "enum":
                 texts = np.where(has, found.objects(), "")
                 unique, inverse = np.unique(texts.astype(str), return_inverse=True)

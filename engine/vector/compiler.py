@@ -206,8 +206,8 @@ class Compiler:
 
     def _Binary(self, expr: Binary) -> Value:  # noqa: N802
         a, b = self.value(expr.left), self.value(expr.right)
-        if a.kind == "periods" or b.kind == "periods":
-            raise Unsupported("operator on periods")
+        if a.kind in ("periods", "timeline") or b.kind in ("periods", "timeline"):
+            raise Unsupported(f"operator on {a.kind}, {b.kind}")
         missing = a.missing | b.missing
         op = expr.op
         compare = {"<": np.less, "<=": np.less_equal, ">": np.greater,

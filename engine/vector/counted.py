@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from ..calendar.working_days import DayKind, public_holidays
-from .columns import day, month_of_day
+from .columns import day, month_of_day, month_start, to_date
 from .compiler import Compiler, Unsupported, Value
 
 _THURSDAY = 3          # 1970-01-01, day 0, was a Thursday (date.weekday() numbering)
@@ -126,6 +126,40 @@ def _nth_counted_day(c: Compiler, args: list[Value]) -> Value:
     return Value(found, missing, "date")
 
 
+def _month_with(which: str) -> Callable[[Compiler, list[Value]], Value]:
+    """``has_month_with`` / ``first_month_with`` (evaluate/builtins.py): the first month
+    of a timeline output, from the month of a day on, that has a value; the timeline is
+    read entry by entry for each person (its Timeline object)."""
+    def call(c: Compiler, args: list[Value]) -> Value:
+        timeline, wanted, start = args
+        if timeline.kind != "timeline" or wanted.data.size != 1 \
+                or wanted.kind not in ("boolean", "enum", "integer") \
+                or (start.data.ndim == 2 and start.data.shape[1] != 1):
+            raise Unsupported(f"{which}_month_with")
+        raw = wanted.data.ravel()[0]
+        value: Any = c.block.strings[int(raw)] if wanted.kind == "enum" else \
+            bool(raw) if wanted.kind == "boolean" else int(raw)
+        n = c.block.n
+        first = month_start(month_of_day(np.broadcast_to(start.data, (n, 1)).ravel()))
+        missing = np.broadcast_to(timeline.missing | start.missing | wanted.missing,
+                                  (n, 1)).ravel()
+        timelines = np.broadcast_to(timeline.data, (n, 1)).ravel().tolist()
+        found = np.zeros(n, np.int64)
+        has = np.zeros(n, np.bool_)
+        for i in np.flatnonzero(~missing).tolist():
+            entries = timelines[i].entries if timelines[i] is not None else ()
+            after = to_date(int(first[i]))
+            for month, _, held in entries:
+                if month >= after and held == value:
+                    found[i], has[i] = day(month), True
+                    break
+        if which == "has":
+            return Value(has.reshape(-1, 1), missing.reshape(-1, 1), "boolean")
+        # where there is none, the interpreter reports an error: left to it
+        return Value(found.reshape(-1, 1), (missing | ~has).reshape(-1, 1), "date")
+    return call
+
+
 def _year(c: Compiler, args: list[Value]) -> Value:
     return Value(month_of_day(args[0].data) // 12, args[0].missing, "integer")
 
@@ -137,4 +171,6 @@ FUNCTIONS: dict[str, Callable[[Compiler, list[Value]], Value]] = {
     "is_counted_day": _roll("is"),
     "nth_counted_day": _nth_counted_day,
     "year": _year,
+    "has_month_with": _month_with("has"),
+    "first_month_with": _month_with("first"),
 }

@@ -21,10 +21,17 @@ from lexlux.vector.backend import evaluate_block
 #: the 52/78-week limit dates (CSS art. 14 (2)) read first_day_counted_over; the payer
 #: timeline has the L.125-4 exception, which reads the end of the contract, which reads them
 LIMIT_DATES = ["sickness_benefit_limit_reached_on", "sickness_benefit_exhausted_from"]
+#: has_month_with / first_month_with over the continuation_limit_reached timeline; counted
+#: days (nth_counted_day, roll_forward) with public holidays and week-ends
+MONTH_WITH = ["salary_continuation_end", "seventy_seventh_day", "new_right_opens_on"]
+COUNTED = ["cns_certificate_deadline", "cns_certificate_required", "cns_certificate_in_time",
+           "sickness_benefit_start"]
 OUTPUTS = ["monthly_payer", "twelve_month_count", "sickness_benefit_limit_exceeded_on_day",
-           *LIMIT_DATES, "contract_ends_automatically_on", "continuation_limit_reached"]
+           *LIMIT_DATES, "contract_ends_automatically_on", "continuation_limit_reached",
+           *MONTH_WITH, *COUNTED]
 BOUNDARIES = [date(2018, 12, 31), date(2019, 1, 1), date(2019, 1, 31), date(2019, 2, 28),
-              date(2018, 6, 30)]
+              date(2018, 6, 30), date(2019, 4, 19), date(2019, 5, 9), date(2019, 6, 8),
+              date(2019, 12, 24), date(2020, 12, 31)]      # holidays, eves, a Saturday
 
 
 @st.composite
@@ -49,6 +56,8 @@ def person(draw: st.DrawFn) -> Case:
         last = spells[-1]
         middle = last.start + timedelta(days=last.day_count // 2)
         facts["therapeutic_half_time"] = (Period(middle, last.end),)
+    if draw(st.booleans()):
+        facts["cns_certificate_sent_on"] = start + timedelta(days=draw(st.integers(0, 6)))
     as_of = spells[-1].end + timedelta(days=draw(st.integers(0, 90)))
     return Case("random person", "lu", as_of, facts)  # type: ignore[arg-type]
 
@@ -64,7 +73,9 @@ def test_vector_backend_agrees_with_the_interpreter(bundled: LoadResult, cases: 
     answered: Counter[str] = Counter()
     for name in OUTPUTS:
         column = columns[name]
-        assert column.results is not None, column.fallback
+        if column.results is None and name in MONTH_WITH and reading == "ccss_worked_example":
+            continue      # the CCSS reading's employer_charged_month outside a timeline
+        assert column.results is not None, (name, column.fallback)
         for case, got in zip(cases, column.results, strict=True):
             if got is not None:
                 answered[got[0]] += 1
