@@ -58,21 +58,23 @@ class VectorRun:
             partly |= columns[name].left
         self.persons_left += int(partly.sum())
         for i, case in enumerate(cases):
-            left = whole + [n for n, found in computed if found[i] is None] if partly[i] \
-                else whole
-            as_of = case.as_of or date.today()
-            interpreted = evaluate(self.kb, case, as_of, outputs=left, law_as_of=self.law_as_of,
-                                   reading=self.reading) if left else None
             results: dict[str, OutputResult] = {}
-            for name in names:
-                found = columns[name].results
-                got = found[i] if found is not None else None
+            left = list(whole)
+            for name, found in computed:
+                got = found[i]
                 if got is None:
-                    assert interpreted is not None
-                    results[name] = interpreted.results[name]
+                    left.append(name)
                 else:
                     results[name] = OutputResult(name, got[0], got[1], types[name])
-            yield Outcome(case, as_of, self.law_as_of, self.reading, results,
+            as_of = case.as_of or date.today()
+            # the interpreter, for what is left: it reads the outputs computed column-wise
+            # as they are (an output they depend on is not evaluated again)
+            interpreted = evaluate(self.kb, case, as_of, outputs=left, law_as_of=self.law_as_of,
+                                   reading=self.reading, known=results) if left else None
+            if interpreted is not None:
+                results.update((name, interpreted.results[name]) for name in left)
+            yield Outcome(case, as_of, self.law_as_of, self.reading,
+                          {name: results[name] for name in names},
                           interpreted.diagnostics if interpreted else [])
 
     def note(self) -> str:
