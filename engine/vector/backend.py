@@ -24,6 +24,10 @@ from ..compile.model import Deontic, KnowledgeBase, Rule, RuleVersion, Timeline
 from ..evaluate.case import Case
 from .columns import Periods, day, month_of_day, to_date
 from .compiler import Block, Compiler, Unsupported, candidate_rules
+from .numbers import is_number
+from .numbers import objects as exact_objects
+
+NUMBER_TYPES = ("money", "percentage", "decimal")     # exact numbers
 
 Result = tuple[str, Any]      # (status, value)
 
@@ -204,6 +208,12 @@ class Resolver:
                     if ok[i]:
                         values[i] = self._code(str(v)) if kind == "enum" else int(v)  # type: ignore[arg-type]
                 column = ("scalar", (values, given, kind))
+            elif kind in NUMBER_TYPES:       # exact numbers: the case's int / Fraction
+                raw = [case.facts.get(name) for case in self.cases]
+                given = np.fromiter((is_number(v) for v in raw), np.bool_, self.n)
+                numbers = np.empty(self.n, object)
+                numbers[:] = [v if is_number(v) else 0 for v in raw]
+                column = ("scalar", (numbers, given, "number"))
         self._fact_columns[name] = column
         return column
 
@@ -255,7 +265,7 @@ class Resolver:
         if output not in self.refs:
             entry = self.vocabulary.outputs[output]
             kind = entry.type.kind
-            if kind not in ("date", "integer", "boolean", "enum", "timeline"):
+            if kind not in ("date", "integer", "boolean", "enum", "timeline", *NUMBER_TYPES):
                 raise Unsupported(f"reads the {kind} output {output}")
             found = self.column(output)
             has = found.status == VALUE
@@ -264,6 +274,9 @@ class Resolver:
             none = found.status == NO_VALUE
             if kind == "timeline":          # the Timeline objects, read by has_month_with
                 self.refs[output] = (np.where(has, found.objects(), None), has, none, kind)
+                return self.refs[output]
+            if kind in NUMBER_TYPES:          # exact numbers (int / Fraction objects)
+                self.refs[output] = (np.where(has, found.objects(), 0), has, none, "number")
                 return self.refs[output]
             if kind == "enum":
                 texts = np.where(has, found.objects(), "")
@@ -503,6 +516,16 @@ def _values(compiler: Compiler, block: Block, conclusion: Any, entry: Any,
         objects = np.empty(n, object)
         objects[:] = [_python(x, entry.type, value.kind) for x in data.tolist()]
         return Values(status, objects, OBJECTS)
+    if conclusion.value is not None and entry.type.kind in NUMBER_TYPES:
+        value = compiler.value(conclusion.value.expr)
+        if value.kind not in ("number", "rate", "integer"):
+            raise Unsupported(f"a {entry.type.kind} conclusion of a {value.kind}")
+        missing = np.broadcast_to(value.missing, (n, 1)).ravel()
+        und = np.broadcast_to(value.undetermined, (n, 1)).ravel()
+        status = np.where(missing, LEFT, np.where(und, FAILED, VALUE)).astype(np.int8)
+        exact = np.empty(n, object)
+        exact[:] = np.broadcast_to(exact_objects(value), (n, 1)).ravel()
+        return Values(status, exact, OBJECTS)
     if entry.type.kind in ("obligation", "prohibition", "right"):
         return _deontics(compiler, block, conclusion, entry, applies)
     raise Unsupported(f"a {entry.type.kind} conclusion")

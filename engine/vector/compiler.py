@@ -202,14 +202,21 @@ class Compiler:
             return Value(~inner.data, inner.missing, "boolean")
         if expr.op == "-" and inner.kind in ("integer", "duration"):
             return Value(-inner.data, inner.missing, inner.kind)
+        if expr.op == "-" and inner.kind in ("number", "rate"):
+            return Value(-inner.data, inner.missing, "number")   # int or Fraction, negated
         raise Unsupported(f"unary {expr.op}")
 
     def _Binary(self, expr: Binary) -> Value:  # noqa: N802
         a, b = self.value(expr.left), self.value(expr.right)
         if a.kind in ("periods", "timeline") or b.kind in ("periods", "timeline"):
             raise Unsupported(f"operator on {a.kind}, {b.kind}")
-        missing = a.missing | b.missing
         op = expr.op
+        if op not in ("and", "or"):
+            from . import numbers
+            exact = numbers.binary(op, a, b)
+            if exact is not None:
+                return exact
+        missing = a.missing | b.missing
         compare = {"<": np.less, "<=": np.less_equal, ">": np.greater,
                    ">=": np.greater_equal, "==": np.equal, "!=": np.not_equal}
         if op in compare:
@@ -246,6 +253,12 @@ class Compiler:
     def _IfThenElse(self, expr: IfThenElse) -> Value:  # noqa: N802
         condition = self.value(expr.condition)
         then, otherwise = self.value(expr.then), self.value(expr.otherwise)
+        if then.kind != otherwise.kind and {then.kind, otherwise.kind} <= {
+                "number", "rate", "integer"}:
+            from .numbers import objects  # an exact number and an integer
+            then = Value(objects(then), then.missing, "number", then.undetermined)
+            otherwise = Value(objects(otherwise), otherwise.missing, "number",
+                              otherwise.undetermined)
         if condition.kind != "boolean" or then.kind != otherwise.kind:
             raise Unsupported("if")
         data = np.where(condition.data, then.data, otherwise.data)
@@ -299,7 +312,11 @@ class Compiler:
             return self._floor_of_rate(expr.args[0])
         function = FUNCTIONS.get(expr.function)
         if function is None:
-            raise Unsupported(f"function {expr.function}")
+            from .numbers import call
+            found = call(self, expr.function, [self.value(arg) for arg in expr.args])
+            if found is None:
+                raise Unsupported(f"function {expr.function}")
+            return found
         return function(self, [self.value(arg) for arg in expr.args])
 
 
@@ -494,6 +511,9 @@ def _first_or_last(which: str) -> Callable[[Compiler, list[Value]], Value]:
 def _minmax(which: str) -> Callable[[Compiler, list[Value]], Value]:
     def call(c: Compiler, args: list[Value]) -> Value:
         kinds = {a.kind for a in args}
+        if kinds & {"number", "rate"} and kinds <= {"number", "rate", "integer"}:
+            from .numbers import pick
+            return pick(which, args)
         if len(kinds) != 1 or kinds.pop() not in ("date", "integer", "duration"):
             raise Unsupported(which)
         data, missing = args[0].data, args[0].missing
