@@ -532,7 +532,8 @@ def evaluate(kb: KnowledgeBase, case: Case, as_of: date, *, law_as_of: date | No
     kb, case, derivation_problems = prepare_case(kb, case, as_of, law_as_of)
     run = Evaluation(kb, case, as_of, law_as_of, reading)
     if known:
-        run.results.update((k, v) for k, v in known.items() if k not in case.derived)
+        run.results.update(known if not case.derived else
+                           {k: v for k, v in known.items() if k not in case.derived})
     run.diagnostics += derivation_problems
     names = list(outputs) if outputs else outputs_in_force(kb, case.jurisdiction)
     results: dict[str, OutputResult] = {}

@@ -70,8 +70,22 @@ def binary(op: str, a: Value, b: Value) -> Value | None:
         raise Unsupported(f"operator {op} on {a.kind}, {b.kind}")
     from ..evaluate.expressions import binary as interpreted
     kind = "boolean" if op in ("<", "<=", ">", ">=", "==", "!=") else "number"
-    return _apply(lambda x, y: interpreted(op, x, y), [objects(a), objects(b)],
-                  a.missing | b.missing, kind)
+    x, y = objects(a), objects(b)
+    missing = a.missing | b.missing
+    direct = _OPERATORS.get(op)
+    if direct is not None:
+        # on int / Fraction objects the interpreter's operator is Python's own: numpy
+        # applies it person by person without a Python frame
+        out = direct(x, y)
+        if kind == "boolean":
+            return Value(np.asarray(out, dtype=np.bool_), missing, kind)
+        return Value(np.asarray(out, dtype=object), missing, kind)
+    return _apply(lambda p, q: interpreted(op, p, q), [x, y], missing, kind)
+
+
+_OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
+    "+": np.add, "-": np.subtract, "*": np.multiply, "<": np.less, "<=": np.less_equal,
+    ">": np.greater, ">=": np.greater_equal, "==": np.equal, "!=": np.not_equal}
 
 
 def pick(which: str, args: list[Value]) -> Value:
