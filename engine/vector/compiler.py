@@ -10,9 +10,9 @@ What compiles (anything else raises :class:`Unsupported`, and the output is left
 interpreter, per output):
 
 * an output concluded by rules (after the choice of reading, as the interpreter makes it)
-  without a transitional clause and that no rule disapplies; per person, a rule declared
-  ``exception_to`` another prevails over it when both apply (backend.Resolver); persons
-  are grouped by the version and parameter values the interpreter would select for them
+  that no rule disapplies (transitional clauses are tried first, as the interpreter
+  does); per person, a rule declared ``exception_to`` another prevails over it when
+  both apply (backend.Resolver); persons are grouped by the version and parameter values the interpreter would select for them
   (``selected_by`` fact, as-of date or ``--law-as-of``); a person for whom a value is
   missing, or whose rules conflict, is left to the interpreter;
 * expressions made of literals, facts (dates and periods), parameters (their value on the
@@ -21,8 +21,10 @@ interpreter, per output):
   ``and``/``or``/``not`` and ``if then else`` in three-valued logic as the interpreter's,
   and the calls of :data:`FUNCTIONS` (day counts by prefix sums; the CCSS employer-charged
   recurrence in one pass over the months; the first day counted over a limit by
-  bisection);
-* conclusions with a ``value`` (scalars) or ``each_month`` (timelines).
+  bisection), the counted-day functions of counted.py (working days, public holidays),
+  ``has_month_with`` / ``first_month_with`` over a timeline output, and exact numbers
+  (money, percentages, decimals) with the interpreter's operators and rounding (numbers.py);
+* conclusions with a ``value`` (scalars, exact numbers) or ``each_month`` (timelines).
 """
 
 from __future__ import annotations
