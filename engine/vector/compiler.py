@@ -12,9 +12,10 @@ interpreter, per output):
 * an output concluded by rules (after the choice of reading, as the interpreter makes it)
   that no rule disapplies (transitional clauses are tried first, as the interpreter
   does); per person, a rule declared ``exception_to`` another prevails over it when
-  both apply (backend.Resolver); persons are grouped by the version and parameter values the interpreter would select for them
-  (``selected_by`` fact, as-of date or ``--law-as-of``); a person for whom a value is
-  missing, or whose rules conflict, is left to the interpreter;
+  both apply (backend.Resolver); persons are grouped by the version and parameter
+  values the interpreter would select for them (``selected_by`` fact, as-of date or
+  ``--law-as-of``); a person for whom a value is missing, or whose rules conflict, is
+  left to the interpreter;
 * expressions made of literals, facts (dates and periods), parameters (their value on the
   version's date), lets, other outputs (scalars; one without a value makes the reading
   conclusion fail, as the interpreter's UndeterminedError), ``month``, comparisons,
