@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from ..compile.model import Deontic, KnowledgeBase, Rule, RuleVersion, Timeline
+from ..compile.model import Deontic, Duration, KnowledgeBase, Rule, RuleVersion, Timeline
 from ..evaluate.case import Case
 from .columns import Periods, day, month_of_day, to_date
 from .compiler import Block, Compiler, Unsupported, candidate_rules
@@ -208,6 +208,12 @@ class Resolver:
                     if ok[i]:
                         values[i] = self._code(str(v)) if kind == "enum" else int(v)  # type: ignore[arg-type]
                 column = ("scalar", (values, given, kind))
+            elif kind == "duration":         # a number of days
+                raw = [case.facts.get(name) for case in self.cases]
+                given = np.fromiter((isinstance(v, Duration) for v in raw), np.bool_, self.n)
+                days = np.fromiter((v.days if isinstance(v, Duration) else 0 for v in raw),
+                                   np.int64, self.n)
+                column = ("scalar", (days, given, "duration"))
             elif kind in NUMBER_TYPES:       # exact numbers: the case's int / Fraction
                 raw = [case.facts.get(name) for case in self.cases]
                 given = np.fromiter((is_number(v) for v in raw), np.bool_, self.n)
@@ -261,7 +267,23 @@ class Resolver:
         return self.columns[output]
 
     def reference(self, output: str) -> OutputRefColumn:
-        """An output read by another, as arrays over the whole population."""
+        """An output read by another, as arrays over the whole population (``name.field``:
+        a date of a deontic output, ``deadline``, ``from`` or ``until``)."""
+        if output not in self.refs and "." in output:
+            name, field = output.split(".", 1)
+            if self.vocabulary.outputs[name].type.kind not in ("obligation", "prohibition",
+                                                               "right"):
+                raise Unsupported(f"a field of the output {name}")
+            found = self.column(name)
+            attribute = {"deadline": "deadline", "from": "start", "until": "end"}[field]
+            dates = [getattr(d, attribute) if isinstance(d, Deontic) else None
+                     for d in found.objects().tolist()]
+            given = np.fromiter((isinstance(d, date) for d in dates), np.bool_, self.n)
+            days = np.fromiter((day(d) if isinstance(d, date) else 0 for d in dates),
+                               np.int64, self.n)
+            has = (found.status == VALUE) & given
+            # a date the deontic value does not have: the interpreter's error, left to it
+            self.refs[output] = (days, has, found.status == NO_VALUE, "date")
         if output not in self.refs:
             entry = self.vocabulary.outputs[output]
             kind = entry.type.kind
@@ -516,6 +538,17 @@ def _values(compiler: Compiler, block: Block, conclusion: Any, entry: Any,
         objects = np.empty(n, object)
         objects[:] = [_python(x, entry.type, value.kind) for x in data.tolist()]
         return Values(status, objects, OBJECTS)
+    if conclusion.value is not None and entry.type.kind == "duration":
+        value = compiler.value(conclusion.value.expr)
+        if value.kind != "duration":
+            raise Unsupported(f"a duration conclusion of a {value.kind}")
+        missing = np.broadcast_to(value.missing, (n, 1)).ravel()
+        und = np.broadcast_to(value.undetermined, (n, 1)).ravel()
+        status = np.where(missing, LEFT, np.where(und, FAILED, VALUE)).astype(np.int8)
+        days = np.broadcast_to(value.data, (n, 1)).ravel().tolist()
+        durations = np.empty(n, object)
+        durations[:] = [Duration(int(d)) for d in days]
+        return Values(status, durations, OBJECTS)
     if conclusion.value is not None and entry.type.kind in NUMBER_TYPES:
         value = compiler.value(conclusion.value.expr)
         if value.kind not in ("number", "rate", "integer"):

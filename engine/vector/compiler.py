@@ -191,8 +191,9 @@ class Compiler:
             if expr.target in self.block.scalars:
                 values, given, kind = self.block.scalars[expr.target]
                 return Value(values.reshape(-1, 1), ~given.reshape(-1, 1), kind)
-        if expr.kind == "output" and self.outputs is not None and expr.field is None:
-            data, has, none, kind = self.outputs(expr.target)
+        if expr.kind == "output" and self.outputs is not None:
+            name = expr.target if expr.field is None else f"{expr.target}.{expr.field}"
+            data, has, none, kind = self.outputs(name)
             if self.rows is not None:
                 data, has, none = data[self.rows], has[self.rows], none[self.rows]
             return Value(data.reshape(-1, 1), ~(has | none).reshape(-1, 1), kind,
