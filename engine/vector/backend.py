@@ -43,6 +43,9 @@ NO_VALUE = 5                  # (an output) no rule gives a value
 DATES, INTS, BOOLS, OBJECTS = "date", "int", "bool", "object"
 
 
+_ABSENT = object()            # a fact the case does not give
+
+
 class Values:
     """Per person, a status and a value (meaningful where the status is VALUE)."""
 
@@ -162,12 +165,33 @@ class Resolver:
         self._fact_columns: dict[str, Any] = {}
         self._present: dict[str, Any] = {}
         self._dates: dict[str, tuple[Any, Any]] = {}
+        self._by_fact: dict[str, list[Any]] | None = None
 
     # ----------------------------------------------------------------- the facts as columns
 
+    def _raw(self, name: str) -> list[Any]:
+        """A fact of every person (:data:`_ABSENT` where not given), read in one pass over
+        the cases for every fact."""
+        if self._by_fact is None:
+            by_fact: dict[str, list[Any]] = {}
+            n = self.n
+            for i, case in enumerate(self.cases):
+                for key, value in case.facts.items():
+                    column = by_fact.get(key)
+                    if column is None:
+                        column = by_fact[key] = [_ABSENT] * n
+                    column[i] = value
+            self._by_fact = by_fact
+        found = self._by_fact.get(name)
+        return found if found is not None else [_ABSENT] * self.n
+
+    def raw(self, name: str) -> list[Any]:
+        """A fact of every person (None where not given)."""
+        return [None if v is _ABSENT else v for v in self._raw(name)]
+
     def present(self, name: str) -> Any:
         if name not in self._present:
-            self._present[name] = np.fromiter((name in c.facts for c in self.cases),
+            self._present[name] = np.fromiter((v is not _ABSENT for v in self._raw(name)),
                                               np.bool_, self.n)
         return self._present[name]
 
@@ -175,8 +199,7 @@ class Resolver:
         """(day numbers, whether a date): a date fact, or the as-of date (``None``)."""
         key = name or ""
         if key not in self._dates:
-            raw = [c.as_of for c in self.cases] if name is None else \
-                [c.facts.get(name) for c in self.cases]
+            raw = [c.as_of for c in self.cases] if name is None else self._raw(name)
             ok = np.fromiter((isinstance(v, date) for v in raw), np.bool_, self.n)
             values = np.fromiter((day(v) if isinstance(v, date) else 0 for v in raw),
                                  np.int64, self.n)
@@ -191,13 +214,13 @@ class Resolver:
         if entry is not None:
             kind = entry.type.kind
             if kind == "periods":
-                raw = [case.facts.get(name) for case in self.cases]
-                column = ("periods", Periods.from_facts(raw))      # type: ignore[arg-type]
+                raw = self.raw(name)
+                column = ("periods", Periods.from_facts(raw))
             elif kind == "date":
                 values, given = self.date_of(name)
                 column = ("date", (values, given & self.present(name)))
             elif kind in ("boolean", "integer", "enum"):
-                raw = [case.facts.get(name) for case in self.cases]
+                raw = self.raw(name)
                 ok = [isinstance(v, bool) if kind == "boolean" else
                       isinstance(v, int) and not isinstance(v, bool) if kind == "integer"
                       else isinstance(v, str) for v in raw]
@@ -206,16 +229,16 @@ class Resolver:
                                   np.int16 if kind == "enum" else np.int64)
                 for i, v in enumerate(raw):
                     if ok[i]:
-                        values[i] = self._code(str(v)) if kind == "enum" else int(v)  # type: ignore[arg-type]
+                        values[i] = self._code(str(v)) if kind == "enum" else int(v)
                 column = ("scalar", (values, given, kind))
             elif kind == "duration":         # a number of days
-                raw = [case.facts.get(name) for case in self.cases]
+                raw = self.raw(name)
                 given = np.fromiter((isinstance(v, Duration) for v in raw), np.bool_, self.n)
                 days = np.fromiter((v.days if isinstance(v, Duration) else 0 for v in raw),
                                    np.int64, self.n)
                 column = ("scalar", (days, given, "duration"))
             elif kind in NUMBER_TYPES:       # exact numbers: the case's int / Fraction
-                raw = [case.facts.get(name) for case in self.cases]
+                raw = self.raw(name)
                 given = np.fromiter((is_number(v) for v in raw), np.bool_, self.n)
                 numbers = np.empty(self.n, object)
                 numbers[:] = [v if is_number(v) else 0 for v in raw]
