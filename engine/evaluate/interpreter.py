@@ -19,7 +19,7 @@ a conclusion needs, is reported by name (LX401).
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
@@ -644,10 +644,16 @@ def outputs_in_force(kb: KnowledgeBase, jurisdiction: str) -> list[str]:
 
 
 def evaluate(kb: KnowledgeBase, case: Case, as_of: date, *, law_as_of: date | None = None,
-             outputs: Sequence[str] | None = None, reading: str | None = None) -> Outcome:
-    """Evaluate ``outputs`` (default: every output some rule concludes) for ``case``."""
+             outputs: Sequence[str] | None = None, reading: str | None = None,
+             known: Mapping[str, OutputResult] | None = None) -> Outcome:
+    """Evaluate ``outputs`` (default: every output some rule concludes) for ``case``;
+    ``known``: outputs already worked out for this case (by the vector backend), read as
+    they are instead of being evaluated again (a case's derived outputs still prevail)."""
     kb, case, derivation_problems = prepare_case(kb, case, as_of, law_as_of)
     run = Evaluation(kb, case, as_of, law_as_of, reading)
+    if known:
+        run.results.update(known if not case.derived else
+                           {k: v for k, v in known.items() if k not in case.derived})
     run.diagnostics += derivation_problems
     names = list(outputs) if outputs else outputs_in_force(kb, case.jurisdiction)
     results: dict[str, OutputResult] = {}

@@ -1,68 +1,126 @@
 """The vector backend: outputs of a block of persons computed column-wise, with the
 interpreter as the fallback per output.
 
-:func:`evaluate_block` returns, per output asked, either the results of every person
-(``(status, value)``, values as the interpreter gives them: ``Timeline``, ``date``, ``int``,
-``bool``, ``str``) or the reason it was left to the interpreter.  A person whose answer the
-backend cannot give exactly (a fact missing, no version in force) is also left to the
-interpreter, per person: the vector path never guesses.
+:func:`evaluate_block` returns, per output asked, either the results of every person or the
+reason it was left to the interpreter.  A result is carried as arrays over the persons: a
+status per person (:data:`LEFT`, :data:`NO_VALUE`, :data:`VALUE`) and the values (day
+numbers, integers, booleans as typed arrays; enum values, timelines and deontic values as
+objects), and given as the interpreter gives it (``(status, value)``, values as
+``Timeline``, ``date``, ``int``, ``bool``, ``str``) only when asked
+(:attr:`OutputColumn.results`).  A person whose answer the backend cannot give exactly (a
+fact missing, no version in force, a conflict) is left to the interpreter, per person
+(status :data:`LEFT`): the vector path never guesses.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import numpy as np
 
-from ..compile.model import Deontic, KnowledgeBase, Rule, RuleVersion, Timeline
+from ..compile.model import Deontic, Duration, KnowledgeBase, Rule, RuleVersion, Timeline
 from ..evaluate.case import Case
 from .columns import Periods, day, month_of_day, to_date
 from .compiler import Block, Compiler, Unsupported, candidate_rules
+from .numbers import is_number
+from .numbers import objects as exact_objects
+
+NUMBER_TYPES = ("money", "percentage", "decimal")     # exact numbers
 
 Result = tuple[str, Any]      # (status, value)
 
+# the status of a person for a rule (or, for LEFT, NO_VALUE and VALUE, for an output)
+LEFT = 0                      # left to the interpreter
+NOT_CONSIDERED = 1            # no version in force: the rule says nothing
+NOT_APPLICABLE = 2            # its conditions do not hold
+FAILED = 3                    # an output it reads has no value (UndeterminedError)
+VALUE = 4
+NO_VALUE = 5                  # (an output) no rule gives a value
 
-@dataclass
+# how the values of a column are held: day numbers, integers, booleans, Python objects
+DATES, INTS, BOOLS, OBJECTS = "date", "int", "bool", "object"
+
+
+_ABSENT = object()            # a fact the case does not give
+
+
+class Values:
+    """Per person, a status and a value (meaningful where the status is VALUE)."""
+
+    __slots__ = ("data", "status", "tag")
+
+    def __init__(self, status: Any, data: Any, tag: str) -> None:
+        self.status, self.data, self.tag = status, data, tag
+
+    def objects(self) -> Any:
+        """The values as Python objects (an object array)."""
+        return _objects(self.data, self.tag)
+
+
+def _objects(data: Any, tag: str) -> Any:
+    if tag == OBJECTS:
+        return data
+    if tag == BOOLS:
+        return np.array([False, True], dtype=object)[data.astype(np.int64)]
+    if tag == INTS:
+        return data.astype(object)
+    unique, inverse = np.unique(data, return_inverse=True)
+    objects = np.empty(len(unique), object)
+    objects[:] = [to_date(d) for d in unique.tolist()]
+    return objects[inverse.reshape(-1)]
+
+
+def _empty(n: int, tag: str) -> Any:
+    return np.zeros(n, np.int64 if tag in (DATES, INTS) else np.bool_ if tag == BOOLS
+                    else object)
+
+
+def _same_tag(parts: list[Values]) -> str:
+    """How to hold the values of several parts together (parts without a value do not
+    count)."""
+    tags = {p.tag for p in parts if bool(np.any(p.status == VALUE))}
+    return tags.pop() if len(tags) == 1 else OBJECTS if tags else INTS
+
+
+def _data_as(part: Values, tag: str) -> Any:
+    if part.tag == tag:
+        return part.data
+    if not np.any(part.status == VALUE):
+        return _empty(len(part.status), tag)
+    return part.objects()
+
+
 class OutputColumn:
-    name: str
-    results: list[Result | None] | None      # None: the whole output is left to the interpreter
-    fallback: str | None = None              # why
+    """An output of every person of a block, or why it is left to the interpreter."""
 
+    def __init__(self, name: str, values: Values | None, fallback: str | None = None
+                 ) -> None:
+        self.name, self.values, self.fallback = name, values, fallback
+        self._results: list[Result | None] | None = None
 
-def _block(cases: Sequence[Case], kb: KnowledgeBase, facts: set[str],
-           strings: list[str] | None = None) -> Block:
-    vocabulary = kb.vocabularies[cases[0].jurisdiction]
-    block = Block(len(cases))
-    if strings is not None:
-        block.strings = strings
-    for name in facts:
-        entry = vocabulary.facts.get(name)
-        if entry is None:
-            continue
-        raw = [case.facts.get(name) for case in cases]
-        if entry.type.kind == "periods":
-            block.periods[name] = Periods.from_facts(raw)    # type: ignore[arg-type]
-        elif entry.type.kind == "date":
-            given = np.fromiter((v is not None for v in raw), np.bool_, len(raw))
-            values = np.fromiter((day(v) if isinstance(v, date) else 0 for v in raw),
-                                 np.int64, len(raw))
-            block.dates[name] = (values, given)
-        elif entry.type.kind in ("boolean", "integer", "enum"):
-            kind = entry.type.kind
-            ok = [isinstance(v, bool) if kind == "boolean" else
-                  isinstance(v, int) and not isinstance(v, bool) if kind == "integer" else
-                  isinstance(v, str) for v in raw]
-            given = np.fromiter(ok, np.bool_, len(raw))
-            values = np.zeros(len(raw), np.bool_ if kind == "boolean" else
-                              np.int16 if kind == "enum" else np.int64)
-            for i, v in enumerate(raw):
-                if ok[i]:
-                    values[i] = block.code(str(v)) if kind == "enum" else int(v)  # type: ignore[arg-type]
-            block.scalars[name] = (values, given, kind)
-    return block
+    @property
+    def results(self) -> list[Result | None] | None:
+        """Per person ("value", v), ("no_value", None), or None (left to the
+        interpreter); None for the whole output when it is left to the interpreter."""
+        if self.values is None:
+            return None
+        if self._results is None:
+            status = self.values.status.tolist()
+            objects = self.values.objects().tolist()
+            self._results = [("value", v) if s == VALUE else ("no_value", None)
+                             if s == NO_VALUE else None for s, v in zip(status, objects,
+                                                                        strict=True)]
+        return self._results
+
+    @property
+    def left(self) -> Any:
+        """Per person, whether the person is left to the interpreter (all, when the
+        output is)."""
+        if self.values is None:
+            return None
+        return self.values.status == LEFT
 
 
 def _facts_of(rule: Rule) -> set[str]:
@@ -70,37 +128,19 @@ def _facts_of(rule: Rule) -> set[str]:
     return {r.target for v in rule.versions for r in version_refs(v) if r.kind == "fact"}
 
 
-_NOT_CONSIDERED = ("not_considered",)     # no version in force: the rule says nothing
-_NOT_APPLICABLE = ("not_applicable",)     # its conditions do not hold
-_FAILED = ("failed",)                     # an output it reads has no value (UndeterminedError)
-
-Outcome1 = tuple[Any, ...] | None         # one rule for one person; None: the interpreter's
-
-
-def _selection(kb: KnowledgeBase, rule: Rule, case: Case, law_as_of: date | None
-               ) -> tuple[Any, RuleVersion, date] | tuple[None, None, None] | None:
-    """(group key, version, date of the parameters) as the interpreter selects them;
-    (None, None, None) when no version is in force (the rule is not considered); None when
-    the person is left to the interpreter (the fact that selects it is missing)."""
-    if rule.selected_by is not None and rule.selected_if_missing == "not_applicable" \
-            and rule.selected_by not in case.facts:
-        return None, None, None         # the rule is about a fact the case does not have
-    if law_as_of is not None:
-        on: Any = law_as_of
-    elif rule.selected_by is not None:
-        on = case.facts.get(rule.selected_by)
-        if not isinstance(on, date):
-            return None
-    else:
-        on = case.as_of
-        if on is None:
-            return None
-    version = rule.version_on(on)
-    if version is None:
-        return None, None, None
-    values = tuple(str(kb.parameters[p].value_on(on)) for p in
-                   sorted(version.parameters.values()))
-    return (version.index, values), version, on
+def _breakpoints(kb: KnowledgeBase, rule: Rule) -> Any:
+    """The days on which the version of ``rule`` in force, or a value of a parameter it
+    reads, may change: between two of them the interpreter's selection is the same."""
+    days: set[int] = set()
+    for version in rule.versions:
+        days.add(day(version.valid_from))
+        if version.valid_until is not None:
+            days.add(day(version.valid_until))
+        for name in version.parameters.values():
+            parameter = kb.parameters.get(name)
+            if parameter is not None:
+                days.update(day(v.start) for v in parameter.values)
+    return np.array(sorted(days), np.int64)
 
 
 class Resolver:
@@ -114,15 +154,126 @@ class Resolver:
     def __init__(self, kb: KnowledgeBase, cases: Sequence[Case], reading: str | None,
                  law_as_of: date | None) -> None:
         self.kb, self.cases, self.reading, self.law_as_of = kb, cases, reading, law_as_of
+        self.n = len(cases)
         self.jurisdiction = cases[0].jurisdiction
-        self.columns: dict[str, list[Result | None]] = {}
+        self.vocabulary = kb.vocabularies[self.jurisdiction]
+        self.columns: dict[str, Values] = {}
         self.failed: dict[str, str] = {}           # output -> why it is not compiled
         self.refs: dict[str, OutputRefColumn] = {}
         self.active: list[str] = []
-        self._facts: dict[str, Block] = {}
         self.strings: list[str] = []               # enum codes shared by every block
+        self._fact_columns: dict[str, Any] = {}
+        self._present: dict[str, Any] = {}
+        self._dates: dict[str, tuple[Any, Any]] = {}
+        self._by_fact: dict[str, list[Any]] | None = None
 
-    def column(self, output: str) -> list[Result | None]:
+    # ----------------------------------------------------------------- the facts as columns
+
+    def _raw(self, name: str) -> list[Any]:
+        """A fact of every person (:data:`_ABSENT` where not given), read in one pass over
+        the cases for every fact."""
+        if self._by_fact is None:
+            by_fact: dict[str, list[Any]] = {}
+            n = self.n
+            for i, case in enumerate(self.cases):
+                for key, value in case.facts.items():
+                    column = by_fact.get(key)
+                    if column is None:
+                        column = by_fact[key] = [_ABSENT] * n
+                    column[i] = value
+            self._by_fact = by_fact
+        found = self._by_fact.get(name)
+        return found if found is not None else [_ABSENT] * self.n
+
+    def raw(self, name: str) -> list[Any]:
+        """A fact of every person (None where not given)."""
+        return [None if v is _ABSENT else v for v in self._raw(name)]
+
+    def present(self, name: str) -> Any:
+        if name not in self._present:
+            self._present[name] = np.fromiter((v is not _ABSENT for v in self._raw(name)),
+                                              np.bool_, self.n)
+        return self._present[name]
+
+    def date_of(self, name: str | None) -> tuple[Any, Any]:
+        """(day numbers, whether a date): a date fact, or the as-of date (``None``)."""
+        key = name or ""
+        if key not in self._dates:
+            raw = [c.as_of for c in self.cases] if name is None else self._raw(name)
+            ok = np.fromiter((isinstance(v, date) for v in raw), np.bool_, self.n)
+            values = np.fromiter((day(v) if isinstance(v, date) else 0 for v in raw),
+                                 np.int64, self.n)
+            self._dates[key] = (values, ok)
+        return self._dates[key]
+
+    def _fact(self, name: str) -> Any:
+        if name in self._fact_columns:
+            return self._fact_columns[name]
+        entry = self.vocabulary.facts.get(name)
+        column: Any = None
+        if entry is not None:
+            kind = entry.type.kind
+            if kind == "periods":
+                raw = self.raw(name)
+                column = ("periods", Periods.from_facts(raw))
+            elif kind == "date":
+                values, given = self.date_of(name)
+                column = ("date", (values, given & self.present(name)))
+            elif kind in ("boolean", "integer", "enum"):
+                raw = self.raw(name)
+                ok = [isinstance(v, bool) if kind == "boolean" else
+                      isinstance(v, int) and not isinstance(v, bool) if kind == "integer"
+                      else isinstance(v, str) for v in raw]
+                given = np.fromiter(ok, np.bool_, self.n)
+                values = np.zeros(self.n, np.bool_ if kind == "boolean" else
+                                  np.int16 if kind == "enum" else np.int64)
+                for i, v in enumerate(raw):
+                    if ok[i]:
+                        values[i] = self._code(str(v)) if kind == "enum" else int(v)
+                column = ("scalar", (values, given, kind))
+            elif kind == "duration":         # a number of days
+                raw = self.raw(name)
+                given = np.fromiter((isinstance(v, Duration) for v in raw), np.bool_, self.n)
+                days = np.fromiter((v.days if isinstance(v, Duration) else 0 for v in raw),
+                                   np.int64, self.n)
+                column = ("scalar", (days, given, "duration"))
+            elif kind in NUMBER_TYPES:       # exact numbers: the case's int / Fraction
+                raw = self.raw(name)
+                given = np.fromiter((is_number(v) for v in raw), np.bool_, self.n)
+                numbers = np.empty(self.n, object)
+                numbers[:] = [v if is_number(v) else 0 for v in raw]
+                column = ("scalar", (numbers, given, "number"))
+        self._fact_columns[name] = column
+        return column
+
+    def _block(self, rule: Rule, rows: Any) -> Block:
+        whole = Block(self.n)
+        for name in sorted(_facts_of(rule)):
+            column = self._fact(name)
+            if column is None:
+                continue
+            what, data = column
+            if what == "periods":
+                whole.periods[name] = data
+            elif what == "date":
+                whole.dates[name] = data
+            else:
+                whole.scalars[name] = data
+        if rows is None:
+            block = whole
+        else:
+            block = Block(len(rows),
+                          {k: (v[rows], g[rows]) for k, (v, g) in whole.dates.items()},
+                          {k: p.take(rows) for k, p in whole.periods.items()},
+                          scalars={k: (v[rows], g[rows], kind)
+                                   for k, (v, g, kind) in whole.scalars.items()})
+        block.strings = self.strings
+        block.jurisdiction = self.jurisdiction
+        return block
+
+    # ------------------------------------------------------------------------ the outputs
+
+    def column(self, output: str) -> Values:
         if output in self.failed:
             raise Unsupported(self.failed[output])
         if output not in self.columns:
@@ -139,27 +290,50 @@ class Resolver:
         return self.columns[output]
 
     def reference(self, output: str) -> OutputRefColumn:
-        """An output read by another, as arrays over the whole population."""
+        """An output read by another, as arrays over the whole population (``name.field``:
+        a date of a deontic output, ``deadline``, ``from`` or ``until``)."""
+        if output not in self.refs and "." in output:
+            name, field = output.split(".", 1)
+            if self.vocabulary.outputs[name].type.kind not in ("obligation", "prohibition",
+                                                               "right"):
+                raise Unsupported(f"a field of the output {name}")
+            found = self.column(name)
+            attribute = {"deadline": "deadline", "from": "start", "until": "end"}[field]
+            dates = [getattr(d, attribute) if isinstance(d, Deontic) else None
+                     for d in found.objects().tolist()]
+            given = np.fromiter((isinstance(d, date) for d in dates), np.bool_, self.n)
+            days = np.fromiter((day(d) if isinstance(d, date) else 0 for d in dates),
+                               np.int64, self.n)
+            has = (found.status == VALUE) & given
+            # a date the deontic value does not have: the interpreter's error, left to it
+            self.refs[output] = (days, has, found.status == NO_VALUE, "date")
         if output not in self.refs:
-            entry = self.kb.vocabularies[self.jurisdiction].outputs[output]
+            entry = self.vocabulary.outputs[output]
             kind = entry.type.kind
-            if kind not in ("date", "integer", "boolean", "enum"):
+            if kind not in ("date", "integer", "boolean", "enum", "timeline", *NUMBER_TYPES):
                 raise Unsupported(f"reads the {kind} output {output}")
-            results = self.column(output)
-            n = len(results)
-            has = np.fromiter((r is not None and r[0] == "value" for r in results), np.bool_, n)
+            found = self.column(output)
+            has = found.status == VALUE
             # an output without a value (or in conflict, or in error: the interpreter's
             # UndeterminedError) — the backend itself gives only "no_value"
-            none = np.fromiter((r is not None and r[0] == "no_value" for r in results),
-                               np.bool_, n)
-            data = np.zeros(n, np.int64)
-            for i, r in enumerate(results):
-                if r is not None and r[0] == "value":
-                    v = r[1]
-                    data[i] = day(v) if kind == "date" else (
-                        self._code(v) if kind == "enum" else int(v))
-            self.refs[output] = (data.astype(np.bool_) if kind == "boolean" else data, has,
-                                 none, kind)
+            none = found.status == NO_VALUE
+            if kind == "timeline":          # the Timeline objects, read by has_month_with
+                self.refs[output] = (np.where(has, found.objects(), None), has, none, kind)
+                return self.refs[output]
+            if kind in NUMBER_TYPES:          # exact numbers (int / Fraction objects)
+                self.refs[output] = (np.where(has, found.objects(), 0), has, none, "number")
+                return self.refs[output]
+            if kind == "enum":
+                texts = np.where(has, found.objects(), "")
+                unique, inverse = np.unique(texts.astype(str), return_inverse=True)
+                codes = np.array([self._code(str(t)) for t in unique], np.int64)
+                data = np.where(has, codes[inverse], 0)
+            elif found.tag == OBJECTS:
+                raise Unsupported(f"reads {output}, whose values are not {kind} values")
+            else:
+                data = np.where(has, found.data, 0)
+            self.refs[output] = (data.astype(np.bool_) if kind == "boolean"
+                                 else data.astype(np.int64), has, none, kind)
         return self.refs[output]
 
     def _code(self, text: str) -> int:
@@ -167,93 +341,143 @@ class Resolver:
             self.strings.append(text)
         return self.strings.index(text)
 
-    def _resolve(self, output: str) -> list[Result | None]:
+    def _resolve(self, output: str) -> Values:
         rules = candidate_rules(self.kb, self.jurisdiction, output, self.reading)
         for rule in rules:
-            if any(v.transitional for v in rule.versions):
-                raise Unsupported(f"{rule.id} has a transitional clause")
             if any(d.covers(rule.id) for other in self.kb.rules.values() if other.id != rule.id
                    for v in other.versions for d in v.disapplications):
                 raise Unsupported(f"{rule.id} may be disapplied")
-        n = len(self.cases)
+        n = self.n
         per_rule = [self._rule(rule, output) for rule in rules]
-        out: list[Result | None] = [None] * n
-        for i in range(n):
-            outcomes = [(rule, found[i]) for rule, found in zip(rules, per_rule, strict=True)]
-            applicable: list[tuple[Rule, tuple[Any, ...]]] = []
-            for rule, o in outcomes:
-                if o is None:
-                    break                         # left to the interpreter
-                if o[0] == "value":
-                    applicable.append((rule, o))
-            else:
-                winners = [(rule, o) for rule, o in applicable
-                           if not any(other.id != rule.id and _beats(ov[2], rule.id, output)
-                                      for other, ov in applicable)]
-                if not winners:
-                    out[i] = ("no_value", None)
-                elif all(o[1] == winners[0][1][1] for _, o in winners[1:]):
-                    out[i] = ("value", winners[0][1][1])
-            # else a conflict (LX402): left to the interpreter
-        return out
+        left = np.zeros(n, np.bool_)
+        for found, _ in per_rule:
+            left |= found.status == LEFT
+        applicable = [found.status == VALUE for found, _ in per_rule]
+        winners = []
+        for r, rule in enumerate(rules):
+            beaten = np.zeros(n, np.bool_)
+            for o, (other, (_, positions)) in enumerate(zip(rules, per_rule, strict=True)):
+                if o == r or other.id == rule.id:
+                    continue
+                beats = np.array([_beats(v, rule.id, output) for v in other.versions]
+                                 + [False], np.bool_)
+                beaten |= applicable[o] & beats[positions]
+            winners.append(applicable[r] & ~beaten)
+        tag = _same_tag([found for found, _ in per_rule]) if per_rule else INTS
+        data = _empty(n, tag)
+        count = np.zeros(n, np.int64)
+        for (found, _), won in reversed(list(zip(per_rule, winners, strict=True))):
+            data = np.where(won, _data_as(found, tag), data)
+            count += won
+        status = np.where(left, LEFT, np.where(count == 0, NO_VALUE, VALUE)).astype(np.int8)
+        for i in np.flatnonzero(~left & (count > 1)).tolist():
+            values = [_data_as(found, tag)[i] for (found, _), won in
+                      zip(per_rule, winners, strict=True) if won[i]]
+            if any(v != values[0] for v in values[1:]):
+                status[i] = LEFT                  # a conflict (LX402): left to the interpreter
+        return Values(status, data, tag)
 
-    def _rule(self, rule: Rule, output: str) -> list[Outcome1]:
-        """Per person: ("value", value, version), or not considered / not applicable /
-        failed, or None (left to the interpreter)."""
-        groups: dict[Any, tuple[RuleVersion, date, list[int]]] = {}
-        out: list[Outcome1] = [None] * len(self.cases)
-        for i, case in enumerate(self.cases):
-            selected = _selection(self.kb, rule, case, self.law_as_of)
-            if selected is None:
-                continue
-            key, version, on = selected
-            if version is None:
-                out[i] = _NOT_CONSIDERED
-                continue
-            assert on is not None
-            groups.setdefault(key, (version, on, []))[2].append(i)
-        for version, on, members in groups.values():
-            part = self._group(rule, version, on, output, members)
-            for i, result in zip(members, part, strict=True):
-                out[i] = result
-        return out
-
-    def _block(self, rule: Rule, members: list[int]) -> Block:
-        facts = _facts_of(rule)
-        key = ",".join(sorted(facts))
-        if key not in self._facts:
-            self._facts[key] = _block(self.cases, self.kb, facts, self.strings)
-        whole = self._facts[key]
-        if len(members) == len(self.cases):
-            block = Block(whole.n, dict(whole.dates), dict(whole.periods),
-                          scalars=dict(whole.scalars))
+    def _rule(self, rule: Rule, output: str) -> tuple[Values, Any]:
+        """Per person, the rule's status and value, and the position of its version in
+        ``rule.versions`` (len(rule.versions) where none is selected)."""
+        n = self.n
+        status = np.full(n, LEFT, np.int8)
+        positions = np.full(n, len(rule.versions), np.int64)
+        not_considered = np.zeros(n, np.bool_)
+        if rule.selected_by is not None and rule.selected_if_missing == "not_applicable":
+            not_considered |= ~self.present(rule.selected_by)   # about a fact not given
+        if self.law_as_of is not None:
+            on = np.full(n, day(self.law_as_of), np.int64)
+            ok = np.ones(n, np.bool_)
         else:
-            rows = np.asarray(members, np.int64)
-            block = Block(len(members),
-                          {k: (v[rows], g[rows]) for k, (v, g) in whole.dates.items()},
-                          {k: p.take(rows) for k, p in whole.periods.items()},
-                          scalars={k: (v[rows], g[rows], kind)
-                                   for k, (v, g, kind) in whole.scalars.items()})
-        block.strings = self.strings
-        return block
+            on, ok = self.date_of(rule.selected_by)
+        active = ok & ~not_considered
+        groups: dict[Any, tuple[RuleVersion, date, Any]] = {}
+        if self.law_as_of is None and any(v.transitional for v in rule.versions):
+            # the interpreter first tries the transitional clauses, in the order of the
+            # versions, each on the persons whose as-of date is on or after its start
+            reached = self._transitional(rule, groups)
+            active &= ~reached
+            not_considered &= ~reached
+        status[not_considered] = NOT_CONSIDERED
+        intervals = np.searchsorted(_breakpoints(self.kb, rule), on, side="right")
+        for interval in np.unique(intervals[active]).tolist():
+            members = active & (intervals == interval)
+            on_day = to_date(int(on[np.argmax(members)]))
+            version = rule.version_on(on_day)
+            if version is None:
+                status[members] = NOT_CONSIDERED
+                continue
+            key = (version.index, tuple(str(self.kb.parameters[p].value_on(on_day))
+                                        for p in sorted(version.parameters.values())))
+            if key in groups:
+                groups[key] = (version, groups[key][1], groups[key][2] | members)
+            else:
+                groups[key] = (version, on_day, members)
+        parts: list[tuple[Any, Values]] = []
+        for version, on_day, members in groups.values():
+            rows = np.flatnonzero(members)
+            part = self._group(rule, version, on_day, output, rows)
+            status[rows] = part.status
+            positions[rows] = rule.versions.index(version)
+            parts.append((rows, part))
+        tag = _same_tag([p for _, p in parts]) if parts else INTS
+        data = _empty(n, tag)
+        for rows, part in parts:
+            data[rows] = _data_as(part, tag)
+        return Values(status, data, tag), positions
+
+    def _transitional(self, rule: Rule, groups: dict[Any, tuple[RuleVersion, date, Any]]
+                      ) -> Any:
+        """The persons a transitional clause reaches (added to ``groups``) or whom it
+        leaves to the interpreter (a clause that cannot be told, an as-of date missing);
+        the others go on to the ordinary choice of version."""
+        as_of, known = self.date_of(None)
+        decided = ~known                       # no as-of date: left to the interpreter
+        for version in rule.versions:
+            if not version.transitional:
+                continue
+            asked = ~decided & (as_of >= day(version.valid_from))
+            if not asked.any():
+                continue
+            rows = np.flatnonzero(asked)
+            whole = None if len(rows) == self.n else rows
+            compiler = Compiler(self.kb, version, version.valid_from,
+                                self._block(rule, whole), self.reference, whole)
+            value = compiler.value(version.transitional[0].expr)
+            if value.kind != "boolean" or (value.data.ndim == 2 and value.data.shape[1] != 1):
+                raise Unsupported("a transitional clause that is not a condition")
+            size = len(rows)
+            held = np.broadcast_to(value.data, (size, 1)).ravel()
+            unknown = np.broadcast_to(value.missing | value.undetermined, (size, 1)).ravel()
+            decided[rows[unknown]] = True
+            reaches = rows[held & ~unknown]
+            if len(reaches):
+                members = np.zeros(self.n, np.bool_)
+                members[reaches] = True
+                groups[("transitional", version.index)] = (version, version.valid_from,
+                                                           members)
+                decided |= members
+        return decided
 
     def _group(self, rule: Rule, version: RuleVersion, on: date, output: str,
-               members: list[int]) -> list[Outcome1]:
+               rows: Any) -> Values:
         conclusions = [c for c in version.conclusions if c.output == output]
         if not conclusions:
-            return [_NOT_APPLICABLE] * len(members)
-        parts = [self._conclusion(rule, version, on, conclusion, members)
+            return Values(np.full(len(rows), NOT_APPLICABLE, np.int8),
+                          np.zeros(len(rows), np.int64), INTS)
+        whole = None if len(rows) == self.n else rows
+        parts = [self._conclusion(rule, version, on, conclusion, whole)
                  for conclusion in conclusions]
         if len(parts) == 1:
             return parts[0]
-        return [_merged(found) for found in zip(*parts, strict=True)]
+        return _merged(parts)
 
     def _conclusion(self, rule: Rule, version: RuleVersion, on: date, conclusion: Any,
-                    members: list[int]) -> list[Outcome1]:
+                    rows: Any) -> Values:
         output = conclusion.output
-        block = self._block(rule, members)
-        entry = self.kb.vocabularies[self.jurisdiction].outputs[output]
-        rows = None if len(members) == len(self.cases) else np.asarray(members, np.int64)
+        block = self._block(rule, rows)
+        entry = self.vocabulary.outputs[output]
         compiler = Compiler(self.kb, version, on, block, self.reference, rows)
         applies = np.ones(block.n, np.bool_)            # known to apply
         unknown = np.zeros(block.n, np.bool_)           # left to the interpreter
@@ -272,36 +496,39 @@ class Resolver:
             unknown |= applies & missing
             failed |= applies & und & ~missing
             applies &= held & ~missing & ~und
-        results = _values(compiler, block, conclusion, entry, applies)
-        out: list[Outcome1] = []
-        for i in range(block.n):
-            if unknown[i]:
-                out.append(None)
-            elif failed[i]:
-                out.append(_FAILED)
-            elif not applies[i]:
-                out.append(_NOT_APPLICABLE)
-            else:
-                got = results[i]
-                out.append(None if got is None else _FAILED if got[0] == "failed"
-                           else ("value", got[1], version))
-        return out
+        found = _values(compiler, block, conclusion, entry, applies)
+        status = np.where(unknown, LEFT, np.where(failed, FAILED, np.where(
+            ~applies, NOT_APPLICABLE, found.status))).astype(np.int8)
+        return Values(status, found.data, found.tag)
 
 
 OutputRefColumn = tuple[Any, Any, Any, str]
 
 
-def _merged(found: tuple[Outcome1, ...]) -> Outcome1:
-    """One rule version's outcome for one person when several of its conclusions give the
-    output, as the interpreter resolves them: the conclusions that apply give the value (two
-    different values are a conflict, left to the interpreter); one that failed matters only
-    when none applies."""
-    if any(o is None for o in found):
-        return None
-    values = [o for o in found if o is not None and o[0] == "value"]
-    if values:
-        return values[0] if all(v[1] == values[0][1] for v in values[1:]) else None
-    return _FAILED if any(o == _FAILED for o in found) else _NOT_APPLICABLE
+def _merged(parts: list[Values]) -> Values:
+    """One rule version's outcome for every person when several of its conclusions give
+    the output, as the interpreter resolves them: the conclusions that apply give the value
+    (two different values are a conflict, left to the interpreter); one that failed matters
+    only when none applies."""
+    tag = _same_tag(parts)
+    n = len(parts[0].status)
+    left = np.zeros(n, np.bool_)
+    failed = np.zeros(n, np.bool_)
+    count = np.zeros(n, np.int64)
+    data = _empty(n, tag)
+    for part in reversed(parts):
+        left |= part.status == LEFT
+        failed |= part.status == FAILED
+        holds = part.status == VALUE
+        count += holds
+        data = np.where(holds, _data_as(part, tag), data)
+    status = np.where(left, LEFT, np.where(count > 0, VALUE, np.where(
+        failed, FAILED, NOT_APPLICABLE))).astype(np.int8)
+    for i in np.flatnonzero(~left & (count > 1)).tolist():
+        values = [_data_as(p, tag)[i] for p in parts if p.status[i] == VALUE]
+        if any(v != values[0] for v in values[1:]):
+            status[i] = LEFT
+    return Values(status, data, tag)
 
 
 def _beats(version: RuleVersion, other_rule: str, output: str) -> bool:
@@ -310,85 +537,143 @@ def _beats(version: RuleVersion, other_rule: str, output: str) -> bool:
 
 
 def _values(compiler: Compiler, block: Block, conclusion: Any, entry: Any,
-            applies: Any) -> list[Result | None]:
+            applies: Any) -> Values:
+    """The value of a conclusion for the persons it applies to: status VALUE, FAILED or
+    LEFT (meaningful where it applies)."""
+    n = block.n
     if conclusion.each_month is not None and conclusion.value is not None:
-        first = compiler.value(conclusion.each_month[0].expr)
-        last = compiler.value(conclusion.each_month[1].expr)
-        m_first = month_of_day(np.broadcast_to(first.data, (block.n, 1))).ravel()
-        m_last = month_of_day(np.broadcast_to(last.data, (block.n, 1))).ravel()
-        bounds_failed = (first.missing | last.missing | first.undetermined
-                         | last.undetermined)
-        known = ~np.broadcast_to(bounds_failed, (block.n, 1)).ravel()
-        if not known.any():
-            return [None] * block.n
-        low, high = int(m_first[known].min()), int(m_last[known].max())
-        block.months = np.arange(low, max(low, high) + 1, dtype=np.int64).reshape(1, -1)
-        compiler.memo.clear()
-        compiler._und.clear()
-        value = compiler.value(conclusion.value.expr)
-        data = np.broadcast_to(block.text(value.data) if value.kind == "enum" else value.data,
-                               (block.n, block.months.shape[1]))
-        missing = np.broadcast_to(value.missing, data.shape)
-        undetermined = np.broadcast_to(value.undetermined, data.shape)
-        inner = entry.type.of
-        out: list[Result | None] = []
-        starts = [to_date(int(d)) for d in _month_starts(block.months)]
-        for i in range(block.n):
-            if not known[i] or not applies[i]:
-                out.append(None)
-                continue
-            a, b = int(m_first[i]) - low, int(m_last[i]) - low
-            if a > b:
-                out.append(("value", Timeline(())))
-                continue
-            if missing[i, a:b + 1].any():
-                out.append(None)
-                continue
-            if undetermined[i, a:b + 1].any():
-                out.append(("failed", None))
-                continue
-            entries = tuple((starts[k], _month_end(starts[k]), _python(data[i, k], inner))
-                            for k in range(a, b + 1))
-            out.append(("value", Timeline(entries)))
-        return out
+        return _timelines(compiler, block, conclusion, entry, applies)
     if conclusion.value is not None and entry.type.kind in ("date", "integer", "boolean",
                                                               "enum"):
         value = compiler.value(conclusion.value.expr)
-        data = np.broadcast_to(block.text(value.data) if value.kind == "enum" else value.data,
-                               (block.n, 1)).ravel()
-        missing = np.broadcast_to(value.missing, (block.n, 1)).ravel()
-        und = np.broadcast_to(value.undetermined, (block.n, 1)).ravel()
-        return [None if missing[i] else ("failed", None) if und[i] else
-                ("value", _python(data[i], entry.type, value.kind)) for i in range(block.n)]
+        missing = np.broadcast_to(value.missing, (n, 1)).ravel()
+        und = np.broadcast_to(value.undetermined, (n, 1)).ravel()
+        status = np.where(missing, LEFT, np.where(und, FAILED, VALUE)).astype(np.int8)
+        data = np.broadcast_to(value.data, (n, 1)).ravel()
+        if value.kind == "enum":
+            return Values(status, block.text(data), OBJECTS)
+        if value.kind == "date":
+            return Values(status, data.astype(np.int64), DATES)
+        if value.kind == "boolean":
+            return Values(status, data.astype(np.bool_), BOOLS)
+        if value.kind in ("integer", "duration") and entry.type.kind == "integer":
+            return Values(status, data.astype(np.int64), INTS)
+        objects = np.empty(n, object)
+        objects[:] = [_python(x, entry.type, value.kind) for x in data.tolist()]
+        return Values(status, objects, OBJECTS)
+    if conclusion.value is not None and entry.type.kind == "duration":
+        value = compiler.value(conclusion.value.expr)
+        if value.kind != "duration":
+            raise Unsupported(f"a duration conclusion of a {value.kind}")
+        missing = np.broadcast_to(value.missing, (n, 1)).ravel()
+        und = np.broadcast_to(value.undetermined, (n, 1)).ravel()
+        status = np.where(missing, LEFT, np.where(und, FAILED, VALUE)).astype(np.int8)
+        days = np.broadcast_to(value.data, (n, 1)).ravel().tolist()
+        durations = np.empty(n, object)
+        durations[:] = [Duration(int(d)) for d in days]
+        return Values(status, durations, OBJECTS)
+    if conclusion.value is not None and entry.type.kind in NUMBER_TYPES:
+        value = compiler.value(conclusion.value.expr)
+        if value.kind not in ("number", "rate", "integer"):
+            raise Unsupported(f"a {entry.type.kind} conclusion of a {value.kind}")
+        missing = np.broadcast_to(value.missing, (n, 1)).ravel()
+        und = np.broadcast_to(value.undetermined, (n, 1)).ravel()
+        status = np.where(missing, LEFT, np.where(und, FAILED, VALUE)).astype(np.int8)
+        exact = np.empty(n, object)
+        exact[:] = np.broadcast_to(exact_objects(value), (n, 1)).ravel()
+        return Values(status, exact, OBJECTS)
     if entry.type.kind in ("obligation", "prohibition", "right"):
-        exprs = [conclusion.deadline] if entry.type.kind == "obligation" else \
-            [conclusion.start, conclusion.end]
-        if any(e is None for e in exprs):
-            raise Unsupported(f"a {entry.type.kind} without its dates")
-        dates, missing, und = [], np.zeros(block.n, np.bool_), np.zeros(block.n, np.bool_)
-        for e in exprs:
-            value = compiler.value(e.expr)
-            if value.kind != "date":
-                raise Unsupported(f"a {entry.type.kind} with a {value.kind} date")
-            dates.append(np.broadcast_to(value.data, (block.n, 1)).ravel())
-            missing |= np.broadcast_to(value.missing, (block.n, 1)).ravel()
-            und |= np.broadcast_to(value.undetermined, (block.n, 1)).ravel()
-        holder = entry.holder or ""
-        deontics: list[Result | None] = []
-        for i in range(block.n):
-            if missing[i]:
-                deontics.append(None)
-            elif und[i]:
-                deontics.append(("failed", None))
-            elif entry.type.kind == "obligation":
-                deontics.append(("value", Deontic("obligation", holder,
-                                             deadline=to_date(int(dates[0][i])))))
-            else:
-                deontics.append(("value", Deontic(entry.type.kind, holder,
-                                             start=to_date(int(dates[0][i])),
-                                             end=to_date(int(dates[1][i])))))
-        return deontics
+        return _deontics(compiler, block, conclusion, entry, applies)
     raise Unsupported(f"a {entry.type.kind} conclusion")
+
+
+def _timelines(compiler: Compiler, block: Block, conclusion: Any, entry: Any,
+               applies: Any) -> Values:
+    n = block.n
+    status = np.full(n, LEFT, np.int8)
+    objects = np.empty(n, object)
+    first = compiler.value(conclusion.each_month[0].expr)
+    last = compiler.value(conclusion.each_month[1].expr)
+    m_first = month_of_day(np.broadcast_to(first.data, (n, 1))).ravel()
+    m_last = month_of_day(np.broadcast_to(last.data, (n, 1))).ravel()
+    bounds_failed = (first.missing | last.missing | first.undetermined | last.undetermined)
+    known = ~np.broadcast_to(bounds_failed, (n, 1)).ravel()
+    if not known.any():
+        return Values(status, objects, OBJECTS)
+    low, high = int(m_first[known].min()), int(m_last[known].max())
+    block.months = np.arange(low, max(low, high) + 1, dtype=np.int64).reshape(1, -1)
+    compiler.memo.clear()
+    compiler._und.clear()
+    value = compiler.value(conclusion.value.expr)
+    width = block.months.shape[1]
+    data = np.broadcast_to(value.data, (n, width))
+    missing = np.broadcast_to(value.missing, data.shape)
+    undetermined = np.broadcast_to(value.undetermined, data.shape)
+    a = np.clip(m_first - low, 0, width)
+    b = np.clip(m_last - low, -1, width - 1)
+    wanted = known & applies
+    empty = wanted & (m_first > m_last)
+    status[empty] = VALUE
+    objects[empty] = [Timeline(())] * int(empty.sum())
+    rest = wanted & ~empty
+    # any missing (failed) month of a person's own months: prefix sums over the grid
+    column = np.arange(width).reshape(1, -1)
+    inside = (column >= a.reshape(-1, 1)) & (column <= b.reshape(-1, 1))
+    any_missing = (missing & inside).any(axis=1)
+    any_failed = (undetermined & inside).any(axis=1)
+    status[rest & any_missing] = LEFT
+    status[rest & ~any_missing & any_failed] = FAILED
+    chosen = np.flatnonzero(rest & ~any_missing & ~any_failed)
+    status[chosen] = VALUE
+    if len(chosen):
+        # one entry per (month, value) shared by every person who has it
+        inner = entry.type.of
+        starts = [to_date(int(d)) for d in _month_starts(block.months)]
+        ends = [_month_end(s) for s in starts]
+        if value.kind == "enum":
+            codes = data[chosen].astype(np.int64)
+            texts = [str(t) for t in block.strings]
+            table = [[(starts[k], ends[k], texts[c]) for c in range(len(texts))]
+                     for k in range(width)]
+        else:
+            unique, inverse = np.unique(data[chosen], return_inverse=True)
+            codes = inverse.reshape(len(chosen), width)
+            table = [[(starts[k], ends[k], _python(u, inner)) for u in unique.tolist()]
+                     for k in range(width)]
+        rows = codes.tolist()
+        lows, highs = a[chosen].tolist(), b[chosen].tolist()
+        objects[chosen] = [Timeline(tuple(table[k][row[k]] for k in range(lo, hi + 1)))
+                           for row, lo, hi in zip(rows, lows, highs, strict=True)]
+    return Values(status, objects, OBJECTS)
+
+
+def _deontics(compiler: Compiler, block: Block, conclusion: Any, entry: Any,
+              applies: Any) -> Values:
+    n = block.n
+    kind = entry.type.kind
+    exprs = [conclusion.deadline] if kind == "obligation" else [conclusion.start,
+                                                                 conclusion.end]
+    if any(e is None for e in exprs):
+        raise Unsupported(f"a {kind} without its dates")
+    dates, missing, und = [], np.zeros(n, np.bool_), np.zeros(n, np.bool_)
+    for e in exprs:
+        value = compiler.value(e.expr)
+        if value.kind != "date":
+            raise Unsupported(f"a {kind} with a {value.kind} date")
+        dates.append(np.broadcast_to(value.data, (n, 1)).ravel())
+        missing |= np.broadcast_to(value.missing, (n, 1)).ravel()
+        und |= np.broadcast_to(value.undetermined, (n, 1)).ravel()
+    status = np.where(missing, LEFT, np.where(und, FAILED, VALUE)).astype(np.int8)
+    holder = entry.holder or ""
+    objects = np.empty(n, object)
+    chosen = np.flatnonzero((status == VALUE) & applies)
+    as_dates = [_objects(d[chosen].astype(np.int64), DATES).tolist() for d in dates]
+    if kind == "obligation":
+        objects[chosen] = [Deontic("obligation", holder, deadline=d) for d in as_dates[0]]
+    else:
+        objects[chosen] = [Deontic(kind, holder, start=s, end=e)
+                           for s, e in zip(as_dates[0], as_dates[1], strict=True)]
+    return Values(status, objects, OBJECTS)
 
 
 def _month_starts(months: Any) -> Any:

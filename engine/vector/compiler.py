@@ -10,19 +10,22 @@ What compiles (anything else raises :class:`Unsupported`, and the output is left
 interpreter, per output):
 
 * an output concluded by rules (after the choice of reading, as the interpreter makes it)
-  without a transitional clause and that no rule disapplies; per person, a rule declared
-  ``exception_to`` another prevails over it when both apply (backend.Resolver); persons
-  are grouped by the version and parameter values the interpreter would select for them
-  (``selected_by`` fact, as-of date or ``--law-as-of``); a person for whom a value is
-  missing, or whose rules conflict, is left to the interpreter;
+  that no rule disapplies (transitional clauses are tried first, as the interpreter
+  does); per person, a rule declared ``exception_to`` another prevails over it when
+  both apply (backend.Resolver); persons are grouped by the version and parameter
+  values the interpreter would select for them (``selected_by`` fact, as-of date or
+  ``--law-as-of``); a person for whom a value is missing, or whose rules conflict, is
+  left to the interpreter;
 * expressions made of literals, facts (dates and periods), parameters (their value on the
   version's date), lets, other outputs (scalars; one without a value makes the reading
   conclusion fail, as the interpreter's UndeterminedError), ``month``, comparisons,
   ``and``/``or``/``not`` and ``if then else`` in three-valued logic as the interpreter's,
   and the calls of :data:`FUNCTIONS` (day counts by prefix sums; the CCSS employer-charged
   recurrence in one pass over the months; the first day counted over a limit by
-  bisection);
-* conclusions with a ``value`` (scalars) or ``each_month`` (timelines).
+  bisection), the counted-day functions of counted.py (working days, public holidays),
+  ``has_month_with`` / ``first_month_with`` over a timeline output, and exact numbers
+  (money, percentages, decimals) with the interpreter's operators and rounding (numbers.py);
+* conclusions with a ``value`` (scalars, exact numbers) or ``each_month`` (timelines).
 """
 
 from __future__ import annotations
@@ -84,6 +87,7 @@ class Block:
     scalars: dict[str, tuple[Any, Bools, str]] = field(default_factory=dict)
     strings: list[str] = field(default_factory=list)    # enum values by code
     memo: dict[Any, Any] = field(default_factory=dict)  # kernels shared between outputs
+    jurisdiction: str = "lu"         # whose public holidays count (counted days)
 
     def code(self, text: str) -> int:
         """The code of an enum value (added on first use)."""
@@ -182,8 +186,9 @@ class Compiler:
             if expr.target not in self._facts:
                 self._facts[expr.target] = self._fact(expr)
             return self._facts[expr.target]
-        if expr.kind == "output" and self.outputs is not None and expr.field is None:
-            data, has, none, kind = self.outputs(expr.target)
+        if expr.kind == "output" and self.outputs is not None:
+            name = expr.target if expr.field is None else f"{expr.target}.{expr.field}"
+            data, has, none, kind = self.outputs(name)
             if self.rows is not None:
                 data, has, none = data[self.rows], has[self.rows], none[self.rows]
             return Value(data.reshape(-1, 1), ~(has | none).reshape(-1, 1), kind,
@@ -210,14 +215,21 @@ class Compiler:
             return Value(~inner.data, inner.missing, "boolean")
         if expr.op == "-" and inner.kind in ("integer", "duration"):
             return Value(-inner.data, inner.missing, inner.kind)
+        if expr.op == "-" and inner.kind in ("number", "rate"):
+            return Value(-inner.data, inner.missing, "number")   # int or Fraction, negated
         raise Unsupported(f"unary {expr.op}")
 
     def _Binary(self, expr: Binary) -> Value:  # noqa: N802
         a, b = self.value(expr.left), self.value(expr.right)
-        if a.kind == "periods" or b.kind == "periods":
-            raise Unsupported("operator on periods")
-        missing = a.missing | b.missing
+        if a.kind in ("periods", "timeline") or b.kind in ("periods", "timeline"):
+            raise Unsupported(f"operator on {a.kind}, {b.kind}")
         op = expr.op
+        if op not in ("and", "or"):
+            from . import numbers
+            exact = numbers.binary(op, a, b)
+            if exact is not None:
+                return exact
+        missing = a.missing | b.missing
         compare = {"<": np.less, "<=": np.less_equal, ">": np.greater,
                    ">=": np.greater_equal, "==": np.equal, "!=": np.not_equal}
         if op in compare:
@@ -254,6 +266,12 @@ class Compiler:
     def _IfThenElse(self, expr: IfThenElse) -> Value:  # noqa: N802
         condition = self.value(expr.condition)
         then, otherwise = self.value(expr.then), self.value(expr.otherwise)
+        if then.kind != otherwise.kind and {then.kind, otherwise.kind} <= {
+                "number", "rate", "integer"}:
+            from .numbers import objects  # an exact number and an integer
+            then = Value(objects(then), then.missing, "number", then.undetermined)
+            otherwise = Value(objects(otherwise), otherwise.missing, "number",
+                              otherwise.undetermined)
         if condition.kind != "boolean" or then.kind != otherwise.kind:
             raise Unsupported("if")
         data = np.where(condition.data, then.data, otherwise.data)
@@ -308,7 +326,11 @@ class Compiler:
             return self._floor_of_rate(expr.args[0])
         function = FUNCTIONS.get(expr.function)
         if function is None:
-            raise Unsupported(f"function {expr.function}")
+            from .numbers import call
+            found = call(self, expr.function, [self.value(arg) for arg in expr.args])
+            if found is None:
+                raise Unsupported(f"function {expr.function}")
+            return found
         return function(self, [self.value(arg) for arg in expr.args])
 
 
@@ -508,6 +530,9 @@ def _first_or_last(which: str) -> Callable[[Compiler, list[Value]], Value]:
 def _minmax(which: str) -> Callable[[Compiler, list[Value]], Value]:
     def call(c: Compiler, args: list[Value]) -> Value:
         kinds = {a.kind for a in args}
+        if kinds & {"number", "rate"} and kinds <= {"number", "rate", "integer"}:
+            from .numbers import pick
+            return pick(which, args)
         if len(kinds) != 1 or kinds.pop() not in ("date", "integer", "duration"):
             raise Unsupported(which)
         data, missing = args[0].data, args[0].missing
@@ -690,6 +715,11 @@ FUNCTIONS: dict[str, Callable[[Compiler, list[Value]], Value]] = {
     "employer_charged_days_in_window": _charged("days"),
     "employer_charged_month": _charged("month"),
 }
+
+
+from .counted import FUNCTIONS as _COUNTED  # noqa: E402 (it needs the compiler's types)
+
+FUNCTIONS.update(_COUNTED)
 
 
 def candidate_rules(kb: KnowledgeBase, jurisdiction: str, output: str, reading: str | None

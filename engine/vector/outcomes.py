@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
 
+import numpy as np
+
 from ..compile.model import KnowledgeBase
 from ..evaluate.case import Case
 from ..evaluate.interpreter import Outcome, OutputResult, evaluate, outputs_in_force
@@ -46,24 +48,33 @@ class VectorRun:
             else:
                 self.vectorised.add(name)
         vocabulary = self.kb.vocabularies[cases[0].jurisdiction]
+        types = {name: vocabulary.outputs[name].type for name in names}
+        whole = [n for n in names if columns[n].results is None]
+        computed = [(n, found) for n in names
+                    if (found := columns[n].results) is not None]
+        # who is left to the interpreter for an output the backend computes
+        partly = np.zeros(len(cases), np.bool_)
+        for name, _ in computed:
+            partly |= columns[name].left
+        self.persons_left += int(partly.sum())
         for i, case in enumerate(cases):
-            left = [n for n in names if columns[n].results is None
-                    or columns[n].results[i] is None]      # type: ignore[index]
-            self.persons_left += any(columns[n].results is not None for n in left)
-            as_of = case.as_of or date.today()
-            interpreted = evaluate(self.kb, case, as_of, outputs=left, law_as_of=self.law_as_of,
-                                   reading=self.reading) if left else None
             results: dict[str, OutputResult] = {}
-            for name in names:
-                found = columns[name].results
-                got = found[i] if found is not None else None
+            left = list(whole)
+            for name, found in computed:
+                got = found[i]
                 if got is None:
-                    assert interpreted is not None
-                    results[name] = interpreted.results[name]
+                    left.append(name)
                 else:
-                    results[name] = OutputResult(name, got[0], got[1],
-                                                 vocabulary.outputs[name].type)
-            yield Outcome(case, as_of, self.law_as_of, self.reading, results,
+                    results[name] = OutputResult(name, got[0], got[1], types[name])
+            as_of = case.as_of or date.today()
+            # the interpreter, for what is left: it reads the outputs computed column-wise
+            # as they are (an output they depend on is not evaluated again)
+            interpreted = evaluate(self.kb, case, as_of, outputs=left, law_as_of=self.law_as_of,
+                                   reading=self.reading, known=results) if left else None
+            if interpreted is not None:
+                results.update((name, interpreted.results[name]) for name in left)
+            yield Outcome(case, as_of, self.law_as_of, self.reading,
+                          {name: results[name] for name in names},
                           interpreted.diagnostics if interpreted else [])
 
     def note(self) -> str:

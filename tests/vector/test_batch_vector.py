@@ -61,3 +61,15 @@ def test_vector_without_numpy_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) 
     code, out, _ = cli("batch", "--generate", "2", "--output", "certificate_in_time",
                        "--backend", "vector")
     assert code == 1 and "LX704" in out and "lexlux[vector]" in out
+
+
+def test_every_output_the_same_table_with_either_backend(tmp_path: Path) -> None:
+    """All outputs in force: those computed column-wise, those left to the interpreter (which
+    reads the column-wise outputs as they are) and the persons left to it give the same
+    table as the interpreter alone."""
+    argv = ["batch", "--generate", "100", "--from", "2018-06-01", "--to", "2020-06-30"]
+    assert cli(*argv, "--table", str(tmp_path / "a.csv"))[0] == 0
+    code, _, err = cli(*argv, "--table", str(tmp_path / "b.csv"), "--backend", "vector")
+    assert code == 0
+    assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
+    assert "left to the interpreter: " in err and "left to the interpreter: none" not in err
