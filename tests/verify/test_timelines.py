@@ -174,3 +174,25 @@ def test_the_statute_ccss_witness_replays() -> None:
     differ = [m for m in statute if statute[m] != ccss.get(m)]
     assert differ, payers
     assert {statute[differ[0]], ccss[differ[0]]} == {"cns", "employer"}
+
+
+def test_a_difference_the_search_leaves_undecided_exists_and_the_frame_holds_it() -> None:
+    # salary_continuation_end under OQ-CT1 (LX510 accepted: the witness search does not find
+    # one within its budget): a first incapacity paid by the employer (January-March), a
+    # month paid by the CNS (December), then a new incapacity twelve months after the first
+    # CNS month. The statute counts December's days and reaches 77 days in May, the CCSS
+    # example counts only the employer's and reaches them in June; the 36-month frame pinned
+    # to January 2017 gives both answers, so a witness is inside the search space.
+    facts = {"incapacity": (Period(date(2017, 1, 1), date(2017, 3, 31)),
+                            Period(date(2017, 12, 1), date(2017, 12, 31)),
+                            Period(date(2018, 4, 1), date(2018, 6, 30))),
+             "incapacity_start": date(2018, 4, 1)}
+    ends = {}
+    for reading in READINGS:
+        statuses = _compare_in(Frame(36, month_index(date(2017, 1, 1))), facts,
+                               date(2020, 1, 1), reading)
+        assert statuses["salary_continuation_end"] == "value"
+        case = Case("x", "lu", date(2020, 1, 1), dict(facts), {}, None)
+        ends[reading] = evaluate(kb(), case, date(2020, 1, 1), outputs=OUTPUTS,
+                                 reading=reading).results["salary_continuation_end"].value
+    assert ends == {"statute": date(2018, 5, 31), "ccss_worked_example": date(2018, 6, 30)}
