@@ -52,8 +52,8 @@ if TYPE_CHECKING:
 
 #: Horizons tried in turn (months of the narrow frame; the last is the full horizon).
 HORIZONS = (6, 18, 36)
-#: Resource limit of one narrow query, solved once (one seed, no axioms: a narrow query
-#: that is not decided quickly is left to the full encoding).
+#: Resource limit of one narrow query, solved once (one seed, no axioms; at most the
+#: audit's own limit, as the API caps it).
 NARROW_RLIMIT = 20_000_000
 #: Why a query about a timeline output is left undecided when no narrow query finds a
 #: witness: the full encoding is not solved (measured: Z3 spends any budget on its integer
@@ -153,19 +153,21 @@ def narrow_search(audit: Audit, encodings: Sequence[LawEncoding], names: Sequenc
             if only_core:
                 constraints, formulas, calls = _without(
                     shared, sorted(facts - core), constraints, formulas, calls)
-            result = _solve_once(constraints, formulas, calls, case_terms)
+            result = _solve_once(constraints, formulas, calls, case_terms,
+                                 min(NARROW_RLIMIT, audit.rlimit))
             if result.status == "sat":
                 return result
     return None
 
 
 def _solve_once(constraints: list[Constraint], formulas: list[Any],
-                calls: list[AbstractCall], case_terms: list[Any]) -> SolveResult:
+                calls: list[AbstractCall], case_terms: list[Any], rlimit: int
+                ) -> SolveResult:
     """One attempt of :func:`lexlux.verify.encoding.solve.solve` (its first seed, with
     the refinement of abstract calendar values), without its portfolio of retries."""
     from ..encoding import solve as solving
-    return solving._solve(constraints, formulas, calls, NARROW_RLIMIT, False,
-                          solving.SEEDS[0], case_terms)
+    return solving._solve(constraints, formulas, calls, rlimit, False, solving.SEEDS[0],
+                          case_terms)
 
 
 def _without(shared: Shared, absent: list[str], constraints: list[Constraint],
