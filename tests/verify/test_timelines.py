@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lexlux.calendar.dates import month_index
 from lexlux.calendar.periods import Period
 from lexlux.compile.model import KnowledgeBase
 from lexlux.evaluate.case import Case
@@ -18,7 +19,7 @@ from lexlux.evaluate.interpreter import evaluate
 from lexlux.pipeline import load_knowledge_base
 from lexlux.verify.encoding.abstractions import ABSTRACTIONS
 from lexlux.verify.encoding.pinned import evaluate_encoded
-from lexlux.verify.encoding.timelines import TIMELINE_MONTHS
+from lexlux.verify.encoding.timelines import TIMELINE_MONTHS, Frame
 
 OUTPUTS = ["monthly_payer", "twelve_month_count", "days_counted_in_month",
            "continuation_limit_reached", "salary_continuation_end", "seventy_seventh_day",
@@ -102,3 +103,96 @@ def test_beyond_the_horizon_the_encoding_says_so() -> None:
         assert statuses["monthly_payer"] == "beyond horizon"
         assert statuses["salary_continuation_end"] == "beyond horizon"
     assert "timeline_horizon" in ABSTRACTIONS
+
+
+def _compare_in(frame: Frame, facts: dict[str, Any], as_of: date, reading: str
+                ) -> dict[str, str]:
+    encoded = evaluate_encoded(kb(), "lu", facts, as_of, OUTPUTS, reading=reading,
+                               timelines=True, frame=frame)
+    case = Case("timeline", "lu", as_of, dict(facts), {}, None)
+    evaluated = evaluate(kb(), case, as_of, outputs=OUTPUTS, reading=reading).results
+    statuses = {}
+    for name in OUTPUTS:
+        status, value = encoded[name]
+        statuses[name] = status
+        if status in ("beyond horizon", "missing"):
+            continue
+        result = evaluated[name]
+        assert (result.status, result.value) == (status, value), (name, reading, facts, frame)
+    return statuses
+
+
+@settings(max_examples=6, deadline=None)
+@given(facts=histories(), reading=st.sampled_from(READINGS),
+       months=st.sampled_from([6, 18, 36]), shift=st.sampled_from([0, 0, 1]))
+def test_a_narrow_frame_agrees_with_the_evaluator_or_says_beyond(
+        facts: dict[str, Any], reading: str, months: int, shift: int) -> None:
+    # the witness search's frames (checks/timeline_search.py): the first month pinned (here
+    # the month of the first period, or the month after it) and a horizon of 6 to 36 months
+    first = facts["incapacity"][0].start
+    frame = Frame(months, month_index(first) + shift)
+    statuses = _compare_in(frame, facts, date(2033, 1, 1), reading)
+    last = facts["incapacity"][-1].end
+    span = month_index(last) - month_index(first) + 1
+    if shift or span > months:       # the timelines start in another month, or do not fit
+        assert statuses["monthly_payer"] == "beyond horizon"
+    else:
+        assert statuses["monthly_payer"] != "beyond horizon"
+
+
+def test_the_ccss_worked_example_in_a_pinned_frame() -> None:
+    facts = {"incapacity": (Period(date(2009, 1, 1), date(2009, 4, 30)),
+                            Period(date(2009, 9, 1), date(2009, 10, 15)),
+                            Period(date(2010, 1, 5), date(2010, 3, 20))),
+             "incapacity_start": date(2009, 1, 1)}
+    for reading in READINGS:
+        statuses = _compare_in(Frame(18, month_index(date(2009, 1, 1))), facts,
+                               date(2011, 1, 1), reading)
+        assert statuses["monthly_payer"] == "value"
+
+
+def test_the_statute_ccss_witness_replays() -> None:
+    # the readings check of monthly_payer (OQ-CT1, 002 lines 3870-3874 against 1396-1421):
+    # the timeline witness search finds a history of incapacity in which the two readings
+    # name a different payer for some month, and the evaluator gives that payer under each
+    from lexlux.verify.checks.context import Audit
+    from lexlux.verify.checks.rules import _check_readings
+    audit = Audit(kb(), "lu", rule="lu.code_du_travail.L121-6.p3.a2.ccss")
+    audit.outputs = lambda: ["monthly_payer"]       # type: ignore[method-assign]
+    found = list(_check_readings(audit))
+    assert [f.code for f in found] == ["LX503"], [(f.code, f.message) for f in found]
+    finding = found[0]
+    assert finding.replay and finding.replay.endswith("— confirmed")
+    facts = dict(finding.facts)
+    as_of = date.fromisoformat(finding.as_of)
+    case = Case("witness", "lu", as_of, facts, {}, None)
+    payers = {reading: evaluate(kb(), case, as_of, outputs=["monthly_payer"],
+                                reading=reading).results["monthly_payer"].value
+              for reading in READINGS}
+    statute = {m: v for m, _, v in payers["statute"].entries}
+    ccss = {m: v for m, _, v in payers["ccss_worked_example"].entries}
+    differ = [m for m in statute if statute[m] != ccss.get(m)]
+    assert differ, payers
+    assert {statute[differ[0]], ccss[differ[0]]} == {"cns", "employer"}
+
+
+def test_a_difference_the_search_leaves_undecided_exists_and_the_frame_holds_it() -> None:
+    # salary_continuation_end under OQ-CT1 (LX510 accepted: the witness search does not find
+    # one within its budget): a first incapacity paid by the employer (January-March), a
+    # month paid by the CNS (December), then a new incapacity twelve months after the first
+    # CNS month. The statute counts December's days and reaches 77 days in May, the CCSS
+    # example counts only the employer's and reaches them in June; the 36-month frame pinned
+    # to January 2017 gives both answers, so a witness is inside the search space.
+    facts = {"incapacity": (Period(date(2017, 1, 1), date(2017, 3, 31)),
+                            Period(date(2017, 12, 1), date(2017, 12, 31)),
+                            Period(date(2018, 4, 1), date(2018, 6, 30))),
+             "incapacity_start": date(2018, 4, 1)}
+    ends = {}
+    for reading in READINGS:
+        statuses = _compare_in(Frame(36, month_index(date(2017, 1, 1))), facts,
+                               date(2020, 1, 1), reading)
+        assert statuses["salary_continuation_end"] == "value"
+        case = Case("x", "lu", date(2020, 1, 1), dict(facts), {}, None)
+        ends[reading] = evaluate(kb(), case, date(2020, 1, 1), outputs=OUTPUTS,
+                                 reading=reading).results["salary_continuation_end"].value
+    assert ends == {"statute": date(2018, 5, 31), "ccss_worked_example": date(2018, 6, 30)}

@@ -20,6 +20,7 @@ from ..encoding.plausible import plausible
 from ..encoding.shared import Shared
 from ..encoding.solve import DEFAULT_RLIMIT, SolveResult, solve
 from .findings import Finding
+from .timeline_search import NO_NARROW_WITNESS
 from .witness import (
     build_case,
     describe,
@@ -59,15 +60,19 @@ class Audit:
         return self.rule is None or self.rule in rule_ids
 
     def encoding(self, *, reading: str | None = None, law_as_of: date | None = None,
-                 shared: Shared | None = None, tag: str = "") -> LawEncoding:
-        key = (reading, law_as_of, tag)
+                 shared: Shared | None = None, tag: str = "", timelines: bool = False
+                 ) -> LawEncoding:
+        """``timelines``: encode timeline outputs (abstraction timeline_horizon; their
+        queries are searched for a witness in narrow frames, checks/timeline_search.py)."""
+        key = (reading, law_as_of, tag, timelines)
         if shared is None and key in self._encodings:
             return self._encodings[key]
         memo = shared is None
         shared = shared or Shared(self.kb, self.jurisdiction)
         as_of: Any = (z3.IntVal(to_day_number(self.as_of)) if self.as_of is not None
                       else z3.Int("as_of"))
-        enc = LawEncoding(shared, as_of, law_as_of=law_as_of, reading=reading, tag=tag)
+        enc = LawEncoding(shared, as_of, law_as_of=law_as_of, reading=reading, tag=tag,
+                          timelines=timelines)
         if memo:
             self._encodings[key] = enc
         return enc
@@ -82,6 +87,13 @@ class Audit:
         extra = [horizon_bounds(encodings[0].as_of)] if self.as_of is None else []
         extra += plausible(self.kb, encodings[0], facts)
         self.queries += 1
+        from .timeline_search import involves_timelines, narrow_search
+        if involves_timelines(encodings, names):      # abstraction timeline_horizon
+            found = narrow_search(self, encodings, names, goals,
+                                  unknown_missing=unknown_missing, anchor=_day(anchor))
+            if found is not None:
+                return found, facts
+            return SolveResult("unknown", reason=NO_NARROW_WITNESS), facts
         case_terms = encodings[0].shared.facts.terms(facts)
         if self.as_of is None:
             case_terms.append(encodings[0].as_of)
@@ -165,6 +177,14 @@ class Audit:
                        output=output, versions=versions, key=what,
                        details=["UNKNOWN is not OK: raise the resource limit (--rlimit) or "
                                 "simplify the rules involved"])
+
+
+def _day(term: Any | None) -> date | None:
+    """The date of a numeric day term (a diff's anchor), else None."""
+    if term is None or not z3.is_int_value(term):
+        return None
+    from ...calendar.dates import from_day_number
+    return from_day_number(term.as_long())
 
 
 def _values(model: z3.ModelRef, terms: Sequence[Any]) -> tuple[str, ...]:

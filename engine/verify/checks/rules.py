@@ -164,8 +164,9 @@ def _check_readings(audit: Audit) -> Iterator[Finding]:
                 ids = [r.id for r in rules if r.reading in (first, second)]
                 if not audit.involves(*ids):
                     continue
-                one = audit.encoding(reading=first, tag="R1|")
-                two = audit.encoding(reading=second, shared=one.shared, tag="R2|")
+                one = audit.encoding(reading=first, tag="R1|", timelines=True)
+                two = audit.encoding(reading=second, shared=one.shared, tag="R2|",
+                                     timelines=True)
                 a, b = one.output(name), two.output(name)
                 if a.not_encodable or b.not_encodable:
                     continue

@@ -94,12 +94,13 @@ ABSTRACTIONS: dict[str, Abstraction] = {a.name: a for a in (
         "tests/verify/test_derived_facts.py::test_solve_pins_the_facts_derived_from_events"),
     Abstraction(
         "timeline_outputs",
-        "the checks (verify, diff, invariants) do not encode outputs of type timeline, nor "
-        "outputs that read them: the exact encoding of timeline_horizon exists, but Z3 does "
-        "not decide the checks' queries over it within the resource limit (the reading "
-        "query statute / ccss_worked_example of twelve_month_count is UNKNOWN even at "
-        "rlimit 4e8)",
-        "reported as LX521 (not verified), never as OK",
+        "the checks other than the readings check (conflicts, hierarchy, dead rules, gaps, "
+        "diffs, invariants) do not encode outputs of type timeline, nor outputs that read "
+        "them: their queries about monthly_payer read the end of the contract by L.125-4 and "
+        "the benefit limit (abstraction counted_days), and no witness is found within seconds "
+        "even in a narrow frame (abstraction timeline_witness_search); the readings check "
+        "(LX503) encodes them",
+        "reported as LX521 (not verified) or LX512 (invariant), never as OK",
         "tests/verify/test_checks.py::test_timeline_output_is_reported_not_verified"),
     Abstraction(
         "timeline_horizon",
@@ -109,12 +110,27 @@ ABSTRACTIONS: dict[str, Abstraction] = {a.name: a for a in (
         "employer_charged_month) is unrolled exactly over the 36 months from the month of "
         "the first day of the periods; a case whose timeline is longer, or that asks the "
         "recurrence about a later month, is beyond the horizon",
-        "used by the pinned evaluation (evaluate_encoded(timelines=True)), which gives the "
-        "evaluator's answer inside the horizon and reports a case beyond it as 'beyond "
-        "horizon' instead of an answer; a query built with it considers only cases within "
-        "the horizon (a proof would hold for them)",
+        "the pinned evaluation (evaluate_encoded(timelines=True)) gives the evaluator's "
+        "answer inside the horizon and reports a case beyond it as 'beyond horizon' instead "
+        "of an answer; a query built with it considers only cases within the horizon (a "
+        "proof would hold for them)",
         "tests/verify/test_timelines.py::"
         "test_the_encoding_agrees_with_the_evaluator_inside_the_horizon"),
+    Abstraction(
+        "timeline_witness_search",
+        "a query about a timeline output (the readings check) is solved on narrow frames "
+        "(timelines.Frame): the first month of every timeline and of the CCSS recurrence "
+        "pinned to the month of the anchor (the as-of date, else January 2017), so that "
+        "every month is a number and no calendar division is left, with horizons of 6, 18 "
+        "and 36 months, first with only the facts the rules that are no exception read, "
+        "then with every fact (checks/timeline_search.py); the full encoding, whose first "
+        "month is free, is not solved: Z3 does not decide it (its integer division), so a "
+        "query without a narrow witness is UNKNOWN (LX510)",
+        "a witness is exact (a narrow query is the full query with more constraints, and "
+        "the evaluator replays it); nothing is ever proved about a timeline output: "
+        "'no disagreement' is reported as undecided, never as OK",
+        "tests/verify/test_timelines.py::"
+        "test_a_narrow_frame_agrees_with_the_evaluator_or_says_beyond"),
     Abstraction(
         "assumptions",
         "every query assumes the plausibility constraints declared in invariant files "

@@ -117,6 +117,7 @@ class Calendar:
         self.by_owner: dict[str, list[z3.BoolRef]] = {}   # arguments inside the table
         self._month_of: dict[int, z3.ArithRef] = {}   # term id -> its known month_index
         self._starts: set[int] = set()                # ids of terms that are a month's 1st
+        self._shifted: dict[int, tuple[z3.ArithRef, int]] = {}   # add_months(x, n) -> (x, n)
 
     def _known(self, term: z3.ArithRef, index: z3.ArithRef) -> z3.ArithRef:
         """Remember that ``term`` lies in month ``index`` (so that nested calendar
@@ -135,11 +136,24 @@ class Calendar:
             self._cache[key] = build()
         return self._cache[key]
 
+    def _fold(self, x: z3.ArithRef) -> z3.ArithRef:
+        """``x`` as a number when it is arithmetic on numbers only (the eve of a month of a
+        pinned timeline, timelines.py), so that the calendar functions compute it."""
+        if z3.is_int_value(x) or not z3.is_app(x) or x.num_args() == 0:
+            return x
+        key = ("fold", x.get_id())
+        if key not in self._cache:
+            folded = z3.simplify(x)
+            self._cache[key] = folded if z3.is_int_value(folded) else x
+            self._cache[("fold-keep", x.get_id())] = x      # keeps the id's term alive
+        return self._cache[key]
+
     def _in_table(self, x: z3.ArithRef) -> None:
         starts = month_starts()
         self.assumptions.append(z3.And(x >= starts[0], x < starts[-1]))
 
     def month_start(self, d: z3.ArithRef) -> z3.ArithRef:
+        d = self._fold(d)
         if z3.is_int_value(d):
             return z3.IntVal(to_day_number(start_of_month(from_day_number(d.as_long()))))
         if d.get_id() in self._month_of:
@@ -150,17 +164,20 @@ class Calendar:
         return self._known(start, self.month_number(d))
 
     def next_month_start(self, d: z3.ArithRef) -> z3.ArithRef:
+        d = self._fold(d)
         if z3.is_int_value(d):
             day = first_day_of_next_month(from_day_number(d.as_long()))
             return z3.IntVal(to_day_number(day))
         return self.start_by_number(self.month_number(d) + 1)
 
     def end_of_month(self, d: z3.ArithRef) -> z3.ArithRef:
+        d = self._fold(d)
         end = self.next_month_start(d) - 1
         return end if z3.is_int_value(d) else self._known(end, self.month_number(d))
 
     def month_number(self, d: z3.ArithRef) -> z3.ArithRef:
         """:func:`lexlux.calendar.dates.month_index` of the date."""
+        d = self._fold(d)
         if z3.is_int_value(d):
             return z3.IntVal(month_index(from_day_number(d.as_long())))
         if d.get_id() in self._month_of:
@@ -174,6 +191,7 @@ class Calendar:
 
     def start_by_number(self, i: z3.ArithRef) -> z3.ArithRef:
         """First day of the month whose month_index is ``i``."""
+        i = self._fold(i)
         if z3.is_int_value(i):
             return z3.IntVal(to_day_number(month_start_from_index(i.as_long())))
         self.assumptions.append(z3.And(i >= FIRST_INDEX, i <= LAST_INDEX + 1))
@@ -183,6 +201,7 @@ class Calendar:
 
     def add_months(self, d: z3.ArithRef, n: z3.ArithRef) -> tuple[z3.ArithRef, z3.BoolRef]:
         """``add_months(d, n, 'clamp')`` and whether the day exists (``'refuse'``)."""
+        d, n = self._fold(d), self._fold(n)
         target = self.month_number(d) + n
         start = self.start_by_number(target)
         length = self.start_by_number(target + 1) - start
@@ -191,7 +210,22 @@ class Calendar:
         day = d - self.month_start(d) + 1
         exists = day <= length
         result = start + z3.If(exists, day, length) - 1
-        return (result if z3.is_int_value(result) else self._known(result, target)), exists
+        if z3.is_int_value(result):
+            return result, exists
+        if z3.is_int_value(n):
+            self._shifted[result.get_id()] = (d, n.as_long())
+            self._cache[("shifted", result.get_id())] = result     # keeps the id alive
+        return self._known(result, target), exists
+
+    def reaches(self, d: z3.ArithRef, index: int) -> z3.BoolRef:
+        """``month_number(d) >= index`` (a month index number): ``d`` is on or after the
+        first day of that month; for ``d = add_months(x, n)`` it is asked of ``x`` and
+        ``index - n``, so that no calendar arithmetic on ``d`` is needed."""
+        d = self._fold(d)
+        shifted = self._shifted.get(d.get_id())
+        if shifted is not None:
+            return self.reaches(shifted[0], index - shifted[1])
+        return d >= to_day_number(month_start_from_index(index))
 
     @staticmethod
     def weekday(d: z3.ArithRef) -> z3.ArithRef:

@@ -42,6 +42,7 @@ from .encode_expr import (
 )
 from .facts import encode_constant
 from .shared import Shared, _coerce, _zero, in_force, value_sorts
+from .timelines import FULL, Frame
 
 Constraint = tuple[str | None, Any]      # (tracking label or None, formula)
 
@@ -93,11 +94,14 @@ class LawEncoding:
     """The law of one jurisdiction, as of ``law_as_of`` or as the evaluator selects it."""
 
     def __init__(self, shared: Shared, as_of: Any, *, law_as_of: date | None = None,
-                 reading: str | None = None, tag: str = "", timelines: bool = False) -> None:
+                 reading: str | None = None, tag: str = "", timelines: bool = False,
+                 frame: Frame = FULL) -> None:
         self.shared = shared
-        #: encode timeline outputs (timelines.py, abstraction timeline_horizon); off in the
-        #: checks, where Z3 does not decide their queries within the resource limit
+        #: encode timeline outputs (timelines.py, abstraction timeline_horizon)
         self.timelines = timelines
+        #: the months the timelines hold (a narrower frame for the witness search of
+        #: checks/timeline_search.py)
+        self.frame = frame
         self.kb = shared.kb
         self.as_of = as_of
         self.law_as_of = law_as_of
@@ -259,6 +263,7 @@ class LawEncoding:
                           output_ref, given, self.shared.calendar, self.shared.interner,
                           rule.jurisdiction, f"{self.tag}{version.id}")
         scope.timelines = self.timelines
+        scope.frame = self.frame
         encoder = ExprEncoder(scope)
         lets = dict(version.lets)
 
@@ -288,7 +293,10 @@ class LawEncoding:
             start_ok: Any = TRUE if current is not None else FALSE
         else:
             values, start_ok = list(param.values), FALSE
-        term: Any = self._constant(param_id, _zero(kind))
+        # the value before the first entry is never read (``bad`` is true there): the first
+        # known value stands for it, so that a parameter with one value is a constant
+        concrete = [v.value for v in values if v.value is not None and v.value is not UNKNOWN]
+        term: Any = self._constant(param_id, concrete[0] if concrete else _zero(kind))
         bad: Any = TRUE if not values else not_(start_ok) if z3.is_int_value(on) else TRUE
         for value in values:
             applies = TRUE if z3.is_int_value(on) else on >= to_day_number(value.start)
@@ -303,7 +311,8 @@ class LawEncoding:
                 free = z3.Const(f"parameter:{param_id}@{value.start}", sort)
                 term, bad = z3.If(applies, free, term), z3.If(applies, not_(known), bad)
                 continue
-            term = z3.If(applies, self._constant(param_id, value.value), term)
+            constant = self._constant(param_id, value.value)
+            term = term if z3.eq(constant, term) else z3.If(applies, constant, term)
             bad = z3.If(applies, FALSE, bad)
         return E((z3.simplify(term) if z3.is_int_value(on) else term,),
                  z3.simplify(bad) if z3.is_int_value(on) else bad)

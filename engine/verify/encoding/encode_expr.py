@@ -26,6 +26,7 @@ from .abstract_calls import (
 from .calendar_terms import Calendar
 from .facts import Interner, PeriodsVar, encode_constant
 from .terms import FALSE, TRUE, E, NotEncodable, and_, not_, or_, sequence
+from .timelines import FULL, Frame
 
 __all__ = ["FALSE", "TRUE", "AbstractCall", "E", "ExprEncoder", "ExprScope", "NotEncodable",
            "and_", "not_", "or_", "sequence"]
@@ -45,6 +46,7 @@ class ExprScope:
     abstract_calls: list[AbstractCall] = field(default_factory=list)
     month: Any = None                           # the month of a timeline value, or None
     timelines: bool = False                     # the CCSS recurrence exact (timelines.py)
+    frame: Frame = FULL                         # the months of the timelines (timelines.py)
     beyond: list[Any] = field(default_factory=list)   # beyond the timeline horizon
 
 

@@ -21,19 +21,20 @@ from .encode import Constraint, LawEncoding, query_constraints
 from .encode_expr import AbstractCall
 from .shared import Shared
 from .solve import solve
+from .timelines import FULL, Frame
 
-_CACHE: dict[tuple[int, str, date | None, str | None, tuple[str, ...], bool],
+_CACHE: dict[tuple[int, str, date | None, str | None, tuple[str, ...], bool, Frame],
              tuple[LawEncoding, list[Constraint], list[AbstractCall], set[str], set[str]]] = {}
 
 
 def _encoding(kb: KnowledgeBase, jurisdiction: str, law_as_of: date | None,
-              reading: str | None, outputs: tuple[str, ...], timelines: bool
-              ) -> tuple[LawEncoding, list[Constraint], list[AbstractCall], set[str],
-                         set[str]]:
-    key = (id(kb), jurisdiction, law_as_of, reading, outputs, timelines)
+              reading: str | None, outputs: tuple[str, ...], timelines: bool,
+              frame: Frame = FULL) -> tuple[LawEncoding, list[Constraint], list[AbstractCall],
+                                            set[str], set[str]]:
+    key = (id(kb), jurisdiction, law_as_of, reading, outputs, timelines, frame)
     if key not in _CACHE:
         enc = LawEncoding(Shared(kb, jurisdiction), z3.Int("as_of"), law_as_of=law_as_of,
-                          reading=reading, timelines=timelines)
+                          reading=reading, timelines=timelines, frame=frame)
         wanted = {n for n in outputs if enc.output(n).not_encodable is None}
         constraints, calls, used = query_constraints([enc], {0: wanted},
                                                      within_horizon=False)
@@ -44,14 +45,16 @@ def _encoding(kb: KnowledgeBase, jurisdiction: str, law_as_of: date | None,
 def evaluate_encoded(kb: KnowledgeBase, jurisdiction: str, facts: dict[str, Any],
                      as_of: date, outputs: Sequence[str], *, law_as_of: date | None = None,
                      reading: str | None = None, rlimit: int = 200_000_000,
-                     timelines: bool = False) -> dict[str, tuple[str, Any]]:
+                     timelines: bool = False, frame: Frame = FULL
+                     ) -> dict[str, tuple[str, Any]]:
     """``{output: (status, value)}`` as the encoding computes it; status ``missing``
     stands for any missing fact or evaluation error (abstraction ``defined_cases``);
     ``not encodable`` for outputs the encoding skips; ``beyond horizon`` for an output
     that reads a timeline longer than the encoding holds (abstraction timeline_horizon;
-    ``timelines``: encode timeline outputs, with the CCSS recurrence exact)."""
+    ``timelines``: encode timeline outputs, with the CCSS recurrence exact; ``frame``: the
+    months they hold, and their first month if pinned)."""
     enc, constraints, calls, used, wanted = _encoding(kb, jurisdiction, law_as_of, reading,
-                                                      tuple(outputs), timelines)
+                                                      tuple(outputs), timelines, frame)
     pairs: list[tuple[Any, Any]] = [(enc.as_of, z3.IntVal(to_day_number(as_of)))]
     for name in sorted(used):
         pairs += enc.shared.facts.pin(name, facts.get(name))

@@ -23,6 +23,8 @@ only cases within it (a proof holds for them), and the pinned evaluation
 
 from __future__ import annotations
 
+import itertools
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import z3
@@ -35,6 +37,38 @@ if TYPE_CHECKING:
 
 #: Months of a timeline the encoding holds (abstraction ``timeline_horizon``).
 TIMELINE_MONTHS = 36
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """The months an encoding of timelines holds: ``months`` (at most
+    :data:`TIMELINE_MONTHS`; the slots after it are zero) and, for the witness search of
+    :mod:`lexlux.verify.checks.timeline_search`, the month every timeline and the CCSS
+    recurrence start in, pinned (a :func:`lexlux.calendar.dates.month_index`).  With the
+    first month pinned every month of the timelines is a number, so the encoding has no
+    calendar arithmetic on them (no integer division: Z3 decides it quickly); a case whose
+    timelines start in another month is *beyond* this frame, as a longer one is."""
+
+    months: int = TIMELINE_MONTHS
+    first_month: int | None = None
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.months <= TIMELINE_MONTHS:
+            raise ValueError(f"a timeline frame holds 1 to {TIMELINE_MONTHS} months")
+
+
+FULL = Frame()
+
+
+def _start(index: int) -> Any:
+    from ...calendar.dates import month_start_from_index, to_day_number
+    return z3.IntVal(to_day_number(month_start_from_index(index)))
+
+
+def _outside(frame: Frame, day: Any) -> Any:
+    """``day`` is not in the pinned first month of ``frame``."""
+    assert frame.first_month is not None
+    return or_(day < _start(frame.first_month), day >= _start(frame.first_month + 1))
 
 
 def zero(sort: Any) -> Any:
@@ -50,11 +84,15 @@ def timeline_sorts(inner: tuple[Any, ...]) -> tuple[Any, ...]:
 
 
 def month_starts(scope: ExprScope, first: Any) -> list[Any]:
-    """The first day of each month slot, from the month starting on ``first``."""
+    """The first day of each month slot of the frame, from the month starting on ``first``
+    (numbers when the frame pins the first month)."""
+    frame: Frame = scope.frame
+    if frame.first_month is not None:
+        return [_start(frame.first_month + i) for i in range(frame.months)]
     cal = scope.calendar
     number = cal.month_number(first)
     return [first if i == 0 else cal.start_by_number(number + i)
-            for i in range(TIMELINE_MONTHS)]
+            for i in range(frame.months)]
 
 
 def encode_timeline(scope: ExprScope, encode: Any, value_expr: Any, frm: E, until: E,
@@ -63,10 +101,20 @@ def encode_timeline(scope: ExprScope, encode: Any, value_expr: Any, frm: E, unti
     and its bad / und (from, until, then each month in order, as the evaluator), and the
     condition "beyond the horizon" (the months do not fit)."""
     cal = scope.calendar
-    first = cal.month_start(frm.term)
-    last = cal.month_start(until.term)
-    raw = cal.month_number(last) - cal.month_number(first) + 1
-    count = z3.If(raw > 0, raw, 0)
+    frame: Frame = scope.frame
+    fits: Any
+    if frame.first_month is None:
+        first = cal.month_start(frm.term)
+        last = cal.month_start(until.term)
+        raw = cal.month_number(last) - cal.month_number(first) + 1
+        count = z3.If(raw > 0, raw, 0)
+        fits = raw <= frame.months
+    else:       # the months are numbers: count them by comparisons (no division)
+        first = _start(frame.first_month)
+        count = z3.Sum([z3.If(cal.reaches(until.term, frame.first_month + i), 1, 0)
+                        for i in range(frame.months)])
+        fits = and_(not_(_outside(frame, frm.term)),
+                    not_(cal.reaches(until.term, frame.first_month + frame.months)))
     starts = month_starts(scope, first)
     parts: list[E] = [frm, until]
     values: list[Any] = []
@@ -83,9 +131,10 @@ def encode_timeline(scope: ExprScope, encode: Any, value_expr: Any, frm: E, unti
             values.append(z3.If(active, term, zero(sort)))
     finally:
         scope.month = saved
+    values += [zero(sort)] * (TIMELINE_MONTHS - len(values))    # beyond the frame: empty
     bad, und = sequence(parts)
     beyond = and_(not_(frm.bad), not_(frm.und), not_(until.bad), not_(until.und),
-                  raw > TIMELINE_MONTHS)
+                  not_(fits))
     canonical_first = z3.If(count > 0, first, 0)      # every empty timeline is one value
     return E((canonical_first, count, *values), bad, und), beyond
 
@@ -94,15 +143,24 @@ def scan(scope: ExprScope, timeline: E, value: E, start: Any) -> tuple[Any, Any]
     """(exists, first day of the first matching month) over the slots."""
     first, count, *slots = timeline.terms
     cal = scope.calendar
-    from_month = cal.month_start(start)
+    frame: Frame = scope.frame
     starts = month_starts(scope, first)
+    if frame.first_month is None:
+        from_month = cal.month_start(start)
+
+        def from_on(i: int) -> Any:
+            return starts[i] >= from_month
+    else:                   # the month of slot i is on or after the month of start
+        def from_on(i: int) -> Any:
+            assert frame.first_month is not None
+            return start < _start(frame.first_month + i + 1)
     found: Any = FALSE
     day: Any = z3.IntVal(0)
-    for i in reversed(range(TIMELINE_MONTHS)):
+    for i in reversed(range(frame.months)):
         slot = slots[i]
         equal = slot == value.term if not z3.is_arith(slot) else \
             _arith_eq(slot, value.term)
-        hit = and_(count > i, starts[i] >= from_month, equal)
+        hit = and_(count > i, from_on(i), equal)
         day = z3.If(hit, starts[i], day)
         found = or_(hit, found)
     return found, day
@@ -118,23 +176,29 @@ def _arith_eq(a: Any, b: Any) -> Any:
 # the CCSS recurrence ---------------------------------------------------------------------
 
 def _recurrence(scope: ExprScope, p: PeriodsVar, n: Any, limit: Any
-                ) -> tuple[Any, list[Any], list[Any]]:
-    """(first month number, B(j), employer(j)) for the months j of the horizon (memoised
-    per periods, n and limit in the calendar)."""
+                ) -> tuple[Any, list[Any], list[Any], list[Any]]:
+    """(first month number, B(j), employer(j), first day of month j) for the months j of
+    the frame, plus the first day of the month after (memoised per periods, n, limit and
+    frame in the calendar)."""
     from .encode_periods import clipped
     cal = scope.calendar
+    frame: Frame = scope.frame
     terms = [p.count, *p.starts, *p.ends, z3.simplify(n), z3.simplify(limit)]
-    key = ("charged", cal.owner, *[t.get_id() for t in terms])
+    key = ("charged", cal.owner, frame, *[t.get_id() for t in terms])
     memo: dict[Any, Any] = cal.__dict__.setdefault("_charged", {})
     if key in memo:
         return memo[key][1]  # type: ignore[no-any-return]
-    m0 = cal.month_number(p.starts[0])
-    starts = [cal.start_by_number(m0 + j) for j in range(TIMELINE_MONTHS)]
-    days = [z3.Sum(clipped(p, s, cal.end_of_month(s))) for s in starts]
+    if frame.first_month is None:
+        m0 = cal.month_number(p.starts[0])
+        starts = [cal.start_by_number(m0 + j) for j in range(frame.months + 1)]
+    else:
+        m0 = z3.IntVal(frame.first_month)
+        starts = [_start(frame.first_month + j) for j in range(frame.months + 1)]
+    days = [z3.Sum(clipped(p, s, e - 1)) for s, e in itertools.pairwise(starts)]
     employer: list[Any] = []
     charged: list[Any] = []
     fixed = z3.simplify(n)
-    for j in range(TIMELINE_MONTHS):
+    for j in range(frame.months):
         pays = TRUE if j == 0 else charged[j - 1] < limit
         employer.append(z3.simplify(pays) if j == 0 else pays)
         terms = []
@@ -144,8 +208,8 @@ def _recurrence(scope: ExprScope, p: PeriodsVar, n: Any, limit: Any
             in_window = TRUE if z3.is_int_value(fixed) else i >= j - n + 1
             terms.append(z3.If(and_(in_window, employer[i]), days[i], 0))
         charged.append(z3.Sum(terms) if terms else z3.IntVal(0))
-    memo[key] = (terms, (m0, charged, employer))     # the terms keep their ids alive
-    return m0, charged, employer
+    memo[key] = (terms, (m0, charged, employer, starts))  # the terms keep their ids alive
+    return m0, charged, employer, starts
 
 
 def _leaves(term: Any) -> list[tuple[Any, Any]]:
@@ -175,14 +239,22 @@ def charged_exact(scope: ExprScope, name: str, t: list[Any]) -> tuple[Any, Any, 
             value = v if value is None else z3.If(cond, v, value)
             beyond = or_(and_(cond, b), beyond)
         return value, FALSE, beyond
-    m0, charged, employer = _recurrence(scope, p, n, limit)
-    k = scope.calendar.month_number(d) - m0
+    m0, charged, employer, starts = _recurrence(scope, p, n, limit)
+    frame: Frame = scope.frame
     month = name == "employer_charged_month"
     value = TRUE if month else z3.IntVal(0)             # before the first month, or none
-    for j in reversed(range(TIMELINE_MONTHS)):
-        value = z3.If(k == j, employer[j] if month else charged[j], value)
+    if frame.first_month is None:
+        k = scope.calendar.month_number(d) - m0
+        for j in reversed(range(frame.months)):
+            value = z3.If(k == j, employer[j] if month else charged[j], value)
+        beyond = and_(p.count > 0, k >= frame.months)
+    else:                        # month j is [starts[j], starts[j + 1]): comparisons only
+        for j in reversed(range(frame.months)):
+            value = z3.If(and_(d >= starts[j], d < starts[j + 1]),
+                          employer[j] if month else charged[j], value)
+        beyond = and_(p.count > 0, or_(d >= starts[frame.months],
+                                       _outside(frame, p.starts[0])))
     value = z3.If(p.count == 0, TRUE if month else z3.IntVal(0), value)
-    beyond = and_(p.count > 0, k >= TIMELINE_MONTHS)
     return value, FALSE, beyond
 
 
