@@ -114,6 +114,36 @@ class OutputColumn:
                                                                         strict=True)]
         return self._results
 
+    def output_results(self, vtype: Any) -> list[Any] | None:
+        """Per person the interpreter's ``OutputResult`` (None: left to the interpreter),
+        one object shared by the persons with the same status and value (a result is
+        never changed once made); None when the output is left to the interpreter."""
+        if self.values is None:
+            return None
+        from ..evaluate.interpreter import OutputResult
+        name = self.name
+        none = OutputResult(name, "no_value", None, vtype)
+        shared: dict[Any, Any] = {}
+        found: list[Any] = []
+        add = found.append
+        for s, v in zip(self.values.status.tolist(), self.values.objects().tolist(),
+                        strict=True):
+            if s == VALUE:
+                key: Any
+                try:
+                    key = (v.__class__, v)
+                    result = shared.get(key)
+                except TypeError:             # a value that cannot be a key: its own result
+                    key = result = None
+                if result is None:
+                    result = OutputResult(name, "value", v, vtype)
+                    if key is not None:
+                        shared[key] = result
+                add(result)
+            else:
+                add(none if s == NO_VALUE else None)
+        return found
+
     @property
     def left(self) -> Any:
         """Per person, whether the person is left to the interpreter (all, when the

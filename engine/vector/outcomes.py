@@ -64,15 +64,14 @@ class VectorRun:
         names = self.outputs or outputs_in_force(self.kb, cases[0].jurisdiction)
         columns = evaluate_block(self.kb, cases, names, self.reading, self.law_as_of)
         for name, column in columns.items():
-            if column.results is None:
+            if column.values is None:
                 self.fallbacks.setdefault(name, column.fallback or "")
             else:
                 self.vectorised.add(name)
         vocabulary = self.kb.vocabularies[cases[0].jurisdiction]
-        types = {name: vocabulary.outputs[name].type for name in names}
-        whole = [n for n in names if columns[n].results is None]
-        computed = [(n, found) for n in names
-                    if (found := columns[n].results) is not None]
+        whole = [n for n in names if columns[n].values is None]
+        computed = [(n, found) for n in names if (found := columns[n].output_results(
+            vocabulary.outputs[n].type)) is not None]
         # who is left to the interpreter for an output the backend computes
         partly = np.zeros(len(cases), np.bool_)
         for name, _ in computed:
@@ -86,7 +85,7 @@ class VectorRun:
                 if got is None:
                     left.append(name)
                 else:
-                    results[name] = OutputResult(name, got[0], got[1], types[name])
+                    results[name] = got
             as_of = case.as_of or date.today()
             # the interpreter, for what is left: it reads the outputs computed column-wise
             # as they are (an output they depend on is not evaluated again)
