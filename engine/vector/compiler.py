@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 
 from ..compile.model import (
+    UNKNOWN,
     Binary,
     Call,
     Duration,
@@ -102,6 +103,19 @@ class Block:
 
 def _none(n: int) -> Bools:
     return np.zeros((n, 1), np.bool_)
+
+
+def _unknown_parameter(kb: KnowledgeBase, name: str, n: int) -> Value:
+    """A parameter with no verified value on the day: missing for every person, as the
+    interpreter reads it (MissingFactError naming the parameter: the persons whose answer
+    needs it are left to the interpreter, which says so), of its declared type."""
+    kind = kb.parameters[name].type.kind
+    missing = np.ones((n, 1), np.bool_)
+    if kind in ("money", "percentage", "decimal"):     # exact numbers (int / Fraction)
+        return Value(np.array([[0]], object), missing, "number")
+    if kind in ("integer", "duration"):
+        return Value(np.zeros((1, 1), np.int64), missing, kind)
+    raise Unsupported(f"parameter {name}")
 
 
 class Compiler:
@@ -173,6 +187,8 @@ class Compiler:
             return self.memo[expr.target]
         if expr.kind == "parameter":
             found = self.kb.parameters[expr.target].value_on(self.on)
+            if found is not None and found.value is UNKNOWN:
+                return _unknown_parameter(self.kb, expr.target, n)
             if found is not None and isinstance(found.value, Fraction):
                 return Value(np.array([[found.value]], object), _none(n), "rate")
             if found is None or not isinstance(found.value, int | Duration) \
