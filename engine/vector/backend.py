@@ -20,7 +20,15 @@ from typing import Any
 
 import numpy as np
 
-from ..compile.model import Deontic, Duration, KnowledgeBase, Rule, RuleVersion, Timeline
+from ..compile.model import (
+    Deontic,
+    Duration,
+    KnowledgeBase,
+    Months,
+    Rule,
+    RuleVersion,
+    Timeline,
+)
 from ..evaluate.case import Case
 from .columns import Periods, day, month_of_day, to_date
 from .compiler import Block, Compiler, Unsupported, candidate_rules
@@ -113,6 +121,36 @@ class OutputColumn:
                              if s == NO_VALUE else None for s, v in zip(status, objects,
                                                                         strict=True)]
         return self._results
+
+    def output_results(self, vtype: Any) -> list[Any] | None:
+        """Per person the interpreter's ``OutputResult`` (None: left to the interpreter),
+        one object shared by the persons with the same status and value (a result is
+        never changed once made); None when the output is left to the interpreter."""
+        if self.values is None:
+            return None
+        from ..evaluate.interpreter import OutputResult
+        name = self.name
+        none = OutputResult(name, "no_value", None, vtype)
+        shared: dict[Any, Any] = {}
+        found: list[Any] = []
+        add = found.append
+        for s, v in zip(self.values.status.tolist(), self.values.objects().tolist(),
+                        strict=True):
+            if s == VALUE:
+                key: Any
+                try:
+                    key = (v.__class__, v)
+                    result = shared.get(key)
+                except TypeError:             # a value that cannot be a key: its own result
+                    key = result = None
+                if result is None:
+                    result = OutputResult(name, "value", v, vtype)
+                    if key is not None:
+                        shared[key] = result
+                add(result)
+            else:
+                add(none if s == NO_VALUE else None)
+        return found
 
     @property
     def left(self) -> Any:
@@ -237,6 +275,12 @@ class Resolver:
                 days = np.fromiter((v.days if isinstance(v, Duration) else 0 for v in raw),
                                    np.int64, self.n)
                 column = ("scalar", (days, given, "duration"))
+            elif kind == "months":           # a number of calendar months, as a count
+                raw = self.raw(name)
+                given = np.fromiter((isinstance(v, Months) for v in raw), np.bool_, self.n)
+                counts = np.fromiter((v.count if isinstance(v, Months) else 0 for v in raw),
+                                     np.int64, self.n)
+                column = ("scalar", (counts, given, "months"))
             elif kind in NUMBER_TYPES:       # exact numbers: the case's int / Fraction
                 raw = self.raw(name)
                 given = np.fromiter((is_number(v) for v in raw), np.bool_, self.n)
@@ -572,6 +616,17 @@ def _values(compiler: Compiler, block: Block, conclusion: Any, entry: Any,
         durations = np.empty(n, object)
         durations[:] = [Duration(int(d)) for d in days]
         return Values(status, durations, OBJECTS)
+    if conclusion.value is not None and entry.type.kind == "months":
+        value = compiler.value(conclusion.value.expr)
+        if value.kind != "months":
+            raise Unsupported(f"a months conclusion of a {value.kind}")
+        missing = np.broadcast_to(value.missing, (n, 1)).ravel()
+        und = np.broadcast_to(value.undetermined, (n, 1)).ravel()
+        status = np.where(missing, LEFT, np.where(und, FAILED, VALUE)).astype(np.int8)
+        counts = np.broadcast_to(value.data, (n, 1)).ravel().tolist()
+        months = np.empty(n, object)
+        months[:] = [Months(int(c)) for c in counts]
+        return Values(status, months, OBJECTS)
     if conclusion.value is not None and entry.type.kind in NUMBER_TYPES:
         value = compiler.value(conclusion.value.expr)
         if value.kind not in ("number", "rate", "integer"):

@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 
 from ..compile.model import (
+    UNKNOWN,
     Binary,
     Call,
     Duration,
@@ -46,6 +47,7 @@ from ..compile.model import (
     IfThenElse,
     KnowledgeBase,
     Literal,
+    Months,
     Ref,
     Rule,
     RuleVersion,
@@ -104,6 +106,19 @@ def _none(n: int) -> Bools:
     return np.zeros((n, 1), np.bool_)
 
 
+def _unknown_parameter(kb: KnowledgeBase, name: str, n: int) -> Value:
+    """A parameter with no verified value on the day: missing for every person, as the
+    interpreter reads it (MissingFactError naming the parameter: the persons whose answer
+    needs it are left to the interpreter, which says so), of its declared type."""
+    kind = kb.parameters[name].type.kind
+    missing = np.ones((n, 1), np.bool_)
+    if kind in ("money", "percentage", "decimal"):     # exact numbers (int / Fraction)
+        return Value(np.array([[0]], object), missing, "number")
+    if kind in ("integer", "duration", "months"):
+        return Value(np.zeros((1, 1), np.int64), missing, kind)
+    raise Unsupported(f"parameter {name}")
+
+
 class Compiler:
     """Evaluates the expressions of one rule version over a block."""
 
@@ -155,6 +170,8 @@ class Compiler:
             return Value(np.array([[self.code(expr.value)]], np.int16), _none(n), "enum")
         if isinstance(expr.value, Duration):
             return Value(np.array([[expr.value.days]], np.int64), _none(n), "duration")
+        if isinstance(expr.value, Months):     # a number of calendar months, as a count
+            return Value(np.array([[expr.value.count]], np.int64), _none(n), "months")
         if isinstance(expr.value, date):
             return Value(np.array([[day(expr.value)]], np.int64), _none(n), "date")
         if isinstance(expr.value, Fraction):
@@ -173,8 +190,12 @@ class Compiler:
             return self.memo[expr.target]
         if expr.kind == "parameter":
             found = self.kb.parameters[expr.target].value_on(self.on)
+            if found is not None and found.value is UNKNOWN:
+                return _unknown_parameter(self.kb, expr.target, n)
             if found is not None and isinstance(found.value, Fraction):
                 return Value(np.array([[found.value]], object), _none(n), "rate")
+            if found is not None and isinstance(found.value, Months):
+                return Value(np.array([[found.value.count]], np.int64), _none(n), "months")
             if found is None or not isinstance(found.value, int | Duration) \
                     or isinstance(found.value, bool):
                 raise Unsupported(f"parameter {expr.target}")
@@ -233,6 +254,8 @@ class Compiler:
         compare = {"<": np.less, "<=": np.less_equal, ">": np.greater,
                    ">=": np.greater_equal, "==": np.equal, "!=": np.not_equal}
         if op in compare:
+            if (a.kind == "months") != (b.kind == "months"):
+                raise Unsupported(f"comparison of {a.kind} and {b.kind}")
             return Value(compare[op](a.data, b.data), missing, "boolean")
         if op in ("and", "or") and a.kind == b.kind == "boolean":
             # Kleene, as the interpreter (left to right, lazy): a known false (true) left side

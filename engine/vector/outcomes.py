@@ -5,6 +5,7 @@ interpreter, and why."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -40,18 +41,37 @@ class VectorRun:
             yield from self._block(block)
 
     def _block(self, cases: list[Case]) -> Iterator[Outcome]:
+        """The outcomes of a block, each worked out with the cycle collector paused: a
+        block allocates a few objects per person and output, freed by reference counting
+        (the interpreter leaves no cyclic garbage: tests/evaluate/test_no_cycles.py), and
+        the collector's passes over them were a third of the time.  It runs again (if it
+        was running) while the consumer holds an outcome; anything cyclic is collected
+        then."""
+        running = gc.isenabled()
+        outcomes = self._outcomes(cases)
+        while True:
+            gc.disable()
+            try:
+                outcome = next(outcomes, None)
+            finally:
+                if running:
+                    gc.enable()
+            if outcome is None:
+                return
+            yield outcome
+
+    def _outcomes(self, cases: list[Case]) -> Iterator[Outcome]:
         names = self.outputs or outputs_in_force(self.kb, cases[0].jurisdiction)
         columns = evaluate_block(self.kb, cases, names, self.reading, self.law_as_of)
         for name, column in columns.items():
-            if column.results is None:
+            if column.values is None:
                 self.fallbacks.setdefault(name, column.fallback or "")
             else:
                 self.vectorised.add(name)
         vocabulary = self.kb.vocabularies[cases[0].jurisdiction]
-        types = {name: vocabulary.outputs[name].type for name in names}
-        whole = [n for n in names if columns[n].results is None]
-        computed = [(n, found) for n in names
-                    if (found := columns[n].results) is not None]
+        whole = [n for n in names if columns[n].values is None]
+        computed = [(n, found) for n in names if (found := columns[n].output_results(
+            vocabulary.outputs[n].type)) is not None]
         # who is left to the interpreter for an output the backend computes
         partly = np.zeros(len(cases), np.bool_)
         for name, _ in computed:
@@ -65,7 +85,7 @@ class VectorRun:
                 if got is None:
                     left.append(name)
                 else:
-                    results[name] = OutputResult(name, got[0], got[1], types[name])
+                    results[name] = got
             as_of = case.as_of or date.today()
             # the interpreter, for what is left: it reads the outputs computed column-wise
             # as they are (an output they depend on is not evaluated again)

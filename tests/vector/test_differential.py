@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from lexlux.compile.model import Period
+from lexlux.compile.model import Months, Period
 from lexlux.evaluate.case import Case
 from lexlux.evaluate.interpreter import evaluate
 from lexlux.pipeline import LoadResult
@@ -90,9 +90,48 @@ def test_vector_backend_agrees_with_the_interpreter(bundled: LoadResult, cases: 
 def test_outputs_it_cannot_compile_say_why(bundled: LoadResult) -> None:
     case = Case("p", "lu", date(2020, 1, 1), {"incapacity": (Period(date(2019, 1, 1),
                                                                      date(2019, 3, 1)),)})
-    columns = evaluate_block(bundled.kb, [case], ["max_imprisonment"])
+    columns = evaluate_block(bundled.kb, [case], ["seventy_seventh_day"],
+                             reading="ccss_worked_example")
     assert all(c.results is None and c.fallback for c in columns.values())
-    assert columns["max_imprisonment"].fallback == "a months conclusion"
+    assert columns["seventy_seventh_day"].fallback == \
+        "employer-charged days outside a timeline"
+
+
+def test_months_and_parameters_without_a_verified_value(bundled: LoadResult) -> None:
+    """A months conclusion, a months fact compared with months, and an output that reads a
+    parameter with no verified value: column-wise, the persons whose answer needs the
+    parameter left to the interpreter, the others as the interpreter answers them."""
+    names = ["max_imprisonment", "compensation_tax_max_duration",
+             "reevaluation_periodicity_lawful", "sickness_benefit_cap",
+             "quota_compensation_tax_amount", "rpgh_monthly_amount"]
+    spells = (Period(date(2024, 1, 1), date(2024, 3, 1)),)
+    cases = [Case("p", "lu", date(2024, 6, 1), {"incapacity": spells, **facts})
+             for facts in ({}, {"occupational_physician_finding": "unfit",
+                                "restrictions_definitive": False,
+                                "reevaluation_periodicity": Months(24)},
+                           {"occupational_physician_finding": "unfit",
+                            "restrictions_definitive": False,
+                            "reevaluation_periodicity": Months(12)},
+                           {"employer_refuses_internal_reclassification": True,
+                            "employer_authorised_by_cm_to_refuse": False},
+                           {"offence_committed_on": date(2024, 1, 1)})]
+    columns = evaluate_block(bundled.kb, cases, names)
+    statuses: Counter[str] = Counter()
+    for name in names:
+        column = columns[name]
+        assert column.results is not None, (name, column.fallback)
+        for case, got in zip(cases, column.results, strict=True):
+            want = evaluate(bundled.kb, case, case.as_of or date.today(),
+                            outputs=[name]).results[name]
+            statuses[want.status] += 1
+            if got is None:           # left to the interpreter: it needs what is unknown
+                assert want.status == "missing", (name, case.facts, want.status)
+            else:
+                assert got == (want.status, want.value), (name, case.facts)
+    assert statuses["missing"] and statuses["value"]
+    assert columns["reevaluation_periodicity_lawful"].results[1:3] == [
+        ("value", False), ("value", True)]
+    assert columns["max_imprisonment"].results[0] == ("value", Months(6))
 
 
 def _spells(*pairs: tuple[str, str]) -> tuple[Period, ...]:
