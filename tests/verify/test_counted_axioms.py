@@ -123,3 +123,14 @@ def test_the_limit_dates_invariant_is_proved() -> None:
     results, note = prove(Audit(kb, "lu"), invariant)
     assert note is None
     assert [r.status for r in results] == ["proved"] * len(results) and len(results) == 3
+
+
+def test_the_axioms_follow_the_order_of_the_calls_not_of_term_identifiers() -> None:
+    """Z3's identifiers depend on every term built before in the process (an earlier test,
+    another check); the axioms, and so the solver's path, must not."""
+    insured = (Period(BASE, BASE + timedelta(days=9)),)
+    late = _call(insured, (), Fraction(1), 6, BASE, 0, BASE, BASE + timedelta(days=9))
+    early = _call(insured, (), Fraction(1), 5, BASE, 0, BASE, BASE + timedelta(days=9))
+    one, two = counted_axioms([late, early]), counted_axioms([early, late])
+    assert [a.sexpr() for a in one] != [a.sexpr() for a in two]
+    assert [a.sexpr() for a in counted_axioms([late, early])] == [a.sexpr() for a in one]

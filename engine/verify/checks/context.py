@@ -80,14 +80,15 @@ class Audit:
 
     def query(self, encodings: Sequence[LawEncoding], names: Sequence[set[str]],
               goals: Sequence[Any], *, cores: bool = False, unknown_missing: bool = True,
-              anchor: Any | None = None, confirm: Replayed | None = None
-              ) -> tuple[SolveResult, set[str]]:
+              anchor: Any | None = None, confirm: Replayed | None = None,
+              proof: bool = False) -> tuple[SolveResult, set[str]]:
         """Solve; when SAT, try again with the case's dates within three years of
         ``anchor`` (default: the as-of date), so that witnesses read naturally.
 
         ``confirm`` (a test of a replayed case, :mod:`.confirm`) lets a model that is not
         yet exact for the calendar count as a witness when the evaluator shows what the
-        check looks for (``result.confirmed``)."""
+        check looks for (``result.confirmed``); ``proof``: UNSAT is the answer expected
+        (the solver tries the strategies that prove first)."""
         constraints, calls, facts = query_constraints(
             list(encodings), dict(enumerate(names)), unknown_missing=unknown_missing)
         replaying = self._replaying(encodings[0], facts, confirm)
@@ -113,7 +114,7 @@ class Audit:
                     if again.status == "sat":
                         return again, facts
         result = solve(constraints, [*extra, *goals], calls, rlimit=self.rlimit,
-                       cores=cores, case_terms=case_terms, confirm=replaying)
+                       cores=cores, case_terms=case_terms, confirm=replaying, proof=proof)
         self.confirmed += result.confirmed
         if key is not None and (result.status in ("unsat", "unknown") or
                                 (result.status == "sat" and cores)):

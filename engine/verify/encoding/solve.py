@@ -57,6 +57,9 @@ MAX_REFINEMENTS = 50
 #: What each strategy may use in the first round, and the growth from round to round.
 FIRST_ALLOWANCE = 1_000_000
 GROWTH = 4
+#: For a proof (``solve(proof=True)``), each strategy with all the axioms first gets this
+#: fraction of the budget at once.
+PROOF_SHARE = 4
 
 #: A test of a model against the evaluator: True when the replayed case shows what the
 #: query looks for (the model is then a witness, however abstract).
@@ -130,12 +133,13 @@ class Budget:
 def solve(constraints: Sequence[Constraint], goals: Sequence[Any],
           calls: Sequence[AbstractCall] = (), *, rlimit: int = DEFAULT_RLIMIT,
           cores: bool = False, case_terms: Sequence[Any] = (),
-          confirm: Confirm | None = None) -> SolveResult:
+          confirm: Confirm | None = None, proof: bool = False) -> SolveResult:
     """Is there a case satisfying ``constraints`` and ``goals``, within ``rlimit``?
     ``case_terms`` (the variables of the case) are kept at the last model's values while
     abstract calls are refined, so that the refinement converges on one case before trying
     another; ``confirm`` replays a model that is not yet exact (see the module); ``cores``:
-    an UNSAT answer comes with the labels of an unsat core."""
+    an UNSAT answer comes with the labels of an unsat core; ``proof``: UNSAT is the
+    expected answer (an invariant), so the strategies with all the axioms go first."""
     from .counted_axioms import counted_axioms, witness_axioms
     counted = [c.counted for c in calls if c.counted is not None]
     axioms = {"none": [], "witness": witness_axioms(counted), "all": counted_axioms(counted)}
@@ -144,6 +148,12 @@ def solve(constraints: Sequence[Constraint], goals: Sequence[Any],
     runs = [_Run(query, s) for s in strategies]
     allowance = FIRST_ALLOWANCE
     result = SolveResult("unknown", reason="no resource left for this query")
+    if proof:        # first a long turn for each strategy with all the axioms
+        for run in runs:
+            if run.strategy.axioms == "all" and result.status == "unknown":
+                result = run.advance(rlimit // PROOF_SHARE)
+        if result.status != "unknown":
+            return _finish(result, query, runs, strategies, cores)
     while query.budget.left > 0 and not all(run.retired for run in runs):
         for run in runs:
             if query.budget.left <= 0:
@@ -157,6 +167,12 @@ def solve(constraints: Sequence[Constraint], goals: Sequence[Any],
             allowance *= GROWTH
             continue
         break
+    return _finish(result, query, runs, strategies, cores)
+
+
+def _finish(result: SolveResult, query: _Query, runs: list[_Run],
+            strategies: list[Strategy], cores: bool) -> SolveResult:
+    rlimit = query.budget.total
     if result.status == "unknown" and all(query.refined.get(r.group, 0) > MAX_REFINEMENTS
                                           for r in runs):
         result.reason = (f"the calendar abstraction was refined {MAX_REFINEMENTS} times "
