@@ -14,11 +14,12 @@ import z3
 
 from ...calendar.dates import to_day_number
 from ...compile.model import KnowledgeBase
+from ...evaluate.case import Case
 from ..encoding.calendar_terms import horizon_bounds
 from ..encoding.encode import LawEncoding, OutputEnc, query_constraints
 from ..encoding.plausible import plausible
 from ..encoding.shared import Shared
-from ..encoding.solve import DEFAULT_RLIMIT, SolveResult, solve
+from ..encoding.solve import DEFAULT_RLIMIT, Confirm, SolveResult, solve
 from .findings import Finding
 from .timeline_search import NO_NARROW_WITNESS
 from .witness import (
@@ -31,6 +32,9 @@ from .witness import (
     replay,
     write_case,
 )
+
+#: A test of a replayed case on its as-of date (:mod:`.confirm`).
+Replayed = Callable[[Case, date], bool]
 
 #: How close to the as-of date a witness's dates are first sought (days).
 NEAR_DAYS = 3 * 366
@@ -47,6 +51,8 @@ class Audit:
     max_regions: int = 3
     progress: Callable[[str], None] = field(default=lambda _: None)
     queries: int = 0
+    #: queries decided by a model that its replay confirmed before it was exact
+    confirmed: int = 0
     cache: Any = None                         # verify.cache.QueryCache (--cache DIR)
     _encodings: dict[Any, LawEncoding] = field(default_factory=dict)
 
@@ -79,11 +85,18 @@ class Audit:
 
     def query(self, encodings: Sequence[LawEncoding], names: Sequence[set[str]],
               goals: Sequence[Any], *, cores: bool = False, unknown_missing: bool = True,
-              anchor: Any | None = None) -> tuple[SolveResult, set[str]]:
+              anchor: Any | None = None, confirm: Replayed | None = None,
+              proof: bool = False) -> tuple[SolveResult, set[str]]:
         """Solve; when SAT, try again with the case's dates within three years of
-        ``anchor`` (default: the as-of date), so that witnesses read naturally."""
+        ``anchor`` (default: the as-of date), so that witnesses read naturally.
+
+        ``confirm`` (a test of a replayed case, :mod:`.confirm`) lets a model that is not
+        yet exact for the calendar count as a witness when the evaluator shows what the
+        check looks for (``result.confirmed``); ``proof``: UNSAT is the answer expected
+        (the solver tries the strategies that prove first)."""
         constraints, calls, facts = query_constraints(
             list(encodings), dict(enumerate(names)), unknown_missing=unknown_missing)
+        replaying = self._replaying(encodings[0], facts, confirm)
         extra = [horizon_bounds(encodings[0].as_of)] if self.as_of is None else []
         extra += plausible(self.kb, encodings[0], facts)
         self.queries += 1
@@ -113,7 +126,8 @@ class Audit:
                     if again.status == "sat":
                         return again, facts
         result = solve(constraints, [*extra, *goals], calls, rlimit=self.rlimit,
-                       cores=cores, case_terms=case_terms)
+                       cores=cores, case_terms=case_terms, confirm=replaying, proof=proof)
+        self.confirmed += result.confirmed
         if key is not None and (result.status in ("unsat", "unknown") or
                                 (result.status == "sat" and cores)):
             self.cache.put(key, result.status, result.core or
@@ -128,12 +142,27 @@ class Audit:
                                encodings[0].as_of <= to_day_number(date(2030, 12, 31))))
         if near:
             nicer = solve(constraints, [*extra, *goals, *near], calls, rlimit=self.rlimit,
-                          case_terms=case_terms)
+                          case_terms=case_terms, confirm=replaying)
             if nicer.status == "sat":
                 result = nicer
         if key is not None and result.model is not None:
             self.cache.put(key, "case", _values(result.model, case_terms))
         return result, facts
+
+    def _replaying(self, enc: LawEncoding, facts: set[str], test: Replayed | None
+                   ) -> Confirm | None:
+        """``test`` as a test of models: the model's case, replayed on its as-of date."""
+        if test is None:
+            return None
+
+        def confirm(model: z3.ModelRef) -> bool:
+            try:
+                as_of = self.as_of or model_date(model, enc.as_of)
+                case = build_case(enc, model, facts, as_of, "a replayed model")
+            except (ValueError, OverflowError):     # a date outside the calendar
+                return False
+            return test(case, as_of)
+        return confirm
 
     def region(self, encodings: Sequence[LawEncoding], names: Sequence[set[str]],
                goals: Sequence[Any]) -> list[str]:
@@ -164,8 +193,9 @@ class Audit:
         for law, out, options in checks:
             status, value = model_status(model, out), model_value(model, law, out)
             evaluated = replay(self.kb, case, as_of, out.name, **options)
-            expect(evaluated, status, value, f"{finding.fingerprint} ({finding.kind}, "
-                   f"{out.name}, {options or 'as selected'})")
+            if not result.confirmed:    # a confirmed model was shown by its replay already
+                expect(evaluated, status, value, f"{finding.fingerprint} ({finding.kind}, "
+                       f"{out.name}, {options or 'as selected'})")
             label = ", ".join(f"{k}={v}" for k, v in options.items() if v is not None)
             lines.append(describe(evaluated) + (f" [{label}]" if label else ""))
         finding.replay = "; ".join(lines) + " — confirmed"

@@ -154,7 +154,7 @@ def prove(audit: Audit, inv: Invariant) -> tuple[list[WindowResult], Finding | N
         goals = [encoded.violated]
         if audit.as_of is None:
             goals += [enc.as_of >= to_day_number(start), enc.as_of <= to_day_number(end)]
-        result, facts = audit.query([enc], [{pseudo_name(inv)}], goals)
+        result, facts = audit.query([enc], [{pseudo_name(inv)}], goals, proof=True)
         if result.status == "unsat":
             results.append(WindowResult(start, end, "proved"))
             continue

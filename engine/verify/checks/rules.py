@@ -16,15 +16,18 @@ Every SAT answer is replayed through the evaluator (:meth:`Audit.witness`).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import z3
 
 from ...compile.model import AUTHORITY_RANK
+from ...evaluate.case import Case
 from ..encoding.encode import ConclusionEnc, LawEncoding, OutputEnc
 from ..encoding.encode_expr import and_, not_, or_
 from ..encoding.shared import in_force
-from .context import Audit
+from .confirm import conclusion_applies
+from .context import Audit, Replayed
 from .explain_findings import dead_lines, overlap_lines
 from .findings import Finding
 
@@ -222,8 +225,10 @@ def _dead_version(audit: Audit, enc: LawEncoding, rule_id: str, vid: str
         for c in out.conclusions:
             if c.version.id != vid:
                 continue
+            index = version.conclusions.index(c.conclusion)
             result, _ = audit.query([enc], [{name}], [c.applies, not_(c.bad)], cores=True,
-                                    unknown_missing=False)
+                                    unknown_missing=False,
+                                    confirm=_applies(audit, rule_id, vid, index, enc.reading))
             if result.status == "sat":
                 return
             if result.status == "unknown":
@@ -237,6 +242,15 @@ def _dead_version(audit: Audit, enc: LawEncoding, rule_id: str, vid: str
                   output=", ".join(names),
                   details=[*dead_lines(audit.kb, tuple(cores), names),
                            "the provisions in the unsat core together exclude it"])
+
+
+def _applies(audit: Audit, rule_id: str, vid: str, index: int, reading: str | None
+             ) -> Replayed:
+    """The replay test of the dead-rule check: the evaluator applies the conclusion."""
+    def test(case: Case, as_of: date) -> bool:
+        return conclusion_applies(audit.kb, case, as_of, rule_id, vid, index,
+                                  reading=reading)
+    return test
 
 
 def check_gaps(audit: Audit) -> Iterator[Finding]:

@@ -163,11 +163,10 @@ def narrow_search(audit: Audit, encodings: Sequence[LawEncoding], names: Sequenc
 def _solve_once(constraints: list[Constraint], formulas: list[Any],
                 calls: list[AbstractCall], case_terms: list[Any], rlimit: int
                 ) -> SolveResult:
-    """One attempt of :func:`lexlux.verify.encoding.solve.solve` (its first seed, with
-    the refinement of abstract calendar values), without its portfolio of retries."""
-    from ..encoding import solve as solving
-    return solving._solve(constraints, formulas, calls, rlimit, False, solving.SEEDS[0],
-                          case_terms)
+    """One narrow query, within ``rlimit`` for all its strategies and refinements
+    (:func:`lexlux.verify.encoding.solve.solve`)."""
+    from ..encoding.solve import solve
+    return solve(constraints, formulas, calls, rlimit=rlimit, case_terms=case_terms)
 
 
 def _without(shared: Shared, absent: list[str], constraints: list[Constraint],

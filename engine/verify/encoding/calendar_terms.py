@@ -118,11 +118,15 @@ class Calendar:
         self._month_of: dict[int, z3.ArithRef] = {}   # term id -> its known month_index
         self._starts: set[int] = set()                # ids of terms that are a month's 1st
         self._shifted: dict[int, tuple[z3.ArithRef, int]] = {}   # add_months(x, n) -> (x, n)
+        #: the terms whose ids key the tables above, kept alive: Z3 reuses the id of a
+        #: freed term, and another term must never find this one's entry
+        self._alive: list[z3.ExprRef] = []
 
     def _known(self, term: z3.ArithRef, index: z3.ArithRef) -> z3.ArithRef:
         """Remember that ``term`` lies in month ``index`` (so that nested calendar
         functions do not redo the arithmetic)."""
         self._month_of.setdefault(term.get_id(), index)
+        self._alive.append(term)
         return term
 
     @property
@@ -134,6 +138,7 @@ class Calendar:
         key = (kind, x.get_id())
         if key not in self._cache:
             self._cache[key] = build()
+            self._alive.append(x)
         return self._cache[key]
 
     def _fold(self, x: z3.ArithRef) -> z3.ArithRef:

@@ -97,12 +97,32 @@ def _define(call: CountedCall, d: Any, seen: set[int], out: list[Any]) -> Any:
     return term
 
 
-def counted_axioms(calls: Sequence[CountedCall]) -> list[Any]:
-    """The axioms of the calls of one query (each call once)."""
+def _ordered(calls: Sequence[CountedCall]) -> list[CountedCall]:
+    """Each call once, in the order given: never in the order of Z3's term identifiers,
+    which depend on every term built before."""
     unique: dict[int, CountedCall] = {}
     for call in calls:
         unique.setdefault(call.has.get_id(), call)
-    ordered = [unique[k] for k in sorted(unique)]
+    return list(unique.values())
+
+
+def witness_axioms(calls: Sequence[CountedCall]) -> list[Any]:
+    """The axioms that guide a search for a witness, cheaply: **over** and **empty** only
+    (a first day exists only where the total is over the limit; not in an empty
+    interval).  Without them the solver proposes first days of histories far too short
+    to reach the limit, and each refinement only corrects one history."""
+    out: list[Any] = []
+    seen: set[int] = set()
+    for c in _ordered(calls):
+        over_day = _define(c, c.day, seen, out)
+        out += [z3.Implies(c.has, over_day > c.limit),                            # over
+                z3.Implies(c.end < c.start, z3.Not(c.has))]                       # empty
+    return out
+
+
+def counted_axioms(calls: Sequence[CountedCall]) -> list[Any]:
+    """The axioms of the calls of one query (each call once, in the order given)."""
+    ordered = _ordered(calls)
     out: list[Any] = []
     seen: set[int] = set()
     for c in ordered:

@@ -267,8 +267,10 @@ class LawEncoding:
         encoder = ExprEncoder(scope)
         lets = dict(version.lets)
 
+        on_key = z3.simplify(on).sexpr()      # text: an id may be reused once freed
+
         def local(name: str) -> E:
-            key = (out.owner, f"{version.id}@{z3.simplify(on).get_id()}", name)
+            key = (out.owner, f"{version.id}@{on_key}", name)
             if key not in self._lets:
                 self._lets[key] = encoder.encode(lets[name].expr)
             return self._lets[key]
