@@ -163,10 +163,16 @@ def narrow_search(audit: Audit, encodings: Sequence[LawEncoding], names: Sequenc
 def _solve_once(constraints: list[Constraint], formulas: list[Any],
                 calls: list[AbstractCall], case_terms: list[Any], rlimit: int
                 ) -> SolveResult:
-    """One narrow query, within ``rlimit`` for all its strategies and refinements
-    (:func:`lexlux.verify.encoding.solve.solve`)."""
-    from ..encoding.solve import solve
-    return solve(constraints, formulas, calls, rlimit=rlimit, case_terms=case_terms)
+    """One narrow query with Z3's default solver alone (no portfolio: the narrow frames
+    are many, and the default solver decides them), within ``rlimit`` for all its checks
+    and refinements of abstract calendar values."""
+    from ..encoding import solve as solving
+    query = solving._Query(constraints, formulas, calls, {"none": []}, case_terms, None,
+                           solving.Budget(rlimit))
+    result = solving._Run(query, solving.Strategy("default")).advance(rlimit)
+    result.refinements, result.lemmas = query.refinements, list(query.lemmas)
+    result.spent = query.budget.spent
+    return result
 
 
 def _without(shared: Shared, absent: list[str], constraints: list[Constraint],
