@@ -232,9 +232,19 @@ def _refs_with_lets(version: RuleVersion, exprs: list[Any]) -> list[Any]:
     return found
 
 
-def _parameters_of(rule: Rule) -> set[str]:
-    from ..compile.refs import version_refs
-    return {r.target for v in rule.versions for r in version_refs(v) if r.kind == "parameter"}
+_PARAMETERS_OF: dict[int, tuple[Rule, frozenset[str]]] = {}
+
+
+def _parameters_of(rule: Rule) -> frozenset[str]:
+    """The parameters a rule reads (kept per rule: the IR is not changed once compiled)."""
+    known = _PARAMETERS_OF.get(id(rule))
+    if known is None or known[0] is not rule:
+        from ..compile.refs import version_refs
+        if len(_PARAMETERS_OF) > 65_536:
+            _PARAMETERS_OF.clear()
+        known = _PARAMETERS_OF[id(rule)] = (rule, frozenset(
+            r.target for v in rule.versions for r in version_refs(v) if r.kind == "parameter"))
+    return known[1]
 
 
 def _facts_of(rule: Rule) -> set[str]:
@@ -280,6 +290,7 @@ class Resolver:
         self._present: dict[str, Any] = {}
         self._dates: dict[str, tuple[Any, Any]] = {}
         self._by_fact: dict[str, list[Any]] | None = None
+        self._on_days: dict[str, Any] = {}       # rule -> per person, the day it is read on
 
     # ----------------------------------------------------------------- the facts as columns
 
@@ -552,6 +563,11 @@ class Resolver:
         for rows, part in parts:
             data[rows] = _data_as(part, tag)
         found = Values(status, data, tag)
+        days_read = np.array(on, np.int64)
+        for key, (_, on_day, members) in groups.items():
+            if key[0] == "transitional":
+                days_read[members] = day(on_day)
+        self._on_days[rule.id] = days_read
         if single:
             missing: dict[int, tuple[str, RuleVersion, date]] = {}
             for key, (version, on_day, members) in groups.items():
@@ -586,6 +602,7 @@ class Resolver:
                        [conclusion.when] if conclusion.when is not None else [], value_exprs)
         names = [""] * len(rows)
         ok = np.zeros(len(rows), np.bool_)
+        read_on_as_of: dict[str, Any] = {}
         for k, typed in enumerate(stage_exprs):
             at = stages == k
             if not typed or not at.any():
@@ -596,33 +613,78 @@ class Resolver:
                 (v := self.kb.parameters[r.target].value_on(on)) is not None
                 and v.value is UNKNOWN)})
             outputs = sorted({r.target.split(".", 1)[0] for r in refs if r.kind == "output"})
-            if len(unknown) > 1:
+            read = [self.columns.get(name) for name in outputs]
+            if len(unknown) > 1 or any(c is None for c in read):
                 continue
-            here = at.copy()
-            for name in outputs:
-                column = self.columns.get(name)
-                if column is None:
-                    here[:] = False
-                    break
-                here &= column.status[rows] != LEFT
-                if unknown and any(unknown[0] in _parameters_of(r) for r in candidate_rules(
-                        self.kb, self.jurisdiction, name, self.reading)):
-                    here[:] = False       # the day the message names could be another's
-                    break
-            absent = np.zeros(len(rows), np.int64)
-            which = np.full(len(rows), -1, np.int64)
-            for f, name in enumerate(facts):
-                gone = ~self.present(name)[rows]
-                absent += gone
-                which[gone] = f
-            here &= (absent == 0) if unknown else (absent == 1)
-            for j in np.flatnonzero(here).tolist():
-                names[j] = unknown[0] if unknown else facts[int(which[j])]
-            ok |= here
+            absent = [~self.present(name)[rows] for name in facts]
+            for j in np.flatnonzero(at).tolist():
+                i = int(rows[j])
+                names_here = set(unknown)
+                names_here.update(f for f, gone in zip(facts, absent, strict=True) if gone[j])
+                for column in read:
+                    assert column is not None
+                    if column.status[i] == LEFT:
+                        # an output it reads: its own "missing" answer built here, or not
+                        got = column.missing.get(i) if column.missing else None
+                        if got is None:
+                            break
+                        names_here.add(got[0])
+                else:
+                    if len(names_here) == 1:
+                        name = names_here.pop()
+                        if name in self.kb.parameters and name not in read_on_as_of:
+                            read_on_as_of[name] = self._read_on_as_of(name)
+                        if name not in self.kb.parameters or read_on_as_of[name][i]:
+                            names[j] = name
+                            ok[j] = True
         chosen = np.flatnonzero(ok)
+        # a parameter is read on the as-of date (or --law-as-of) by every rule (_as_of_only)
+        as_of = self.date_of(None)[0][rows] if self.law_as_of is None else \
+            np.full(len(rows), day(self.law_as_of), np.int64)
+        days = np.where([n in self.kb.parameters for n in names], as_of, days)
         on_days = _objects(days[chosen], DATES).tolist()
         return {int(rows[j]): (names[j], version, d)
                 for j, d in zip(chosen.tolist(), on_days, strict=True)}
+
+    def _read_on_as_of(self, parameter: str) -> Any:
+        """Per person, whether every rule that reads ``parameter`` reads it on the as-of
+        date (or --law-as-of): no ``selected_by``, and a transitional clause (which does
+        not read it) that does not reach the person.  The day the interpreter's message
+        names ("no verified value ... on DAY": the day it last tried to read the
+        parameter) is then the as-of date, whatever the order the outputs are evaluated
+        in.  A rule with a transitional clause not yet resolved in this block: no one."""
+        n = self.n
+        if self.law_as_of is not None:
+            return np.ones(n, np.bool_)
+        as_of, ok = self.date_of(None)
+        ok = ok.copy()
+        for rule in self.kb.rules.values():
+            if parameter not in _parameters_of(rule):
+                continue
+            clauses = [(v, _refs_with_lets(v, [v.transitional[0].expr]))
+                       for v in rule.versions if v.transitional is not None]
+            if rule.selected_by is not None or any(
+                    r.kind == "parameter" and r.target == parameter
+                    for _, refs in clauses for r in refs):
+                return np.zeros(n, np.bool_)
+            if clauses:
+                days = self._on_days.get(rule.id)
+                if days is None and not any(r.kind == "output" for _, refs in clauses
+                                            for r in refs):
+                    # the clauses read no output: which persons they reach, worked out
+                    # here (the rule is not resolved yet in this block)
+                    groups: dict[Any, tuple[RuleVersion, date, Any]] = {}
+                    try:
+                        self._transitional(rule, groups)
+                    except Unsupported:
+                        return np.zeros(n, np.bool_)
+                    days = as_of.copy()
+                    for _, on_day, members in groups.values():
+                        days[members] = day(on_day)
+                if days is None:
+                    return np.zeros(n, np.bool_)
+                ok &= days == as_of
+        return ok
 
     def _transitional(self, rule: Rule, groups: dict[Any, tuple[RuleVersion, date, Any]]
                       ) -> Any:
