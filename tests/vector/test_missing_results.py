@@ -93,3 +93,21 @@ def test_missing_answers_agree_on_random_generated_populations(
         law_as_of: date | None) -> None:
     cases = _generated(bundled, 8, start, seed)
     assert _agree(bundled, cases, reading, law_as_of) > 0
+
+
+def test_an_nth_day_of_a_failed_argument_fails_as_in_the_interpreter(
+        bundled: LoadResult) -> None:
+    """seventy_seventh_day reads salary_continuation_end: where that has no value the
+    interpreter stops there ("needs ..., which has no value": no value), before
+    nth_day_in_window is called; the backend answers those persons itself."""
+    cases = _generated(bundled, 60, date(2016, 1, 1), 3)
+    columns = evaluate_block(bundled.kb, cases, ["seventy_seventh_day"])
+    results = columns["seventy_seventh_day"].results
+    assert results is not None and None not in results
+    statuses = set()
+    for case, got in zip(cases, results, strict=True):
+        want = evaluate(bundled.kb, case, case.as_of or date.today(),
+                        outputs=["seventy_seventh_day"]).results["seventy_seventh_day"]
+        assert got == (want.status, want.value), case.name
+        statuses.add(got[0])
+    assert statuses == {"value", "no_value"}
