@@ -77,10 +77,14 @@ class VectorRun:
         # who is left to the interpreter for an output the backend computes
         partly = np.zeros(len(cases), np.bool_)
         for _, found in computed:
-            left_here = np.fromiter((r is None for r in found), np.bool_, len(cases))
-            partly |= left_here
-            self.left_results += int(left_here.sum())
+            count = found.count(None)
+            if count:
+                partly |= np.fromiter((r is None for r in found), np.bool_, len(cases))
+                self.left_results += count
         self.persons_left += int(partly.sum())
+        # the outputs with a "missing" answer built column-wise (each gets its LX401)
+        with_missing = [name for name, _ in computed if columns[name].values is not None
+                        and columns[name].values.missing]  # type: ignore[union-attr]
         for i, case in enumerate(cases):
             results: dict[str, OutputResult] = {}
             left = list(whole)
@@ -104,7 +108,7 @@ class VectorRun:
             diagnostics = interpreted.diagnostics if interpreted else []
             # the LX401 of a "missing" answer built column-wise, as the interpreter gives it
             diagnostics += [missing_diagnostic(self.kb, case, results[name])
-                            for name, found in computed if name not in left
+                            for name in with_missing if name not in left
                             and results[name].status == "missing"]
             yield Outcome(case, as_of, self.law_as_of, self.reading,
                           {name: results[name] for name in names}, diagnostics)
