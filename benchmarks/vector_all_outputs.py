@@ -96,7 +96,8 @@ def one(size: int, top: int) -> None:
     print(f"{size:>8} persons x {len(outputs)} outputs: {wall:7.1f} s wall {cpu:7.1f} s CPU "
           f"({cpu / size * 1e6:7.0f} us CPU/person), peak RSS {peak_mb:5.0f} MB; "
           f"column-wise {len(run.vectorised)}, left to the interpreter {len(run.fallbacks)} "
-          f"outputs, persons partly left {run.persons_left}; values {answered}")
+          f"outputs, persons partly left {run.persons_left} (persons x outputs left "
+          f"{run.left_results}); values {answered}")
 
 
 def main() -> None:

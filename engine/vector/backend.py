@@ -57,10 +57,17 @@ _ABSENT = object()            # a fact the case does not give
 class Values:
     """Per person, a status and a value (meaningful where the status is VALUE)."""
 
-    __slots__ = ("data", "status", "tag")
+    __slots__ = ("data", "missing", "stage", "status", "tag")
 
     def __init__(self, status: Any, data: Any, tag: str) -> None:
         self.status, self.data, self.tag = status, data, tag
+        # (an output) per person left to the interpreter whose answer is known to be
+        # "missing" one name: (the name, the rule version considered, the day it is
+        # selected on); None elsewhere (see Resolver._missing)
+        self.missing: dict[int, tuple[str, RuleVersion, date]] | None = None
+        # (one conclusion) per person, where the interpreter stops on a missing name: 0 the
+        # version's condition, 1 the conclusion's, 2 its value; -1 elsewhere
+        self.stage: Any = None
 
     def objects(self) -> Any:
         """The values as Python objects (an object array)."""
@@ -122,7 +129,9 @@ class OutputColumn:
                                                                         strict=True)]
         return self._results
 
-    def output_results(self, vtype: Any) -> list[Any] | None:
+    def output_results(self, vtype: Any, kb: KnowledgeBase | None = None,
+                       jurisdiction: str = "", reading: str | None = None
+                       ) -> list[Any] | None:
         """Per person the interpreter's ``OutputResult`` (None: left to the interpreter),
         one object shared by the persons with the same status and value (a result is
         never changed once made); None when the output is left to the interpreter."""
@@ -150,6 +159,9 @@ class OutputColumn:
                 add(result)
             else:
                 add(none if s == NO_VALUE else None)
+        if self.values.missing and kb is not None:
+            _missing_results(found, self.values.missing, name, vtype, kb, jurisdiction,
+                             reading)
         return found
 
     @property
@@ -159,6 +171,80 @@ class OutputColumn:
         if self.values is None:
             return None
         return self.values.status == LEFT
+
+
+def _missing_results(found: list[Any], missing: dict[int, tuple[str, RuleVersion, date]],
+                     name: str, vtype: Any, kb: KnowledgeBase, jurisdiction: str,
+                     reading: str | None) -> None:
+    """The interpreter's "missing" results (``Evaluation._resolve``: one rule, one version
+    considered, one name missing; the message is ``Evaluation.question``), one object per
+    distinct (name, version, day) and only the day where the message names it."""
+    from ..evaluate.interpreter import OutputResult, _plan
+    plan = _plan(kb)
+    _, chosen, others = plan.rules_for(jurisdiction, name, reading)
+    vocabulary = kb.vocabularies[jurisdiction]
+    shared: dict[Any, Any] = {}
+    for i, (what, version, on) in missing.items():
+        parameter = kb.parameters.get(what)
+        key = (what, version.id, on if parameter is not None else None)
+        result = shared.get(key)
+        if result is None:
+            if parameter is not None:
+                title = parameter.title.get("en") or parameter.title["fr"]
+                message = (f"the sources give no verified value of the parameter {what} "
+                           f"({title}) on {on}")
+            else:
+                entry = vocabulary.facts.get(what)
+                message = (entry.question.get("en") or entry.question["fr"]) \
+                    if entry and entry.question else f"the case does not give '{what}'"
+            result = shared[key] = OutputResult(
+                name, "missing", None, vtype, missing=(what,), message=message,
+                considered=[plan.version_id(version)], reading=chosen, other_readings=others)
+        found[i] = result
+
+
+def missing_diagnostic(kb: KnowledgeBase, case: Case, result: Any) -> Any:
+    """The interpreter's LX401 for a "missing" output asked for (``evaluate``)."""
+    from ..diagnostics import error
+    return error(
+        "LX401", f"{result.name}: {result.message}", case.spans.get(result.missing[0]),
+        hint="add " + ", ".join(f"'{m}'" for m in result.missing
+                                if m not in kb.parameters) + " under facts: in the case"
+        if any(m not in kb.parameters for m in result.missing) else
+        "the parameter needs a verified value, with its official citation")
+
+
+def _refs_with_lets(version: RuleVersion, exprs: list[Any]) -> list[Any]:
+    """The names ``exprs`` read, through the version's ``let`` definitions they use."""
+    from ..compile.refs import iter_refs
+    lets = dict(version.lets)
+    found: list[Any] = []
+    seen: set[str] = set()
+    todo = list(exprs)
+    while todo:
+        for ref in iter_refs(todo.pop()):
+            if ref.kind == "local":
+                if ref.target not in seen and ref.target in lets:
+                    seen.add(ref.target)
+                    todo.append(lets[ref.target].expr)
+            else:
+                found.append(ref)
+    return found
+
+
+_PARAMETERS_OF: dict[int, tuple[Rule, frozenset[str]]] = {}
+
+
+def _parameters_of(rule: Rule) -> frozenset[str]:
+    """The parameters a rule reads (kept per rule: the IR is not changed once compiled)."""
+    known = _PARAMETERS_OF.get(id(rule))
+    if known is None or known[0] is not rule:
+        from ..compile.refs import version_refs
+        if len(_PARAMETERS_OF) > 65_536:
+            _PARAMETERS_OF.clear()
+        known = _PARAMETERS_OF[id(rule)] = (rule, frozenset(
+            r.target for v in rule.versions for r in version_refs(v) if r.kind == "parameter"))
+    return known[1]
 
 
 def _facts_of(rule: Rule) -> set[str]:
@@ -204,6 +290,7 @@ class Resolver:
         self._present: dict[str, Any] = {}
         self._dates: dict[str, tuple[Any, Any]] = {}
         self._by_fact: dict[str, list[Any]] | None = None
+        self._on_days: dict[str, Any] = {}       # rule -> per person, the day it is read on
 
     # ----------------------------------------------------------------- the facts as columns
 
@@ -392,7 +479,7 @@ class Resolver:
                    for v in other.versions for d in v.disapplications):
                 raise Unsupported(f"{rule.id} may be disapplied")
         n = self.n
-        per_rule = [self._rule(rule, output) for rule in rules]
+        per_rule = [self._rule(rule, output, len(rules) == 1) for rule in rules]
         left = np.zeros(n, np.bool_)
         for found, _ in per_rule:
             left |= found.status == LEFT
@@ -419,9 +506,12 @@ class Resolver:
                       zip(per_rule, winners, strict=True) if won[i]]
             if any(v != values[0] for v in values[1:]):
                 status[i] = LEFT                  # a conflict (LX402): left to the interpreter
-        return Values(status, data, tag)
+        resolved = Values(status, data, tag)
+        if len(per_rule) == 1:
+            resolved.missing = per_rule[0][0].missing
+        return resolved
 
-    def _rule(self, rule: Rule, output: str) -> tuple[Values, Any]:
+    def _rule(self, rule: Rule, output: str, single: bool = False) -> tuple[Values, Any]:
         """Per person, the rule's status and value, and the position of its version in
         ``rule.versions`` (len(rule.versions) where none is selected)."""
         n = self.n
@@ -459,17 +549,142 @@ class Resolver:
             else:
                 groups[key] = (version, on_day, members)
         parts: list[tuple[Any, Values]] = []
+        stage = np.full(n, -1, np.int8)
         for version, on_day, members in groups.values():
             rows = np.flatnonzero(members)
             part = self._group(rule, version, on_day, output, rows)
             status[rows] = part.status
+            if part.stage is not None:
+                stage[rows] = part.stage
             positions[rows] = rule.versions.index(version)
             parts.append((rows, part))
         tag = _same_tag([p for _, p in parts]) if parts else INTS
         data = _empty(n, tag)
         for rows, part in parts:
             data[rows] = _data_as(part, tag)
-        return Values(status, data, tag), positions
+        found = Values(status, data, tag)
+        days_read = np.array(on, np.int64)
+        for key, (_, on_day, members) in groups.items():
+            if key[0] == "transitional":
+                days_read[members] = day(on_day)
+        self._on_days[rule.id] = days_read
+        if single:
+            missing: dict[int, tuple[str, RuleVersion, date]] = {}
+            for key, (version, on_day, members) in groups.items():
+                rows = np.flatnonzero(members & (status == LEFT))
+                # the day each person's version is selected on (the interpreter's ``on``,
+                # named by the message of a parameter): a transitional clause's start, or
+                # the person's own day
+                days = np.full(len(rows), day(on_day), np.int64) \
+                    if key[0] == "transitional" else on[rows]
+                missing.update(self._missing(version, on_day, output, rows, days,
+                                             stage[rows]))
+            found.missing = missing
+        return found, positions
+
+    def _missing(self, version: RuleVersion, on: date, output: str, rows: Any, days: Any,
+                 stages: Any) -> dict[int, tuple[str, RuleVersion, date]]:
+        """Of the persons ``rows`` (left to the interpreter, the rule ``version`` selected on
+        ``on``, the only rule of ``output``), those whose answer is the interpreter's
+        "missing" one name: every name the version may read that can be missing for the
+        person — a fact the case does not give, a parameter without a verified value on
+        ``on`` — is that one name, and no output it reads is left to the interpreter for
+        the person.  The persons with none or several such names are not given."""
+        from ..compile.model import UNKNOWN
+        conclusions = [c for c in version.conclusions if c.output == output]
+        if not len(rows) or len(conclusions) != 1:
+            return {}
+        conclusion = conclusions[0]
+        value_exprs = [t for t in (conclusion.value, conclusion.deadline, conclusion.start,
+                                   conclusion.end) if t is not None]
+        value_exprs += list(conclusion.each_month or ())
+        stage_exprs = ([version.when] if version.when is not None else [],
+                       [conclusion.when] if conclusion.when is not None else [], value_exprs)
+        names = [""] * len(rows)
+        ok = np.zeros(len(rows), np.bool_)
+        read_on_as_of: dict[str, Any] = {}
+        for k, typed in enumerate(stage_exprs):
+            at = stages == k
+            if not typed or not at.any():
+                continue
+            refs = _refs_with_lets(version, [t.expr for t in typed])
+            facts = sorted({r.target for r in refs if r.kind == "fact"})
+            unknown = sorted({r.target for r in refs if r.kind == "parameter" and (
+                (v := self.kb.parameters[r.target].value_on(on)) is not None
+                and v.value is UNKNOWN)})
+            outputs = sorted({r.target.split(".", 1)[0] for r in refs if r.kind == "output"})
+            read = [self.columns.get(name) for name in outputs]
+            if len(unknown) > 1 or any(c is None for c in read):
+                continue
+            absent = [~self.present(name)[rows] for name in facts]
+            for j in np.flatnonzero(at).tolist():
+                i = int(rows[j])
+                names_here = set(unknown)
+                names_here.update(f for f, gone in zip(facts, absent, strict=True) if gone[j])
+                for column in read:
+                    assert column is not None
+                    if column.status[i] == LEFT:
+                        # an output it reads: its own "missing" answer built here, or not
+                        got = column.missing.get(i) if column.missing else None
+                        if got is None:
+                            break
+                        names_here.add(got[0])
+                else:
+                    if len(names_here) == 1:
+                        name = names_here.pop()
+                        if name in self.kb.parameters and name not in read_on_as_of:
+                            read_on_as_of[name] = self._read_on_as_of(name)
+                        if name not in self.kb.parameters or read_on_as_of[name][i]:
+                            names[j] = name
+                            ok[j] = True
+        chosen = np.flatnonzero(ok)
+        # a parameter is read on the as-of date (or --law-as-of) by every rule (_as_of_only)
+        as_of = self.date_of(None)[0][rows] if self.law_as_of is None else \
+            np.full(len(rows), day(self.law_as_of), np.int64)
+        days = np.where([n in self.kb.parameters for n in names], as_of, days)
+        on_days = _objects(days[chosen], DATES).tolist()
+        return {int(rows[j]): (names[j], version, d)
+                for j, d in zip(chosen.tolist(), on_days, strict=True)}
+
+    def _read_on_as_of(self, parameter: str) -> Any:
+        """Per person, whether every rule that reads ``parameter`` reads it on the as-of
+        date (or --law-as-of): no ``selected_by``, and a transitional clause (which does
+        not read it) that does not reach the person.  The day the interpreter's message
+        names ("no verified value ... on DAY": the day it last tried to read the
+        parameter) is then the as-of date, whatever the order the outputs are evaluated
+        in.  A rule with a transitional clause not yet resolved in this block: no one."""
+        n = self.n
+        if self.law_as_of is not None:
+            return np.ones(n, np.bool_)
+        as_of, ok = self.date_of(None)
+        ok = ok.copy()
+        for rule in self.kb.rules.values():
+            if parameter not in _parameters_of(rule):
+                continue
+            clauses = [(v, _refs_with_lets(v, [v.transitional[0].expr]))
+                       for v in rule.versions if v.transitional is not None]
+            if rule.selected_by is not None or any(
+                    r.kind == "parameter" and r.target == parameter
+                    for _, refs in clauses for r in refs):
+                return np.zeros(n, np.bool_)
+            if clauses:
+                days = self._on_days.get(rule.id)
+                if days is None and not any(r.kind == "output" for _, refs in clauses
+                                            for r in refs):
+                    # the clauses read no output: which persons they reach, worked out
+                    # here (the rule is not resolved yet in this block)
+                    groups: dict[Any, tuple[RuleVersion, date, Any]] = {}
+                    try:
+                        self._transitional(rule, groups)
+                    except Unsupported:
+                        return np.zeros(n, np.bool_)
+                    days = as_of.copy()
+                    for _, on_day, members in groups.values():
+                        days[members] = day(on_day)
+                if days is None:
+                    return np.zeros(n, np.bool_)
+                ok &= days == as_of
+        return ok
 
     def _transitional(self, rule: Rule, groups: dict[Any, tuple[RuleVersion, date, Any]]
                       ) -> Any:
@@ -526,7 +741,8 @@ class Resolver:
         applies = np.ones(block.n, np.bool_)            # known to apply
         unknown = np.zeros(block.n, np.bool_)           # left to the interpreter
         failed = np.zeros(block.n, np.bool_)            # an output it reads has no value
-        for condition in (version.when, conclusion.when):
+        stages = np.full(block.n, -1, np.int8)
+        for k, condition in enumerate((version.when, conclusion.when)):
             if condition is None:
                 continue
             value = compiler.value(condition.expr)
@@ -538,12 +754,15 @@ class Resolver:
             missing = np.broadcast_to(value.missing, (block.n, 1)).ravel()
             und = np.broadcast_to(value.undetermined, (block.n, 1)).ravel()
             unknown |= applies & missing
+            stages[applies & missing] = k
             failed |= applies & und & ~missing
             applies &= held & ~missing & ~und
         found = _values(compiler, block, conclusion, entry, applies)
         status = np.where(unknown, LEFT, np.where(failed, FAILED, np.where(
             ~applies, NOT_APPLICABLE, found.status))).astype(np.int8)
-        return Values(status, found.data, found.tag)
+        result = Values(status, found.data, found.tag)
+        result.stage = np.where(stages >= 0, stages, np.where(status == LEFT, 2, -1))
+        return result
 
 
 OutputRefColumn = tuple[Any, Any, Any, str]

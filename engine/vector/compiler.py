@@ -434,6 +434,14 @@ def _per_person(v: Value, n: int) -> Any:
     return data.reshape(-1)
 
 
+def _failed_arguments(args: list[Value]) -> Any:
+    """Where an argument fails (an output it reads has no value)."""
+    failed: Any = False
+    for a in args:
+        failed = failed | a.undetermined
+    return np.asarray(failed, np.bool_)
+
+
 def _nth(which: str) -> Callable[[Compiler, list[Value]], Value]:
     def call(c: Compiler, args: list[Value]) -> Value:
         periods, count, first, last = args
@@ -445,8 +453,10 @@ def _nth(which: str) -> Callable[[Compiler, list[Value]], Value]:
         missing = periods.missing | count.missing | first.missing | last.missing
         if which == "has":
             return Value(has.reshape(-1, 1), missing, "boolean")
-        # where there is none, the interpreter reports an error: left to it
-        return Value(found.reshape(-1, 1), missing | ~has.reshape(-1, 1), "date")
+        # where there is none, the interpreter reports an error: left to it (not where an
+        # argument fails: the interpreter stops there, before the function is called)
+        return Value(found.reshape(-1, 1), missing | (~has.reshape(-1, 1)
+                                                      & ~_failed_arguments(args)), "date")
     return call
 
 

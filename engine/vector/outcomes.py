@@ -17,7 +17,7 @@ from ..compile.model import KnowledgeBase
 from ..evaluate.case import Case
 from ..evaluate.interpreter import Outcome, OutputResult, evaluate, outputs_in_force
 from ..whatif.batch import BatchReport, compare_outcomes
-from .backend import evaluate_block
+from .backend import evaluate_block, missing_diagnostic
 
 BLOCK = 4096
 
@@ -31,6 +31,7 @@ class VectorRun:
     fallbacks: dict[str, str] = field(default_factory=dict)   # output -> why
     vectorised: set[str] = field(default_factory=set)
     persons_left: int = 0
+    left_results: int = 0        # persons × outputs computed column-wise left to it
 
     def outcomes(self, cases: Iterable[Case]) -> Iterator[Outcome]:
         stream = iter(cases)
@@ -70,13 +71,20 @@ class VectorRun:
                 self.vectorised.add(name)
         vocabulary = self.kb.vocabularies[cases[0].jurisdiction]
         whole = [n for n in names if columns[n].values is None]
+        jurisdiction = cases[0].jurisdiction
         computed = [(n, found) for n in names if (found := columns[n].output_results(
-            vocabulary.outputs[n].type)) is not None]
+            vocabulary.outputs[n].type, self.kb, jurisdiction, self.reading)) is not None]
         # who is left to the interpreter for an output the backend computes
         partly = np.zeros(len(cases), np.bool_)
-        for name, _ in computed:
-            partly |= columns[name].left
+        for _, found in computed:
+            count = found.count(None)
+            if count:
+                partly |= np.fromiter((r is None for r in found), np.bool_, len(cases))
+                self.left_results += count
         self.persons_left += int(partly.sum())
+        # the outputs with a "missing" answer built column-wise (each gets its LX401)
+        with_missing = [name for name, _ in computed if columns[name].values is not None
+                        and columns[name].values.missing]  # type: ignore[union-attr]
         for i, case in enumerate(cases):
             results: dict[str, OutputResult] = {}
             left = list(whole)
@@ -89,13 +97,21 @@ class VectorRun:
             as_of = case.as_of or date.today()
             # the interpreter, for what is left: it reads the outputs computed column-wise
             # as they are (an output they depend on is not evaluated again)
+            # (not a "missing" answer: the interpreter reads the parameter itself, and its
+            # message names the day it did)
             interpreted = evaluate(self.kb, case, as_of, outputs=left, law_as_of=self.law_as_of,
-                                   reading=self.reading, known=results) if left else None
+                                   reading=self.reading, known={
+                                       k: v for k, v in results.items()
+                                       if v.status != "missing"}) if left else None
             if interpreted is not None:
                 results.update((name, interpreted.results[name]) for name in left)
+            diagnostics = interpreted.diagnostics if interpreted else []
+            # the LX401 of a "missing" answer built column-wise, as the interpreter gives it
+            diagnostics += [missing_diagnostic(self.kb, case, results[name])
+                            for name in with_missing if name not in left
+                            and results[name].status == "missing"]
             yield Outcome(case, as_of, self.law_as_of, self.reading,
-                          {name: results[name] for name in names},
-                          interpreted.diagnostics if interpreted else [])
+                          {name: results[name] for name in names}, diagnostics)
 
     def note(self) -> str:
         done = ", ".join(sorted(self.vectorised)) or "none"
