@@ -138,14 +138,24 @@ class OutputColumn:
         if self.values is None:
             return None
         from ..evaluate.interpreter import OutputResult
-        name = self.name
+        name, values = self.name, self.values
         none = OutputResult(name, "no_value", None, vtype)
-        shared: dict[Any, Any] = {}
-        found: list[Any] = []
-        add = found.append
-        for s, v in zip(self.values.status.tolist(), self.values.objects().tolist(),
-                        strict=True):
-            if s == VALUE:
+        status = values.status
+        results = np.empty(len(status), object)           # None: left to the interpreter
+        results[status == NO_VALUE] = none
+        where = np.flatnonzero(status == VALUE)
+        if len(where) and values.tag != OBJECTS:
+            # plain values (day numbers, integers, booleans): one result per distinct value
+            unique, inverse = np.unique(values.data[where], return_inverse=True)
+            distinct = np.empty(len(unique), object)
+            distinct[:] = [OutputResult(name, "value", v, vtype)
+                           for v in _objects(unique, values.tag).tolist()]
+            results[where] = distinct[inverse.reshape(-1)]
+        elif len(where):
+            shared: dict[Any, Any] = {}
+            made: list[Any] = []
+            add = made.append
+            for v in values.data[where].tolist():
                 key: Any
                 try:
                     key = (v.__class__, v)
@@ -157,8 +167,10 @@ class OutputColumn:
                     if key is not None:
                         shared[key] = result
                 add(result)
-            else:
-                add(none if s == NO_VALUE else None)
+            chosen = np.empty(len(made), object)
+            chosen[:] = made
+            results[where] = chosen
+        found: list[Any] = results.tolist()
         if self.values.missing and kb is not None:
             _missing_results(found, self.values.missing, name, vtype, kb, jurisdiction,
                              reading)
