@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from itertools import compress, repeat
+from operator import is_not, methodcaller
 from typing import Any
 
 import numpy as np
@@ -30,7 +32,7 @@ from ..compile.model import (
     Timeline,
 )
 from ..evaluate.case import Case
-from .columns import Periods, day, month_of_day, to_date
+from .columns import EPOCH, Periods, day, month_of_day, to_date
 from .compiler import Block, Compiler, Unsupported, candidate_rules
 from .numbers import is_number
 from .numbers import objects as exact_objects
@@ -152,21 +154,18 @@ class OutputColumn:
                            for v in _objects(unique, values.tag).tolist()]
             results[where] = distinct[inverse.reshape(-1)]
         elif len(where):
-            shared: dict[Any, Any] = {}
-            made: list[Any] = []
-            add = made.append
-            for v in values.data[where].tolist():
-                key: Any
-                try:
-                    key = (v.__class__, v)
-                    result = shared.get(key)
-                except TypeError:             # a value that cannot be a key: its own result
-                    key = result = None
-                if result is None:
-                    result = OutputResult(name, "value", v, vtype)
-                    if key is not None:
-                        shared[key] = result
-                add(result)
+            # one result per distinct (class, value), the first value met standing for it
+            made: list[Any]
+            objects = values.data[where].tolist()
+            try:
+                keys = list(zip(map(type, objects), objects, strict=True))
+                shared: dict[Any, Any] = dict.fromkeys(keys)
+            except TypeError:                 # a value that cannot be a key: its own result
+                made = [OutputResult(name, "value", v, vtype) for v in objects]
+            else:
+                for key in shared:
+                    shared[key] = OutputResult(name, "value", key[1], vtype)
+                made = list(map(shared.__getitem__, keys))
             chosen = np.empty(len(made), object)
             chosen[:] = made
             results[where] = chosen
@@ -310,15 +309,12 @@ class Resolver:
         """A fact of every person (:data:`_ABSENT` where not given), read in one pass over
         the cases for every fact."""
         if self._by_fact is None:
-            by_fact: dict[str, list[Any]] = {}
-            n = self.n
-            for i, case in enumerate(self.cases):
-                for key, value in case.facts.items():
-                    column = by_fact.get(key)
-                    if column is None:
-                        column = by_fact[key] = [_ABSENT] * n
-                    column[i] = value
-            self._by_fact = by_fact
+            facts = [case.facts for case in self.cases]
+            names: dict[str, None] = {}
+            for given in facts:
+                names.update(dict.fromkeys(given))
+            self._by_fact = {key: list(map(methodcaller("get", key, _ABSENT), facts))
+                             for key in names}
         found = self._by_fact.get(name)
         return found if found is not None else [_ABSENT] * self.n
 
@@ -328,7 +324,7 @@ class Resolver:
 
     def present(self, name: str) -> Any:
         if name not in self._present:
-            self._present[name] = np.fromiter((v is not _ABSENT for v in self._raw(name)),
+            self._present[name] = np.fromiter(map(is_not, self._raw(name), repeat(_ABSENT)),
                                               np.bool_, self.n)
         return self._present[name]
 
@@ -337,9 +333,12 @@ class Resolver:
         key = name or ""
         if key not in self._dates:
             raw = [c.as_of for c in self.cases] if name is None else self._raw(name)
-            ok = np.fromiter((isinstance(v, date) for v in raw), np.bool_, self.n)
-            values = np.fromiter((day(v) if isinstance(v, date) else 0 for v in raw),
-                                 np.int64, self.n)
+            ok = np.fromiter(map(isinstance, raw, repeat(date)), np.bool_, self.n)
+            values = np.zeros(self.n, np.int64)
+            dates = list(compress(raw, ok.tolist()))
+            if dates:
+                values[ok] = np.fromiter(map(date.toordinal, dates), np.int64,
+                                         len(dates)) - EPOCH
             self._dates[key] = (values, ok)
         return self._dates[key]
 
