@@ -300,27 +300,24 @@ class Resolver:
         self._fact_columns: dict[str, Any] = {}
         self._present: dict[str, Any] = {}
         self._dates: dict[str, tuple[Any, Any]] = {}
-        self._by_fact: dict[str, list[Any]] | None = None
+        self._by_fact: dict[str, list[Any]] = {}
+        self._facts = [case.facts for case in cases]
         self._on_days: dict[str, Any] = {}       # rule -> per person, the day it is read on
 
     # ----------------------------------------------------------------- the facts as columns
 
     def _raw(self, name: str) -> list[Any]:
-        """A fact of every person (:data:`_ABSENT` where not given), read in one pass over
-        the cases for every fact."""
-        if self._by_fact is None:
-            facts = [case.facts for case in self.cases]
-            names: dict[str, None] = {}
-            for given in facts:
-                names.update(dict.fromkeys(given))
-            self._by_fact = {key: list(map(methodcaller("get", key, _ABSENT), facts))
-                             for key in names}
+        """A fact of every person (:data:`_ABSENT` where not given), read when first
+        asked for."""
         found = self._by_fact.get(name)
-        return found if found is not None else [_ABSENT] * self.n
+        if found is None:
+            found = self._by_fact[name] = list(map(methodcaller("get", name, _ABSENT),
+                                                   self._facts))
+        return found
 
     def raw(self, name: str) -> list[Any]:
         """A fact of every person (None where not given)."""
-        return [None if v is _ABSENT else v for v in self._raw(name)]
+        return list(map(methodcaller("get", name), self._facts))
 
     def present(self, name: str) -> Any:
         if name not in self._present:
@@ -357,15 +354,18 @@ class Resolver:
                 column = ("date", (values, given & self.present(name)))
             elif kind in ("boolean", "integer", "enum"):
                 raw = self.raw(name)
-                ok = [isinstance(v, bool) if kind == "boolean" else
-                      isinstance(v, int) and not isinstance(v, bool) if kind == "integer"
-                      else isinstance(v, str) for v in raw]
+                ok = list(map(isinstance, raw, repeat(bool if kind == "boolean" else str))) \
+                    if kind != "integer" else \
+                    [isinstance(v, int) and not isinstance(v, bool) for v in raw]
                 given = np.fromiter(ok, np.bool_, self.n)
                 values = np.zeros(self.n, np.bool_ if kind == "boolean" else
                                   np.int16 if kind == "enum" else np.int64)
-                for i, v in enumerate(raw):
-                    if ok[i]:
-                        values[i] = self._code(str(v)) if kind == "enum" else int(v)
+                chosen = list(compress(raw, ok))
+                if chosen and kind == "enum":
+                    codes = {v: self._code(str(v)) for v in dict.fromkeys(chosen)}
+                    values[given] = list(map(codes.__getitem__, chosen))
+                elif chosen:
+                    values[given] = [int(v) for v in chosen]
                 column = ("scalar", (values, given, kind))
             elif kind == "duration":         # a number of days
                 raw = self.raw(name)
