@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from itertools import compress, repeat
-from operator import is_not, methodcaller
+from itertools import chain, compress, repeat
+from operator import is_not, itemgetter
 from typing import Any
 
 import numpy as np
@@ -300,24 +300,52 @@ class Resolver:
         self._fact_columns: dict[str, Any] = {}
         self._present: dict[str, Any] = {}
         self._dates: dict[str, tuple[Any, Any]] = {}
-        self._by_fact: dict[str, list[Any]] = {}
+        self._by_fact: dict[str, list[Any]] | None = None
         self._facts = [case.facts for case in cases]
         self._on_days: dict[str, Any] = {}       # rule -> per person, the day it is read on
 
     # ----------------------------------------------------------------- the facts as columns
 
     def _raw(self, name: str) -> list[Any]:
-        """A fact of every person (:data:`_ABSENT` where not given), read when first
-        asked for."""
+        """A fact of every person (:data:`_ABSENT` where not given), every fact read in
+        one pass over the cases."""
+        if self._by_fact is None:
+            self._by_fact = self._transposed()
         found = self._by_fact.get(name)
-        if found is None:
-            found = self._by_fact[name] = list(map(methodcaller("get", name, _ABSENT),
-                                                   self._facts))
-        return found
+        return found if found is not None else [_ABSENT] * self.n
+
+    def _transposed(self) -> dict[str, list[Any]]:
+        """Every fact of every person: the cases grouped by the facts they give (in the
+        same order), each group read row-wise at once and turned into columns."""
+        n, facts = self.n, self._facts
+        groups: dict[tuple[str, ...], list[int]] = {}
+        for i, given in enumerate(facts):
+            groups.setdefault(tuple(given), []).append(i)
+        order = np.fromiter(chain.from_iterable(groups.values()), np.int64, n)
+        parts: list[tuple[int, dict[str, Any]]] = []
+        names: dict[str, None] = {}
+        for keys, rows in groups.items():
+            picked = [facts[i] for i in rows]
+            columns: dict[str, Any] = {}
+            if len(keys) == 1:
+                columns[keys[0]] = [f[keys[0]] for f in picked]
+            elif keys:
+                columns = dict(zip(keys, zip(*map(itemgetter(*keys), picked), strict=True),
+                                   strict=True))
+            parts.append((len(rows), columns))
+            names.update(dict.fromkeys(keys))
+        by_fact: dict[str, list[Any]] = {}
+        for name in names:
+            column = np.empty(n, object)
+            column[order] = np.fromiter(chain.from_iterable(
+                c[name] if name in c else repeat(_ABSENT, size) for size, c in parts),
+                object, n)
+            by_fact[name] = column.tolist()
+        return by_fact
 
     def raw(self, name: str) -> list[Any]:
         """A fact of every person (None where not given)."""
-        return list(map(methodcaller("get", name), self._facts))
+        return [None if v is _ABSENT else v for v in self._raw(name)]
 
     def present(self, name: str) -> Any:
         if name not in self._present:
