@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from fractions import Fraction
 from itertools import chain, compress, repeat
 from operator import is_not, itemgetter
 from typing import Any
@@ -34,7 +35,6 @@ from ..compile.model import (
 from ..evaluate.case import Case
 from .columns import EPOCH, Periods, day, month_of_day, to_date
 from .compiler import Block, Compiler, Unsupported, candidate_rules
-from .numbers import is_number
 from .numbers import objects as exact_objects
 
 NUMBER_TYPES = ("money", "percentage", "decimal")     # exact numbers
@@ -409,9 +409,19 @@ class Resolver:
                 column = ("scalar", (counts, given, "months"))
             elif kind in NUMBER_TYPES:       # exact numbers: the case's int / Fraction
                 raw = self.raw(name)
-                given = np.fromiter((is_number(v) for v in raw), np.bool_, self.n)
-                numbers = np.empty(self.n, object)
-                numbers[:] = [v if is_number(v) else 0 for v in raw]
+                # is_number per distinct type of value (a number is an int or a Fraction,
+                # not a bool)
+                types = list(map(type, raw))
+                number = {t: issubclass(t, int | Fraction) and not issubclass(t, bool)
+                          for t in set(types)}
+                ok = list(map(number.__getitem__, types))
+                given = np.fromiter(ok, np.bool_, self.n)
+                numbers = np.zeros(self.n, object)
+                chosen = list(compress(raw, ok))
+                if chosen:
+                    picked = np.empty(len(chosen), object)
+                    picked[:] = chosen
+                    numbers[given] = picked
                 column = ("scalar", (numbers, given, "number"))
         self._fact_columns[name] = column
         return column
@@ -955,7 +965,8 @@ def _timelines(compiler: Compiler, block: Block, conclusion: Any, entry: Any,
                      for k in range(width)]
         rows = codes.tolist()
         lows, highs = a[chosen].tolist(), b[chosen].tolist()
-        objects[chosen] = [Timeline(tuple(table[k][row[k]] for k in range(lo, hi + 1)))
+        pick = list.__getitem__
+        objects[chosen] = [Timeline(tuple(map(pick, table[lo:hi + 1], row[lo:hi + 1])))
                            for row, lo, hi in zip(rows, lows, highs, strict=True)]
     return Values(status, objects, OBJECTS)
 
