@@ -959,7 +959,7 @@ def _timelines(compiler: Compiler, block: Block, conclusion: Any, entry: Any,
             table = [[(starts[k], ends[k], texts[c]) for c in range(len(texts))]
                      for k in range(width)]
         else:
-            unique, inverse = np.unique(data[chosen], return_inverse=True)
+            unique, inverse = _unique_inverse(data[chosen])
             codes = inverse.reshape(len(chosen), width)
             table = [[(starts[k], ends[k], _python(u, inner)) for u in unique.tolist()]
                      for k in range(width)]
@@ -969,6 +969,21 @@ def _timelines(compiler: Compiler, block: Block, conclusion: Any, entry: Any,
         objects[chosen] = [Timeline(tuple(map(pick, table[lo:hi + 1], row[lo:hi + 1])))
                            for row, lo, hi in zip(rows, lows, highs, strict=True)]
     return Values(status, objects, OBJECTS)
+
+
+def _unique_inverse(data: Any) -> tuple[Any, Any]:
+    """``np.unique(data, return_inverse=True)`` (the distinct values in order, and per
+    element its index among them); integers in a narrow range by a table rather than a
+    sort."""
+    if data.size and data.dtype.kind in "iu":
+        low, high = int(data.min()), int(data.max())
+        if high - low <= 4 * data.size:
+            offsets = (data - low).astype(np.int64)
+            seen = np.zeros(high - low + 1, np.bool_)
+            seen[offsets.ravel()] = True
+            index = np.cumsum(seen) - 1
+            return (np.flatnonzero(seen) + low).astype(data.dtype), index[offsets]
+    return np.unique(data, return_inverse=True)
 
 
 def _deontics(compiler: Compiler, block: Block, conclusion: Any, entry: Any,
