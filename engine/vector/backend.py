@@ -214,15 +214,23 @@ def _missing_results(found: list[Any], missing: dict[int, tuple[str, RuleVersion
         found[i] = result
 
 
-def missing_diagnostic(kb: KnowledgeBase, case: Case, result: Any) -> Any:
-    """The interpreter's LX401 for a "missing" output asked for (``evaluate``)."""
+def missing_diagnostic(kb: KnowledgeBase, case: Case, result: Any,
+                       texts: dict[int, tuple[Any, str, str]] | None = None) -> Any:
+    """The interpreter's LX401 for a "missing" output asked for (``evaluate``); ``texts``
+    keeps the message and hint of each result already met (results are shared)."""
     from ..diagnostics import error
-    return error(
-        "LX401", f"{result.name}: {result.message}", case.spans.get(result.missing[0]),
-        hint="add " + ", ".join(f"'{m}'" for m in result.missing
-                                if m not in kb.parameters) + " under facts: in the case"
-        if any(m not in kb.parameters for m in result.missing) else
-        "the parameter needs a verified value, with its official citation")
+    known = texts.get(id(result)) if texts is not None else None
+    if known is not None and known[0] is result:
+        message, hint = known[1], known[2]
+    else:
+        message = f"{result.name}: {result.message}"
+        hint = "add " + ", ".join(f"'{m}'" for m in result.missing
+                                  if m not in kb.parameters) + " under facts: in the case" \
+            if any(m not in kb.parameters for m in result.missing) else \
+            "the parameter needs a verified value, with its official citation"
+        if texts is not None:
+            texts[id(result)] = (result, message, hint)
+    return error("LX401", message, case.spans.get(result.missing[0]), hint=hint)
 
 
 def _refs_with_lets(version: RuleVersion, exprs: list[Any]) -> list[Any]:

@@ -90,6 +90,7 @@ class VectorRun:
         # the outputs with a "missing" answer built column-wise (each gets its LX401)
         with_missing = [name for name, _ in computed if columns[name].values is not None
                         and columns[name].values.missing]  # type: ignore[union-attr]
+        texts: dict[int, tuple[OutputResult, str, str]] = {}   # see missing_diagnostic
         computed_names = [name for name, _ in computed]
         in_order = not whole          # the outputs computed are every output, in order
         rows = zip(*(found for _, found in computed), strict=True) if computed else \
@@ -114,7 +115,7 @@ class VectorRun:
                 results.update((name, interpreted.results[name]) for name in left)
             diagnostics = interpreted.diagnostics if interpreted else []
             # the LX401 of a "missing" answer built column-wise, as the interpreter gives it
-            diagnostics += [missing_diagnostic(self.kb, case, results[name])
+            diagnostics += [missing_diagnostic(self.kb, case, results[name], texts)
                             for name in with_missing if name not in left
                             and results[name].status == "missing"]
             yield Outcome(case, as_of, self.law_as_of, self.reading,
