@@ -16,6 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from fractions import Fraction
+from itertools import chain, compress, repeat
+from operator import is_not, itemgetter
 from typing import Any
 
 import numpy as np
@@ -30,9 +33,8 @@ from ..compile.model import (
     Timeline,
 )
 from ..evaluate.case import Case
-from .columns import Periods, day, month_of_day, to_date
+from .columns import EPOCH, Periods, day, month_of_day, to_date
 from .compiler import Block, Compiler, Unsupported, candidate_rules
-from .numbers import is_number
 from .numbers import objects as exact_objects
 
 NUMBER_TYPES = ("money", "percentage", "decimal")     # exact numbers
@@ -138,27 +140,36 @@ class OutputColumn:
         if self.values is None:
             return None
         from ..evaluate.interpreter import OutputResult
-        name = self.name
+        name, values = self.name, self.values
         none = OutputResult(name, "no_value", None, vtype)
-        shared: dict[Any, Any] = {}
-        found: list[Any] = []
-        add = found.append
-        for s, v in zip(self.values.status.tolist(), self.values.objects().tolist(),
-                        strict=True):
-            if s == VALUE:
-                key: Any
-                try:
-                    key = (v.__class__, v)
-                    result = shared.get(key)
-                except TypeError:             # a value that cannot be a key: its own result
-                    key = result = None
-                if result is None:
-                    result = OutputResult(name, "value", v, vtype)
-                    if key is not None:
-                        shared[key] = result
-                add(result)
+        status = values.status
+        results = np.empty(len(status), object)           # None: left to the interpreter
+        results[status == NO_VALUE] = none
+        where = np.flatnonzero(status == VALUE)
+        if len(where) and values.tag != OBJECTS:
+            # plain values (day numbers, integers, booleans): one result per distinct value
+            unique, inverse = np.unique(values.data[where], return_inverse=True)
+            distinct = np.empty(len(unique), object)
+            distinct[:] = [OutputResult(name, "value", v, vtype)
+                           for v in _objects(unique, values.tag).tolist()]
+            results[where] = distinct[inverse.reshape(-1)]
+        elif len(where):
+            # one result per distinct (class, value), the first value met standing for it
+            made: list[Any]
+            objects = values.data[where].tolist()
+            try:
+                keys = list(zip(map(type, objects), objects, strict=True))
+                shared: dict[Any, Any] = dict.fromkeys(keys)
+            except TypeError:                 # a value that cannot be a key: its own result
+                made = [OutputResult(name, "value", v, vtype) for v in objects]
             else:
-                add(none if s == NO_VALUE else None)
+                for key in shared:
+                    shared[key] = OutputResult(name, "value", key[1], vtype)
+                made = list(map(shared.__getitem__, keys))
+            chosen = np.empty(len(made), object)
+            chosen[:] = made
+            results[where] = chosen
+        found: list[Any] = results.tolist()
         if self.values.missing and kb is not None:
             _missing_results(found, self.values.missing, name, vtype, kb, jurisdiction,
                              reading)
@@ -203,15 +214,23 @@ def _missing_results(found: list[Any], missing: dict[int, tuple[str, RuleVersion
         found[i] = result
 
 
-def missing_diagnostic(kb: KnowledgeBase, case: Case, result: Any) -> Any:
-    """The interpreter's LX401 for a "missing" output asked for (``evaluate``)."""
+def missing_diagnostic(kb: KnowledgeBase, case: Case, result: Any,
+                       texts: dict[int, tuple[Any, str, str]] | None = None) -> Any:
+    """The interpreter's LX401 for a "missing" output asked for (``evaluate``); ``texts``
+    keeps the message and hint of each result already met (results are shared)."""
     from ..diagnostics import error
-    return error(
-        "LX401", f"{result.name}: {result.message}", case.spans.get(result.missing[0]),
-        hint="add " + ", ".join(f"'{m}'" for m in result.missing
-                                if m not in kb.parameters) + " under facts: in the case"
-        if any(m not in kb.parameters for m in result.missing) else
-        "the parameter needs a verified value, with its official citation")
+    known = texts.get(id(result)) if texts is not None else None
+    if known is not None and known[0] is result:
+        message, hint = known[1], known[2]
+    else:
+        message = f"{result.name}: {result.message}"
+        hint = "add " + ", ".join(f"'{m}'" for m in result.missing
+                                  if m not in kb.parameters) + " under facts: in the case" \
+            if any(m not in kb.parameters for m in result.missing) else \
+            "the parameter needs a verified value, with its official citation"
+        if texts is not None:
+            texts[id(result)] = (result, message, hint)
+    return error("LX401", message, case.spans.get(result.missing[0]), hint=hint)
 
 
 def _refs_with_lets(version: RuleVersion, exprs: list[Any]) -> list[Any]:
@@ -290,25 +309,47 @@ class Resolver:
         self._present: dict[str, Any] = {}
         self._dates: dict[str, tuple[Any, Any]] = {}
         self._by_fact: dict[str, list[Any]] | None = None
+        self._facts = [case.facts for case in cases]
         self._on_days: dict[str, Any] = {}       # rule -> per person, the day it is read on
 
     # ----------------------------------------------------------------- the facts as columns
 
     def _raw(self, name: str) -> list[Any]:
-        """A fact of every person (:data:`_ABSENT` where not given), read in one pass over
-        the cases for every fact."""
+        """A fact of every person (:data:`_ABSENT` where not given), every fact read in
+        one pass over the cases."""
         if self._by_fact is None:
-            by_fact: dict[str, list[Any]] = {}
-            n = self.n
-            for i, case in enumerate(self.cases):
-                for key, value in case.facts.items():
-                    column = by_fact.get(key)
-                    if column is None:
-                        column = by_fact[key] = [_ABSENT] * n
-                    column[i] = value
-            self._by_fact = by_fact
+            self._by_fact = self._transposed()
         found = self._by_fact.get(name)
         return found if found is not None else [_ABSENT] * self.n
+
+    def _transposed(self) -> dict[str, list[Any]]:
+        """Every fact of every person: the cases grouped by the facts they give (in the
+        same order), each group read row-wise at once and turned into columns."""
+        n, facts = self.n, self._facts
+        groups: dict[tuple[str, ...], list[int]] = {}
+        for i, given in enumerate(facts):
+            groups.setdefault(tuple(given), []).append(i)
+        order = np.fromiter(chain.from_iterable(groups.values()), np.int64, n)
+        parts: list[tuple[int, dict[str, Any]]] = []
+        names: dict[str, None] = {}
+        for keys, rows in groups.items():
+            picked = [facts[i] for i in rows]
+            columns: dict[str, Any] = {}
+            if len(keys) == 1:
+                columns[keys[0]] = [f[keys[0]] for f in picked]
+            elif keys:
+                columns = dict(zip(keys, zip(*map(itemgetter(*keys), picked), strict=True),
+                                   strict=True))
+            parts.append((len(rows), columns))
+            names.update(dict.fromkeys(keys))
+        by_fact: dict[str, list[Any]] = {}
+        for name in names:
+            column = np.empty(n, object)
+            column[order] = np.fromiter(chain.from_iterable(
+                c[name] if name in c else repeat(_ABSENT, size) for size, c in parts),
+                object, n)
+            by_fact[name] = column.tolist()
+        return by_fact
 
     def raw(self, name: str) -> list[Any]:
         """A fact of every person (None where not given)."""
@@ -316,7 +357,7 @@ class Resolver:
 
     def present(self, name: str) -> Any:
         if name not in self._present:
-            self._present[name] = np.fromiter((v is not _ABSENT for v in self._raw(name)),
+            self._present[name] = np.fromiter(map(is_not, self._raw(name), repeat(_ABSENT)),
                                               np.bool_, self.n)
         return self._present[name]
 
@@ -325,9 +366,12 @@ class Resolver:
         key = name or ""
         if key not in self._dates:
             raw = [c.as_of for c in self.cases] if name is None else self._raw(name)
-            ok = np.fromiter((isinstance(v, date) for v in raw), np.bool_, self.n)
-            values = np.fromiter((day(v) if isinstance(v, date) else 0 for v in raw),
-                                 np.int64, self.n)
+            ok = np.fromiter(map(isinstance, raw, repeat(date)), np.bool_, self.n)
+            values = np.zeros(self.n, np.int64)
+            dates = list(compress(raw, ok.tolist()))
+            if dates:
+                values[ok] = np.fromiter(map(date.toordinal, dates), np.int64,
+                                         len(dates)) - EPOCH
             self._dates[key] = (values, ok)
         return self._dates[key]
 
@@ -346,15 +390,18 @@ class Resolver:
                 column = ("date", (values, given & self.present(name)))
             elif kind in ("boolean", "integer", "enum"):
                 raw = self.raw(name)
-                ok = [isinstance(v, bool) if kind == "boolean" else
-                      isinstance(v, int) and not isinstance(v, bool) if kind == "integer"
-                      else isinstance(v, str) for v in raw]
+                ok = list(map(isinstance, raw, repeat(bool if kind == "boolean" else str))) \
+                    if kind != "integer" else \
+                    [isinstance(v, int) and not isinstance(v, bool) for v in raw]
                 given = np.fromiter(ok, np.bool_, self.n)
                 values = np.zeros(self.n, np.bool_ if kind == "boolean" else
                                   np.int16 if kind == "enum" else np.int64)
-                for i, v in enumerate(raw):
-                    if ok[i]:
-                        values[i] = self._code(str(v)) if kind == "enum" else int(v)
+                chosen = list(compress(raw, ok))
+                if chosen and kind == "enum":
+                    codes = {v: self._code(str(v)) for v in dict.fromkeys(chosen)}
+                    values[given] = list(map(codes.__getitem__, chosen))
+                elif chosen:
+                    values[given] = [int(v) for v in chosen]
                 column = ("scalar", (values, given, kind))
             elif kind == "duration":         # a number of days
                 raw = self.raw(name)
@@ -370,9 +417,19 @@ class Resolver:
                 column = ("scalar", (counts, given, "months"))
             elif kind in NUMBER_TYPES:       # exact numbers: the case's int / Fraction
                 raw = self.raw(name)
-                given = np.fromiter((is_number(v) for v in raw), np.bool_, self.n)
-                numbers = np.empty(self.n, object)
-                numbers[:] = [v if is_number(v) else 0 for v in raw]
+                # is_number per distinct type of value (a number is an int or a Fraction,
+                # not a bool)
+                types = list(map(type, raw))
+                number = {t: issubclass(t, int | Fraction) and not issubclass(t, bool)
+                          for t in set(types)}
+                ok = list(map(number.__getitem__, types))
+                given = np.fromiter(ok, np.bool_, self.n)
+                numbers = np.zeros(self.n, object)
+                chosen = list(compress(raw, ok))
+                if chosen:
+                    picked = np.empty(len(chosen), object)
+                    picked[:] = chosen
+                    numbers[given] = picked
                 column = ("scalar", (numbers, given, "number"))
         self._fact_columns[name] = column
         return column
@@ -910,15 +967,31 @@ def _timelines(compiler: Compiler, block: Block, conclusion: Any, entry: Any,
             table = [[(starts[k], ends[k], texts[c]) for c in range(len(texts))]
                      for k in range(width)]
         else:
-            unique, inverse = np.unique(data[chosen], return_inverse=True)
+            unique, inverse = _unique_inverse(data[chosen])
             codes = inverse.reshape(len(chosen), width)
             table = [[(starts[k], ends[k], _python(u, inner)) for u in unique.tolist()]
                      for k in range(width)]
         rows = codes.tolist()
         lows, highs = a[chosen].tolist(), b[chosen].tolist()
-        objects[chosen] = [Timeline(tuple(table[k][row[k]] for k in range(lo, hi + 1)))
+        pick = list.__getitem__
+        objects[chosen] = [Timeline(tuple(map(pick, table[lo:hi + 1], row[lo:hi + 1])))
                            for row, lo, hi in zip(rows, lows, highs, strict=True)]
     return Values(status, objects, OBJECTS)
+
+
+def _unique_inverse(data: Any) -> tuple[Any, Any]:
+    """``np.unique(data, return_inverse=True)`` (the distinct values in order, and per
+    element its index among them); integers in a narrow range by a table rather than a
+    sort."""
+    if data.size and data.dtype.kind in "iu":
+        low, high = int(data.min()), int(data.max())
+        if high - low <= 4 * data.size:
+            offsets = (data - low).astype(np.int64)
+            seen = np.zeros(high - low + 1, np.bool_)
+            seen[offsets.ravel()] = True
+            index = np.cumsum(seen) - 1
+            return (np.flatnonzero(seen) + low).astype(data.dtype), index[offsets]
+    return np.unique(data, return_inverse=True)
 
 
 def _deontics(compiler: Compiler, block: Block, conclusion: Any, entry: Any,

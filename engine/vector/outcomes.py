@@ -17,7 +17,7 @@ from ..compile.model import KnowledgeBase
 from ..evaluate.case import Case
 from ..evaluate.interpreter import Outcome, OutputResult, evaluate, outputs_in_force
 from ..whatif.batch import BatchReport, compare_outcomes
-from .backend import evaluate_block, missing_diagnostic
+from .backend import NO_VALUE, VALUE, evaluate_block, missing_diagnostic
 
 BLOCK = 4096
 
@@ -76,24 +76,31 @@ class VectorRun:
             vocabulary.outputs[n].type, self.kb, jurisdiction, self.reading)) is not None]
         # who is left to the interpreter for an output the backend computes
         partly = np.zeros(len(cases), np.bool_)
-        for _, found in computed:
-            count = found.count(None)
+        for name, _ in computed:
+            values = columns[name].values
+            assert values is not None
+            left_here = (values.status != VALUE) & (values.status != NO_VALUE)
+            if values.missing:                 # a "missing" answer built column-wise
+                left_here[list(values.missing)] = False
+            count = int(left_here.sum())
             if count:
-                partly |= np.fromiter((r is None for r in found), np.bool_, len(cases))
+                partly |= left_here
                 self.left_results += count
         self.persons_left += int(partly.sum())
         # the outputs with a "missing" answer built column-wise (each gets its LX401)
         with_missing = [name for name, _ in computed if columns[name].values is not None
                         and columns[name].values.missing]  # type: ignore[union-attr]
-        for i, case in enumerate(cases):
-            results: dict[str, OutputResult] = {}
+        texts: dict[int, tuple[OutputResult, str, str]] = {}   # see missing_diagnostic
+        computed_names = [name for name, _ in computed]
+        in_order = not whole          # the outputs computed are every output, in order
+        rows = zip(*(found for _, found in computed), strict=True) if computed else \
+            iter([()] * len(cases))
+        for i, (case, row) in enumerate(zip(cases, rows, strict=True)):
+            # per output computed, its result (None: left to the interpreter), in place
+            results: dict[str, OutputResult] = dict(zip(computed_names, row, strict=True))
             left = list(whole)
-            for name, found in computed:
-                got = found[i]
-                if got is None:
-                    left.append(name)
-                else:
-                    results[name] = got
+            if partly[i]:
+                left += [name for name, got in results.items() if got is None]
             as_of = case.as_of or date.today()
             # the interpreter, for what is left: it reads the outputs computed column-wise
             # as they are (an output they depend on is not evaluated again)
@@ -102,16 +109,18 @@ class VectorRun:
             interpreted = evaluate(self.kb, case, as_of, outputs=left, law_as_of=self.law_as_of,
                                    reading=self.reading, known={
                                        k: v for k, v in results.items()
-                                       if v.status != "missing"}) if left else None
+                                       if v is not None and v.status != "missing"}
+                                   ) if left else None
             if interpreted is not None:
                 results.update((name, interpreted.results[name]) for name in left)
             diagnostics = interpreted.diagnostics if interpreted else []
             # the LX401 of a "missing" answer built column-wise, as the interpreter gives it
-            diagnostics += [missing_diagnostic(self.kb, case, results[name])
+            diagnostics += [missing_diagnostic(self.kb, case, results[name], texts)
                             for name in with_missing if name not in left
                             and results[name].status == "missing"]
             yield Outcome(case, as_of, self.law_as_of, self.reading,
-                          {name: results[name] for name in names}, diagnostics)
+                          results if in_order else {name: results[name] for name in names},
+                          diagnostics)
 
     def note(self) -> str:
         done = ", ".join(sorted(self.vectorised)) or "none"
