@@ -34,7 +34,7 @@ from ..compile.model import (
 )
 from ..evaluate.case import Case
 from .columns import EPOCH, Periods, day, month_of_day, to_date
-from .compiler import Block, Compiler, Unsupported, candidate_rules
+from .compiler import Block, Compiler, Unsupported, Value, candidate_rules
 from .numbers import objects as exact_objects
 
 NUMBER_TYPES = ("money", "percentage", "decimal")     # exact numbers
@@ -881,28 +881,10 @@ def _values(compiler: Compiler, block: Block, conclusion: Any, entry: Any,
         objects = np.empty(n, object)
         objects[:] = [_python(x, entry.type, value.kind) for x in data.tolist()]
         return Values(status, objects, OBJECTS)
-    if conclusion.value is not None and entry.type.kind == "duration":
-        value = compiler.value(conclusion.value.expr)
-        if value.kind != "duration":
-            raise Unsupported(f"a duration conclusion of a {value.kind}")
-        missing = np.broadcast_to(value.missing, (n, 1)).ravel()
-        und = np.broadcast_to(value.undetermined, (n, 1)).ravel()
-        status = np.where(missing, LEFT, np.where(und, FAILED, VALUE)).astype(np.int8)
-        days = np.broadcast_to(value.data, (n, 1)).ravel().tolist()
-        durations = np.empty(n, object)
-        durations[:] = [Duration(int(d)) for d in days]
-        return Values(status, durations, OBJECTS)
-    if conclusion.value is not None and entry.type.kind == "months":
-        value = compiler.value(conclusion.value.expr)
-        if value.kind != "months":
-            raise Unsupported(f"a months conclusion of a {value.kind}")
-        missing = np.broadcast_to(value.missing, (n, 1)).ravel()
-        und = np.broadcast_to(value.undetermined, (n, 1)).ravel()
-        status = np.where(missing, LEFT, np.where(und, FAILED, VALUE)).astype(np.int8)
-        counts = np.broadcast_to(value.data, (n, 1)).ravel().tolist()
-        months = np.empty(n, object)
-        months[:] = [Months(int(c)) for c in counts]
-        return Values(status, months, OBJECTS)
+    if conclusion.value is not None and entry.type.kind in ("duration", "months"):
+        wrap: Any = Duration if entry.type.kind == "duration" else Months
+        return _counted_values(compiler.value(conclusion.value.expr), entry.type.kind, n,
+                               wrap)
     if conclusion.value is not None and entry.type.kind in NUMBER_TYPES:
         value = compiler.value(conclusion.value.expr)
         if value.kind not in ("number", "rate", "integer"):
@@ -1063,3 +1045,17 @@ def evaluate_block(kb: KnowledgeBase, cases: Sequence[Case], outputs: Sequence[s
         except Unsupported as exc:
             columns[output] = OutputColumn(output, None, str(exc))
     return columns
+
+
+def _counted_values(value: Value, kind: str, n: int, wrap: Any) -> Values:
+    """A conclusion that is a number of days or of months, per person as ``wrap(count)``
+    (the interpreter's Duration / Months)."""
+    if value.kind != kind:
+        raise Unsupported(f"a {kind} conclusion of a {value.kind}")
+    missing = np.broadcast_to(value.missing, (n, 1)).ravel()
+    und = np.broadcast_to(value.undetermined, (n, 1)).ravel()
+    status = np.where(missing, LEFT, np.where(und, FAILED, VALUE)).astype(np.int8)
+    counts = np.broadcast_to(value.data, (n, 1)).ravel().tolist()
+    objects = np.empty(n, object)
+    objects[:] = [wrap(int(c)) for c in counts]
+    return Values(status, objects, OBJECTS)
