@@ -17,7 +17,7 @@ from ...compile.model import KnowledgeBase
 from ...evaluate.builtins import EvaluationError
 from ...evaluate.case import Case
 from ...evaluate.expressions import MissingFactError, UndeterminedError
-from ...evaluate.interpreter import _NOT_APPLICABLE, evaluate
+from ...evaluate.interpreter import _NOT_APPLICABLE, OutputResult, evaluate
 from ...evaluate.trace import TraceNode
 
 
@@ -43,3 +43,26 @@ def conclusion_applies(kb: KnowledgeBase, case: Case, as_of: date, rule_id: str,
     except (MissingFactError, UndeterminedError, EvaluationError, OverflowError,
             DateRangeError, ValueError):
         return False
+
+
+#: The evaluator's statuses a diff compares (``missing`` and ``error`` are excluded, as the
+#: diff's query excludes a missing fact or an error under either law).
+_DECIDED = ("value", "no_value", "conflict")
+
+
+def laws_differ(kb: KnowledgeBase, case: Case, as_of: date, output: str, first: date,
+                second: date) -> tuple[OutputResult, OutputResult] | None:
+    """The evaluator's results for ``output`` under the law of ``first`` and of ``second``
+    (on ``as_of``) when they differ as ``lexlux diff`` means it — a value against no value
+    or a conflict, or two different values, neither missing — else None."""
+    try:
+        a, b = (evaluate(kb, case, as_of, law_as_of=day, outputs=[output]).results[output]
+                for day in (first, second))
+    except (MissingFactError, UndeterminedError, EvaluationError, OverflowError,
+            DateRangeError, ValueError):
+        return None
+    if a.status not in _DECIDED or b.status not in _DECIDED:
+        return None
+    if a.status != b.status or (a.status == "value" and a.value != b.value):
+        return a, b
+    return None

@@ -150,7 +150,8 @@ def run_diff(kb: KnowledgeBase, first: date, second: date, *,
         audit.max_regions = max_regions
         names = [n for n in (outputs or audit.outputs()) if n in audit.outputs()]
         if names:
-            report.results += list(diff_versions(audit, first, second, names))
+            report.results += list(diff_versions(audit, first, second, names,
+                                                 show_horizon=show_horizon))
     save_cache(found)
     if not show_horizon:
         from .horizon import horizon_only

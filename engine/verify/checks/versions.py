@@ -15,16 +15,24 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import z3
 
 from ...calendar.dates import to_day_number
 from ...compile.model import ParameterValue, RuleVersion
-from ..encoding.encode import OutputEnc
+from ...evaluate.case import Case
+from ...evaluate.interpreter import OutputResult
+from ..encoding.encode import LawEncoding, OutputEnc
 from ..encoding.encode_expr import and_, not_, or_
-from .context import Audit
+from ..encoding.solve import SolveResult
+from .confirm import laws_differ
+from .context import Audit, Replayed
 from .findings import Finding
+from .witness import build_case
+
+if TYPE_CHECKING:
+    from .diff_pool import Pool
 
 
 def _overlaps(a: RuleVersion, b: RuleVersion) -> bool:
@@ -98,6 +106,44 @@ def _winners(model: z3.ModelRef, out: OutputEnc) -> tuple[list[str], Any]:
     return ids, and_(*literals)
 
 
+def _versions_won(out: OutputEnc, ids: list[str]) -> Any:
+    """The cases where exactly the versions ``ids`` give ``out`` (a region by versions)."""
+    by_version: dict[str, list[Any]] = {}
+    for c in out.conclusions:
+        by_version.setdefault(c.version.id, []).append(c.winner)
+    return and_(*[or_(*won) if vid in ids else not_(or_(*won))
+                  for vid, won in by_version.items()])
+
+
+def _differs(audit: Audit, name: str, first: date, second: date,
+             seen: set[tuple[tuple[str, ...], tuple[str, ...]]]) -> Replayed:
+    """The replay test of a diff: the evaluator gives ``name`` different results under the
+    law of the two dates, on the date the witness is replayed (:func:`.confirm.laws_differ`),
+    in a region not ``seen`` yet (the versions applied under each law)."""
+    as_of = max(first, second)
+
+    def test(case: Case, _: date) -> bool:
+        found = laws_differ(audit.kb, case, as_of, name, first, second)
+        return found is not None and _key(_applied(found[0]), _applied(found[1])) not in seen
+    return test
+
+
+def _key(won_a: list[str], won_b: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A region: the versions that give the output under each law."""
+    return tuple(dict.fromkeys(won_a)), tuple(dict.fromkeys(won_b))
+
+
+def _replayed_winners(audit: Audit, enc: LawEncoding, model: z3.ModelRef, facts: set[str],
+                      name: str, first: date, second: date) -> tuple[list[str], list[str]]:
+    """The versions that give ``name`` under each law for the case of a confirmed model,
+    as the evaluator applies them (the model's own may be abstract)."""
+    as_of = max(first, second)
+    case = build_case(enc, model, facts, as_of, "a replayed model")
+    found = laws_differ(audit.kb, case, as_of, name, first, second)
+    assert found is not None, "a confirmed model replays as it was confirmed"
+    return _applied(found[0]), _applied(found[1])
+
+
 def _horizon_notes(audit: Audit, name: str, first: date, second: date) -> list[str]:
     """Say when a provision has a version on one date only because the knowledge base
     starts there (valid_from_basis: horizon): such a difference is not an amendment."""
@@ -114,60 +160,197 @@ def _horizon_notes(audit: Audit, name: str, first: date, second: date) -> list[s
     return notes
 
 
-def diff_versions(audit: Audit, first: date, second: date, names: list[str] | None
-                  ) -> Iterator[DiffResult]:
+def diff_versions(audit: Audit, first: date, second: date, names: list[str] | None, *,
+                  show_horizon: bool = True) -> Iterator[DiffResult]:
+    """Each output's answer, in the order of ``names`` (default: every output); they are
+    worked out in the order of their dependencies (:mod:`.diff_pool`).  Without
+    ``show_horizon``, a region that is only the knowledge base's horizon (which ``lexlux
+    diff`` then hides) is not summarised as fact ranges."""
+    from .diff_pool import Pool, dependency_order
+    from .same_law import SAME_LAW, LawAt, same_law
+    laws = LawAt(audit.kb, audit.jurisdiction, first), LawAt(audit.kb, audit.jurisdiction,
+                                                             second)
     one = audit.encoding(law_as_of=first, tag="L1|")
     two = audit.encoding(law_as_of=second, shared=one.shared, tag="L2|")
-    for name in names or audit.outputs():
+    pool = Pool(audit.kb, audit.jurisdiction, first, second)
+    wanted = names or audit.outputs()
+    results: dict[str, DiffResult] = {}
+    for name in dependency_order(audit.kb, audit.jurisdiction, wanted):
         audit.progress(f"diff: {name}")
-        a, b = one.output(name), two.output(name)
-        if a.not_encodable or b.not_encodable:
-            yield DiffResult(name, "not verified", reason=a.not_encodable or
-                             b.not_encodable or "")
+        if same_law(*laws, name):      # the same text on both dates: no query needed
+            results[name] = DiffResult(name, "same", reason=SAME_LAW)
+        else:
+            results[name] = _diff_output(audit, one, two, name, first, second, pool,
+                                         show_horizon)
+    for name in wanted:
+        yield results[name]
+
+
+#: Partial witnesses (:meth:`.diff_pool.Pool.seeds`) the solver completes for one output,
+#: and the resource limit of each attempt (a fraction of a query's; an attempt that does
+#: not end in a witness says nothing, and the full query follows).
+SEEDS = 3
+SEED_RLIMIT = 2_000_000
+#: The resource limit of a query with one date fixed on the boundary (a frame).
+FRAME_RLIMIT = 200_000
+
+
+def _diff_output(audit: Audit, one: LawEncoding, two: LawEncoding, name: str, first: date,
+                 second: date, pool: Pool, show_horizon: bool) -> DiffResult:
+    a, b = one.output(name), two.output(name)
+    if a.not_encodable or b.not_encodable:
+        return DiffResult(name, "not verified", reason=a.not_encodable or
+                          b.not_encodable or "")
+    same_value = and_(*[x == y for x, y in zip(a.value, b.value, strict=True)])
+    differ = or_(a.has_value != b.has_value, a.in_conflict != b.in_conflict,
+                 and_(a.has_value, b.has_value, not_(same_value)))
+    goals: list[Any] = [not_(a.bad), not_(b.bad), differ]
+    result = DiffResult(name, "same")
+    region = _Region(audit, one, two, name, first, second, goals, show_horizon)
+    seen: set[tuple[tuple[str, ...], tuple[str, ...]]] = set()   # the regions reported
+    cone = one.cone({name})
+    uses = set().union(*(one.output(n).facts for n in cone))
+    shown = []
+    for case, in_first, in_second in pool.regions(name, uses):   # witnesses found before
+        if len(result.findings) >= audit.max_regions:
+            break
+        won_a, won_b = _applied(in_first), _applied(in_second)
+        if _key(won_a, won_b) in seen:
             continue
-        same_value = and_(*[x == y for x, y in zip(a.value, b.value, strict=True)])
-        differ = or_(a.has_value != b.has_value, a.in_conflict != b.in_conflict,
-                     and_(a.has_value, b.has_value, not_(same_value)))
-        goals: list[Any] = [not_(a.bad), not_(b.bad), differ]
-        result = DiffResult(name, "same")
-        for _ in range(audit.max_regions):
-            answer, facts = audit.query([one, two], [{name}, {name}], goals,
-                                        anchor=z3.IntVal(to_day_number(second)))
-            if answer.status == "unknown":
-                result.status, result.reason = "unknown", answer.reason
-                result.findings.append(audit.unknown(
-                    f"whether the law of {first} and {second} agree on {name!r}", answer,
-                    output=name))
-                break
-            if answer.status == "unsat":
-                break
-            assert answer.model is not None
-            won_a, region_a = _winners(answer.model, a)
-            won_b, region_b = _winners(answer.model, b)
-            goals.append(not_(and_(region_a, region_b)))
-            result.status = "differ"
-            versions = tuple(dict.fromkeys([*won_a, *won_b]))
-            changed = _parameter_changes(audit, versions, first, second)
-            changed += _horizon_notes(audit, name, first, second)
-            from .explain_findings import region_lines
-            changed = [*region_lines(audit.kb, name, first, won_a),
-                       *region_lines(audit.kb, name, second, won_b), *changed]
-            ranges = audit.region([one, two], [{name}, {name}],
-                                  [not_(a.bad), not_(b.bad), differ, region_a, region_b])
-            if ranges:
-                changed.append("region (each fact's range over the cases of this region): "
-                               + "; ".join(ranges))
-            finding = Finding(
-                "LX507", f"the law of {first} and the law of {second} give {name!r} "
-                "different results", output=name, versions=versions,
-                key=f"{first}|{second}|{','.join(won_a)}|{','.join(won_b)}", details=[
-                    f"{first}: " + (", ".join(won_a) or "no provision applies"),
-                    f"{second}: " + (", ".join(won_b) or "no provision applies"), *changed])
-            result.findings.append(audit.witness(
-                finding, one, answer, facts,
-                [(one, a, {"law_as_of": first}), (two, b, {"law_as_of": second})],
-                as_of=max(first, second)))
-        yield result
+        seen.add(_key(won_a, won_b))
+        shown.append(case)
+        region_a, region_b = _versions_won(a, won_a), _versions_won(b, won_b)
+        goals.append(not_(and_(region_a, region_b)))
+        result.status = "differ"
+        finding = region.finding(won_a, won_b, region_a, region_b)
+        result.findings.append(pool.witness(finding, case, (in_first, in_second),
+                                            audit.witness_dir))
+    test = _differs(audit, name, first, second, seen)
+    anchor = z3.IntVal(to_day_number(second))
+
+    def witnessed(answer: SolveResult, facts: set[str]) -> None:
+        """A region of a SAT answer: blocked, reported with its witness, kept in the pool."""
+        assert answer.model is not None
+        if answer.confirmed:    # not exact for the calendar: the evaluator's winners
+            won_a, won_b = _replayed_winners(audit, one, answer.model, facts, name, first,
+                                             second)
+        else:
+            won_a, _ = _winners(answer.model, a)
+            won_b, _ = _winners(answer.model, b)
+        # blocked by versions, as it is reported: a later model shows other versions
+        region_a, region_b = _versions_won(a, won_a), _versions_won(b, won_b)
+        goals.append(not_(and_(region_a, region_b)))
+        seen.add(_key(won_a, won_b))
+        result.status = "differ"
+        finding = audit.witness(
+            region.finding(won_a, won_b, region_a, region_b), one, answer, facts,
+            [(one, a, {"law_as_of": first}), (two, b, {"law_as_of": second})],
+            as_of=max(first, second))
+        pool.add(finding.facts or {}, name)
+        result.findings.append(finding)
+
+    def narrow(extra: list[Any], rlimit: int) -> str:
+        """The full query with ``extra`` constraints, within ``rlimit``: its models are
+        models of the full query (a witness is reported), its other answers say nothing."""
+        saved, audit.rlimit = audit.rlimit, min(audit.rlimit, rlimit)
+        try:
+            answer, facts = audit.query([one, two], [{name}, {name}], [*goals, *extra],
+                                        anchor=anchor, confirm=test)
+        finally:
+            audit.rlimit = saved
+        if answer.status == "sat":
+            witnessed(answer, facts)
+        return answer.status
+
+    for case in pool.seeds(cone - {name}, uses, shown)[:SEEDS]:   # partial witnesses
+        if len(result.findings) >= audit.max_regions:
+            break
+        pins = _pins(one, case, uses)
+        if pins is not None:
+            narrow(pins, SEED_RLIMIT)
+    day = to_day_number(max(first, second))
+    frames = [var.term == day for var in (one.shared.facts.get(f) for f in sorted(uses))
+              if var.type.kind == "date"]
+    while len(result.findings) < audit.max_regions:
+        # a date fixed on the boundary: the month arithmetic of a free date is what makes
+        # these queries hard, and a witness found so is one of the full query; a frame
+        # without a witness is not tried again (it has no more with a region blocked)
+        frames = [frame for frame in frames if len(result.findings) < audit.max_regions
+                  and narrow([frame], FRAME_RLIMIT) == "sat"]
+        if frames or len(result.findings) >= audit.max_regions:
+            continue
+        answer, facts = audit.query([one, two], [{name}, {name}], goals, anchor=anchor,
+                                    confirm=test)
+        if answer.status == "unknown":
+            result.status, result.reason = "unknown", answer.reason
+            result.findings.append(audit.unknown(
+                f"whether the law of {first} and {second} agree on {name!r}", answer,
+                output=name))
+            break
+        if answer.status == "unsat":
+            break
+        witnessed(answer, facts)
+    return result
+
+
+def _pins(enc: LawEncoding, case: Case, uses: set[str]) -> list[Any] | None:
+    """The facts of ``case`` that the output uses, fixed (None if one is outside the
+    encoding's abstractions)."""
+    pins: list[Any] = []
+    for name in sorted(uses & case.facts.keys()):
+        try:
+            pins += [var == value for var, value in enc.shared.facts.pin(name,
+                                                                          case.facts[name])]
+        except ValueError:
+            return None
+    return pins
+
+
+@dataclass
+class _Region:
+    """The finding of one region of an output's diff (without its witness)."""
+
+    audit: Audit
+    one: LawEncoding
+    two: LawEncoding
+    name: str
+    first: date
+    second: date
+    goals: list[Any]            # the diff's goals before any region is blocked
+    show_horizon: bool          # summarise the regions lexlux diff hides (the horizon)
+
+    def __post_init__(self) -> None:
+        self.goals = list(self.goals)
+
+    def finding(self, won_a: list[str], won_b: list[str], region_a: Any, region_b: Any
+                ) -> Finding:
+        audit, name, first, second = self.audit, self.name, self.first, self.second
+        versions = tuple(dict.fromkeys([*won_a, *won_b]))
+        changed = _parameter_changes(audit, versions, first, second)
+        changed += _horizon_notes(audit, name, first, second)
+        from .explain_findings import region_lines
+        changed = [*region_lines(audit.kb, name, first, won_a),
+                   *region_lines(audit.kb, name, second, won_b), *changed]
+        finding = Finding(
+            "LX507", f"the law of {first} and the law of {second} give {name!r} "
+            "different results", output=name, versions=versions,
+            key=f"{first}|{second}|{','.join(won_a)}|{','.join(won_b)}", details=[
+                f"{first}: " + (", ".join(won_a) or "no provision applies"),
+                f"{second}: " + (", ".join(won_b) or "no provision applies"), *changed])
+        from .horizon import horizon_only
+        if not self.show_horizon and horizon_only(finding):
+            return finding              # hidden by lexlux diff: not summarised
+        ranges = audit.region([self.one, self.two], [{name}, {name}],
+                              [*self.goals, region_a, region_b])
+        if ranges:
+            finding.details.append("region (each fact's range over the cases of this "
+                                   "region): " + "; ".join(ranges))
+        return finding
+
+
+def _applied(result: OutputResult) -> list[str]:
+    """The versions the evaluator applied (in the order of its trace)."""
+    return list(dict.fromkeys(result.version_ids))
 
 
 def _parameter_changes(audit: Audit, versions: tuple[str, ...], first: date, second: date

@@ -1,0 +1,106 @@
+"""Stage 5 (verify): the witnesses of one ``lexlux diff``, tried again on other outputs.
+
+Most outputs that differ between two dates differ because an output they read differs
+(``contract_ends_automatically_on`` because ``sickness_benefit_exhausted_from`` moved
+from 52 to 78 weeks).  A witness of the output read is often a witness of the output
+that reads it, and the evaluator tells at once: so the diff takes the outputs in the
+order of their dependencies (:func:`dependency_order`), keeps every witness case it has
+found (:class:`Pool`), and before asking the solver replays them on each new output.  A
+case on which the evaluator gives the output different results under the two laws is a
+witness as it is — the evaluator, the reference, shows the difference — and its region
+is the versions the evaluator applied.  The solver then looks only for the regions no
+case showed, and is the only one that may conclude that there are no more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from ...compile.graph import build_output_graph
+from ...compile.model import KnowledgeBase
+from ...evaluate.case import Case
+from ...evaluate.interpreter import OutputResult
+from .confirm import laws_differ
+from .findings import Finding
+from .witness import describe, write_case
+
+
+def dependency_order(kb: KnowledgeBase, jurisdiction: str, names: Sequence[str]
+                     ) -> list[str]:
+    """``names`` with every output after the outputs it reads (otherwise as given)."""
+    rank = {name: i for i, name in enumerate(names)}
+    graph = build_output_graph(kb)
+    prefix = f"{jurisdiction}."
+    ours = nx.DiGraph()
+    ours.add_nodes_from(names)
+    for source, target in graph.edges:
+        if source.startswith(prefix) and target.startswith(prefix):
+            a, b = source[len(prefix):], target[len(prefix):]
+            if a in rank and b in rank:
+                ours.add_edge(a, b)
+    try:
+        return list(nx.lexicographical_topological_sort(ours, key=lambda n: rank[n]))
+    except nx.NetworkXUnfeasible:      # a circle (LX311 at compile): as given
+        return list(names)
+
+
+class Pool:
+    """The witness cases of one diff (of two dates, replayed on ``as_of``)."""
+
+    def __init__(self, kb: KnowledgeBase, jurisdiction: str, first: date, second: date
+                 ) -> None:
+        self.kb, self.jurisdiction = kb, jurisdiction
+        self.first, self.second = first, second
+        self.as_of = max(first, second)
+        self.cases: list[Case] = []
+        self.found_for: list[str] = []      # the output each case is a witness for
+
+    def add(self, facts: dict[str, Any], output: str) -> None:
+        case = Case("a witness of this diff", self.jurisdiction, self.as_of, dict(facts))
+        if all(c.facts != case.facts for c in self.cases):
+            self.cases.append(case)
+            self.found_for.append(output)
+
+    def seeds(self, outputs: set[str], facts: set[str], skip: Sequence[Case]
+              ) -> list[Case]:
+        """The witnesses of ``outputs`` that give one of ``facts``, but not ``skip``:
+        partial cases from which the solver may complete a witness (the latest first)."""
+        return [case for case, output in zip(reversed(self.cases), reversed(self.found_for),
+                                             strict=True)
+                if output in outputs and facts & case.facts.keys()
+                and all(case is not other for other in skip)]
+
+    def regions(self, name: str, facts: set[str]
+                ) -> Iterator[tuple[Case, OutputResult, OutputResult]]:
+        """The cases (giving at least one of ``facts``) on which the evaluator gives
+        ``name`` different results under the two laws, with those results."""
+        for case in self.cases:
+            if not facts & case.facts.keys():
+                continue
+            found = laws_differ(self.kb, case, self.as_of, name, self.first, self.second)
+            if found is not None:
+                yield case, *found
+
+    def witness(self, finding: Finding, case: Case, results: Sequence[OutputResult],
+                witness_dir: Path | None) -> Finding:
+        """Fill in the witness of ``finding``: ``case``, whose ``results`` under the law of
+        the first and the second date the evaluator has just given."""
+        named = Case(f"witness {finding.fingerprint}: {finding.message}", self.jurisdiction,
+                     self.as_of, dict(case.facts))
+        finding.facts = dict(named.facts)
+        finding.as_of = self.as_of.isoformat()
+        finding.witness_path, finding.witness_yaml = write_case(
+            self.kb, named, witness_dir, finding.fingerprint)
+        finding.replay = "; ".join(
+            f"{describe(result)} [law_as_of={day}]"
+            for result, day in zip(results, (self.first, self.second), strict=True)) \
+            + " — confirmed"
+        return finding
+
+
+__all__ = ["Pool", "dependency_order"]
