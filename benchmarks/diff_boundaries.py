@@ -48,7 +48,8 @@ def timed_solver(log: list[tuple[str, float, float, Any]], label: Callable[[], s
     def summarised(*args: Any, **kwargs: Any) -> Any:
         wall, cpu = time.perf_counter(), _cpu()
         result = ranges(*args, **kwargs)
-        log.append((label() + " (ranges)", time.perf_counter() - wall, _cpu() - cpu, None))
+        log.append((f"{label()} ({len(result)} ranges)", time.perf_counter() - wall,
+                    _cpu() - cpu, None))
         return result
 
     context.solve = wrapper  # type: ignore[assignment]

@@ -192,7 +192,7 @@ def diff_versions(audit: Audit, first: date, second: date, names: list[str] | No
 SEEDS = 3
 SEED_RLIMIT = 2_000_000
 #: The resource limit of a query with one date fixed on the boundary (a frame).
-FRAME_RLIMIT = 200_000
+FRAME_RLIMIT = 50_000
 
 
 def _diff_output(audit: Audit, one: LawEncoding, two: LawEncoding, name: str, first: date,
