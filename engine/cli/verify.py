@@ -183,7 +183,8 @@ def cmd_diff(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         for r in report.results:
             if r.status == "same":
                 stdout.write(f"same[{r.output}]: proved — the law of {args.first} and of "
-                             f"{args.second} give the same result for every case\n")
+                             f"{args.second} give the same result for every case"
+                             + (f" ({r.reason})" if r.reason else "") + "\n")
             elif r.status == "not verified":
                 stdout.write(f"not verified[{r.output}]: {r.reason}\n")
             elif r.status == "horizon":

@@ -70,21 +70,25 @@ class Pool:
               ) -> list[Case]:
         """The witnesses of ``outputs`` that give one of ``facts``, but not ``skip``:
         partial cases from which the solver may complete a witness (the latest first)."""
+        shown = [other.facts for other in skip]
         return [case for case, output in zip(reversed(self.cases), reversed(self.found_for),
                                              strict=True)
                 if output in outputs and facts & case.facts.keys()
-                and all(case is not other for other in skip)]
+                and {k: v for k, v in case.facts.items() if k in facts} not in shown]
 
     def regions(self, name: str, facts: set[str]
                 ) -> Iterator[tuple[Case, OutputResult, OutputResult]]:
-        """The cases (giving at least one of ``facts``) on which the evaluator gives
-        ``name`` different results under the two laws, with those results."""
+        """The cases, cut down to ``facts`` (those the output may read), on which the
+        evaluator gives ``name`` different results under the two laws, with those
+        results."""
         for case in self.cases:
             if not facts & case.facts.keys():
                 continue
-            found = laws_differ(self.kb, case, self.as_of, name, self.first, self.second)
+            cut = Case(case.name, case.jurisdiction, case.as_of,
+                       {k: v for k, v in case.facts.items() if k in facts})
+            found = laws_differ(self.kb, cut, self.as_of, name, self.first, self.second)
             if found is not None:
-                yield case, *found
+                yield cut, *found
 
     def witness(self, finding: Finding, case: Case, results: Sequence[OutputResult],
                 witness_dir: Path | None) -> Finding:
