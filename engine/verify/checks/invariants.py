@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 from types import SimpleNamespace
 from typing import Any, cast
 
@@ -37,6 +38,7 @@ from ..encoding.encode import LawEncoding, OutputEnc
 from ..encoding.encode_expr import E, NotEncodable, and_, not_
 from .context import Audit
 from .findings import Finding
+from .units import cached
 from .witness import EncodingUnsound
 
 
@@ -222,19 +224,31 @@ def check_invariants(audit: Audit) -> Iterator[Finding]:
         inv: Invariant = audit.kb.invariants[inv_id]
         if inv.jurisdiction != audit.jurisdiction or inv.assumption:
             continue
-        if audit.rule is not None:
-            enc = audit.encoding()
-            encode_invariant(enc, inv)
-            deps = enc.cone({pseudo_name(inv)})
-            if not any(audit.rule == r.id for n in deps if not n.startswith(PSEUDO)
-                       for r in enc.candidates(n)):
-                continue
-        results, note = prove(audit, inv)
-        if note is not None:
-            yield note
-        for window in results:
-            if window.finding is not None:
-                yield window.finding
+        yield from cached(audit, "invariant", (inv.id,), (), invariants=(inv.id,),
+                          body=partial(_check_invariant, audit, inv),
+                          after=partial(_replay_violation, audit, inv))
+
+
+def _replay_violation(audit: Audit, inv: Invariant, finding: Finding) -> None:
+    """A cached violation's witness, replayed again: the property as the evaluator reads it."""
+    if finding.code == "LX511":
+        _replay_property(audit, inv, finding)
+
+
+def _check_invariant(audit: Audit, inv: Invariant) -> Iterator[Finding]:
+    if audit.rule is not None:
+        enc = audit.encoding()
+        encode_invariant(enc, inv)
+        deps = enc.cone({pseudo_name(inv)})
+        if not any(audit.rule == r.id for n in deps if not n.startswith(PSEUDO)
+                   for r in enc.candidates(n)):
+            return
+    results, note = prove(audit, inv)
+    if note is not None:
+        yield note
+    for window in results:
+        if window.finding is not None:
+            yield window.finding
 
 
 def assumptions_for(kb: Any, enc: LawEncoding, facts: set[str]) -> list[Any]:
