@@ -186,3 +186,38 @@ def test_a_damaged_or_old_cache_is_ignored_with_a_warning(tmp_path: Path,
     assert data["summary"]["units"]["from_cache"] == 0
     code, data, err = verify(rules, cache)          # rewritten: read without warning
     assert err == "" and data["summary"]["units"]["run"] == 0
+
+
+def test_the_slice_is_the_outputs_ancestors_in_the_dependency_graph() -> None:
+    """On the bundled knowledge base: the rules, facts, parameters and outputs of each
+    output's slice are its ancestors in compile.graph's graph (each rule whole)."""
+    import networkx as nx
+    from lexlux.compile.graph import build_graph
+    loaded = load_knowledge_base(None)
+    assert loaded.kb is not None
+    kb = loaded.kb
+    graph = build_graph(kb)
+    slices = Slices(kb)
+    for jurisdiction, vocabulary in sorted(kb.vocabularies.items()):
+        for name in sorted(vocabulary.outputs):
+            node = f"output:{jurisdiction}.{name}"
+            if node not in graph:
+                continue
+            todo, seen = {node}, set()
+            while todo:                 # ancestors, each rule reached taken whole
+                seen |= todo
+                found = set().union(*(nx.ancestors(graph, n) for n in todo)) | todo
+                rules = {graph.nodes[n]["rule"] for n in found if n.startswith("version:")}
+                todo = {f"version:{v.id}" for r in rules for v in kb.rules[r].versions}
+                todo |= found
+                todo -= seen
+            rules = {graph.nodes[n]["rule"] for n in seen if n.startswith("version:")}
+            rules_of, facts, params, outs = slices.rules(jurisdiction, [name])
+            prefix = f"{jurisdiction}."
+            assert {r.id for r in rules_of} == rules, name
+            assert {f"fact:{prefix}{f}" for f in facts} == {
+                n for n in seen if n.startswith("fact:")}, name
+            assert {f"output:{prefix}{o}" for o in outs} == {
+                n for n in seen if n.startswith("output:")}, name
+            assert {f"parameter:{p}" for p in params} >= {
+                n for n in seen if n.startswith("parameter:")}, name

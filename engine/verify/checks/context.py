@@ -206,7 +206,7 @@ class Audit:
         finding.replay = "; ".join(lines) + " — confirmed"
         if self.recording is not None:
             from .units import record
-            record(self, finding, [(out.name, options) for _, out, options in checks],
+            record(self, finding, case, [(out.name, options) for _, out, options in checks],
                    bool(result.confirmed))
         return finding
 

@@ -1,8 +1,10 @@
 """Stage 5 (verify): the content digest of what a check reads, computed before encoding.
 
-A check's queries about an output read the rules concluding it, and through them (the
-compiled dependency graph, :mod:`lexlux.compile.graph`) the facts, parameters and outputs
-they use, the rules disapplying them, and so on: the output's *slice*.  Its digest is the
+A check's queries about an output read the rules concluding it, and through them the
+facts, parameters and outputs they use, the rules disapplying them, and so on: the
+output's *slice*, its ancestors in the compiled dependency graph
+(:func:`lexlux.compile.graph.build_graph`; walked here on the knowledge base itself, so
+that a knowledge base read from its cache needs no graph).  Its digest is the
 SHA-256 of a canonical text of every object in the slice:
 
 * each rule (all its versions: a query may select any of them), the vocabulary entry of
@@ -90,13 +92,14 @@ class Slices:
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
-        if kb.graph is None:
-            from ...compile.graph import build_graph
-            kb.graph = build_graph(kb)
-        self.graph = kb.graph
         self._digests: dict[str, str] = {}
         self._order = {rule_id: i for i, rule_id in enumerate(kb.rules)}
         self._reads: dict[str, tuple[set[str], set[str], set[str]]] = {}
+        self._closures: dict[tuple[str, str], tuple[set[str], set[str], set[str],
+                                                    set[str]]] = {}
+        self._rule_refs: dict[str, tuple[set[str], set[str], set[str]]] = {}
+        self._disapplied_by: dict[str, set[str]] | None = None
+        self._slices: dict[Any, str] = {}
 
     def _digest(self, node: str, obj: Any) -> str:
         known = self._digests.get(node)
@@ -110,35 +113,77 @@ class Slices:
                                                                          set[str]]:
         """The slice of ``outputs``: its rules (in the knowledge base's order), and the
         facts, parameters and outputs they read (outputs included)."""
-        graph, kb = self.graph, self.kb
-        todo = [f"output:{jurisdiction}.{name}" for name in outputs]
-        seen: set[str] = set()
         rules: set[str] = set()
-        while todo:
-            node = todo.pop()
-            if node in seen:
+        facts: set[str] = set()
+        params: set[str] = set()
+        outs: set[str] = set()
+        for name in outputs:
+            r, f, p, o = self._closure(jurisdiction, name)
+            rules |= r
+            facts |= f
+            params |= p
+            outs |= o
+        ordered = sorted((self.kb.rules[r] for r in rules), key=lambda r: self._order[r.id])
+        return ordered, facts, params, outs
+
+    def _closure(self, jurisdiction: str, name: str
+                 ) -> tuple[set[str], set[str], set[str], set[str]]:
+        """The rule ids, facts, parameters and outputs of one output's slice (memoised):
+        the ancestors of the output in the dependency graph (:func:`build_graph`: rules
+        concluding an output, what their versions read, the rules disapplying them), with
+        every version of each rule reached."""
+        known = self._closures.get((jurisdiction, name))
+        if known is not None:
+            return known
+        kb = self.kb
+        rules: set[str] = set()
+        facts: set[str] = set()
+        params: set[str] = set()
+        outs: set[str] = set()
+        todo_outputs = [name]
+        todo_rules: list[str] = []
+        while todo_outputs or todo_rules:
+            if todo_outputs:
+                output = todo_outputs.pop()
+                if output in outs:
+                    continue
+                outs.add(output)
+                todo_rules += [r.id for r in kb.rules_concluding(jurisdiction, output)]
                 continue
-            seen.add(node)
-            if node not in graph:
+            rule_id = todo_rules.pop()
+            if rule_id in rules:
                 continue
-            if node.startswith("version:"):
-                rule_id = graph.nodes[node].get("rule")
-                if rule_id in kb.rules and rule_id not in rules:
-                    rules.add(rule_id)
-                    todo += [f"version:{v.id}" for v in kb.rules[rule_id].versions]
-            todo += list(graph.predecessors(node))
-        facts, params, outs = set(), set(), set(outputs)
-        prefix = f"{jurisdiction}."
-        for node in seen:
-            kind, _, rest = node.partition(":")
-            if kind == "fact" and rest.startswith(prefix):
-                facts.add(rest[len(prefix):])
-            elif kind == "output" and rest.startswith(prefix):
-                outs.add(rest[len(prefix):])
-            elif kind == "parameter":
-                params.add(rest)
-        ordered = sorted((kb.rules[r] for r in rules), key=lambda r: self._order[r.id])
-        for rule in ordered:
+            rules.add(rule_id)
+            more_facts, more_params, more_outputs = self._rule_reads(rule_id)
+            facts |= more_facts
+            params |= more_params
+            todo_outputs += sorted(more_outputs)
+            todo_rules += sorted(self._disapplying().get(rule_id, ()))
+        known = self._closures[(jurisdiction, name)] = (rules, facts, params, outs)
+        return known
+
+    def _disapplying(self) -> dict[str, set[str]]:
+        """The rules whose versions disapply each rule (by id)."""
+        if self._disapplied_by is None:
+            found: dict[str, set[str]] = {}
+            rules = self.kb.rules.values()
+            for rule in rules:
+                for version in rule.versions:
+                    for dis in version.disapplications:
+                        for target in rules:
+                            if target.id != rule.id and dis.covers(target.id):
+                                found.setdefault(target.id, set()).add(rule.id)
+            self._disapplied_by = found
+        return self._disapplied_by
+
+    def _rule_reads(self, rule_id: str) -> tuple[set[str], set[str], set[str]]:
+        """The facts, parameters and outputs a rule's versions read."""
+        known = self._rule_refs.get(rule_id)
+        if known is None:
+            rule = self.kb.rules[rule_id]
+            facts = {rule.selected_by} if rule.selected_by else set()
+            params: set[str] = set()
+            outputs: set[str] = set()
             for version in rule.versions:
                 params |= set(version.parameters.values())
                 for ref in version_refs(version):
@@ -146,25 +191,35 @@ class Slices:
                         facts.add(ref.target)
                     elif ref.kind == "parameter":
                         params.add(ref.target)
-            if rule.selected_by:
-                facts.add(rule.selected_by)
-        return ordered, facts, params, outs
+                    elif ref.kind == "output":
+                        outputs.add(ref.target)
+            known = self._rule_refs[rule_id] = (facts, params, outputs)
+        return known
 
     def digest(self, jurisdiction: str, outputs: Iterable[str], *,
                invariants: Iterable[str] = (), totals: Iterable[str] = ()) -> str:
         """The digest of the slice of ``outputs`` with the invariants ``invariants`` and
         the totality conditions of the outputs ``totals`` (and what these read)."""
+        key = (jurisdiction, tuple(sorted(outputs)), tuple(sorted(invariants)),
+               tuple(sorted(totals)))
+        known = self._slices.get(key)
+        if known is None:
+            known = self._slices[key] = self._compute(*key)
+        return known
+
+    def _compute(self, jurisdiction: str, outputs: tuple[str, ...],
+                 invariants: tuple[str, ...], totals: tuple[str, ...]) -> str:
         kb = self.kb
         names, facts, params = set(outputs), set(), set()
         extra: list[tuple[str, Any]] = []
-        for inv_id in sorted(invariants):
+        for inv_id in invariants:
             inv = kb.invariants[inv_id]
             extra.append((f"invariant:{inv_id}", inv))
             f, p, o = self._reads_of(f"invariant:{inv_id}", inv)
             facts |= f
             params |= p
             names |= o
-        for name in sorted(totals):
+        for name in totals:
             total = kb.total_when.get((jurisdiction, name))
             if total is not None:
                 extra.append((f"total:{jurisdiction}.{name}", total))

@@ -8,7 +8,7 @@ one invariant.  With ``--cache DIR`` its key is computed before anything is enco
 knowledge base it reads, :mod:`.slices`), and on a hit its findings are rebuilt from the
 cache without encoding or solving.
 
-A finding with a witness keeps its case (YAML) and the outputs replayed; on a hit the
+A finding with a witness keeps its case (its facts) and the outputs replayed; on a hit the
 evaluator runs the case again and must give what it gave when the witness was found (the
 evaluator is the reference: the model agreed with it then, or the replay confirmed the
 model), else the entry is dropped and the unit runs.  Spans and file names in a finding
@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ...diagnostics import Span
+from ...evaluate.case import Case
 from .findings import Finding
 from .slices import NotCanonicalError, Slices
 
@@ -104,11 +105,13 @@ def cached(audit: Audit, check: str, subject: Iterable[str], outputs: Iterable[s
     audit.cache.put_unit(key, {"queries": audit.queries - before, "findings": stored})
 
 
-def record(audit: Audit, finding: Finding, checks: list[tuple[str, dict[str, Any]]],
-           confirmed: bool) -> None:
+def record(audit: Audit, finding: Finding, case: Case,
+           checks: list[tuple[str, dict[str, Any]]], confirmed: bool) -> None:
     """Called by :meth:`Audit.witness`: what a unit must replay on a hit."""
     if audit.recording is not None:
+        from ...evaluate.case import case_to_data
         audit.recording[id(finding)] = {
+            "case": case_to_data(case, audit.kb),
             "checks": [[name, {k: v.isoformat() if isinstance(v, date) else v
                                for k, v in options.items()}] for name, options in checks],
             "confirmed": confirmed, "replay": finding.replay}
@@ -166,7 +169,7 @@ def _store(finding: Finding, witness: dict[str, Any] | None, root: str) -> dict[
     if finding.facts is not None:
         if witness is None:
             raise NotCanonicalError(f"{finding.fingerprint}: a witness not built by the audit")
-        data["witness"] = {**witness, "as_of": finding.as_of, "yaml": finding.witness_yaml}
+        data["witness"] = {**witness, "as_of": finding.as_of, "case": witness["case"]}
     return data
 
 
@@ -200,11 +203,14 @@ def _rebuild(audit: Audit, entry: dict[str, Any], after: Callable[[Finding], Non
 
 def _replayed(audit: Audit, finding: Finding, witness: dict[str, Any]) -> bool:
     """Replay a stored witness by the evaluator; False if it does not give the same."""
-    from ...evaluate.case import case_from_text
+    from ...evaluate.values import from_written
     from .witness import describe, replay, write_case
-    case, problems = case_from_text(str(witness["yaml"]), audit.kb, "<cached witness>")
-    if case is None or problems:
-        return False
+    data = witness["case"]
+    facts = audit.kb.vocabularies[data["jurisdiction"]].facts
+    case = Case(str(data["case"]), str(data["jurisdiction"]),
+                date.fromisoformat(data["as_of"]) if data.get("as_of") else None,
+                {name: from_written(value, facts[name].type)
+                 for name, value in data["facts"].items()})
     as_of = date.fromisoformat(str(witness["as_of"]))
     lines = []
     for name, options in witness["checks"]:
