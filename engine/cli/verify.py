@@ -181,6 +181,8 @@ def cmd_diff(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                       max_regions=args.max_regions, witness_dir=args.witness_dir,
                       progress=_progress(args, stderr),
                       cache=getattr(args, "cache", None), show_horizon=args.show_horizon)
+    for warning in report.warnings:
+        stderr.write(f"lexlux diff: {warning}\n")
     if args.format == "json":
         stdout.write(json.dumps(report.to_json(kb), indent=2, ensure_ascii=False) + "\n")
     else:

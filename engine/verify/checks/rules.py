@@ -223,11 +223,9 @@ def _readings(audit: Audit, name: str, first: str, second: str, ids: list[str]
 
 
 def check_dead(audit: Audit) -> Iterator[Finding]:
-    encodings: dict[str | None, LawEncoding] = {}
     for rule in sorted(audit.kb.rules.values(), key=lambda r: r.id):
         if rule.jurisdiction != audit.jurisdiction or not audit.involves(rule.id):
             continue
-        enc = encodings.setdefault(rule.reading, audit.encoding(reading=rule.reading))
         audit.progress(f"dead: {rule.id}")
         for version in rule.versions:
             if audit.as_of is not None and not rule.selected_by \
@@ -235,12 +233,12 @@ def check_dead(audit: Audit) -> Iterator[Finding]:
                 continue
             names = sorted({c.output for c in version.conclusions})
             yield from cached(audit, "dead", (version.id,), names,
-                              partial(_dead_version, audit, enc, rule.id, version.id))
+                              partial(_dead_version, audit, rule.id, version.id))
 
 
-def _dead_version(audit: Audit, enc: LawEncoding, rule_id: str, vid: str
-                  ) -> Iterator[Finding]:
+def _dead_version(audit: Audit, rule_id: str, vid: str) -> Iterator[Finding]:
     rule = audit.kb.rules[rule_id]
+    enc = audit.encoding(reading=rule.reading)      # one per reading (memoised)
     version = next(v for v in rule.versions if v.id == vid)
     cores: list[str] = []
     names = sorted({c.output for c in version.conclusions})

@@ -69,6 +69,8 @@ class AuditReport:
     #: (their checks' units were found there), and the units run / found
     cached_queries: int | None = None
     units: tuple[int, int] = (0, 0)
+    #: seconds spent in the units that ran
+    unit_seconds: float = 0.0
     #: why the cache file was ignored (a warning), if it was
     warnings: list[str] = field(default_factory=list)
 
@@ -83,7 +85,8 @@ class AuditReport:
                                    "queries": self.queries}
         if self.cached_queries is not None:
             summary["cached_queries"] = self.cached_queries
-            summary["units"] = {"from_cache": self.units[1], "run": self.units[0]}
+            summary["units"] = {"from_cache": self.units[1], "run": self.units[0],
+                                "run_seconds": round(self.unit_seconds, 3)}
         if seconds is not None:
             summary["seconds"] = round(seconds, 3)
         return {"findings": [to_json(kb, f) for f in self.findings], "summary": summary}
@@ -127,6 +130,7 @@ def run_audit(kb: KnowledgeBase, *, checks: Sequence[str] | None = None,
         store = found[0].cache
         report.cached_queries = sum(a.cached_queries for a in found)
         report.units = (store.units_stored, store.unit_hits)
+        report.unit_seconds = store.run_seconds
         report.warnings = cache_warnings(store)
     return report
 
@@ -138,6 +142,8 @@ class DiffReport:
     results: list[DiffResult] = field(default_factory=list)
     #: regions left out because they are only the knowledge base's horizon
     hidden: int = 0
+    #: why the cache file was ignored (a warning), if it was
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def differ(self) -> list[DiffResult]:
@@ -175,6 +181,8 @@ def run_diff(kb: KnowledgeBase, first: date, second: date, *,
         if names:
             report.results += list(diff_versions(audit, first, second, names))
     save_cache(found)
+    if found and found[0].cache is not None:
+        report.warnings = cache_warnings(found[0].cache)
     if not show_horizon:
         from .horizon import horizon_only
         for r in report.results:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
@@ -91,12 +92,14 @@ def cached(audit: Audit, check: str, subject: Iterable[str], outputs: Iterable[s
     witnesses: dict[int, dict[str, Any]] = {}
     saved, audit.recording = audit.recording, witnesses
     found: list[Finding] = []
+    started = time.perf_counter()
     try:
         for finding in body():
             found.append(finding)
             yield finding
     finally:
         audit.recording = saved
+        audit.cache.run_seconds += time.perf_counter() - started
     root = _root(audit)
     try:
         stored = [_store(f, witnesses.get(id(f)), root) for f in found]

@@ -82,6 +82,8 @@ class QueryCache:
         self.stored = 0
         self.unit_hits = 0
         self.units_stored = 0
+        #: seconds spent in the units that ran (encoding, solving, replaying)
+        self.run_seconds = 0.0
         #: why the file on disk was ignored (shown as a warning), else None
         self.problem: str | None = None
         #: key -> ["unsat", core...] | ["sat"] | ["unknown", reason] | ["case", values...]
