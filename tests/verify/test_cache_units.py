@@ -221,3 +221,46 @@ def test_the_slice_is_the_outputs_ancestors_in_the_dependency_graph() -> None:
                 n for n in seen if n.startswith("output:")}, name
             assert {f"parameter:{p}" for p in params} >= {
                 n for n in seen if n.startswith("parameter:")}, name
+
+
+def test_an_edit_of_the_bundled_rules_re_solves_only_its_own_invariants(
+        tmp_path: Path) -> None:
+    """The bundled rules, the invariant check: after editing L552-2/p5.yaml (40 → 41 days,
+    which breaks the L.551 ↔ L.552 invariant), only the invariants whose slice holds that
+    rule run again (and the test of which outputs can be encoded, which every run makes,
+    for the outputs whose slice holds it); the run's statistics count them."""
+    from lexlux.load.discover import bundled_root
+    rules = tmp_path / "rules"
+    shutil.copytree(bundled_root("rules"), rules)
+    cache = tmp_path / "cache"
+    check = ("--all-dates", "--check", "invariants")
+    code, cold, _ = verify(rules, cache, *check)
+    assert code == 0 and cold["summary"]["units"]["from_cache"] == 0
+    ran = cold["summary"]["units"]["run"]
+    target = rules / "lu" / "code_du_travail" / "L552-2" / "p5.yaml"
+    text = target.read_text(encoding="utf-8")
+    assert text.count("cm_referral_date + 40 days") == 1
+    target.write_text(text.replace("cm_referral_date + 40 days", "cm_referral_date + 41 days"),
+                      encoding="utf-8")
+    loaded = load_knowledge_base([rules])
+    assert loaded.kb is not None
+    slices = Slices(loaded.kb)
+    holding = set()
+    for inv_id, inv in loaded.kb.invariants.items():
+        if inv.assumption or inv.jurisdiction != "lu":
+            continue
+        reads = sorted({r.target for t in (inv.when, inv.holds) if t is not None
+                        for r in _refs(t.expr) if r.kind == "output"})
+        if "lu.code_du_travail.L552-2.p5" in {r.id for r in slices.rules("lu", reads)[0]}:
+            holding.add(inv_id)
+    edited = "lu.code_du_travail.L552-2.p5"
+    outputs = {n for n in loaded.kb.vocabularies["lu"].outputs
+               if edited in {r.id for r in slices.rules("lu", [n])[0]}}
+    assert holding and outputs and len(holding) + len(outputs) < ran
+    code, warm, _ = verify(rules, cache, *check)
+    assert code == 1 and [f["code"] for f in warm["findings"] if f["problem"]] == ["LX511"]
+    run_again = len(holding) + len(outputs)
+    assert warm["summary"]["units"] == {**warm["summary"]["units"], "run": run_again,
+                                        "from_cache": ran - run_again}
+    resolved = warm["summary"]["queries"] - warm["summary"]["cached_queries"]
+    assert 0 < resolved < warm["summary"]["queries"]

@@ -56,8 +56,9 @@ class Audit:
     cache: Any = None                         # verify.cache.QueryCache (--cache DIR)
     #: of ``queries``, those answered with a unit from the cache (checks/units.py)
     cached_queries: int = 0
-    cached_units: int = 0
-    #: the witnesses of the unit being run (checks/units.py), by id of their finding
+    #: the units of the check being run, and the witnesses of the unit being run
+    #: (checks/units.py), by id of their finding
+    units: Any = None
     recording: dict[int, dict[str, Any]] | None = None
     _encodings: dict[Any, LawEncoding] = field(default_factory=dict)
 

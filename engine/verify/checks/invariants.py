@@ -38,7 +38,7 @@ from ..encoding.encode import LawEncoding, OutputEnc
 from ..encoding.encode_expr import E, NotEncodable, and_, not_
 from .context import Audit
 from .findings import Finding
-from .units import cached
+from .units import unit_check, units
 from .witness import EncodingUnsound
 
 
@@ -219,36 +219,33 @@ def _replay_property(audit: Audit, inv: Invariant, finding: Finding) -> None:
         f"{replayed.removesuffix(' — confirmed')}; {said} — confirmed"
 
 
+@unit_check
 def check_invariants(audit: Audit) -> Iterator[Finding]:
-    for inv_id in sorted(audit.kb.invariants):
+    for inv_id in units(audit, "invariant", sorted(audit.kb.invariants), invariant=True,
+                        after=partial(_replay_violation, audit)):
         inv: Invariant = audit.kb.invariants[inv_id]
         if inv.jurisdiction != audit.jurisdiction or inv.assumption:
             continue
-        yield from cached(audit, "invariant", (inv.id,), (), invariants=(inv.id,),
-                          body=partial(_check_invariant, audit, inv),
-                          after=partial(_replay_violation, audit, inv))
+        if audit.rule is not None:
+            enc = audit.encoding()
+            encode_invariant(enc, inv)
+            deps = enc.cone({pseudo_name(inv)})
+            if not any(audit.rule == r.id for n in deps if not n.startswith(PSEUDO)
+                       for r in enc.candidates(n)):
+                continue
+        results, note = prove(audit, inv)
+        if note is not None:
+            yield note
+        for window in results:
+            if window.finding is not None:
+                yield window.finding
 
 
-def _replay_violation(audit: Audit, inv: Invariant, finding: Finding) -> None:
-    """A cached violation's witness, replayed again: the property as the evaluator reads it."""
+def _replay_violation(audit: Audit, inv_id: str, finding: Finding) -> None:
+    """A cached violation's witness, replayed again: the property as the evaluator reads
+    it (checks/units.py)."""
     if finding.code == "LX511":
-        _replay_property(audit, inv, finding)
-
-
-def _check_invariant(audit: Audit, inv: Invariant) -> Iterator[Finding]:
-    if audit.rule is not None:
-        enc = audit.encoding()
-        encode_invariant(enc, inv)
-        deps = enc.cone({pseudo_name(inv)})
-        if not any(audit.rule == r.id for n in deps if not n.startswith(PSEUDO)
-                   for r in enc.candidates(n)):
-            return
-    results, note = prove(audit, inv)
-    if note is not None:
-        yield note
-    for window in results:
-        if window.finding is not None:
-            yield window.finding
+        _replay_property(audit, audit.kb.invariants[inv_id], finding)
 
 
 def assumptions_for(kb: Any, enc: LawEncoding, facts: set[str]) -> list[Any]:

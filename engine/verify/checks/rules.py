@@ -17,12 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from functools import partial
 from typing import Any
 
 import z3
 
-from ...compile.model import AUTHORITY_RANK
+from ...compile.model import AUTHORITY_RANK, RuleVersion
 from ...evaluate.case import Case
 from ..encoding.encode import ConclusionEnc, LawEncoding, OutputEnc
 from ..encoding.encode_expr import and_, not_, or_
@@ -31,7 +30,7 @@ from .confirm import conclusion_applies
 from .context import Audit, Replayed
 from .explain_findings import dead_lines, overlap_lines
 from .findings import Finding
-from .units import cached
+from .units import unit_check, units
 
 LOWER_AUTHORITIES = ("statuts", "official_guidance", "commentary")
 
@@ -71,108 +70,96 @@ def _encoded(audit: Audit, enc: LawEncoding, name: str) -> OutputEnc | None:
     return None if out.not_encodable else out
 
 
+@unit_check
 def check_encodable(audit: Audit) -> Iterator[Finding]:
-    for name in audit.outputs():
-        yield from cached(audit, "encodable", (name,), (name,),
-                          partial(_encodable, audit, name))
-
-
-def _encodable(audit: Audit, name: str) -> Iterator[Finding]:
     enc = audit.encoding()
-    out = enc.output(name)
-    if out.not_encodable is None:
-        return
-    rules = [r.id for r in enc.candidates(name)]
-    if not audit.involves(*rules):
-        return
-    timeline = out.timeline_only
-    yield Finding("LX521" if timeline else "LX520",
-                  f"{name!r} is not verified: {out.not_encodable}", output=name,
-                  key=out.not_encodable,
-                  details=["declared abstraction 'timeline_outputs' (a note, not a "
-                           "problem)" if timeline else
-                           "the checks skip this output and every output using it"])
+    for name in units(audit, "encodable", audit.outputs()):
+        out = enc.output(name)
+        if out.not_encodable is None:
+            continue
+        rules = [r.id for r in enc.candidates(name)]
+        if not audit.involves(*rules):
+            continue
+        timeline = out.timeline_only
+        yield Finding("LX521" if timeline else "LX520",
+                      f"{name!r} is not verified: {out.not_encodable}", output=name,
+                      key=out.not_encodable,
+                      details=["declared abstraction 'timeline_outputs' (a note, not a "
+                               "problem)" if timeline else
+                               "the checks skip this output and every output using it"])
 
 
+@unit_check
 def check_conflicts(audit: Audit) -> Iterator[Finding]:
-    for name in audit.outputs():
-        yield from cached(audit, "conflicts", (name,), (name,),
-                          partial(_conflicts, audit, name))
-
-
-def _conflicts(audit: Audit, name: str) -> Iterator[Finding]:
     enc = audit.encoding()
-    out = _encoded(audit, enc, name)
-    if out is None:
-        return
-    audit.progress(f"conflicts: {name}")
-    seen: set[tuple[str, str]] = set()
-    for a, b in _pairs(out):
-        pair = (a.version.id, b.version.id)
-        if pair in seen or _excepts(a, b, name) or _excepts(b, a, name) \
-                or _hierarchy_pair(a, b) or not audit.involves(a.rule.id, b.rule.id):
+    for name in units(audit, "conflicts", audit.outputs()):
+        out = _encoded(audit, enc, name)
+        if out is None:
             continue
-        goals = [not_(out.bad), a.winner, b.winner, _differ(a, b)]
-        result, facts = audit.query([enc], [{name}], goals)
-        if result.status == "unsat":
-            continue
-        seen.add(pair)
-        if result.status == "unknown":
-            yield audit.unknown(f"whether {pair[0]} and {pair[1]} conflict on {name!r}",
-                                result, pair, name)
-            continue
-        ranges = audit.region([enc], [{name}], goals)
-        finding = Finding("LX501", f"two provisions give different answers for "
-                          f"{name!r} in the same case", output=name, versions=pair,
-                          related=[("first conclusion", a.conclusion.span),
-                                   ("second conclusion", b.conclusion.span)],
-                          details=[*overlap_lines((a.version, a.conclusion),
-                                                  (b.version, b.conclusion)),
-                                   *(["overlap (each fact's range over the cases where "
-                                      "both apply and differ): " + "; ".join(ranges)]
-                                     if ranges else []),
-                                   "no exception_to between them: declare which "
-                                   "prevails, or correct one of them"])
-        yield audit.witness(finding, enc, result, facts, [(enc, out, {})])
+        audit.progress(f"conflicts: {name}")
+        seen: set[tuple[str, str]] = set()
+        for a, b in _pairs(out):
+            pair = (a.version.id, b.version.id)
+            if pair in seen or _excepts(a, b, name) or _excepts(b, a, name) \
+                    or _hierarchy_pair(a, b) or not audit.involves(a.rule.id, b.rule.id):
+                continue
+            goals = [not_(out.bad), a.winner, b.winner, _differ(a, b)]
+            result, facts = audit.query([enc], [{name}], goals)
+            if result.status == "unsat":
+                continue
+            seen.add(pair)
+            if result.status == "unknown":
+                yield audit.unknown(f"whether {pair[0]} and {pair[1]} conflict on {name!r}",
+                                    result, pair, name)
+                continue
+            ranges = audit.region([enc], [{name}], goals)
+            finding = Finding("LX501", f"two provisions give different answers for "
+                              f"{name!r} in the same case", output=name, versions=pair,
+                              related=[("first conclusion", a.conclusion.span),
+                                       ("second conclusion", b.conclusion.span)],
+                              details=[*overlap_lines((a.version, a.conclusion),
+                                                      (b.version, b.conclusion)),
+                                       *(["overlap (each fact's range over the cases where "
+                                          "both apply and differ): " + "; ".join(ranges)]
+                                         if ranges else []),
+                                       "no exception_to between them: declare which "
+                                       "prevails, or correct one of them"])
+            yield audit.witness(finding, enc, result, facts, [(enc, out, {})])
 
 
+@unit_check
 def check_hierarchy(audit: Audit) -> Iterator[Finding]:
-    for name in audit.outputs():
-        yield from cached(audit, "hierarchy", (name,), (name,),
-                          partial(_hierarchy, audit, name))
-    yield from _check_readings(audit)
-
-
-def _hierarchy(audit: Audit, name: str) -> Iterator[Finding]:
     enc = audit.encoding()
-    out = _encoded(audit, enc, name)
-    if out is None:
-        return
-    audit.progress(f"hierarchy: {name}")
-    for a, b in _pairs(out):
-        ranked = _hierarchy_pair(a, b)
-        if ranked is None or not audit.involves(a.rule.id, b.rule.id):
+    for name in units(audit, "hierarchy", audit.outputs()):
+        out = _encoded(audit, enc, name)
+        if out is None:
             continue
-        low, high = ranked
-        if _excepts(high, low, name):
-            continue     # the higher rule itself gives way to nothing lower
-        goals = [not_(out.bad), low.winner, high.applies, _differ(low, high)]
-        result, facts = audit.query([enc], [{name}], goals)
-        if result.status == "unsat":
-            continue
-        versions = (low.version.id, high.version.id)
-        if result.status == "unknown":
-            yield audit.unknown(f"the hierarchy of {versions} on {name!r}", result,
-                                versions, name)
-            continue
-        how = ("declared exception_to the higher rule (lex superior prevails over lex "
-               "specialis)" if _excepts(low, high, name) else "no exception between them")
-        finding = Finding(
-            "LX502", f"a provision of lower authority ({low.rule.authority}) gives "
-            f"{name!r} a value that the {high.rule.authority} provision above it, "
-            "applicable to the same case, does not give",
-            output=name, versions=versions, details=[how])
-        yield audit.witness(finding, enc, result, facts, [(enc, out, {})])
+        audit.progress(f"hierarchy: {name}")
+        for a, b in _pairs(out):
+            ranked = _hierarchy_pair(a, b)
+            if ranked is None or not audit.involves(a.rule.id, b.rule.id):
+                continue
+            low, high = ranked
+            if _excepts(high, low, name):
+                continue     # the higher rule itself gives way to nothing lower
+            goals = [not_(out.bad), low.winner, high.applies, _differ(low, high)]
+            result, facts = audit.query([enc], [{name}], goals)
+            if result.status == "unsat":
+                continue
+            versions = (low.version.id, high.version.id)
+            if result.status == "unknown":
+                yield audit.unknown(f"the hierarchy of {versions} on {name!r}", result,
+                                    versions, name)
+                continue
+            how = ("declared exception_to the higher rule (lex superior prevails over lex "
+                   "specialis)" if _excepts(low, high, name) else "no exception between them")
+            finding = Finding(
+                "LX502", f"a provision of lower authority ({low.rule.authority}) gives "
+                f"{name!r} a value that the {high.rule.authority} provision above it, "
+                "applicable to the same case, does not give",
+                output=name, versions=versions, details=[how])
+            yield audit.witness(finding, enc, result, facts, [(enc, out, {})])
+    yield from _check_readings(audit)
 
 
 def _check_readings(audit: Audit) -> Iterator[Finding]:
@@ -180,65 +167,69 @@ def _check_readings(audit: Audit) -> Iterator[Finding]:
         rules = audit.kb.rules_concluding(audit.jurisdiction, name)
         readings = sorted({r.reading for r in rules if r.reading})
         for i, first in enumerate(readings):
-            for second in readings[i + 1:]:
+            for second in units(audit, "readings", readings[i + 1:], prefix=(name, first),
+                                read=(name,)):   # the timeline witness search included
                 ids = [r.id for r in rules if r.reading in (first, second)]
                 if not audit.involves(*ids):
                     continue
-                yield from cached(audit, "readings", (name, first, second), (name,),
-                                  partial(_readings, audit, name, first, second, ids))
+                one = audit.encoding(reading=first, tag="R1|", timelines=True)
+                two = audit.encoding(reading=second, shared=one.shared, tag="R2|",
+                                     timelines=True)
+                a, b = one.output(name), two.output(name)
+                if a.not_encodable or b.not_encodable:
+                    continue
+                differ = not_(and_(*[x == y for x, y in zip(a.value, b.value, strict=True)]))
+                goals = [a.has_value, b.has_value, differ]
+                result, facts = audit.query([one, two], [{name}, {name}], goals)
+                if result.status == "unsat":
+                    continue
+                if result.status == "unknown":
+                    yield audit.unknown(f"the readings {first}/{second} of {name!r}",
+                                        result, tuple(sorted(ids)), name)
+                    continue
+                assert result.model is not None
+                model = result.model
+                versions = tuple(dict.fromkeys(
+                    c.version.id for c in (*a.conclusions, *b.conclusions)
+                    if z3.is_true(model.eval(c.winner, model_completion=True))))
+                finding = Finding(
+                    "LX503", f"the readings {first!r} and {second!r} give {name!r} different "
+                    "values (a reading disagreement, not a conflict)", output=name,
+                    versions=versions, key=f"{first}|{second}", identity=tuple(sorted(ids)),
+                    details=[f"the evaluator uses {first!r} or {second!r} when asked "
+                             "(--reading); by default the highest-authority reading"])
+                yield audit.witness(finding, one, result, facts,
+                                    [(one, a, {"reading": first}),
+                                     (two, b, {"reading": second})])
 
 
-def _readings(audit: Audit, name: str, first: str, second: str, ids: list[str]
-              ) -> Iterator[Finding]:
-    """A pair of readings of ``name`` (the timeline witness search included)."""
-    one = audit.encoding(reading=first, tag="R1|", timelines=True)
-    two = audit.encoding(reading=second, shared=one.shared, tag="R2|",
-                         timelines=True)
-    a, b = one.output(name), two.output(name)
-    if a.not_encodable or b.not_encodable:
-        return
-    differ = not_(and_(*[x == y for x, y in zip(a.value, b.value, strict=True)]))
-    goals = [a.has_value, b.has_value, differ]
-    result, facts = audit.query([one, two], [{name}, {name}], goals)
-    if result.status == "unsat":
-        return
-    if result.status == "unknown":
-        yield audit.unknown(f"the readings {first}/{second} of {name!r}",
-                            result, tuple(sorted(ids)), name)
-        return
-    assert result.model is not None
-    model = result.model
-    versions = tuple(dict.fromkeys(
-        c.version.id for c in (*a.conclusions, *b.conclusions)
-        if z3.is_true(model.eval(c.winner, model_completion=True))))
-    finding = Finding(
-        "LX503", f"the readings {first!r} and {second!r} give {name!r} different "
-        "values (a reading disagreement, not a conflict)", output=name,
-        versions=versions, key=f"{first}|{second}", identity=tuple(sorted(ids)),
-        details=[f"the evaluator uses {first!r} or {second!r} when asked "
-                 "(--reading); by default the highest-authority reading"])
-    yield audit.witness(finding, one, result, facts,
-                        [(one, a, {"reading": first}),
-                         (two, b, {"reading": second})])
-
-
+@unit_check
 def check_dead(audit: Audit) -> Iterator[Finding]:
+    encodings: dict[str | None, LawEncoding] = {}
     for rule in sorted(audit.kb.rules.values(), key=lambda r: r.id):
         if rule.jurisdiction != audit.jurisdiction or not audit.involves(rule.id):
             continue
+        enc = encodings.setdefault(rule.reading, audit.encoding(reading=rule.reading))
         audit.progress(f"dead: {rule.id}")
-        for version in rule.versions:
+        for version in units(audit, "dead", rule.versions, label=_version_id,
+                             outputs=_version_outputs):
             if audit.as_of is not None and not rule.selected_by \
                     and not version.in_force_on(audit.as_of):
                 continue
-            names = sorted({c.output for c in version.conclusions})
-            yield from cached(audit, "dead", (version.id,), names,
-                              partial(_dead_version, audit, rule.id, version.id))
+            yield from _dead_version(audit, enc, rule.id, version.id)
 
 
-def _dead_version(audit: Audit, rule_id: str, vid: str) -> Iterator[Finding]:
+def _version_id(version: RuleVersion) -> str:
+    return version.id
+
+
+def _version_outputs(version: RuleVersion) -> list[str]:
+    return sorted({c.output for c in version.conclusions})
+
+
+def _dead_version(audit: Audit, enc: LawEncoding, rule_id: str, vid: str
+                  ) -> Iterator[Finding]:
     rule = audit.kb.rules[rule_id]
-    enc = audit.encoding(reading=rule.reading)      # one per reading (memoised)
     version = next(v for v in rule.versions if v.id == vid)
     cores: list[str] = []
     names = sorted({c.output for c in version.conclusions})
@@ -277,44 +268,42 @@ def _applies(audit: Audit, rule_id: str, vid: str, index: int, reading: str | No
     return test
 
 
+@unit_check
 def check_gaps(audit: Audit) -> Iterator[Finding]:
     vocabulary = audit.kb.vocabularies[audit.jurisdiction]
-    for name in audit.outputs():
+    enc = audit.encoding()
+    for name in units(audit, "gaps", [n for n in audit.outputs()
+                                      if vocabulary.outputs[n].total], total=True):
         entry = vocabulary.outputs[name]
         if not entry.total:
             continue
-        yield from cached(audit, "gaps", (name,), (name,), totals=(name,),
-                          body=partial(_gaps, audit, name, entry))
+        out = _encoded(audit, enc, name)
+        if out is None:
+            continue
+        rules = enc.candidates(name)
+        if not audit.involves(*[r.id for r in rules]):
+            continue
+        audit.progress(f"gaps: {name}")
+        rules_in_force = [or_(*[in_force(v, enc.selection_day(r)) for v in r.versions])
+                    for r in rules]
+        names, condition, details = _total_condition(audit, enc, name)
+        if condition is None:
+            continue
+        result, facts = audit.query([enc], [names],
+                                    [out.no_value, *rules_in_force, *condition])
+        if result.status == "unsat":
+            continue
+        versions = tuple(sorted({c.version.id for c in out.conclusions}))
+        if result.status == "unknown":
+            yield audit.unknown(f"whether {name!r} is total", result, versions, name)
+            continue
+        finding = Finding("LX506", f"{name!r} is declared total but this case, with the "
+                          "provisions in force, gets no value", output=name,
+                          versions=versions, span=entry.span,
+                          details=[*details,
+                                   "add the missing case to a rule, or drop total: true"])
+        yield audit.witness(finding, enc, result, facts, [(enc, out, {})])
 
-
-def _gaps(audit: Audit, name: str, entry: Any) -> Iterator[Finding]:
-    enc = audit.encoding()
-    out = _encoded(audit, enc, name)
-    if out is None:
-        return
-    rules = enc.candidates(name)
-    if not audit.involves(*[r.id for r in rules]):
-        return
-    audit.progress(f"gaps: {name}")
-    rules_in_force = [or_(*[in_force(v, enc.selection_day(r)) for v in r.versions])
-                for r in rules]
-    names, condition, details = _total_condition(audit, enc, name)
-    if condition is None:
-        return
-    result, facts = audit.query([enc], [names],
-                                [out.no_value, *rules_in_force, *condition])
-    if result.status == "unsat":
-        return
-    versions = tuple(sorted({c.version.id for c in out.conclusions}))
-    if result.status == "unknown":
-        yield audit.unknown(f"whether {name!r} is total", result, versions, name)
-        return
-    finding = Finding("LX506", f"{name!r} is declared total but this case, with the "
-                      "provisions in force, gets no value", output=name,
-                      versions=versions, span=entry.span,
-                      details=[*details,
-                               "add the missing case to a rule, or drop total: true"])
-    yield audit.witness(finding, enc, result, facts, [(enc, out, {})])
 
 
 def _total_condition(audit: Audit, enc: LawEncoding, name: str

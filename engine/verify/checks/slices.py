@@ -11,7 +11,8 @@ SHA-256 of a canonical text of every object in the slice:
   each fact and output, each parameter with its dated values;
 * the invariants and totality conditions the check proves (given by the caller), and the
   plausibility constraints (``assumptions:``) that a query about the slice may assume:
-  those reading a fact of the slice, or no fact at all;
+  those reading a fact of the slice (themselves or through an output), or no fact
+  themselves (a query assumes those whose facts are all among its own);
 * the jurisdiction's calendar of public holidays.
 
 The text is canonical: objects in a fixed order (rules in the knowledge base's order, which
@@ -100,6 +101,7 @@ class Slices:
         self._rule_refs: dict[str, tuple[set[str], set[str], set[str]]] = {}
         self._disapplied_by: dict[str, set[str]] | None = None
         self._slices: dict[Any, str] = {}
+        self._direct: dict[str, set[str]] = {}      # the facts a condition reads itself
 
     def _digest(self, node: str, obj: Any) -> str:
         known = self._digests.get(node)
@@ -252,7 +254,7 @@ class Slices:
             if not getattr(inv, "assumption", False) or inv.jurisdiction != jurisdiction:
                 continue
             read, _, _ = self._reads_of(f"invariant:{inv_id}", inv)
-            if not read or read & facts:
+            if not self._direct[f"invariant:{inv_id}"] or read & facts:
                 lines.append(f"assumption {inv_id} {self._digest(f'invariant:{inv_id}', inv)}")
         return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
@@ -274,6 +276,7 @@ class Slices:
                     outs.add(ref.target)
                 elif ref.kind == "parameter":
                     params.add(ref.target)
+        self._direct[node] = set(facts)
         if outs:
             jurisdiction = obj.jurisdiction if hasattr(obj, "jurisdiction") else \
                 node.partition(":")[2].partition(".")[0]

@@ -8,6 +8,11 @@ one invariant.  With ``--cache DIR`` its key is computed before anything is enco
 knowledge base it reads, :mod:`.slices`), and on a hit its findings are rebuilt from the
 cache without encoding or solving.
 
+A check takes part by running its loop over subjects through :func:`units` (which leaves
+out the items found in the cache) and by being wrapped in :func:`unit_check` (which yields
+their findings in their place, and gives each unit that ran the findings the check
+yielded during its iteration).  Whatever a check does outside such a loop runs as before.
+
 A finding with a witness keeps its case (its facts) and the outputs replayed; on a hit the
 evaluator runs the case again and must give what it gave when the witness was found (the
 evaluator is the reference: the model agreed with it then, or the replay confirmed the
@@ -18,13 +23,15 @@ the same entries.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ...diagnostics import Span
 from ...evaluate.case import Case
@@ -62,50 +69,114 @@ def unit_key(audit: Audit, check: str, subject: Iterable[str], outputs: Iterable
     return hashlib.sha256("\0".join(options).encode()).hexdigest()
 
 
-def cached(audit: Audit, check: str, subject: Iterable[str], outputs: Iterable[str],
-           body: Callable[[], Iterator[Finding]], *, invariants: Iterable[str] = (),
-           totals: Iterable[str] = (), after: Callable[[Finding], None] | None = None
-           ) -> Iterator[Finding]:
-    """The findings of ``body`` (a unit), from the cache when its key is there.
+T = TypeVar("T")
 
-    ``after``: what to run again on a rebuilt witness finding (the evaluator's own check
-    of an invariant's property)."""
-    if audit.cache is None:
-        yield from body()
-        return
-    subject = tuple(subject)
-    key = unit_key(audit, check, subject, outputs, invariants=invariants, totals=totals)
-    if key is None:
-        yield from body()
-        return
-    entry = audit.cache.unit(key)
-    if entry is not None:
-        rebuilt = _rebuild(audit, entry, after)
-        if rebuilt is not None:
-            audit.queries += int(entry.get("queries", 0))
-            audit.cached_queries += int(entry.get("queries", 0))
-            audit.cached_units += 1
-            yield from rebuilt
+
+@dataclass
+class _Open:
+    """The unit being run: its key, the queries before it, its findings and witnesses."""
+    key: str
+    queries: int
+    started: float
+    findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass
+class _State:
+    """The units of one run of a check (:func:`unit_check`)."""
+    pending: list[Finding] = field(default_factory=list)      # rebuilt, not yet yielded
+    open: _Open | None = None
+
+
+def unit_check(check: Callable[[Audit], Iterator[Finding]]
+               ) -> Callable[[Audit], Iterator[Finding]]:
+    """A check whose loops go through :func:`units`: the findings of the units found in
+    the cache are yielded in their place, in the order of a run without cache, and each
+    unit that runs is stored with the findings it yielded."""
+    @functools.wraps(check)
+    def run(audit: Audit) -> Iterator[Finding]:
+        if audit.cache is None or audit.units is not None:
+            yield from check(audit)        # no cache, or inside another check's units
             return
-        audit.cache.drop_unit(key)
-    before = audit.queries
-    witnesses: dict[int, dict[str, Any]] = {}
-    saved, audit.recording = audit.recording, witnesses
-    found: list[Finding] = []
-    started = time.perf_counter()
-    try:
-        for finding in body():
-            found.append(finding)
-            yield finding
-    finally:
-        audit.recording = saved
-        audit.cache.run_seconds += time.perf_counter() - started
+        state = audit.units = _State()
+        try:
+            for finding in check(audit):
+                if state.open is not None:
+                    state.open.findings.append(finding)
+                yield from _flush(state)
+                yield finding
+            yield from _flush(state)
+        finally:
+            audit.units = None
+            audit.recording = None
+    return run
+
+
+def _flush(state: _State) -> Iterator[Finding]:
+    pending, state.pending = state.pending, []
+    yield from pending
+
+
+def units(audit: Audit, check: str, items: Iterable[T], *,
+          label: Callable[[T], str] = str, prefix: tuple[str, ...] = (),
+          outputs: Callable[[T], Iterable[str]] | None = None,
+          read: tuple[str, ...] | None = None, invariant: bool = False,
+          total: bool = False, after: Callable[[T, Finding], None] | None = None
+          ) -> Iterator[T]:
+    """The items of a check's loop whose unit must run; the others' findings come from
+    the cache (yielded by :func:`unit_check`).  The unit of an item is the check about
+    the subject ``(*prefix, label(item))``; it reads ``outputs(item)``, or ``read`` (default:
+    the output named by the label), and, with ``invariant``, the invariant of that id, with
+    ``total``, the output's totality condition.  ``after``: run again on a rebuilt witness
+    finding (the evaluator's own check of an invariant's property)."""
+    state = audit.units
+    if state is None or audit.cache is None:
+        yield from items
+        return
+    for item in items:
+        name = label(item)
+        reads = list(outputs(item)) if outputs is not None else list(read) \
+            if read is not None else [] if invariant else [name]
+        key = unit_key(audit, check, (*prefix, name), reads,
+                       invariants=(name,) if invariant else (),
+                       totals=(name,) if total else ())
+        if key is None:
+            yield item
+            continue
+        entry = audit.cache.unit(key)
+        if entry is not None:
+            rebuilt = _rebuild(audit, entry, None if after is None else
+                               functools.partial(after, item))
+            if rebuilt is not None:
+                audit.queries += int(entry.get("queries", 0))
+                audit.cached_queries += int(entry.get("queries", 0))
+                state.pending += rebuilt
+                continue
+            audit.cache.drop_unit(key)
+        state.open = _Open(key, audit.queries, time.perf_counter())
+        audit.recording = {}
+        try:
+            yield item
+        except GeneratorExit:           # the loop was left: the unit is not stored
+            state.open, audit.recording = None, None
+            raise
+        _close(audit, state)
+
+
+def _close(audit: Audit, state: _State) -> None:
+    """Store the unit that just ran (its loop moved on)."""
+    unit, witnesses = state.open, audit.recording or {}
+    state.open, audit.recording = None, None
+    if unit is None or audit.cache is None:
+        return
+    audit.cache.run_seconds += time.perf_counter() - unit.started
     root = _root(audit)
     try:
-        stored = [_store(f, witnesses.get(id(f)), root) for f in found]
+        stored = [_store(f, witnesses.get(id(f)), root) for f in unit.findings]
     except NotCanonicalError:
         return
-    audit.cache.put_unit(key, {"queries": audit.queries - before, "findings": stored})
+    audit.cache.put_unit(unit.key, {"queries": audit.queries - unit.queries,
+                                    "findings": stored})
 
 
 def record(audit: Audit, finding: Finding, case: Case,
