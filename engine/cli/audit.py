@@ -77,6 +77,9 @@ def cmd_audit(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         queries += audit.queries
     if audits and audits[0].cache is not None:
         audits[0].cache.save()
+        from ..verify.checks.run import cache_warnings
+        for warning in cache_warnings(audits[0].cache):
+            stderr.write(f"lexlux audit: {warning}\n")
     path = args.accepted or default_path(args.rules)
     findings = apply_accepted(findings, load_accepted(path), report_stale=True, where=path)
     problems = [f for f in findings if f.is_problem]

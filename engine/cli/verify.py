@@ -155,6 +155,8 @@ def cmd_verify(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                        where=shown, progress=_progress(args, stderr),
                        cache=args.cache, accepted_required=args.accepted is not None)
     elapsed = time.perf_counter() - started
+    for warning in report.warnings:
+        stderr.write(f"lexlux verify: {warning}\n")
     if args.format == "json":
         stdout.write(json.dumps(report.to_json(kb, elapsed), indent=2, ensure_ascii=False)
                      + "\n")
@@ -162,8 +164,10 @@ def cmd_verify(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         for finding in report.findings:
             stdout.write(render_text(kb, finding) + "\n\n")
         accepted = sum(f.accepted is not None for f in report.findings)
+        cached = "" if report.cached_queries is None else \
+            f", {report.cached_queries} from the cache"
         stdout.write(f"lexlux verify: {len(report.problems)} finding(s), {accepted} accepted, "
-                     f"{report.queries} solver queries ({elapsed:.2f} s)\n")
+                     f"{report.queries} solver queries{cached} ({elapsed:.2f} s)\n")
     return 1 if report.problems else 0
 
 
@@ -177,6 +181,8 @@ def cmd_diff(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                       max_regions=args.max_regions, witness_dir=args.witness_dir,
                       progress=_progress(args, stderr),
                       cache=getattr(args, "cache", None), show_horizon=args.show_horizon)
+    for warning in report.warnings:
+        stderr.write(f"lexlux diff: {warning}\n")
     if args.format == "json":
         stdout.write(json.dumps(report.to_json(kb), indent=2, ensure_ascii=False) + "\n")
     else:

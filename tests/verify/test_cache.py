@@ -1,5 +1,6 @@
-"""verify --cache: proofs are reused by the content of each query; an edit re-solves only
-the queries that read what changed, and the findings are the same."""
+"""verify --cache: answers are reused by the content of what they read; an edit re-solves
+only the checks that read what changed, and the findings are the same (units and their
+keys: test_cache_units.py)."""
 
 from __future__ import annotations
 
@@ -32,8 +33,9 @@ def test_a_second_run_reuses_the_proofs_and_an_edit_only_its_own(tmp_path: Path)
     module.QueryCache.__init__ = spy   # type: ignore[method-assign]
     try:
         second = verify(rules, tmp_path / "cache")
-        assert second.splitlines()[-1].split("(")[0] == first.splitlines()[-1].split("(")[0]
-        assert stats[-1].hits > 20 and stats[-1].stored == 0
+        assert second.splitlines()[-1].split(",")[:3] == first.splitlines()[-1].split(",")[:3]
+        assert stats[-1].unit_hits > 20 and stats[-1].units_stored == 0
+        assert stats[-1].hits == stats[-1].stored == 0      # no query encoded
         rule = rules / "lu" / "code_du_travail" / "L551-2" / "p1.yaml"
         rule.write_text(rule.read_text(encoding="utf-8").replace(
             "headcount >= threshold", "headcount > threshold"), encoding="utf-8")
@@ -41,7 +43,7 @@ def test_a_second_run_reuses_the_proofs_and_an_edit_only_its_own(tmp_path: Path)
     finally:
         module.QueryCache.__init__ = original   # type: ignore[method-assign]
     assert "LX502" in third
-    assert 0 < stats[-1].stored < stats[-1].hits
+    assert 0 < stats[-1].units_stored < stats[-1].unit_hits
 
 
 def test_two_runs_saving_the_same_cache_keep_both_answers(tmp_path: Path) -> None:

@@ -54,6 +54,12 @@ class Audit:
     #: queries decided by a model that its replay confirmed before it was exact
     confirmed: int = 0
     cache: Any = None                         # verify.cache.QueryCache (--cache DIR)
+    #: of ``queries``, those answered with a unit from the cache (checks/units.py)
+    cached_queries: int = 0
+    #: the units of the check being run, and the witnesses of the unit being run
+    #: (checks/units.py), by id of their finding
+    units: Any = None
+    recording: dict[int, dict[str, Any]] | None = None
     _encodings: dict[Any, LawEncoding] = field(default_factory=dict)
 
     def outputs(self) -> list[str]:
@@ -199,6 +205,10 @@ class Audit:
             label = ", ".join(f"{k}={v}" for k, v in options.items() if v is not None)
             lines.append(describe(evaluated) + (f" [{label}]" if label else ""))
         finding.replay = "; ".join(lines) + " — confirmed"
+        if self.recording is not None:
+            from .units import record
+            record(self, finding, case, [(out.name, options) for _, out, options in checks],
+                   bool(result.confirmed))
         return finding
 
     def unknown(self, what: str, result: SolveResult, versions: tuple[str, ...] = (),

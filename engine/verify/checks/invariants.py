@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 from types import SimpleNamespace
 from typing import Any, cast
 
@@ -37,6 +38,7 @@ from ..encoding.encode import LawEncoding, OutputEnc
 from ..encoding.encode_expr import E, NotEncodable, and_, not_
 from .context import Audit
 from .findings import Finding
+from .units import unit_check, units
 from .witness import EncodingUnsound
 
 
@@ -217,8 +219,10 @@ def _replay_property(audit: Audit, inv: Invariant, finding: Finding) -> None:
         f"{replayed.removesuffix(' — confirmed')}; {said} — confirmed"
 
 
+@unit_check
 def check_invariants(audit: Audit) -> Iterator[Finding]:
-    for inv_id in sorted(audit.kb.invariants):
+    for inv_id in units(audit, "invariant", sorted(audit.kb.invariants), invariant=True,
+                        after=partial(_replay_violation, audit)):
         inv: Invariant = audit.kb.invariants[inv_id]
         if inv.jurisdiction != audit.jurisdiction or inv.assumption:
             continue
@@ -235,6 +239,13 @@ def check_invariants(audit: Audit) -> Iterator[Finding]:
         for window in results:
             if window.finding is not None:
                 yield window.finding
+
+
+def _replay_violation(audit: Audit, inv_id: str, finding: Finding) -> None:
+    """A cached violation's witness, replayed again: the property as the evaluator reads
+    it (checks/units.py)."""
+    if finding.code == "LX511":
+        _replay_property(audit, audit.kb.invariants[inv_id], finding)
 
 
 def assumptions_for(kb: Any, enc: LawEncoding, facts: set[str]) -> list[Any]:

@@ -21,7 +21,7 @@ from typing import Any
 
 import z3
 
-from ...compile.model import AUTHORITY_RANK
+from ...compile.model import AUTHORITY_RANK, RuleVersion
 from ...evaluate.case import Case
 from ..encoding.encode import ConclusionEnc, LawEncoding, OutputEnc
 from ..encoding.encode_expr import and_, not_, or_
@@ -30,6 +30,7 @@ from .confirm import conclusion_applies
 from .context import Audit, Replayed
 from .explain_findings import dead_lines, overlap_lines
 from .findings import Finding
+from .units import unit_check, units
 
 LOWER_AUTHORITIES = ("statuts", "official_guidance", "commentary")
 
@@ -69,9 +70,10 @@ def _encoded(audit: Audit, enc: LawEncoding, name: str) -> OutputEnc | None:
     return None if out.not_encodable else out
 
 
+@unit_check
 def check_encodable(audit: Audit) -> Iterator[Finding]:
     enc = audit.encoding()
-    for name in audit.outputs():
+    for name in units(audit, "encodable", audit.outputs()):
         out = enc.output(name)
         if out.not_encodable is None:
             continue
@@ -87,9 +89,10 @@ def check_encodable(audit: Audit) -> Iterator[Finding]:
                                "the checks skip this output and every output using it"])
 
 
+@unit_check
 def check_conflicts(audit: Audit) -> Iterator[Finding]:
     enc = audit.encoding()
-    for name in audit.outputs():
+    for name in units(audit, "conflicts", audit.outputs()):
         out = _encoded(audit, enc, name)
         if out is None:
             continue
@@ -124,9 +127,10 @@ def check_conflicts(audit: Audit) -> Iterator[Finding]:
             yield audit.witness(finding, enc, result, facts, [(enc, out, {})])
 
 
+@unit_check
 def check_hierarchy(audit: Audit) -> Iterator[Finding]:
     enc = audit.encoding()
-    for name in audit.outputs():
+    for name in units(audit, "hierarchy", audit.outputs()):
         out = _encoded(audit, enc, name)
         if out is None:
             continue
@@ -163,7 +167,8 @@ def _check_readings(audit: Audit) -> Iterator[Finding]:
         rules = audit.kb.rules_concluding(audit.jurisdiction, name)
         readings = sorted({r.reading for r in rules if r.reading})
         for i, first in enumerate(readings):
-            for second in readings[i + 1:]:
+            for second in units(audit, "readings", readings[i + 1:], prefix=(name, first),
+                                read=(name,)):   # the timeline witness search included
                 ids = [r.id for r in rules if r.reading in (first, second)]
                 if not audit.involves(*ids):
                     continue
@@ -198,6 +203,7 @@ def _check_readings(audit: Audit) -> Iterator[Finding]:
                                      (two, b, {"reading": second})])
 
 
+@unit_check
 def check_dead(audit: Audit) -> Iterator[Finding]:
     encodings: dict[str | None, LawEncoding] = {}
     for rule in sorted(audit.kb.rules.values(), key=lambda r: r.id):
@@ -205,11 +211,20 @@ def check_dead(audit: Audit) -> Iterator[Finding]:
             continue
         enc = encodings.setdefault(rule.reading, audit.encoding(reading=rule.reading))
         audit.progress(f"dead: {rule.id}")
-        for version in rule.versions:
+        for version in units(audit, "dead", rule.versions, label=_version_id,
+                             outputs=_version_outputs):
             if audit.as_of is not None and not rule.selected_by \
                     and not version.in_force_on(audit.as_of):
                 continue
             yield from _dead_version(audit, enc, rule.id, version.id)
+
+
+def _version_id(version: RuleVersion) -> str:
+    return version.id
+
+
+def _version_outputs(version: RuleVersion) -> list[str]:
+    return sorted({c.output for c in version.conclusions})
 
 
 def _dead_version(audit: Audit, enc: LawEncoding, rule_id: str, vid: str
@@ -253,10 +268,12 @@ def _applies(audit: Audit, rule_id: str, vid: str, index: int, reading: str | No
     return test
 
 
+@unit_check
 def check_gaps(audit: Audit) -> Iterator[Finding]:
     vocabulary = audit.kb.vocabularies[audit.jurisdiction]
     enc = audit.encoding()
-    for name in audit.outputs():
+    for name in units(audit, "gaps", [n for n in audit.outputs()
+                                      if vocabulary.outputs[n].total], total=True):
         entry = vocabulary.outputs[name]
         if not entry.total:
             continue

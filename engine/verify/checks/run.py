@@ -48,6 +48,14 @@ def audits(kb: KnowledgeBase, *, as_of: date | None = None, rule: str | None = N
     return out
 
 
+def cache_warnings(store: Any) -> list[str]:
+    """Why the cache file was ignored, as a warning line (none if it was read)."""
+    if store.problem is None:
+        return []
+    return [f"warning: the verify cache {store.path} {store.problem}; it is ignored and "
+            "will be written again at the end of this run"]
+
+
 def save_cache(found: Sequence[Audit]) -> None:
     if found and found[0].cache is not None:
         found[0].cache.save()
@@ -57,6 +65,14 @@ def save_cache(found: Sequence[Audit]) -> None:
 class AuditReport:
     findings: list[Finding]
     queries: int
+    #: with ``--cache``: of ``queries``, those answered from the cache without solving
+    #: (their checks' units were found there), and the units run / found
+    cached_queries: int | None = None
+    units: tuple[int, int] = (0, 0)
+    #: seconds spent in the units that ran
+    unit_seconds: float = 0.0
+    #: why the cache file was ignored (a warning), if it was
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def problems(self) -> list[Finding]:
@@ -67,6 +83,10 @@ class AuditReport:
                                    "accepted": sum(f.accepted is not None
                                                    for f in self.findings),
                                    "queries": self.queries}
+        if self.cached_queries is not None:
+            summary["cached_queries"] = self.cached_queries
+            summary["units"] = {"from_cache": self.units[1], "run": self.units[0],
+                                "run_seconds": round(self.unit_seconds, 3)}
         if seconds is not None:
             summary["seconds"] = round(seconds, 3)
         return {"findings": [to_json(kb, f) for f in self.findings], "summary": summary}
@@ -105,7 +125,14 @@ def run_audit(kb: KnowledgeBase, *, checks: Sequence[str] | None = None,
         full = set(names) == set(CHECKS) and rule is None and as_of is None
         findings = apply_accepted(findings, acceptances, report_stale=full,
                                   where=where or accepted)
-    return AuditReport(findings, queries)
+    report = AuditReport(findings, queries)
+    if found and found[0].cache is not None:
+        store = found[0].cache
+        report.cached_queries = sum(a.cached_queries for a in found)
+        report.units = (store.units_stored, store.unit_hits)
+        report.unit_seconds = store.run_seconds
+        report.warnings = cache_warnings(store)
+    return report
 
 
 @dataclass
@@ -115,6 +142,8 @@ class DiffReport:
     results: list[DiffResult] = field(default_factory=list)
     #: regions left out because they are only the knowledge base's horizon
     hidden: int = 0
+    #: why the cache file was ignored (a warning), if it was
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def differ(self) -> list[DiffResult]:
@@ -153,6 +182,8 @@ def run_diff(kb: KnowledgeBase, first: date, second: date, *,
             report.results += list(diff_versions(audit, first, second, names,
                                                  show_horizon=show_horizon))
     save_cache(found)
+    if found and found[0].cache is not None:
+        report.warnings = cache_warnings(found[0].cache)
     if not show_horizon:
         from .horizon import horizon_only
         for r in report.results:

@@ -1,13 +1,32 @@
-"""Stage 5 (verify): answers cached by the content of the query.
+"""Stage 5 (verify): answers cached by the content of what they read (``--cache DIR``).
 
-A query's key is the SHA-256 of its exact Z3 text (every constraint and goal, in order —
-the encoding is canonical, so the text depends only on the rules, parameters, invariants
-and assumptions the query reads, never on paths or iteration order) with the resource
-limit, whether an unsat core is asked, the version of Z3 and a digest of the engine's own
-source files (so an edited checkout never reuses an older engine's answer).  Editing one
-rule file changes the keys of the queries that read it, and only those.
+Two tables, one file (``verify-unsat.json`` in the directory):
 
-What is kept per key:
+**Units** — the answers of one check about one subject (the conflicts of an output, a pair
+of readings of an output, the dead-rule test of a version, an invariant, the totality of
+an output, whether an output can be encoded), keyed *before anything is encoded* by
+(:mod:`lexlux.verify.checks.units`):
+
+* the check's name and subject, the audit's options that change its answer (the as-of
+  date or all dates, ``--rule``, the resource limit, the number of diff regions);
+* the content digest of the slice of the knowledge base the check reads
+  (:mod:`lexlux.verify.checks.slices`): the rules of the outputs involved and, through the
+  compiled dependency graph, of everything they read; the facts' and outputs' vocabulary
+  entries, the parameters, the invariant or totality condition proved, the plausibility
+  constraints that may apply — canonical text, without paths or object ids;
+* the salt below (cache format, Z3 version, engine source digest).
+
+Editing one rule file changes the keys of the units whose slice holds the rule, and only
+those.  A unit's entry is the number of queries it ran and its findings.  A finding with
+a witness keeps the witness case (its YAML) and what was replayed: on a hit the case is
+evaluated again by the evaluator, which must give what it gave when the witness was found
+(else the entry is dropped and the check runs) — a witness is never reported unreplayed.
+The timeline witness search (``checks/timeline_search.py``) runs inside the readings
+unit, so its result, including "no witness found" (LX510), is kept the same way.
+
+**Queries** — checks outside units (``lexlux diff``), and the queries of a unit that
+missed: the key is the SHA-256 of the query's exact Z3 text with the resource limit,
+whether an unsat core is asked and the salt.  What is kept per key:
 
 * ``unsat`` with its core (a proof);
 * ``sat`` where nobody reads the model (the dead-rule check: "this version can apply");
@@ -18,9 +37,10 @@ What is kept per key:
   propagates), so the witness still comes from a model and is still replayed by the
   evaluator.
 
-The cache is one JSON file (``--cache DIR``), written atomically at the end of a run and
-merged, under an exclusive lock, with what concurrent runs wrote meanwhile; nothing is
-written without the option.
+The file is written atomically at the end of a run and merged, under an exclusive lock,
+with what concurrent runs wrote meanwhile; nothing is written without the option.  A file
+that cannot be read, or was written by another format, Z3 or engine, is ignored with a
+warning (:attr:`QueryCache.problem`) and replaced at the end of the run.
 """
 
 from __future__ import annotations
@@ -36,7 +56,7 @@ import z3
 
 from ...output import write_atomically
 
-FORMAT = 3
+FORMAT = 4
 
 
 def _version() -> str:
@@ -60,21 +80,46 @@ class QueryCache:
         self.path = directory / "verify-unsat.json"
         self.hits = 0
         self.stored = 0
+        self.unit_hits = 0
+        self.units_stored = 0
+        #: seconds spent in the units that ran (encoding, solving, replaying)
+        self.run_seconds = 0.0
+        #: why the file on disk was ignored (shown as a warning), else None
+        self.problem: str | None = None
         #: key -> ["unsat", core...] | ["sat"] | ["unknown", reason] | ["case", values...]
         self.entries: dict[str, list[str]] = {}
         self.new: dict[str, list[str]] = {}
+        #: unit key -> {"queries": n, "findings": [...]} (checks/units.py)
+        self.units: dict[str, Any] = {}
+        self.new_units: dict[str, Any] = {}
         self._texts: dict[int, tuple[Any, bytes]] = {}
         self.salt = f"{FORMAT}|{z3.get_version_string()}|{_version()}"
-        self.entries = self._read()
+        self.entries, self.units, self.problem = self._read()
 
-    def _read(self) -> dict[str, list[str]]:
+    def _read(self) -> tuple[dict[str, list[str]], dict[str, Any], str | None]:
+        """The answers and units of the file, or none and why it was ignored."""
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            if data.get("salt") == self.salt:
-                return {str(k): [str(x) for x in v] for k, v in data["answers"].items()}
-        except (OSError, ValueError, KeyError, AttributeError, TypeError):
-            pass
-        return {}
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return {}, {}, None
+        except (OSError, UnicodeDecodeError) as exc:
+            return {}, {}, f"cannot be read ({exc})"
+        try:
+            data = json.loads(text)
+        except ValueError as exc:
+            return {}, {}, f"is not valid JSON ({exc}): it is damaged"
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            found = data.get("format") if isinstance(data, dict) else None
+            return {}, {}, (f"was written in cache format {found or 'older than 4'}, this "
+                            f"lexlux writes format {FORMAT}")
+        if data.get("salt") != self.salt:
+            return {}, {}, "was written by another version of lexlux or of Z3"
+        try:
+            answers = {str(k): [str(x) for x in v] for k, v in data["answers"].items()}
+            units = {str(k): v for k, v in data["units"].items() if isinstance(v, dict)}
+        except (KeyError, AttributeError, TypeError) as exc:
+            return {}, {}, f"does not have the expected content ({exc!r}): it is damaged"
+        return answers, units, None
 
     def key(self, constraints: Sequence[tuple[str | None, Any]], goals: Sequence[Any],
             rlimit: int, cores: bool) -> str:
@@ -111,18 +156,36 @@ class QueryCache:
         self.entries[key] = self.new[key] = [status, *core]
         self.stored += 1
 
+    def unit(self, key: str) -> dict[str, Any] | None:
+        """A unit's stored answer (checks/units.py), or None."""
+        found = self.units.get(key)
+        if found is not None:
+            self.unit_hits += 1
+        return found
+
+    def put_unit(self, key: str, entry: dict[str, Any]) -> None:
+        self.units[key] = self.new_units[key] = entry
+        self.units_stored += 1
+
+    def drop_unit(self, key: str) -> None:
+        """Forget an entry that did not replay (it is replaced by this run's answer)."""
+        self.units.pop(key, None)
+        self.unit_hits -= 1
+
     def save(self) -> None:
         """Write this run's answers, merged with the file as it is now (another run may
         have saved since this one read it), under an exclusive lock."""
-        if not self.new:
+        if not self.new and not self.new_units:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with _locked(self.path.with_suffix(".lock")):
-            merged = self._read()
-            merged.update(self.new)
-            write_atomically(self.path, json.dumps({"salt": self.salt, "answers": merged},
+            answers, units, _ = self._read()
+            answers.update(self.new)
+            units.update(self.new_units)
+            write_atomically(self.path, json.dumps({"format": FORMAT, "salt": self.salt,
+                                                    "answers": answers, "units": units},
                                                    sort_keys=True) + "\n")
-        self.new = {}
+        self.new, self.new_units = {}, {}
 
 
 @contextmanager

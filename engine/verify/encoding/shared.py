@@ -26,13 +26,16 @@ class Shared:
     calendar: Calendar = field(default_factory=Calendar)
     facts: FactVars = field(init=False)
 
-    by_output: dict[str, list[Rule]] = field(init=False)
+    #: the rules concluding each output, found on first use (a run whose checks all come
+    #: from the cache builds no dependency graph)
+    by_output: dict[str, list[Rule]] | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self.facts = FactVars(self.kb.vocabularies[self.jurisdiction], self.interner)
-        self.by_output = rules_by_output(self.kb, self.jurisdiction)
 
     def concluding(self, name: str) -> list[Rule]:
+        if self.by_output is None:
+            self.by_output = rules_by_output(self.kb, self.jurisdiction)
         return self.by_output.get(name, [])
 
 
