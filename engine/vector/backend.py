@@ -135,8 +135,9 @@ class OutputColumn:
                        jurisdiction: str = "", reading: str | None = None
                        ) -> list[Any] | None:
         """Per person the interpreter's ``OutputResult`` (None: left to the interpreter),
-        one object shared by the persons with the same status and value (a result is
-        never changed once made); None when the output is left to the interpreter."""
+        one object shared by the persons with the same status and value (for values held
+        as objects: the same object; a result is never changed once made); None when the
+        output is left to the interpreter."""
         if self.values is None:
             return None
         from ..evaluate.interpreter import OutputResult
@@ -154,21 +155,16 @@ class OutputColumn:
                            for v in _objects(unique, values.tag).tolist()]
             results[where] = distinct[inverse.reshape(-1)]
         elif len(where):
-            # one result per distinct (class, value), the first value met standing for it
-            made: list[Any]
-            objects = values.data[where].tolist()
-            try:
-                keys = list(zip(map(type, objects), objects, strict=True))
-                shared: dict[Any, Any] = dict.fromkeys(keys)
-            except TypeError:                 # a value that cannot be a key: its own result
-                made = [OutputResult(name, "value", v, vtype) for v in objects]
-            else:
-                for key in shared:
-                    shared[key] = OutputResult(name, "value", key[1], vtype)
-                made = list(map(shared.__getitem__, keys))
-            chosen = np.empty(len(made), object)
-            chosen[:] = made
-            results[where] = chosen
+            # one result per distinct object (the values a conclusion gives are shared by
+            # the persons who have the same one: obligations, durations ...); found by
+            # the objects' identities, without hashing the values
+            chosen = values.data[where]
+            ids = np.fromiter(map(id, chosen.tolist()), np.intp, len(where))
+            unique, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
+            distinct = np.empty(len(unique), object)
+            distinct[:] = [OutputResult(name, "value", v, vtype)
+                           for v in chosen[first].tolist()]
+            results[where] = distinct[inverse.reshape(-1)]
         found: list[Any] = results.tolist()
         if self.values.missing and kb is not None:
             _missing_results(found, self.values.missing, name, vtype, kb, jurisdiction,
@@ -215,12 +211,17 @@ def _missing_results(found: list[Any], missing: dict[int, tuple[str, RuleVersion
 
 
 def missing_diagnostic(kb: KnowledgeBase, case: Case, result: Any,
-                       texts: dict[int, tuple[Any, str, str]] | None = None) -> Any:
+                       texts: dict[int, Any] | None = None) -> Any:
     """The interpreter's LX401 for a "missing" output asked for (``evaluate``); ``texts``
-    keeps the message and hint of each result already met (results are shared)."""
+    keeps, per result already met (results are shared), its message, hint and last
+    diagnostic, given again to a case whose span of the missing name is the same (a
+    diagnostic is never changed once made)."""
     from ..diagnostics import error
+    span = case.spans.get(result.missing[0])
     known = texts.get(id(result)) if texts is not None else None
     if known is not None and known[0] is result:
+        if known[3].span == span:
+            return known[3]
         message, hint = known[1], known[2]
     else:
         message = f"{result.name}: {result.message}"
@@ -228,9 +229,10 @@ def missing_diagnostic(kb: KnowledgeBase, case: Case, result: Any,
                                   if m not in kb.parameters) + " under facts: in the case" \
             if any(m not in kb.parameters for m in result.missing) else \
             "the parameter needs a verified value, with its official citation"
-        if texts is not None:
-            texts[id(result)] = (result, message, hint)
-    return error("LX401", message, case.spans.get(result.missing[0]), hint=hint)
+    diagnostic = error("LX401", message, span, hint=hint)
+    if texts is not None:
+        texts[id(result)] = (result, message, hint, diagnostic)
+    return diagnostic
 
 
 def _refs_with_lets(version: RuleVersion, exprs: list[Any]) -> list[Any]:
@@ -996,12 +998,17 @@ def _deontics(compiler: Compiler, block: Block, conclusion: Any, entry: Any,
     holder = entry.holder or ""
     objects = np.empty(n, object)
     chosen = np.flatnonzero((status == VALUE) & applies)
-    as_dates = [_objects(d[chosen].astype(np.int64), DATES).tolist() for d in dates]
+    # one Deontic per distinct date (or pair of dates), shared by the persons who have it
+    days = np.stack([d[chosen].astype(np.int64) for d in dates], axis=1)
+    unique, inverse = np.unique(days, axis=0, return_inverse=True)
+    as_dates = [_objects(unique[:, k], DATES).tolist() for k in range(len(dates))]
+    distinct = np.empty(len(unique), object)
     if kind == "obligation":
-        objects[chosen] = [Deontic("obligation", holder, deadline=d) for d in as_dates[0]]
+        distinct[:] = [Deontic("obligation", holder, deadline=d) for d in as_dates[0]]
     else:
-        objects[chosen] = [Deontic(kind, holder, start=s, end=e)
-                           for s, e in zip(as_dates[0], as_dates[1], strict=True)]
+        distinct[:] = [Deontic(kind, holder, start=s, end=e)
+                       for s, e in zip(as_dates[0], as_dates[1], strict=True)]
+    objects[chosen] = distinct[inverse.reshape(-1)]
     return Values(status, objects, OBJECTS)
 
 
@@ -1055,7 +1062,8 @@ def _counted_values(value: Value, kind: str, n: int, wrap: Any) -> Values:
     missing = np.broadcast_to(value.missing, (n, 1)).ravel()
     und = np.broadcast_to(value.undetermined, (n, 1)).ravel()
     status = np.where(missing, LEFT, np.where(und, FAILED, VALUE)).astype(np.int8)
-    counts = np.broadcast_to(value.data, (n, 1)).ravel().tolist()
-    objects = np.empty(n, object)
-    objects[:] = [wrap(int(c)) for c in counts]
-    return Values(status, objects, OBJECTS)
+    # one object per distinct count, shared by the persons who have it
+    unique, inverse = _unique_inverse(np.broadcast_to(value.data, (n, 1)).ravel())
+    distinct = np.empty(len(unique), object)
+    distinct[:] = [wrap(int(c)) for c in unique.tolist()]
+    return Values(status, distinct[inverse.reshape(-1)], OBJECTS)
