@@ -140,9 +140,9 @@ class OutputColumn:
         output is left to the interpreter."""
         if self.values is None:
             return None
-        from ..evaluate.interpreter import OutputResult
+        from .results import ColumnResult
         name, values = self.name, self.values
-        none = OutputResult(name, "no_value", None, vtype)
+        none = ColumnResult(name, "no_value", None, vtype)
         status = values.status
         results = np.empty(len(status), object)           # None: left to the interpreter
         results[status == NO_VALUE] = none
@@ -151,7 +151,7 @@ class OutputColumn:
             # plain values (day numbers, integers, booleans): one result per distinct value
             unique, inverse = np.unique(values.data[where], return_inverse=True)
             distinct = np.empty(len(unique), object)
-            distinct[:] = [OutputResult(name, "value", v, vtype)
+            distinct[:] = [ColumnResult(name, "value", v, vtype)
                            for v in _objects(unique, values.tag).tolist()]
             results[where] = distinct[inverse.reshape(-1)]
         elif len(where):
@@ -162,7 +162,7 @@ class OutputColumn:
             ids = np.fromiter(map(id, chosen.tolist()), np.intp, len(where))
             unique, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
             distinct = np.empty(len(unique), object)
-            distinct[:] = [OutputResult(name, "value", v, vtype)
+            distinct[:] = [ColumnResult(name, "value", v, vtype)
                            for v in chosen[first].tolist()]
             results[where] = distinct[inverse.reshape(-1)]
         found: list[Any] = results.tolist()
@@ -978,6 +978,21 @@ def _unique_inverse(data: Any) -> tuple[Any, Any]:
     return np.unique(data, return_inverse=True)
 
 
+def _unique_rows(columns: list[Any]) -> tuple[list[Any], Any]:
+    """The distinct rows of one or two columns of day numbers (each column's values of
+    the distinct rows, in order) and per row its index among them."""
+    if len(columns) == 1:
+        unique, inverse = _unique_inverse(columns[0])
+        return [unique], inverse
+    first, second = columns
+    if not len(first):
+        return [first, second], np.zeros(0, np.int64)
+    low, width = int(second.min()), int(second.max()) - int(second.min()) + 1
+    keys = (first - int(first.min())) * width + (second - low)
+    unique, inverse = _unique_inverse(keys)
+    return [unique // width + int(first.min()), unique % width + low], inverse
+
+
 def _deontics(compiler: Compiler, block: Block, conclusion: Any, entry: Any,
               applies: Any) -> Values:
     n = block.n
@@ -999,10 +1014,9 @@ def _deontics(compiler: Compiler, block: Block, conclusion: Any, entry: Any,
     objects = np.empty(n, object)
     chosen = np.flatnonzero((status == VALUE) & applies)
     # one Deontic per distinct date (or pair of dates), shared by the persons who have it
-    days = np.stack([d[chosen].astype(np.int64) for d in dates], axis=1)
-    unique, inverse = np.unique(days, axis=0, return_inverse=True)
-    as_dates = [_objects(unique[:, k], DATES).tolist() for k in range(len(dates))]
-    distinct = np.empty(len(unique), object)
+    unique, inverse = _unique_rows([d[chosen].astype(np.int64) for d in dates])
+    as_dates = [_objects(u, DATES).tolist() for u in unique]
+    distinct = np.empty(len(as_dates[0]), object)
     if kind == "obligation":
         distinct[:] = [Deontic("obligation", holder, deadline=d) for d in as_dates[0]]
     else:
