@@ -345,12 +345,18 @@ class Resolver:
             parts.append((len(rows), columns))
             names.update(dict.fromkeys(keys))
         by_fact: dict[str, list[Any]] = {}
+        sizes = np.array([size for size, _ in parts], np.int64)
         for name in names:
             column = np.empty(n, object)
             column[order] = np.fromiter(chain.from_iterable(
                 c[name] if name in c else repeat(_ABSENT, size) for size, c in parts),
                 object, n)
             by_fact[name] = column.tolist()
+            # whether each person gives the fact: the groups that give it
+            gives = np.empty(n, np.bool_)
+            gives[order] = np.repeat(np.fromiter((name in c for _, c in parts), np.bool_,
+                                                 len(parts)), sizes)
+            self._present[name] = gives
         return by_fact
 
     def raw(self, name: str) -> list[Any]:
@@ -358,14 +364,33 @@ class Resolver:
         return [None if v is _ABSENT else v for v in self._raw(name)]
 
     def present(self, name: str) -> Any:
+        if self._by_fact is None:
+            self._by_fact = self._transposed()
         if name not in self._present:
             self._present[name] = np.fromiter(map(is_not, self._raw(name), repeat(_ABSENT)),
                                               np.bool_, self.n)
         return self._present[name]
 
+    def _given(self, name: str, kind: type) -> tuple[Any, list[Any]] | None:
+        """(whether given, the values given) of a fact whose every value given is of the
+        class ``kind`` exactly (None otherwise: read value by value)."""
+        given = self.present(name)
+        chosen = list(compress(self._raw(name), given.tolist()))
+        if chosen and set(map(type, chosen)) != {kind}:
+            return None
+        return given, chosen
+
     def date_of(self, name: str | None) -> tuple[Any, Any]:
         """(day numbers, whether a date): a date fact, or the as-of date (``None``)."""
         key = name or ""
+        if key not in self._dates and name is not None \
+                and (found := self._given(name, date)) is not None:
+            given, dates = found
+            values = np.zeros(self.n, np.int64)
+            if dates:
+                values[given] = np.fromiter(map(date.toordinal, dates), np.int64,
+                                            len(dates)) - EPOCH
+            self._dates[key] = (values, given)
         if key not in self._dates:
             raw = [c.as_of for c in self.cases] if name is None else self._raw(name)
             ok = np.fromiter(map(isinstance, raw, repeat(date)), np.bool_, self.n)
@@ -390,6 +415,18 @@ class Resolver:
             elif kind == "date":
                 values, given = self.date_of(name)
                 column = ("date", (values, given & self.present(name)))
+            elif kind in ("boolean", "integer", "enum") and (found := self._given(
+                    name, bool if kind == "boolean" else int if kind == "integer" else str)
+                    ) is not None:
+                given, chosen = found
+                values = np.zeros(self.n, np.bool_ if kind == "boolean" else
+                                  np.int16 if kind == "enum" else np.int64)
+                if chosen and kind == "enum":
+                    codes = {v: self._code(str(v)) for v in dict.fromkeys(chosen)}
+                    values[given] = list(map(codes.__getitem__, chosen))
+                elif chosen:
+                    values[given] = chosen
+                column = ("scalar", (values, given, kind))
             elif kind in ("boolean", "integer", "enum"):
                 raw = self.raw(name)
                 ok = list(map(isinstance, raw, repeat(bool if kind == "boolean" else str))) \
