@@ -268,14 +268,58 @@ def _parameters_of(rule: Rule) -> frozenset[str]:
     return known[1]
 
 
-def _facts_of(rule: Rule) -> set[str]:
-    from ..compile.refs import version_refs
-    return {r.target for v in rule.versions for r in version_refs(v) if r.kind == "fact"}
+_FACTS_OF: dict[int, tuple[Rule, list[str]]] = {}
+
+
+def _facts_of(rule: Rule) -> list[str]:
+    """The facts a rule reads, in order (kept per rule, as :func:`_parameters_of`)."""
+    known = _FACTS_OF.get(id(rule))
+    if known is None or known[0] is not rule:
+        from ..compile.refs import version_refs
+        if len(_FACTS_OF) > 65_536:
+            _FACTS_OF.clear()
+        known = _FACTS_OF[id(rule)] = (rule, sorted(
+            {r.target for v in rule.versions for r in version_refs(v) if r.kind == "fact"}))
+    return known[1]
+
+
+_BREAKPOINTS: dict[tuple[int, int], tuple[KnowledgeBase, Rule, Any]] = {}
 
 
 def _breakpoints(kb: KnowledgeBase, rule: Rule) -> Any:
     """The days on which the version of ``rule`` in force, or a value of a parameter it
-    reads, may change: between two of them the interpreter's selection is the same."""
+    reads, may change: between two of them the interpreter's selection is the same (kept
+    per knowledge base and rule: neither is changed once compiled)."""
+    known = _BREAKPOINTS.get((id(kb), id(rule)))
+    if known is None or known[0] is not kb or known[1] is not rule:
+        if len(_BREAKPOINTS) > 65_536:
+            _BREAKPOINTS.clear()
+        found = _breakpoints_of(kb, rule)
+        found.setflags(write=False)
+        known = _BREAKPOINTS[(id(kb), id(rule))] = (kb, rule, found)
+    return known[2]
+
+
+_DISAPPLIED: dict[int, tuple[KnowledgeBase, dict[str, bool]]] = {}
+
+
+def _may_be_disapplied(kb: KnowledgeBase, rule: Rule) -> bool:
+    """Whether a version of another rule disapplies ``rule`` (kept per knowledge base and
+    rule)."""
+    known = _DISAPPLIED.get(id(kb))
+    if known is None or known[0] is not kb:
+        if len(_DISAPPLIED) > 64:
+            _DISAPPLIED.clear()
+        known = _DISAPPLIED[id(kb)] = (kb, {})
+    found = known[1].get(rule.id)
+    if found is None:
+        found = known[1][rule.id] = any(
+            d.covers(rule.id) for other in kb.rules.values() if other.id != rule.id
+            for v in other.versions for d in v.disapplications)
+    return found
+
+
+def _breakpoints_of(kb: KnowledgeBase, rule: Rule) -> Any:
     days: set[int] = set()
     for version in rule.versions:
         days.add(day(version.valid_from))
@@ -475,7 +519,7 @@ class Resolver:
 
     def _block(self, rule: Rule, rows: Any) -> Block:
         whole = Block(self.n)
-        for name in sorted(_facts_of(rule)):
+        for name in _facts_of(rule):
             column = self._fact(name)
             if column is None:
                 continue
@@ -571,8 +615,7 @@ class Resolver:
     def _resolve(self, output: str) -> Values:
         rules = candidate_rules(self.kb, self.jurisdiction, output, self.reading)
         for rule in rules:
-            if any(d.covers(rule.id) for other in self.kb.rules.values() if other.id != rule.id
-                   for v in other.versions for d in v.disapplications):
+            if _may_be_disapplied(self.kb, rule):
                 raise Unsupported(f"{rule.id} may be disapplied")
         n = self.n
         per_rule = [self._rule(rule, output, len(rules) == 1) for rule in rules]
