@@ -755,14 +755,17 @@ class Resolver:
             read = [self.columns.get(name) for name in outputs]
             if len(unknown) > 1 or any(c is None for c in read):
                 continue
-            absent = [~self.present(name)[rows] for name in facts]
+            absent = [(~self.present(name)[rows]).tolist() for name in facts]
+            left_in = [(column.status[rows] == LEFT).tolist() for column in read
+                       if column is not None]
+            persons = rows.tolist()
             for j in np.flatnonzero(at).tolist():
-                i = int(rows[j])
+                i = persons[j]
                 names_here = set(unknown)
                 names_here.update(f for f, gone in zip(facts, absent, strict=True) if gone[j])
-                for column in read:
+                for column, lefts in zip(read, left_in, strict=True):
                     assert column is not None
-                    if column.status[i] == LEFT:
+                    if lefts[j]:
                         # an output it reads: its own "missing" answer built here, or not
                         got = column.missing.get(i) if column.missing else None
                         if got is None:

@@ -97,11 +97,12 @@ class VectorRun:
         in_order = not whole          # the outputs computed are every output, in order
         rows = zip(*(found for _, found in computed), strict=True) if computed else \
             iter([()] * len(cases))
+        partly_left = partly.tolist()
         for i, (case, row) in enumerate(zip(cases, rows, strict=True)):
             # per output computed, its result (None: left to the interpreter), in place
             results: dict[str, OutputResult] = dict(zip(computed_names, row, strict=True))
             left = list(whole)
-            if partly[i]:
+            if partly_left[i]:
                 left += [name for name, got in results.items() if got is None]
             as_of = case.as_of or date.today()
             # the interpreter, for what is left: it reads the outputs computed column-wise
