@@ -1031,8 +1031,12 @@ def _timelines(compiler: Compiler, block: Block, conclusion: Any, entry: Any,
         if value.kind == "enum":
             codes = data[chosen].astype(np.int64)
             texts = [str(t) for t in block.strings]
-            table = [[(starts[k], ends[k], texts[c]) for c in range(len(texts))]
-                     for k in range(width)]
+            # entries only for the values met (the block's enum values are all outputs')
+            used = np.unique(codes).tolist()
+            table: list[list[Any]] = [[None] * len(texts) for _ in range(width)]
+            for k, entries in enumerate(table):
+                for c in used:
+                    entries[c] = (starts[k], ends[k], texts[c])
         else:
             unique, inverse = _unique_inverse(data[chosen])
             codes = inverse.reshape(len(chosen), width)
