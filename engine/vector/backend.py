@@ -1040,8 +1040,8 @@ def _timelines(compiler: Compiler, block: Block, conclusion: Any, entry: Any,
         else:
             unique, inverse = _unique_inverse(data[chosen])
             codes = inverse.reshape(len(chosen), width)
-            table = [[(starts[k], ends[k], _python(u, inner)) for u in unique.tolist()]
-                     for k in range(width)]
+            python = [_python(u, inner) for u in unique.tolist()]
+            table = [[(starts[k], ends[k], v) for v in python] for k in range(width)]
         rows = codes.tolist()
         lows, highs = a[chosen].tolist(), b[chosen].tolist()
         pick = list.__getitem__
