@@ -135,13 +135,14 @@ class OutputColumn:
                        jurisdiction: str = "", reading: str | None = None
                        ) -> list[Any] | None:
         """Per person the interpreter's ``OutputResult`` (None: left to the interpreter),
-        one object shared by the persons with the same status and value (a result is
-        never changed once made); None when the output is left to the interpreter."""
+        one object shared by the persons with the same status and value (for values held
+        as objects: the same object; a result is never changed once made); None when the
+        output is left to the interpreter."""
         if self.values is None:
             return None
-        from ..evaluate.interpreter import OutputResult
+        from .results import ColumnResult
         name, values = self.name, self.values
-        none = OutputResult(name, "no_value", None, vtype)
+        none = ColumnResult(name, "no_value", None, vtype)
         status = values.status
         results = np.empty(len(status), object)           # None: left to the interpreter
         results[status == NO_VALUE] = none
@@ -150,25 +151,20 @@ class OutputColumn:
             # plain values (day numbers, integers, booleans): one result per distinct value
             unique, inverse = np.unique(values.data[where], return_inverse=True)
             distinct = np.empty(len(unique), object)
-            distinct[:] = [OutputResult(name, "value", v, vtype)
+            distinct[:] = [ColumnResult(name, "value", v, vtype)
                            for v in _objects(unique, values.tag).tolist()]
             results[where] = distinct[inverse.reshape(-1)]
         elif len(where):
-            # one result per distinct (class, value), the first value met standing for it
-            made: list[Any]
-            objects = values.data[where].tolist()
-            try:
-                keys = list(zip(map(type, objects), objects, strict=True))
-                shared: dict[Any, Any] = dict.fromkeys(keys)
-            except TypeError:                 # a value that cannot be a key: its own result
-                made = [OutputResult(name, "value", v, vtype) for v in objects]
-            else:
-                for key in shared:
-                    shared[key] = OutputResult(name, "value", key[1], vtype)
-                made = list(map(shared.__getitem__, keys))
-            chosen = np.empty(len(made), object)
-            chosen[:] = made
-            results[where] = chosen
+            # one result per distinct object (the values a conclusion gives are shared by
+            # the persons who have the same one: obligations, durations ...); found by
+            # the objects' identities, without hashing the values
+            chosen = values.data[where]
+            ids = np.fromiter(map(id, chosen.tolist()), np.intp, len(where))
+            unique, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
+            distinct = np.empty(len(unique), object)
+            distinct[:] = [ColumnResult(name, "value", v, vtype)
+                           for v in chosen[first].tolist()]
+            results[where] = distinct[inverse.reshape(-1)]
         found: list[Any] = results.tolist()
         if self.values.missing and kb is not None:
             _missing_results(found, self.values.missing, name, vtype, kb, jurisdiction,
@@ -215,12 +211,17 @@ def _missing_results(found: list[Any], missing: dict[int, tuple[str, RuleVersion
 
 
 def missing_diagnostic(kb: KnowledgeBase, case: Case, result: Any,
-                       texts: dict[int, tuple[Any, str, str]] | None = None) -> Any:
+                       texts: dict[int, Any] | None = None) -> Any:
     """The interpreter's LX401 for a "missing" output asked for (``evaluate``); ``texts``
-    keeps the message and hint of each result already met (results are shared)."""
+    keeps, per result already met (results are shared), its message, hint and last
+    diagnostic, given again to a case whose span of the missing name is the same (a
+    diagnostic is never changed once made)."""
     from ..diagnostics import error
+    span = case.spans.get(result.missing[0])
     known = texts.get(id(result)) if texts is not None else None
     if known is not None and known[0] is result:
+        if known[3].span == span:
+            return known[3]
         message, hint = known[1], known[2]
     else:
         message = f"{result.name}: {result.message}"
@@ -228,9 +229,10 @@ def missing_diagnostic(kb: KnowledgeBase, case: Case, result: Any,
                                   if m not in kb.parameters) + " under facts: in the case" \
             if any(m not in kb.parameters for m in result.missing) else \
             "the parameter needs a verified value, with its official citation"
-        if texts is not None:
-            texts[id(result)] = (result, message, hint)
-    return error("LX401", message, case.spans.get(result.missing[0]), hint=hint)
+    diagnostic = error("LX401", message, span, hint=hint)
+    if texts is not None:
+        texts[id(result)] = (result, message, hint, diagnostic)
+    return diagnostic
 
 
 def _refs_with_lets(version: RuleVersion, exprs: list[Any]) -> list[Any]:
@@ -266,14 +268,58 @@ def _parameters_of(rule: Rule) -> frozenset[str]:
     return known[1]
 
 
-def _facts_of(rule: Rule) -> set[str]:
-    from ..compile.refs import version_refs
-    return {r.target for v in rule.versions for r in version_refs(v) if r.kind == "fact"}
+_FACTS_OF: dict[int, tuple[Rule, list[str]]] = {}
+
+
+def _facts_of(rule: Rule) -> list[str]:
+    """The facts a rule reads, in order (kept per rule, as :func:`_parameters_of`)."""
+    known = _FACTS_OF.get(id(rule))
+    if known is None or known[0] is not rule:
+        from ..compile.refs import version_refs
+        if len(_FACTS_OF) > 65_536:
+            _FACTS_OF.clear()
+        known = _FACTS_OF[id(rule)] = (rule, sorted(
+            {r.target for v in rule.versions for r in version_refs(v) if r.kind == "fact"}))
+    return known[1]
+
+
+_BREAKPOINTS: dict[tuple[int, int], tuple[KnowledgeBase, Rule, Any]] = {}
 
 
 def _breakpoints(kb: KnowledgeBase, rule: Rule) -> Any:
     """The days on which the version of ``rule`` in force, or a value of a parameter it
-    reads, may change: between two of them the interpreter's selection is the same."""
+    reads, may change: between two of them the interpreter's selection is the same (kept
+    per knowledge base and rule: neither is changed once compiled)."""
+    known = _BREAKPOINTS.get((id(kb), id(rule)))
+    if known is None or known[0] is not kb or known[1] is not rule:
+        if len(_BREAKPOINTS) > 65_536:
+            _BREAKPOINTS.clear()
+        found = _breakpoints_of(kb, rule)
+        found.setflags(write=False)
+        known = _BREAKPOINTS[(id(kb), id(rule))] = (kb, rule, found)
+    return known[2]
+
+
+_DISAPPLIED: dict[int, tuple[KnowledgeBase, dict[str, bool]]] = {}
+
+
+def _may_be_disapplied(kb: KnowledgeBase, rule: Rule) -> bool:
+    """Whether a version of another rule disapplies ``rule`` (kept per knowledge base and
+    rule)."""
+    known = _DISAPPLIED.get(id(kb))
+    if known is None or known[0] is not kb:
+        if len(_DISAPPLIED) > 64:
+            _DISAPPLIED.clear()
+        known = _DISAPPLIED[id(kb)] = (kb, {})
+    found = known[1].get(rule.id)
+    if found is None:
+        found = known[1][rule.id] = any(
+            d.covers(rule.id) for other in kb.rules.values() if other.id != rule.id
+            for v in other.versions for d in v.disapplications)
+    return found
+
+
+def _breakpoints_of(kb: KnowledgeBase, rule: Rule) -> Any:
     days: set[int] = set()
     for version in rule.versions:
         days.add(day(version.valid_from))
@@ -343,12 +389,18 @@ class Resolver:
             parts.append((len(rows), columns))
             names.update(dict.fromkeys(keys))
         by_fact: dict[str, list[Any]] = {}
+        sizes = np.array([size for size, _ in parts], np.int64)
         for name in names:
             column = np.empty(n, object)
             column[order] = np.fromiter(chain.from_iterable(
                 c[name] if name in c else repeat(_ABSENT, size) for size, c in parts),
                 object, n)
             by_fact[name] = column.tolist()
+            # whether each person gives the fact: the groups that give it
+            gives = np.empty(n, np.bool_)
+            gives[order] = np.repeat(np.fromiter((name in c for _, c in parts), np.bool_,
+                                                 len(parts)), sizes)
+            self._present[name] = gives
         return by_fact
 
     def raw(self, name: str) -> list[Any]:
@@ -356,14 +408,33 @@ class Resolver:
         return [None if v is _ABSENT else v for v in self._raw(name)]
 
     def present(self, name: str) -> Any:
+        if self._by_fact is None:
+            self._by_fact = self._transposed()
         if name not in self._present:
             self._present[name] = np.fromiter(map(is_not, self._raw(name), repeat(_ABSENT)),
                                               np.bool_, self.n)
         return self._present[name]
 
+    def _given(self, name: str, kind: type) -> tuple[Any, list[Any]] | None:
+        """(whether given, the values given) of a fact whose every value given is of the
+        class ``kind`` exactly (None otherwise: read value by value)."""
+        given = self.present(name)
+        chosen = list(compress(self._raw(name), given.tolist()))
+        if chosen and set(map(type, chosen)) != {kind}:
+            return None
+        return given, chosen
+
     def date_of(self, name: str | None) -> tuple[Any, Any]:
         """(day numbers, whether a date): a date fact, or the as-of date (``None``)."""
         key = name or ""
+        if key not in self._dates and name is not None \
+                and (found := self._given(name, date)) is not None:
+            given, dates = found
+            values = np.zeros(self.n, np.int64)
+            if dates:
+                values[given] = np.fromiter(map(date.toordinal, dates), np.int64,
+                                            len(dates)) - EPOCH
+            self._dates[key] = (values, given)
         if key not in self._dates:
             raw = [c.as_of for c in self.cases] if name is None else self._raw(name)
             ok = np.fromiter(map(isinstance, raw, repeat(date)), np.bool_, self.n)
@@ -388,6 +459,18 @@ class Resolver:
             elif kind == "date":
                 values, given = self.date_of(name)
                 column = ("date", (values, given & self.present(name)))
+            elif kind in ("boolean", "integer", "enum") and (found := self._given(
+                    name, bool if kind == "boolean" else int if kind == "integer" else str)
+                    ) is not None:
+                given, chosen = found
+                values = np.zeros(self.n, np.bool_ if kind == "boolean" else
+                                  np.int16 if kind == "enum" else np.int64)
+                if chosen and kind == "enum":
+                    codes = {v: self._code(str(v)) for v in dict.fromkeys(chosen)}
+                    values[given] = list(map(codes.__getitem__, chosen))
+                elif chosen:
+                    values[given] = chosen
+                column = ("scalar", (values, given, kind))
             elif kind in ("boolean", "integer", "enum"):
                 raw = self.raw(name)
                 ok = list(map(isinstance, raw, repeat(bool if kind == "boolean" else str))) \
@@ -436,7 +519,7 @@ class Resolver:
 
     def _block(self, rule: Rule, rows: Any) -> Block:
         whole = Block(self.n)
-        for name in sorted(_facts_of(rule)):
+        for name in _facts_of(rule):
             column = self._fact(name)
             if column is None:
                 continue
@@ -532,8 +615,7 @@ class Resolver:
     def _resolve(self, output: str) -> Values:
         rules = candidate_rules(self.kb, self.jurisdiction, output, self.reading)
         for rule in rules:
-            if any(d.covers(rule.id) for other in self.kb.rules.values() if other.id != rule.id
-                   for v in other.versions for d in v.disapplications):
+            if _may_be_disapplied(self.kb, rule):
                 raise Unsupported(f"{rule.id} may be disapplied")
         n = self.n
         per_rule = [self._rule(rule, output, len(rules) == 1) for rule in rules]
@@ -673,14 +755,17 @@ class Resolver:
             read = [self.columns.get(name) for name in outputs]
             if len(unknown) > 1 or any(c is None for c in read):
                 continue
-            absent = [~self.present(name)[rows] for name in facts]
+            absent = [(~self.present(name)[rows]).tolist() for name in facts]
+            left_in = [(column.status[rows] == LEFT).tolist() for column in read
+                       if column is not None]
+            persons = rows.tolist()
             for j in np.flatnonzero(at).tolist():
-                i = int(rows[j])
+                i = persons[j]
                 names_here = set(unknown)
                 names_here.update(f for f, gone in zip(facts, absent, strict=True) if gone[j])
-                for column in read:
+                for column, lefts in zip(read, left_in, strict=True):
                     assert column is not None
-                    if column.status[i] == LEFT:
+                    if lefts[j]:
                         # an output it reads: its own "missing" answer built here, or not
                         got = column.missing.get(i) if column.missing else None
                         if got is None:
@@ -946,13 +1031,17 @@ def _timelines(compiler: Compiler, block: Block, conclusion: Any, entry: Any,
         if value.kind == "enum":
             codes = data[chosen].astype(np.int64)
             texts = [str(t) for t in block.strings]
-            table = [[(starts[k], ends[k], texts[c]) for c in range(len(texts))]
-                     for k in range(width)]
+            # entries only for the values met (the block's enum values are all outputs')
+            used = np.unique(codes).tolist()
+            table: list[list[Any]] = [[None] * len(texts) for _ in range(width)]
+            for k, entries in enumerate(table):
+                for c in used:
+                    entries[c] = (starts[k], ends[k], texts[c])
         else:
             unique, inverse = _unique_inverse(data[chosen])
             codes = inverse.reshape(len(chosen), width)
-            table = [[(starts[k], ends[k], _python(u, inner)) for u in unique.tolist()]
-                     for k in range(width)]
+            python = [_python(u, inner) for u in unique.tolist()]
+            table = [[(starts[k], ends[k], v) for v in python] for k in range(width)]
         rows = codes.tolist()
         lows, highs = a[chosen].tolist(), b[chosen].tolist()
         pick = list.__getitem__
@@ -976,6 +1065,21 @@ def _unique_inverse(data: Any) -> tuple[Any, Any]:
     return np.unique(data, return_inverse=True)
 
 
+def _unique_rows(columns: list[Any]) -> tuple[list[Any], Any]:
+    """The distinct rows of one or two columns of day numbers (each column's values of
+    the distinct rows, in order) and per row its index among them."""
+    if len(columns) == 1:
+        unique, inverse = _unique_inverse(columns[0])
+        return [unique], inverse
+    first, second = columns
+    if not len(first):
+        return [first, second], np.zeros(0, np.int64)
+    low, width = int(second.min()), int(second.max()) - int(second.min()) + 1
+    keys = (first - int(first.min())) * width + (second - low)
+    unique, inverse = _unique_inverse(keys)
+    return [unique // width + int(first.min()), unique % width + low], inverse
+
+
 def _deontics(compiler: Compiler, block: Block, conclusion: Any, entry: Any,
               applies: Any) -> Values:
     n = block.n
@@ -996,12 +1100,16 @@ def _deontics(compiler: Compiler, block: Block, conclusion: Any, entry: Any,
     holder = entry.holder or ""
     objects = np.empty(n, object)
     chosen = np.flatnonzero((status == VALUE) & applies)
-    as_dates = [_objects(d[chosen].astype(np.int64), DATES).tolist() for d in dates]
+    # one Deontic per distinct date (or pair of dates), shared by the persons who have it
+    unique, inverse = _unique_rows([d[chosen].astype(np.int64) for d in dates])
+    as_dates = [_objects(u, DATES).tolist() for u in unique]
+    distinct = np.empty(len(as_dates[0]), object)
     if kind == "obligation":
-        objects[chosen] = [Deontic("obligation", holder, deadline=d) for d in as_dates[0]]
+        distinct[:] = [Deontic("obligation", holder, deadline=d) for d in as_dates[0]]
     else:
-        objects[chosen] = [Deontic(kind, holder, start=s, end=e)
-                           for s, e in zip(as_dates[0], as_dates[1], strict=True)]
+        distinct[:] = [Deontic(kind, holder, start=s, end=e)
+                       for s, e in zip(as_dates[0], as_dates[1], strict=True)]
+    objects[chosen] = distinct[inverse.reshape(-1)]
     return Values(status, objects, OBJECTS)
 
 
@@ -1055,7 +1163,8 @@ def _counted_values(value: Value, kind: str, n: int, wrap: Any) -> Values:
     missing = np.broadcast_to(value.missing, (n, 1)).ravel()
     und = np.broadcast_to(value.undetermined, (n, 1)).ravel()
     status = np.where(missing, LEFT, np.where(und, FAILED, VALUE)).astype(np.int8)
-    counts = np.broadcast_to(value.data, (n, 1)).ravel().tolist()
-    objects = np.empty(n, object)
-    objects[:] = [wrap(int(c)) for c in counts]
-    return Values(status, objects, OBJECTS)
+    # one object per distinct count, shared by the persons who have it
+    unique, inverse = _unique_inverse(np.broadcast_to(value.data, (n, 1)).ravel())
+    distinct = np.empty(len(unique), object)
+    distinct[:] = [wrap(int(c)) for c in unique.tolist()]
+    return Values(status, distinct[inverse.reshape(-1)], OBJECTS)

@@ -20,3 +20,22 @@ def test_same_as_numpy_unique(dtype: type) -> None:
         assert unique.tolist() == expected_unique.tolist()
         assert inverse.reshape(-1).tolist() == expected_inverse.reshape(-1).tolist()
         assert (unique[inverse.reshape(data.shape)] == data).all()
+
+
+def test_distinct_rows_same_as_numpy_unique() -> None:
+    """The distinct dates (or pairs of dates) of obligations and bans, found through one
+    integer key per row, are those of ``np.unique(..., axis=0)`` in the same order."""
+    from lexlux.vector.backend import _unique_rows
+    rng = np.random.default_rng(11)
+    for _ in range(300):
+        n = int(rng.integers(0, 40))
+        spread = int(rng.choice([2, 400, 3_000_000]))     # day numbers over the calendar
+        columns = [rng.integers(-spread, spread, n) for _ in range(int(rng.integers(1, 3)))]
+        if len(columns) == 2 and rng.random() < 0.3:
+            columns[1] = columns[0].copy()                   # start and end the same day
+        unique, inverse = _unique_rows(columns)
+        expected, expected_inverse = np.unique(np.stack(columns, axis=1), axis=0,
+                                               return_inverse=True)
+        assert [u.tolist() for u in unique] == [expected[:, k].tolist()
+                                                for k in range(len(columns))]
+        assert inverse.reshape(-1).tolist() == expected_inverse.reshape(-1).tolist()
