@@ -8,9 +8,18 @@ within which frames "none" is proved.
 from __future__ import annotations
 
 import shutil
+from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lexlux.calendar.dates import month_index
+from lexlux.calendar.periods import Period
 from lexlux.compile.model import KnowledgeBase
+from lexlux.evaluate.case import Case
+from lexlux.evaluate.interpreter import evaluate
 from lexlux.pipeline import load_knowledge_base
 from lexlux.verify.checks.context import Audit
 from lexlux.verify.checks.findings import Finding
@@ -23,6 +32,8 @@ from lexlux.verify.checks.rules import (
 )
 from lexlux.verify.checks.timeline_notes import timeline_notes
 from lexlux.verify.encoding.abstractions import ABSTRACTIONS
+from lexlux.verify.encoding.pinned import evaluate_encoded
+from lexlux.verify.encoding.timelines import Frame
 
 from conftest import KB
 
@@ -173,3 +184,40 @@ def test_a_timeline_output_no_check_asks_about_stays_lx521(tmp_path: Path) -> No
     assert [f.code for f in check_encodable(audit)] == []
     assert [f.code for f in timeline_notes(audit)] == ["LX521"]
     assert "timeline_bounded_proof" in ABSTRACTIONS
+
+
+_PLANTED: list[KnowledgeBase] = []
+
+
+@settings(max_examples=10, deadline=None)
+@given(month=st.integers(0, 11), days=st.lists(st.integers(1, 200), min_size=1, max_size=3),
+       gap=st.integers(1, 90), contract=st.sampled_from(["cdi", "cdd", None]))
+def test_the_frames_of_a_bounded_proof_agree_with_the_evaluator(
+        tmp_path_factory: pytest.TempPathFactory, month: int, days: list[int], gap: int,
+        contract: str | None) -> None:
+    # the frames a bounded proof covers (36 months from each month of 2017): for a history
+    # starting in that month, the frame's encoding gives the evaluator's status and value
+    # (a conflict, a value or no value) for the planted conflict of the first test
+    if not _PLANTED:
+        _PLANTED.append(kb_with(tmp_path_factory.mktemp("planted"), {
+            "P1": rule("P1", EMPLOYER),
+            "P2": rule("P2", "'cns'", when="contract_type == 'cdd'")}))
+    kb = _PLANTED[0]
+    start = date(2017, 1 + month, 1) + timedelta(days=days[0] % 28)
+    periods = []
+    for length in days:
+        periods.append(Period(start, start + timedelta(days=length - 1)))
+        start = start + timedelta(days=length - 1 + gap)
+    facts: dict[str, Any] = {"incapacity": tuple(periods)}
+    if contract is not None:
+        facts["contract_type"] = contract
+    as_of = date(2021, 6, 1)
+    frame = Frame(36, month_index(date(2017, 1 + month, 1)))
+    status, value = evaluate_encoded(kb, "lu", facts, as_of, ["monthly_payer"],
+                                     timelines=True, frame=frame)["monthly_payer"]
+    result = evaluate(kb, Case("t", "lu", as_of, facts, {}, None), as_of,
+                      outputs=["monthly_payer"]).results["monthly_payer"]
+    if month_index(periods[-1].end) - frame.first_month + 1 > 36:   # type: ignore[operator]
+        assert status == "beyond horizon"
+    else:
+        assert (status, value) == (result.status, result.value)

@@ -100,18 +100,26 @@ class Audit:
         check looks for (``result.confirmed``); ``proof``: UNSAT is the answer expected
         (the solver tries the strategies that prove first); ``what``: the question in
         words, for the note on a timeline output (LX522); ``timeline_rlimit``: the
-        budget of a query about a timeline output (default: the audit's)."""
+        budget of a query about a timeline output, then searched in the widest frame only
+        (default: the audit's budget, every frame of the search)."""
         constraints, calls, facts = query_constraints(
             list(encodings), dict(enumerate(names)), unknown_missing=unknown_missing)
         replaying = self._replaying(encodings[0], facts, confirm)
         extra = [horizon_bounds(encodings[0].as_of)] if self.as_of is None else []
         extra += plausible(self.kb, encodings[0], facts)
         self.queries += 1
-        from .timeline_search import involves_timelines, narrow_search
+        from .timeline_search import (
+            CHECK_HORIZONS,
+            HORIZONS,
+            involves_timelines,
+            narrow_search,
+        )
         if involves_timelines(encodings, names):      # abstraction timeline_horizon
             found = narrow_search(self, encodings, names, goals,
                                   unknown_missing=unknown_missing, anchor=_day(anchor),
-                                  rlimit=timeline_rlimit)
+                                  rlimit=timeline_rlimit,
+                                  horizons=HORIZONS if timeline_rlimit is None
+                                  else CHECK_HORIZONS)
             if found is None:
                 found = SolveResult("unknown", reason=NO_NARROW_WITNESS)
             from .timeline_notes import record

@@ -30,7 +30,7 @@ from .confirm import conclusion_applies
 from .context import Audit, Replayed
 from .explain_findings import dead_lines, overlap_lines
 from .findings import Finding
-from .timeline_search import CHECK_RLIMIT, is_bounded
+from .timeline_search import CHECK_RLIMIT, DEAD_RLIMIT, is_bounded
 
 LOWER_AUTHORITIES = ("statuts", "official_guidance", "commentary")
 
@@ -245,7 +245,7 @@ def _dead_version(audit: Audit, enc: LawEncoding, rule_id: str, vid: str
                                     unknown_missing=False,
                                     confirm=_applies(audit, rule_id, vid, index, law.reading),
                                     what=f"dead rule: whether {vid} can apply",
-                                    timeline_rlimit=CHECK_RLIMIT)
+                                    timeline_rlimit=DEAD_RLIMIT)
             if result.status == "sat":
                 return
             if result.status == "unknown":

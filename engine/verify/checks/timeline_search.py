@@ -12,22 +12,35 @@ still at 4·10⁸), even for a 3-month horizon.
 With the first month pinned to a number every slot is a constant, the day counts of the
 windows are linear in the period bounds, and the month of a date is found by comparisons:
 no division is left in the timelines (:class:`~lexlux.verify.encoding.timelines.Frame`).
-So a query about a timeline output is first tried on *narrow* encodings: the timelines
+So a query about a timeline output is solved on *narrow* encodings: the timelines
 start in the month of the anchor (the as-of date, the later date of a diff, else January
-2017), with a growing horizon (:data:`HORIZONS` months), first with only the facts that the
-rules which are no exception read (the 77-day rule reads the incapacity) and then with
-every fact.  A narrow query is the full query plus constraints (the pinned month, the
-shorter horizon, facts not given), over the same named constants, so each of its models
-is a model of the full query — a witness, replayed by the evaluator like every other.  A
-query for which no narrow query finds a witness is solved on the full encoding (a proof
-needs every first month and the whole horizon, and Z3 does not decide it: such a query
-is reported undecided, LX510, without being tried).
+2017).  First the cases that earlier queries about the same outputs found are tried, fixed
+(hints); then a growing horizon (:data:`HORIZONS` months; the checks other than the
+readings check try only the widest, :data:`CHECK_HORIZONS`), first with only the facts
+that the rules which are no exception read (the 77-day rule reads the incapacity) and then
+with every fact.  A narrow query is the full query plus constraints
+(the pinned month, the shorter horizon, facts not given), over the same named constants, so
+each of its models is a model of the full query — a witness, replayed by the evaluator
+like every other.
 
-The checks that encode timeline outputs: the readings check (LX503) of
-:mod:`.rules`.  The others (conflicts, hierarchy, dead rules, gaps, diffs, invariants)
-still skip them (LX521, LX512): their queries about ``monthly_payer`` read the end of the
-contract by L.125-4 and the benefit limit (the ``counted_days`` abstraction), and their
-witnesses are not found within seconds even in a narrow frame (docs/verification.md).
+**What is claimed (abstraction ``timeline_bounded_proof``).**  When the widest frame of the
+anchor month has no model, the widest frames of the next :data:`PROOF_MONTHS` - 1 months
+are solved too; if none has a model, the answer is UNSAT *for those frames only*: no
+history whose timelines start in one of those 12 months and span at most
+:data:`~lexlux.verify.encoding.timelines.TIMELINE_MONTHS` months is a case of the query.
+Its ``reason`` says so (:func:`bound_text`, :func:`is_bounded`), and the checks never
+report it as proved without that bound (note LX522, :mod:`.timeline_notes`; a dead rule
+says the bound in its details).  A query neither found nor proved is undecided (LX510): the
+full encoding, whose first month is free, is not solved (Z3 does not decide it).
+
+Every frame's encodings are built once per audit (:func:`frame_twin`) and shared by every
+check and query; the widest frame of the anchor month is the audit's own timeline encoding
+(:func:`main_frame`), so the full-horizon encoding with its division is never built.  All
+the frames of one query share one budget (the audit's ``--rlimit``, or the smaller budget a
+check gives: :data:`CHECK_RLIMIT`, :data:`DEAD_RLIMIT`).
+
+The checks that encode timeline outputs: readings (LX503), conflicts, hierarchy, dead rules
+and gaps (:mod:`.rules`).  Diffs and invariants still skip them (LX521, LX512).
 """
 
 from __future__ import annotations
@@ -52,14 +65,21 @@ if TYPE_CHECKING:
 
 #: Horizons tried in turn (months of the narrow frame; the last is the full horizon).
 HORIZONS = (6, 18, 36)
-#: Resource limit of one narrow query, solved once (one seed, no axioms; at most the
-#: audit's own limit, as the API caps it).
-NARROW_RLIMIT = 20_000_000
-#: Budget of all the frames of one timeline query of the checks other than the readings
-#: check (conflicts, hierarchy, dead rules, gaps): their hardest queries (the payer of
-#: L.125-4 against the 77-day rule, which reads the benefit limit) take 15-30 s for 2·10⁷
-#: units; beyond this budget they are undecided (LX510), so that the audit stays short.
-CHECK_RLIMIT = 8_000_000
+#: Resource limit of one narrow query, solved once (one seed, no axioms; at most what is
+#: left of the query's budget).  The readings witnesses of the bundled rules need at most
+#: 7.6·10⁶ (monthly_payer, 18 months); the three undecided outputs spend it all per frame.
+NARROW_RLIMIT = 10_000_000
+#: Budget of all the frames of one timeline query of the conflicts, hierarchy and gaps
+#: checks: their hardest queries (the payer of L.125-4 against the 77-day rule, which
+#: reads the benefit limit) take 15-30 s for 2·10⁷ units; beyond this budget they are
+#: undecided (LX510), so that the audit stays short.
+CHECK_RLIMIT = 2_000_000
+#: The same for the dead-rule check, whose witnesses are expected (a rule that can apply):
+#: the reopening of L.121-6 (3) al. 2 (rule s2) needs about 1.4·10⁷.
+DEAD_RLIMIT = 16_000_000
+#: The frames of the witness search of the checks other than the readings check: the
+#: widest only (the audit's own encoding, so no other frame is encoded for them).
+CHECK_HORIZONS = (TIMELINE_MONTHS,)
 #: Resource limit of a query with the case of an earlier witness fixed (a hint: the
 #: facts both read are numbers, so it is decided at once or not at all).
 HINT_RLIMIT = 2_000_000
@@ -188,41 +208,44 @@ def is_bounded(result: SolveResult) -> bool:
 
 def narrow_search(audit: Audit, encodings: Sequence[LawEncoding], names: Sequence[set[str]],
                   goals: Sequence[Any], *, unknown_missing: bool = True,
-                  anchor: date | None = None, rlimit: int | None = None
-                  ) -> SolveResult | None:
+                  anchor: date | None = None, rlimit: int | None = None,
+                  horizons: Sequence[int] = HORIZONS) -> SolveResult | None:
     """A model of the query found on narrow encodings; or, when none of them has a model
     and every frame of :data:`PROOF_MONTHS` months (from the anchor's) at the horizon of
     :data:`TIMELINE_MONTHS` months has none either, an UNSAT answer whose ``reason`` says
     that bound (:func:`is_bounded`: a proof for those frames only); else None (undecided).
     All the frames of one query share one budget: ``rlimit`` (at most the audit's budget
-    of one query, ``--rlimit``)."""
+    of one query, ``--rlimit``); ``horizons``: the frames of the witness search (the last
+    must be :data:`TIMELINE_MONTHS`, whose frame is the audit's own encoding)."""
     month = month_index(anchor or audit.as_of or DEFAULT_ANCHOR)
     core = core_facts(encodings, names)
     budget = Budget(min(rlimit or audit.rlimit, audit.rlimit))
+    #: each frame's share: NARROW_RLIMIT, or the whole budget for a search of one frame
+    each = NARROW_RLIMIT if len(horizons) > 1 else budget.total
     hints = _hints(audit, names)
     for frame, case in list(hints):    # first the cases earlier queries found (quick)
         answer = _frame_query(audit, encodings, names, goals, frame, None, unknown_missing,
-                              budget, case)
+                              budget, HINT_RLIMIT, case)
         if answer is not None and answer[0].status == "sat":
             return answer[0]
     widest: str | None = None        # the answer with every fact at the widest horizon
     for only_core in (True, False):
-        for months in HORIZONS:
+        for months in horizons:
             answer = _frame_query(audit, encodings, names, goals, Frame(months, month),
-                                  core if only_core else None, unknown_missing, budget)
+                                  core if only_core else None, unknown_missing, budget, each)
             if answer is None:
                 continue                       # the same query as with every fact
             result, facts = answer
             if result.status == "sat":
                 return result
-            if months == HORIZONS[-1] and (not only_core or core >= facts):
+            if months == TIMELINE_MONTHS and (not only_core or core >= facts):
                 widest = result.status
     if widest != "unsat":
         return None
     for later in range(1, PROOF_MONTHS):       # the proof: the frames of the later months
         answer = _frame_query(audit, encodings, names, goals,
                               Frame(TIMELINE_MONTHS, month + later), None, unknown_missing,
-                              budget)
+                              budget, each)
         assert answer is not None
         result = answer[0]
         if result.status != "unsat":
@@ -232,12 +255,12 @@ def narrow_search(audit: Audit, encodings: Sequence[LawEncoding], names: Sequenc
 
 def _frame_query(audit: Audit, encodings: Sequence[LawEncoding], names: Sequence[set[str]],
                  goals: Sequence[Any], frame: Frame, core: set[str] | None,
-                 unknown_missing: bool, budget: Budget, hint: dict[str, Any] | None = None
-                 ) -> tuple[SolveResult, set[str]] | None:
+                 unknown_missing: bool, budget: Budget, each: int,
+                 hint: dict[str, Any] | None = None) -> tuple[SolveResult, set[str]] | None:
     """The query in ``frame`` and its facts (with only the facts ``core`` if given; None
-    when the query reads no other fact), within what is left of ``budget``; with ``hint``
-    (a case an earlier query found, by variable name) the case is fixed, within
-    :data:`HINT_RLIMIT`.  A case found is kept as a hint for the next queries."""
+    when the query reads no other fact), within ``each`` and what is left of ``budget``;
+    with ``hint`` (a case an earlier query found, by variable name) the case is fixed.
+    A case found is kept as a hint for the next queries."""
     narrow = _narrow(audit, encodings, frame)
     constraints, calls, facts = query_constraints(
         narrow, dict(enumerate(names)), unknown_missing=unknown_missing)
@@ -258,7 +281,7 @@ def _frame_query(audit: Audit, encodings: Sequence[LawEncoding], names: Sequence
         if not fixed:
             return None                        # the hint gives none of this query's facts
         formulas = [*formulas, *fixed]
-    limit = min(HINT_RLIMIT if hint is not None else NARROW_RLIMIT, budget.left)
+    limit = min(each, budget.left)
     if limit <= 0:
         result = SolveResult("unknown", reason="no resource left for this query")
     else:
