@@ -127,6 +127,7 @@ CODES: dict[str, str] = {
     "LX510": "the solver could not decide a check (UNKNOWN, verify)",
     "LX520": "an output the verifier cannot encode (verify)",
     "LX521": "a timeline output, not verified (declared abstraction, verify)",
+    "LX522": "a timeline output verified only within bounded frames (note, verify)",
     "LX530": "an accepted finding that is no longer found (verify)",
     "LX800": "a request to the workbench is larger than the server accepts (serve)",
     "LX801": "no rule or parameter of that id (serve)",

@@ -45,6 +45,7 @@ def cmd_audit(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from ..verify.checks.invariants import prove
     from ..verify.checks.rules import check_encodable
     from ..verify.checks.run import CHECKS
+    from ..verify.checks.timeline_notes import timeline_notes
     from .verify import _audits, _load
     started = time.perf_counter()
     args.as_of, args.rule = None, None
@@ -60,6 +61,7 @@ def cmd_audit(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         for name, check in CHECKS.items():
             if name != "invariants":
                 findings += check(audit)
+        findings += timeline_notes(audit)
         for inv_id in sorted(kb.invariants):
             inv = kb.invariants[inv_id]
             if inv.jurisdiction != audit.jurisdiction or inv.assumption:

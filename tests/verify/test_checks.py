@@ -147,8 +147,12 @@ def test_timeline_output_is_reported_not_verified(tmp_path: Path) -> None:
     from lexlux.pipeline import load_knowledge_base
     result = load_knowledge_base([rules])
     assert result.ok, [d.message for d in result.diagnostics]
-    findings = list(check_encodable(Audit(result.kb, "lu")))
-    assert [f.code for f in findings] == ["LX521"]
+    audit = Audit(result.kb, "lu")
+    assert list(check_encodable(audit)) == []      # timeline outputs: after the checks
+    from lexlux.verify.checks.timeline_notes import timeline_notes
+    assert [f.code for f in timeline_notes(audit)] == ["LX521"]      # no check asked
+    list(check_dead(audit))
+    assert [f.code for f in timeline_notes(audit)] == ["LX522"]      # the dead check did
 
 
 def test_a_witness_the_evaluator_does_not_reproduce_fails_loudly(

@@ -74,45 +74,63 @@ class Audit:
     def encoding(self, *, reading: str | None = None, law_as_of: date | None = None,
                  shared: Shared | None = None, tag: str = "", timelines: bool = False
                  ) -> LawEncoding:
-        """``timelines``: encode timeline outputs (abstraction timeline_horizon; their
-        queries are searched for a witness in narrow frames, checks/timeline_search.py)."""
-        key = (reading, law_as_of, tag, timelines)
-        if shared is None and key in self._encodings:
+        """``timelines``: encode timeline outputs (abstraction timeline_horizon), in the
+        audit's widest frame (:func:`.timeline_search.main_frame`; their queries are solved
+        in narrow frames, checks/timeline_search.py).  Cached per audit (with ``shared``:
+        per set of facts)."""
+        from .timeline_search import main_frame
+        key = (reading, law_as_of, tag, timelines, None if shared is None else id(shared))
+        if key in self._encodings:
             return self._encodings[key]
-        memo = shared is None
+        if shared is not None:
+            self.__dict__.setdefault("_kept", []).append(shared)    # its id stays unique
         shared = shared or Shared(self.kb, self.jurisdiction)
         as_of: Any = (z3.IntVal(to_day_number(self.as_of)) if self.as_of is not None
                       else z3.Int("as_of"))
         enc = LawEncoding(shared, as_of, law_as_of=law_as_of, reading=reading, tag=tag,
-                          timelines=timelines)
-        if memo:
-            self._encodings[key] = enc
+                          timelines=timelines,
+                          **({"frame": main_frame(self)} if timelines else {}))
+        self._encodings[key] = enc
         return enc
 
     def query(self, encodings: Sequence[LawEncoding], names: Sequence[set[str]],
               goals: Sequence[Any], *, cores: bool = False, unknown_missing: bool = True,
               anchor: Any | None = None, confirm: Replayed | None = None,
-              proof: bool = False) -> tuple[SolveResult, set[str]]:
+              proof: bool = False, what: str = "", timeline_rlimit: int | None = None
+              ) -> tuple[SolveResult, set[str]]:
         """Solve; when SAT, try again with the case's dates within three years of
         ``anchor`` (default: the as-of date), so that witnesses read naturally.
 
         ``confirm`` (a test of a replayed case, :mod:`.confirm`) lets a model that is not
         yet exact for the calendar count as a witness when the evaluator shows what the
         check looks for (``result.confirmed``); ``proof``: UNSAT is the answer expected
-        (the solver tries the strategies that prove first)."""
+        (the solver tries the strategies that prove first); ``what``: the question in
+        words, for the note on a timeline output (LX522); ``timeline_rlimit``: the
+        budget of a query about a timeline output, then searched in the widest frame only
+        (default: the audit's budget, every frame of the search)."""
         constraints, calls, facts = query_constraints(
             list(encodings), dict(enumerate(names)), unknown_missing=unknown_missing)
         replaying = self._replaying(encodings[0], facts, confirm)
         extra = [horizon_bounds(encodings[0].as_of)] if self.as_of is None else []
         extra += plausible(self.kb, encodings[0], facts)
         self.queries += 1
-        from .timeline_search import involves_timelines, narrow_search
+        from .timeline_search import (
+            CHECK_HORIZONS,
+            HORIZONS,
+            involves_timelines,
+            narrow_search,
+        )
         if involves_timelines(encodings, names):      # abstraction timeline_horizon
             found = narrow_search(self, encodings, names, goals,
-                                  unknown_missing=unknown_missing, anchor=_day(anchor))
-            if found is not None:
-                return found, facts
-            return SolveResult("unknown", reason=NO_NARROW_WITNESS), facts
+                                  unknown_missing=unknown_missing, anchor=_day(anchor),
+                                  rlimit=timeline_rlimit,
+                                  horizons=HORIZONS if timeline_rlimit is None
+                                  else CHECK_HORIZONS)
+            if found is None:
+                found = SolveResult("unknown", reason=NO_NARROW_WITNESS)
+            from .timeline_notes import record
+            record(self, encodings, names, what, found)
+            return found, facts
         case_terms = encodings[0].shared.facts.terms(facts)
         if self.as_of is None:
             case_terms.append(encodings[0].as_of)

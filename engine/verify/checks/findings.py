@@ -20,12 +20,12 @@ KINDS = {
     "LX505": "version hole", "LX506": "gap", "LX507": "version diff",
     "LX508": "version metadata", "LX510": "unknown", "LX520": "not verifiable",
     "LX521": "not verifiable", "LX530": "stale acceptance",
-    "LX511": "invariant", "LX512": "not verifiable",
+    "LX511": "invariant", "LX512": "not verifiable", "LX522": "bounded",
 }
 
 
 #: Codes that are notes (a declared abstraction), not problems.
-NOTE_CODES = frozenset({"LX521", "LX512"})
+NOTE_CODES = frozenset({"LX521", "LX512", "LX522"})
 
 
 @dataclass

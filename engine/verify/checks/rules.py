@@ -30,6 +30,7 @@ from .confirm import conclusion_applies
 from .context import Audit, Replayed
 from .explain_findings import dead_lines, overlap_lines
 from .findings import Finding
+from .timeline_search import CHECK_RLIMIT, DEAD_RLIMIT, is_bounded
 from .units import unit_check, units
 
 LOWER_AUTHORITIES = ("statuts", "official_guidance", "commentary")
@@ -65,37 +66,43 @@ def _pairs(out: OutputEnc) -> Iterator[tuple[ConclusionEnc, ConclusionEnc]]:
             yield a, b
 
 
-def _encoded(audit: Audit, enc: LawEncoding, name: str) -> OutputEnc | None:
+def _encoded(audit: Audit, enc: LawEncoding, name: str
+             ) -> tuple[LawEncoding, OutputEnc] | None:
+    """The encoding of ``name`` and its output, None if not encodable; a timeline output
+    (or one reading it) in the audit's timeline encoding, whose queries are solved in
+    bounded frames (checks/timeline_search.py, abstraction timeline_bounded_proof)."""
     out = enc.output(name)
-    return None if out.not_encodable else out
+    if out.not_encodable and out.timeline_only:
+        enc = audit.encoding(reading=enc.reading, timelines=True)
+        out = enc.output(name)
+    return None if out.not_encodable else (enc, out)
 
 
 @unit_check
 def check_encodable(audit: Audit) -> Iterator[Finding]:
+    """LX520; the timeline outputs (LX521, LX522) are reported after the checks
+    (:func:`.timeline_notes.timeline_notes`)."""
     enc = audit.encoding()
     for name in units(audit, "encodable", audit.outputs()):
         out = enc.output(name)
-        if out.not_encodable is None:
+        if out.not_encodable is None or out.timeline_only:
             continue
         rules = [r.id for r in enc.candidates(name)]
         if not audit.involves(*rules):
             continue
-        timeline = out.timeline_only
-        yield Finding("LX521" if timeline else "LX520",
-                      f"{name!r} is not verified: {out.not_encodable}", output=name,
-                      key=out.not_encodable,
-                      details=["declared abstraction 'timeline_outputs' (a note, not a "
-                               "problem)" if timeline else
-                               "the checks skip this output and every output using it"])
+        yield Finding("LX520", f"{name!r} is not verified: {out.not_encodable}",
+                      output=name, key=out.not_encodable,
+                      details=["the checks skip this output and every output using it"])
 
 
 @unit_check
 def check_conflicts(audit: Audit) -> Iterator[Finding]:
-    enc = audit.encoding()
+    plain = audit.encoding()
     for name in units(audit, "conflicts", audit.outputs()):
-        out = _encoded(audit, enc, name)
-        if out is None:
+        encoded = _encoded(audit, plain, name)
+        if encoded is None:
             continue
+        enc, out = encoded
         audit.progress(f"conflicts: {name}")
         seen: set[tuple[str, str]] = set()
         for a, b in _pairs(out):
@@ -104,7 +111,9 @@ def check_conflicts(audit: Audit) -> Iterator[Finding]:
                     or _hierarchy_pair(a, b) or not audit.involves(a.rule.id, b.rule.id):
                 continue
             goals = [not_(out.bad), a.winner, b.winner, _differ(a, b)]
-            result, facts = audit.query([enc], [{name}], goals)
+            result, facts = audit.query([enc], [{name}], goals,
+                                        what=f"conflicts: {pair[0]} and {pair[1]}",
+                                        timeline_rlimit=CHECK_RLIMIT)
             if result.status == "unsat":
                 continue
             seen.add(pair)
@@ -129,11 +138,12 @@ def check_conflicts(audit: Audit) -> Iterator[Finding]:
 
 @unit_check
 def check_hierarchy(audit: Audit) -> Iterator[Finding]:
-    enc = audit.encoding()
+    plain = audit.encoding()
     for name in units(audit, "hierarchy", audit.outputs()):
-        out = _encoded(audit, enc, name)
-        if out is None:
+        encoded = _encoded(audit, plain, name)
+        if encoded is None:
             continue
+        enc, out = encoded
         audit.progress(f"hierarchy: {name}")
         for a, b in _pairs(out):
             ranked = _hierarchy_pair(a, b)
@@ -143,10 +153,12 @@ def check_hierarchy(audit: Audit) -> Iterator[Finding]:
             if _excepts(high, low, name):
                 continue     # the higher rule itself gives way to nothing lower
             goals = [not_(out.bad), low.winner, high.applies, _differ(low, high)]
-            result, facts = audit.query([enc], [{name}], goals)
+            versions = (low.version.id, high.version.id)
+            result, facts = audit.query([enc], [{name}], goals,
+                                        what=f"hierarchy: {versions[0]} over {versions[1]}",
+                                        timeline_rlimit=CHECK_RLIMIT)
             if result.status == "unsat":
                 continue
-            versions = (low.version.id, high.version.id)
             if result.status == "unknown":
                 yield audit.unknown(f"the hierarchy of {versions} on {name!r}", result,
                                     versions, name)
@@ -180,7 +192,8 @@ def _check_readings(audit: Audit) -> Iterator[Finding]:
                     continue
                 differ = not_(and_(*[x == y for x, y in zip(a.value, b.value, strict=True)]))
                 goals = [a.has_value, b.has_value, differ]
-                result, facts = audit.query([one, two], [{name}, {name}], goals)
+                result, facts = audit.query([one, two], [{name}, {name}], goals,
+                                            what=f"readings: {first} and {second}")
                 if result.status == "unsat":
                     continue
                 if result.status == "unknown":
@@ -232,23 +245,29 @@ def _dead_version(audit: Audit, enc: LawEncoding, rule_id: str, vid: str
     rule = audit.kb.rules[rule_id]
     version = next(v for v in rule.versions if v.id == vid)
     cores: list[str] = []
+    bounds: list[str] = []
     names = sorted({c.output for c in version.conclusions})
     for name in names:
-        out = enc.output(name)
-        if out.not_encodable:
+        encoded = _encoded(audit, enc, name)
+        if encoded is None:
             return
+        law, out = encoded
         for c in out.conclusions:
             if c.version.id != vid:
                 continue
             index = version.conclusions.index(c.conclusion)
-            result, _ = audit.query([enc], [{name}], [c.applies, not_(c.bad)], cores=True,
+            result, _ = audit.query([law], [{name}], [c.applies, not_(c.bad)], cores=True,
                                     unknown_missing=False,
-                                    confirm=_applies(audit, rule_id, vid, index, enc.reading))
+                                    confirm=_applies(audit, rule_id, vid, index, law.reading),
+                                    what=f"dead rule: whether {vid} can apply",
+                                    timeline_rlimit=DEAD_RLIMIT)
             if result.status == "sat":
                 return
             if result.status == "unknown":
                 yield audit.unknown(f"whether {vid} can apply", result, (vid,), name)
                 return
+            if is_bounded(result) and result.reason not in bounds:
+                bounds.append(result.reason)
             cores += [x for x in result.core if x not in cores]
     window = f"{version.valid_from} to {version.valid_until or 'today'}"
     when = "on " + audit.as_of.isoformat() if audit.as_of else f"while in force ({window})"
@@ -256,7 +275,9 @@ def _dead_version(audit: Audit, enc: LawEncoding, rule_id: str, vid: str
                   "conditions", versions=(vid,), core=tuple(cores), span=version.span,
                   output=", ".join(names),
                   details=[*dead_lines(audit.kb, tuple(cores), names),
-                           "the provisions in the unsat core together exclude it"])
+                           *bounds,
+                           "the provisions in the unsat core together exclude it"
+                           if cores else "no unsat core: the timeline frames exclude it"])
 
 
 def _applies(audit: Audit, rule_id: str, vid: str, index: int, reading: str | None
@@ -271,15 +292,16 @@ def _applies(audit: Audit, rule_id: str, vid: str, index: int, reading: str | No
 @unit_check
 def check_gaps(audit: Audit) -> Iterator[Finding]:
     vocabulary = audit.kb.vocabularies[audit.jurisdiction]
-    enc = audit.encoding()
+    plain = audit.encoding()
     for name in units(audit, "gaps", [n for n in audit.outputs()
                                       if vocabulary.outputs[n].total], total=True):
         entry = vocabulary.outputs[name]
         if not entry.total:
             continue
-        out = _encoded(audit, enc, name)
-        if out is None:
+        encoded = _encoded(audit, plain, name)
+        if encoded is None:
             continue
+        enc, out = encoded
         rules = enc.candidates(name)
         if not audit.involves(*[r.id for r in rules]):
             continue
@@ -290,7 +312,9 @@ def check_gaps(audit: Audit) -> Iterator[Finding]:
         if condition is None:
             continue
         result, facts = audit.query([enc], [names],
-                                    [out.no_value, *rules_in_force, *condition])
+                                    [out.no_value, *rules_in_force, *condition],
+                                    what=f"gaps: whether {name!r} is total",
+                                    timeline_rlimit=CHECK_RLIMIT)
         if result.status == "unsat":
             continue
         versions = tuple(sorted({c.version.id for c in out.conclusions}))

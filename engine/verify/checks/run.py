@@ -19,6 +19,7 @@ from .context import Audit
 from .findings import Finding, to_json
 from .invariants import check_invariants
 from .rules import check_conflicts, check_dead, check_encodable, check_gaps, check_hierarchy
+from .timeline_notes import timeline_notes
 from .versions import DiffResult, check_versions, diff_versions
 
 CHECKS: dict[str, Callable[[Audit], Iterator[Finding]]] = {
@@ -119,6 +120,7 @@ def run_audit(kb: KnowledgeBase, *, checks: Sequence[str] | None = None,
         findings += check_encodable(audit)
         for name in names:
             findings += CHECKS[name](audit)
+        findings += timeline_notes(audit)
         queries += audit.queries
     save_cache(found)
     if accepted is not None and acceptances is not None:

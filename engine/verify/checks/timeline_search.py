@@ -12,22 +12,35 @@ still at 4·10⁸), even for a 3-month horizon.
 With the first month pinned to a number every slot is a constant, the day counts of the
 windows are linear in the period bounds, and the month of a date is found by comparisons:
 no division is left in the timelines (:class:`~lexlux.verify.encoding.timelines.Frame`).
-So a query about a timeline output is first tried on *narrow* encodings: the timelines
+So a query about a timeline output is solved on *narrow* encodings: the timelines
 start in the month of the anchor (the as-of date, the later date of a diff, else January
-2017), with a growing horizon (:data:`HORIZONS` months), first with only the facts that the
-rules which are no exception read (the 77-day rule reads the incapacity) and then with
-every fact.  A narrow query is the full query plus constraints (the pinned month, the
-shorter horizon, facts not given), over the same named constants, so each of its models
-is a model of the full query — a witness, replayed by the evaluator like every other.  A
-query for which no narrow query finds a witness is solved on the full encoding (a proof
-needs every first month and the whole horizon, and Z3 does not decide it: such a query
-is reported undecided, LX510, without being tried).
+2017).  First the cases that earlier queries about the same outputs found are tried, fixed
+(hints); then a growing horizon (:data:`HORIZONS` months; the checks other than the
+readings check try only the widest, :data:`CHECK_HORIZONS`), first with only the facts
+that the rules which are no exception read (the 77-day rule reads the incapacity) and then
+with every fact.  A narrow query is the full query plus constraints
+(the pinned month, the shorter horizon, facts not given), over the same named constants, so
+each of its models is a model of the full query — a witness, replayed by the evaluator
+like every other.
 
-The checks that encode timeline outputs: the readings check (LX503) of
-:mod:`.rules`.  The others (conflicts, hierarchy, dead rules, gaps, diffs, invariants)
-still skip them (LX521, LX512): their queries about ``monthly_payer`` read the end of the
-contract by L.125-4 and the benefit limit (the ``counted_days`` abstraction), and their
-witnesses are not found within seconds even in a narrow frame (docs/verification.md).
+**What is claimed (abstraction ``timeline_bounded_proof``).**  When the widest frame of the
+anchor month has no model, the widest frames of the next :data:`PROOF_MONTHS` - 1 months
+are solved too; if none has a model, the answer is UNSAT *for those frames only*: no
+history whose timelines start in one of those 12 months and span at most
+:data:`~lexlux.verify.encoding.timelines.TIMELINE_MONTHS` months is a case of the query.
+Its ``reason`` says so (:func:`bound_text`, :func:`is_bounded`), and the checks never
+report it as proved without that bound (note LX522, :mod:`.timeline_notes`; a dead rule
+says the bound in its details).  A query neither found nor proved is undecided (LX510): the
+full encoding, whose first month is free, is not solved (Z3 does not decide it).
+
+Every frame's encodings are built once per audit (:func:`frame_twin`) and shared by every
+check and query; the widest frame of the anchor month is the audit's own timeline encoding
+(:func:`main_frame`), so the full-horizon encoding with its division is never built.  All
+the frames of one query share one budget (the audit's ``--rlimit``, or the smaller budget a
+check gives: :data:`CHECK_RLIMIT`, :data:`DEAD_RLIMIT`).
+
+The checks that encode timeline outputs: readings (LX503), conflicts, hierarchy, dead rules
+and gaps (:mod:`.rules`).  Diffs and invariants still skip them (LX521, LX512).
 """
 
 from __future__ import annotations
@@ -38,29 +51,54 @@ from typing import TYPE_CHECKING, Any
 
 import z3
 
-from ...calendar.dates import month_index
+from ...calendar.dates import month_index, month_start_from_index
 from ..encoding.calendar_terms import horizon_bounds
 from ..encoding.encode import Constraint, LawEncoding, query_constraints
 from ..encoding.encode_expr import AbstractCall
 from ..encoding.plausible import plausible
 from ..encoding.shared import Shared
-from ..encoding.solve import SolveResult
-from ..encoding.timelines import Frame
+from ..encoding.solve import Budget, SolveResult
+from ..encoding.timelines import TIMELINE_MONTHS, Frame
 
 if TYPE_CHECKING:
     from .context import Audit
 
 #: Horizons tried in turn (months of the narrow frame; the last is the full horizon).
 HORIZONS = (6, 18, 36)
-#: Resource limit of one narrow query, solved once (one seed, no axioms; at most the
-#: audit's own limit, as the API caps it).
-NARROW_RLIMIT = 20_000_000
+#: Resource limit of one narrow query, solved once (one seed, no axioms; at most what is
+#: left of the query's budget).  The readings witnesses of the bundled rules need at most
+#: 7.6·10⁶ (monthly_payer, 18 months); the three undecided outputs spend it all per frame.
+NARROW_RLIMIT = 10_000_000
+#: Budget of all the frames of one timeline query of the conflicts, hierarchy and gaps
+#: checks: their hardest queries (the payer of L.125-4 against the 77-day rule, which
+#: reads the benefit limit) take 15-30 s for 2·10⁷ units; beyond this budget they are
+#: undecided (LX510), so that the audit stays short.
+CHECK_RLIMIT = 2_000_000
+#: The same for the dead-rule check, whose witnesses are expected (a rule that can apply):
+#: the reopening of L.121-6 (3) al. 2 (rule s2) needs about 1.4·10⁷.
+DEAD_RLIMIT = 16_000_000
+#: The frames of the witness search of the checks other than the readings check: the
+#: widest only (the audit's own encoding, so no other frame is encoded for them).
+CHECK_HORIZONS = (TIMELINE_MONTHS,)
+#: Resource limit of a query with the case of an earlier witness fixed (a hint: the
+#: facts both read are numbers, so it is decided at once or not at all).
+HINT_RLIMIT = 2_000_000
+#: How many cases found by earlier queries about the same outputs are tried first.
+HINTS = 3
+#: The first months of the frames of a bounded proof: this many months from the anchor's,
+#: each at the horizon of TIMELINE_MONTHS months (abstraction timeline_bounded_proof).
+PROOF_MONTHS = 12
 #: Why a query about a timeline output is left undecided when no narrow query finds a
-#: witness: the full encoding is not solved (measured: Z3 spends any budget on its integer
-#: division, so it would only cost time and answer UNKNOWN).
+#: witness and the frames do not all prove it: the full encoding is not solved (measured:
+#: Z3 spends any budget on its integer division, so it would only cost time and answer
+#: UNKNOWN).
 NO_NARROW_WITNESS = ("no witness in the narrow frames of the timeline witness search (first "
-                     "month pinned, horizons 6, 18 and 36 months); the full timeline encoding "
-                     "is not decided by Z3 (abstraction timeline_horizon)")
+                     "month pinned, horizons 6, 18 and 36 months), and no proof in the frames "
+                     "of the 12 months from the first (abstraction timeline_bounded_proof); the "
+                     "full timeline encoding is not decided by Z3 (abstraction "
+                     "timeline_horizon)")
+#: How the reason of an UNSAT answer that holds only within the frames begins.
+BOUNDED = "proved only within bounded timeline frames:"
 #: The first month of the timelines when the audit has no date (all dates).
 DEFAULT_ANCHOR = date(2017, 1, 1)
 
@@ -114,50 +152,156 @@ def core_facts(encodings: Sequence[LawEncoding], names: Sequence[set[str]]) -> s
     return facts
 
 
+def main_frame(audit: Audit) -> Frame:
+    """The frame of the audit's own timeline encodings (``Audit.encoding(timelines=True)``):
+    :data:`TIMELINE_MONTHS` months from the month of the as-of date, else of
+    :data:`DEFAULT_ANCHOR`.  It is the widest frame of the witness search, so that search
+    reuses these encodings instead of building them again."""
+    return Frame(TIMELINE_MONTHS, month_index(audit.as_of or DEFAULT_ANCHOR))
+
+
+def frame_twin(audit: Audit, enc: LawEncoding, frame: Frame) -> LawEncoding:
+    """``enc`` in ``frame`` (same reading, date of the law and tag, so the same named
+    constants; the same codes of enum values): ``enc`` itself when it is in that frame,
+    else one encoding per audit, frame, reading, date and tag, shared by every query and
+    check (the twins of one frame share one set of facts)."""
+    if enc.frame == frame:
+        return enc
+    memo: dict[Any, Any] = audit.__dict__.setdefault("_frames", {})
+    interner = enc.shared.interner
+    key = (id(interner), enc.reading, enc.law_as_of, enc.tag, frame)
+    if key not in memo:
+        skey = (id(interner), frame)
+        if skey not in memo:         # (the interner is kept alive: its id stays unique)
+            memo[skey] = (Shared(audit.kb, audit.jurisdiction, interner=interner), interner)
+        shared = memo[skey][0]
+        memo[key] = LawEncoding(shared, enc.as_of, law_as_of=enc.law_as_of,
+                                reading=enc.reading, tag=enc.tag, timelines=True,
+                                frame=frame)
+    twin: LawEncoding = memo[key]
+    return twin
+
+
 def _narrow(audit: Audit, encodings: Sequence[LawEncoding], frame: Frame
             ) -> list[LawEncoding]:
-    """Twins of ``encodings`` (same readings, dates of the law, tags and so the same named
-    constants; the same codes of enum values) in ``frame``, sharing one new set of facts;
-    cached per audit."""
-    memo: dict[Any, tuple[Any, list[LawEncoding]]] = audit.__dict__.setdefault("_narrow", {})
-    interner = encodings[0].shared.interner
-    key = (id(interner), tuple((e.reading, e.law_as_of, e.tag) for e in encodings), frame)
-    if key not in memo:
-        shared = Shared(audit.kb, audit.jurisdiction, interner=interner)
-        memo[key] = (interner, [LawEncoding(shared, e.as_of, law_as_of=e.law_as_of,
-                                            reading=e.reading, tag=e.tag, timelines=True,
-                                            frame=frame) for e in encodings])
-    return memo[key][1]           # (the interner is kept: its id stays unique)
+    """Twins of ``encodings`` in ``frame``, sharing one set of facts (:func:`frame_twin`)."""
+    twins = [frame_twin(audit, e, frame) for e in encodings]
+    if len({id(t.shared) for t in twins}) > 1:       # not one query's encodings: new ones
+        shared = Shared(audit.kb, audit.jurisdiction, interner=encodings[0].shared.interner)
+        twins = [LawEncoding(shared, e.as_of, law_as_of=e.law_as_of, reading=e.reading,
+                             tag=e.tag, timelines=True, frame=frame) for e in encodings]
+    return twins
+
+
+def bound_text(month: int, months: int = TIMELINE_MONTHS, count: int = PROOF_MONTHS
+               ) -> str:
+    """The frames a bounded proof covers, in words."""
+    first, last = month_start_from_index(month), month_start_from_index(month + count - 1)
+    return (f"{BOUNDED} histories whose timelines start in a month from "
+            f"{first:%Y-%m} to {last:%Y-%m} and span at most {months} months")
+
+
+def is_bounded(result: SolveResult) -> bool:
+    """An UNSAT answer that holds only within the frames of the search (not a proof)."""
+    return result.status == "unsat" and result.reason.startswith(BOUNDED)
 
 
 def narrow_search(audit: Audit, encodings: Sequence[LawEncoding], names: Sequence[set[str]],
                   goals: Sequence[Any], *, unknown_missing: bool = True,
-                  anchor: date | None = None) -> SolveResult | None:
-    """A model of the query found on narrow encodings, or None (then solve the full one)."""
+                  anchor: date | None = None, rlimit: int | None = None,
+                  horizons: Sequence[int] = HORIZONS) -> SolveResult | None:
+    """A model of the query found on narrow encodings; or, when none of them has a model
+    and every frame of :data:`PROOF_MONTHS` months (from the anchor's) at the horizon of
+    :data:`TIMELINE_MONTHS` months has none either, an UNSAT answer whose ``reason`` says
+    that bound (:func:`is_bounded`: a proof for those frames only); else None (undecided).
+    All the frames of one query share one budget: ``rlimit`` (at most the audit's budget
+    of one query, ``--rlimit``); ``horizons``: the frames of the witness search (the last
+    must be :data:`TIMELINE_MONTHS`, whose frame is the audit's own encoding)."""
     month = month_index(anchor or audit.as_of or DEFAULT_ANCHOR)
     core = core_facts(encodings, names)
+    budget = Budget(min(rlimit or audit.rlimit, audit.rlimit))
+    #: each frame's share: NARROW_RLIMIT, or the whole budget for a search of one frame
+    each = NARROW_RLIMIT if len(horizons) > 1 else budget.total
+    hints = _hints(audit, names)
+    for frame, case in list(hints):    # first the cases earlier queries found (quick)
+        answer = _frame_query(audit, encodings, names, goals, frame, None, unknown_missing,
+                              budget, HINT_RLIMIT, case)
+        if answer is not None and answer[0].status == "sat":
+            return answer[0]
+    widest: str | None = None        # the answer with every fact at the widest horizon
     for only_core in (True, False):
-        for months in HORIZONS:
-            narrow = _narrow(audit, encodings, Frame(months, month))
-            constraints, calls, facts = query_constraints(
-                narrow, dict(enumerate(names)), unknown_missing=unknown_missing)
-            if only_core and core >= facts:
+        for months in horizons:
+            answer = _frame_query(audit, encodings, names, goals, Frame(months, month),
+                                  core if only_core else None, unknown_missing, budget, each)
+            if answer is None:
                 continue                       # the same query as with every fact
-            shared = narrow[0].shared
-            extra = [horizon_bounds(narrow[0].as_of)] if audit.as_of is None else []
-            extra += plausible(audit.kb, narrow[0], facts)
-            formulas = [*extra, *goals]
-            case_terms = shared.facts.terms(facts)
-            if audit.as_of is None:
-                case_terms.append(narrow[0].as_of)
-            if only_core:
-                constraints, formulas, calls = _without(
-                    shared, sorted(facts - core), constraints, formulas, calls)
-            result = _solve_once(constraints, formulas, calls, case_terms,
-                                 min(NARROW_RLIMIT, audit.rlimit))
+            result, facts = answer
             if result.status == "sat":
                 return result
-    return None
+            if months == TIMELINE_MONTHS and (not only_core or core >= facts):
+                widest = result.status
+    if widest != "unsat":
+        return None
+    for later in range(1, PROOF_MONTHS):       # the proof: the frames of the later months
+        answer = _frame_query(audit, encodings, names, goals,
+                              Frame(TIMELINE_MONTHS, month + later), None, unknown_missing,
+                              budget, each)
+        assert answer is not None
+        result = answer[0]
+        if result.status != "unsat":
+            return result if result.status == "sat" else None
+    return SolveResult("unsat", reason=bound_text(month), spent=budget.spent)
+
+
+def _frame_query(audit: Audit, encodings: Sequence[LawEncoding], names: Sequence[set[str]],
+                 goals: Sequence[Any], frame: Frame, core: set[str] | None,
+                 unknown_missing: bool, budget: Budget, each: int,
+                 hint: dict[str, Any] | None = None) -> tuple[SolveResult, set[str]] | None:
+    """The query in ``frame`` and its facts (with only the facts ``core`` if given; None
+    when the query reads no other fact), within ``each`` and what is left of ``budget``;
+    with ``hint`` (a case an earlier query found, by variable name) the case is fixed.
+    A case found is kept as a hint for the next queries."""
+    narrow = _narrow(audit, encodings, frame)
+    constraints, calls, facts = query_constraints(
+        narrow, dict(enumerate(names)), unknown_missing=unknown_missing)
+    if core is not None and core >= facts:
+        return None
+    shared = narrow[0].shared
+    extra = [horizon_bounds(narrow[0].as_of)] if audit.as_of is None else []
+    extra += plausible(audit.kb, narrow[0], facts)
+    formulas = [*extra, *goals]
+    case_terms = shared.facts.terms(facts)
+    if audit.as_of is None:
+        case_terms.append(narrow[0].as_of)
+    if core is not None:
+        constraints, formulas, calls = _without(
+            shared, sorted(facts - core), constraints, formulas, calls)
+    if hint is not None:
+        fixed = [t == hint[str(t)] for t in case_terms if str(t) in hint]
+        if not fixed:
+            return None                        # the hint gives none of this query's facts
+        formulas = [*formulas, *fixed]
+    limit = min(each, budget.left)
+    if limit <= 0:
+        result = SolveResult("unknown", reason="no resource left for this query")
+    else:
+        result = _solve_once(constraints, formulas, calls, case_terms, limit)
+        budget.spent += result.spent
+    if result.status == "sat" and result.model is not None and hint is None:
+        model = result.model
+        _hints(audit, names).append((frame, {str(t): model.eval(t, model_completion=True)
+                                             for t in case_terms}))
+    return result, facts
+
+
+def _hints(audit: Audit, names: Sequence[set[str]]) -> list[tuple[Frame, dict[str, Any]]]:
+    """The cases found by earlier queries about the same outputs (per audit, the latest
+    :data:`HINTS` first tried)."""
+    memo: dict[Any, list[tuple[Frame, dict[str, Any]]]] = audit.__dict__.setdefault(
+        "_hints", {})
+    found = memo.setdefault(tuple(sorted(set().union(*names))), [])
+    del found[:-HINTS]
+    return found
 
 
 def _solve_once(constraints: list[Constraint], formulas: list[Any],

@@ -37,6 +37,7 @@ from ...diagnostics import Span
 from ...evaluate.case import Case
 from .findings import Finding
 from .slices import NotCanonicalError, Slices
+from .timeline_notes import timeline_log
 
 if TYPE_CHECKING:
     from .context import Audit
@@ -79,6 +80,8 @@ class _Open:
     queries: int
     started: float
     findings: list[Finding] = field(default_factory=list)
+    #: the timeline answers recorded before the unit ran (:mod:`.timeline_notes`)
+    timelines: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -148,12 +151,14 @@ def units(audit: Audit, check: str, items: Iterable[T], *,
             rebuilt = _rebuild(audit, entry, None if after is None else
                                functools.partial(after, item))
             if rebuilt is not None:
+                _replay_timelines(audit, entry.get("timelines", []))
                 audit.queries += int(entry.get("queries", 0))
                 audit.cached_queries += int(entry.get("queries", 0))
                 state.pending += rebuilt
                 continue
             audit.cache.drop_unit(key)
-        state.open = _Open(key, audit.queries, time.perf_counter())
+        state.open = _Open(key, audit.queries, time.perf_counter(),
+                           timelines={n: len(a) for n, a in timeline_log(audit).items()})
         audit.recording = {}
         try:
             yield item
@@ -176,7 +181,23 @@ def _close(audit: Audit, state: _State) -> None:
     except NotCanonicalError:
         return
     audit.cache.put_unit(unit.key, {"queries": audit.queries - unit.queries,
-                                    "findings": stored})
+                                    "findings": stored,
+                                    "timelines": _new_timelines(audit, unit.timelines)})
+
+
+def _new_timelines(audit: Audit, before: dict[str, int]) -> list[list[str]]:
+    """The timeline answers a unit recorded (replayed on a hit, so that the notes LX521 /
+    LX522 after the checks are the same with or without the cache)."""
+    return [[name, *entry] for name, answers in sorted(timeline_log(audit).items())
+            for entry in answers[before.get(name, 0):]]
+
+
+def _replay_timelines(audit: Audit, stored: Iterable[list[str]]) -> None:
+    log = timeline_log(audit)
+    for name, what, answer, bound in stored:
+        entry = (str(what), str(answer), str(bound))
+        if entry not in log.setdefault(str(name), []):
+            log[str(name)].append(entry)
 
 
 def record(audit: Audit, finding: Finding, case: Case,

@@ -94,14 +94,13 @@ ABSTRACTIONS: dict[str, Abstraction] = {a.name: a for a in (
         "tests/verify/test_derived_facts.py::test_solve_pins_the_facts_derived_from_events"),
     Abstraction(
         "timeline_outputs",
-        "the checks other than the readings check (conflicts, hierarchy, dead rules, gaps, "
-        "diffs, invariants) do not encode outputs of type timeline, nor outputs that read "
-        "them: their queries about monthly_payer read the end of the contract by L.125-4 and "
-        "the benefit limit (abstraction counted_days), and no witness is found within seconds "
-        "even in a narrow frame (abstraction timeline_witness_search); the readings check "
-        "(LX503) encodes them",
+        "diffs and invariants do not encode outputs of type timeline, nor outputs that read "
+        "them (a diff of 2016 against 2020 found no witness in the narrow frames in 90 s); "
+        "the other checks encode them (abstraction timeline_bounded_proof); an output no "
+        "check of the run asked about is not verified",
         "reported as LX521 (not verified) or LX512 (invariant), never as OK",
-        "tests/verify/test_checks.py::test_timeline_output_is_reported_not_verified"),
+        "tests/verify/test_timeline_checks.py::"
+        "test_a_timeline_output_no_check_asks_about_stays_lx521"),
     Abstraction(
         "timeline_horizon",
         "outputs of type timeline (one value per calendar month, each_month) are encoded "
@@ -118,19 +117,30 @@ ABSTRACTIONS: dict[str, Abstraction] = {a.name: a for a in (
         "test_the_encoding_agrees_with_the_evaluator_inside_the_horizon"),
     Abstraction(
         "timeline_witness_search",
-        "a query about a timeline output (the readings check) is solved on narrow frames "
-        "(timelines.Frame): the first month of every timeline and of the CCSS recurrence "
-        "pinned to the month of the anchor (the as-of date, else January 2017), so that "
-        "every month is a number and no calendar division is left, with horizons of 6, 18 "
-        "and 36 months, first with only the facts the rules that are no exception read, "
-        "then with every fact (checks/timeline_search.py); the full encoding, whose first "
-        "month is free, is not solved: Z3 does not decide it (its integer division), so a "
-        "query without a narrow witness is UNKNOWN (LX510)",
+        "a query about a timeline output (readings, conflicts, hierarchy, dead rules, gaps) "
+        "is solved on narrow frames (timelines.Frame): the first month of every timeline "
+        "and of the CCSS recurrence pinned to the month of the anchor (the as-of date, else "
+        "January 2017), so that every month is a number and no calendar division is left, "
+        "with horizons of 6, 18 and 36 months, first with the cases earlier queries about "
+        "the same output found, then with only the facts the rules that are no exception "
+        "read, then with every fact (checks/timeline_search.py); the full encoding, whose "
+        "first month is free, is not solved: Z3 does not decide it (its integer division)",
         "a witness is exact (a narrow query is the full query with more constraints, and "
-        "the evaluator replays it); nothing is ever proved about a timeline output: "
-        "'no disagreement' is reported as undecided, never as OK",
+        "the evaluator replays it); a query with neither a witness nor a bounded proof "
+        "(timeline_bounded_proof) is UNKNOWN (LX510), never OK",
         "tests/verify/test_timelines.py::"
         "test_a_narrow_frame_agrees_with_the_evaluator_or_says_beyond"),
+    Abstraction(
+        "timeline_bounded_proof",
+        "a query about a timeline output with no witness is proved only within bounded "
+        "frames: every frame of 36 months whose first month is one of the 12 months from "
+        "the anchor's (2017-01 to 2017-12 without --as-of) has no model; histories whose "
+        "timelines start in another month or span more months are not covered",
+        "'no case' is reported with its bound, never as proved: the note LX522 of the "
+        "output lists each question and its answer, a dead rule (LX504) says the bound in "
+        "its details; a query some frame leaves undecided is LX510",
+        "tests/verify/test_timeline_checks.py::"
+        "test_no_conflict_on_a_timeline_is_proved_within_the_frames_only"),
     Abstraction(
         "assumptions",
         "every query assumes the plausibility constraints declared in invariant files "
