@@ -7,6 +7,8 @@ within which frames "none" is proved.
 
 from __future__ import annotations
 
+import io
+import json
 import shutil
 from datetime import date, timedelta
 from pathlib import Path
@@ -221,3 +223,25 @@ def test_the_frames_of_a_bounded_proof_agree_with_the_evaluator(
         assert status == "beyond horizon"
     else:
         assert (status, value) == (result.status, result.value)
+
+
+def test_a_warm_cache_gives_the_same_timeline_notes(tmp_path: Path) -> None:
+    """The answers about timelines are kept with the cached units that asked them: a
+    warm run (no unit runs) reports the same LX522 note, not LX521."""
+    from lexlux.cli import run
+    kb_with(tmp_path, {"P1": rule("P1", EMPLOYER, when="contract_type == 'cdi'"),
+                       "P2": rule("P2", "'cns'", when="contract_type == 'cdd'")})
+
+    def verify() -> dict[str, Any]:
+        out, err = io.StringIO(), io.StringIO()
+        code = run(["verify", "--rules", str(tmp_path / "rules"), "--check", "conflicts",
+                    "--cache", str(tmp_path / "cache"), "--format", "json"], out, err)
+        assert code in (0, 1), err.getvalue()
+        result: dict[str, Any] = json.loads(out.getvalue())
+        return result
+
+    cold, warm = verify(), verify()
+    assert warm["summary"]["units"]["run"] == 0 < cold["summary"]["units"]["run"]
+    notes = [f for f in cold["findings"] if f["output"] == "monthly_payer"]
+    assert [f["code"] for f in notes] == ["LX522"], notes
+    assert warm["findings"] == cold["findings"]
