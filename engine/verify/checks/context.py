@@ -129,9 +129,10 @@ class Audit:
                         return again, facts
         # the truth first, from the slice solver (checks/quick.py): an answer a check
         # reads no further is final; for a witness, the nicer query is tried first
-        quick = self._slices.decide(tuple(encodings), (tuple(map(frozenset, names)),
-                                                        unknown_missing),
-                                    constraints, extra, goals, calls, self.rlimit)
+        quick = None if cores and calls else self._slices.decide(
+            tuple(encodings), (tuple(map(frozenset, names)), unknown_missing),
+            constraints, extra, goals, calls, self.rlimit)   # (a core query with calendar
+        #   abstractions: its first model is seldom exact, the only answer it could take)
         if (quick == "unsat" and not cores) or (quick == "sat" and cores):
             if key is not None:
                 self.cache.put(key, quick, ())

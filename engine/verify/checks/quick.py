@@ -37,9 +37,10 @@ import z3
 from ..encoding.encode import Constraint
 from ..encoding.encode_expr import AbstractCall
 
-#: What the slice solver may spend on one query (Z3 rlimit units).  The easy queries of
-#: the generated knowledge bases are decided within 150,000.
-QUICK_RLIMIT = 1_000_000
+#: What the slice solver may spend on one query (Z3 rlimit units): the easy queries of
+#: the generated knowledge bases take at most about 150,000; a hard query of the bundled
+#: rules is not decided with ten times more, so more would only be lost.
+QUICK_RLIMIT = 300_000
 #: Slice solvers kept at once (least recently used dropped first).
 KEEP = 64
 
