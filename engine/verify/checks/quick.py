@@ -24,6 +24,7 @@ the query's own fresh solves, exactly as before, so witnesses and cores do not c
 query the slice does not decide (UNKNOWN within the small limit, a model not exact for the
 calendar) goes to the fresh solves unchanged.  Whether the slice decides can depend on the
 queries put to it before (an incremental solver keeps lemmas); what it answers cannot.
+A query that the fresh solves would leave UNKNOWN and the slice decides is now decided.
 """
 
 from __future__ import annotations
