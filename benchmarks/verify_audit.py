@@ -7,16 +7,22 @@ Generated rules come in groups of four concluding one output (pairwise checks on
 at rules sharing an output, through the dependency graph's output nodes), with date,
 integer and enum conditions, calendar functions, a parameter that changes value, an
 exception, a second version, and outputs that read other outputs.  Figures are printed,
-never asserted.
+never asserted.  ``--no-diff`` times the checks only; ``--json FILE`` writes every finding,
+to compare two versions of the engine.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
+import json
 import random
+import re
+import resource
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 SOURCE = ('    source: {file: 000_0000000000000000.txt, lines: [1, 1], '
           'excerpt: "generated rule text"}')
@@ -98,9 +104,18 @@ versions:
     return root / "rules"
 
 
-def audit(rules: list[Path] | None, label: str) -> None:
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def audit(rules: list[Path] | None, label: str, *, diff: bool = True,
+          record: dict[str, Any] | None = None) -> None:
+    """Time every check (wall and CPU seconds), then the diff apart; ``record`` receives
+    the findings as JSON (to compare two versions of the engine)."""
     from lexlux.pipeline import load_knowledge_base
     from lexlux.verify.checks.context import Audit
+    from lexlux.verify.checks.findings import to_json
     from lexlux.verify.checks.rules import (
         check_conflicts,
         check_dead,
@@ -110,48 +125,71 @@ def audit(rules: list[Path] | None, label: str) -> None:
     )
     from lexlux.verify.checks.versions import check_versions, diff_versions
 
-    started = time.perf_counter()
+    started, started_cpu = time.perf_counter(), _cpu()
     loaded = load_knowledge_base(rules)
     assert loaded.ok, [d.message for d in loaded.diagnostics][:5]
     kb = loaded.kb
     load_s = time.perf_counter() - started
     figures = []
-    queries = findings = 0
+    queries = 0
+    found_all = []
+    checks_wall = checks_cpu = diff_wall = diff_cpu = 0.0
     for jurisdiction in sorted(kb.vocabularies):
         checker = Audit(kb, jurisdiction)
         for check in (check_encodable, check_conflicts, check_hierarchy, check_dead,
                       check_gaps, check_versions):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), _cpu()
             found = list(check(checker))
-            figures.append((f"{jurisdiction} {check.__name__}", time.perf_counter() - t0,
-                            len(found), sum(f.code == "LX510" for f in found)))
-            findings += len(found)
-        t0 = time.perf_counter()
+            wall, cpu = time.perf_counter() - t0, _cpu() - c0
+            checks_wall, checks_cpu = checks_wall + wall, checks_cpu + cpu
+            figures.append((f"{jurisdiction} {check.__name__}", wall, cpu, len(found),
+                            sum(f.code == "LX510" for f in found)))
+            found_all += found
+        queries += checker.queries
+        if not diff:
+            continue
+        t0, c0 = time.perf_counter(), _cpu()
         diffs = list(diff_versions(Audit(kb, jurisdiction, max_regions=1),
-                                   __import__("datetime").date(2016, 1, 1),
-                                   __import__("datetime").date(2020, 1, 1), None))
-        figures.append((f"{jurisdiction} diff 2016→2020", time.perf_counter() - t0,
+                                   datetime.date(2016, 1, 1), datetime.date(2020, 1, 1), None))
+        wall, cpu = time.perf_counter() - t0, _cpu() - c0
+        diff_wall, diff_cpu = diff_wall + wall, diff_cpu + cpu
+        figures.append((f"{jurisdiction} diff 2016→2020", wall, cpu,
                         sum(r.status == "differ" for r in diffs),
                         sum(r.status == "unknown" for r in diffs)))
-        queries += checker.queries
-    total = time.perf_counter() - started
+    total, total_cpu = time.perf_counter() - started, _cpu() - started_cpu
     print(f"\n{label}: {len(kb.rules)} rules, {sum(len(r.versions) for r in kb.rules.values())}"
-          f" versions; load {load_s:.2f} s; audit total {total:.2f} s; {queries} queries "
-          f"(diff excluded); {findings} findings")
-    for name, seconds, count, unknown in figures:
-        print(f"  {name:<22} {seconds:8.2f} s  {count:5d} found ({unknown} UNKNOWN)")
+          f" versions; load {load_s:.2f} s; {queries} queries (diff excluded); "
+          f"{len(found_all)} findings\n  checks {checks_wall:.1f} s wall, {checks_cpu:.1f} s "
+          f"CPU" + (f"; diff {diff_wall:.1f} s wall, {diff_cpu:.1f} s CPU" if diff else "")
+          + f"; whole run {total:.1f} s wall, {total_cpu:.1f} s CPU")
+    for name, seconds, cpu, count, unknown in figures:
+        print(f"  {name:<26} {seconds:8.2f} s wall {cpu:8.2f} s CPU  {count:5d} found "
+              f"({unknown} UNKNOWN)")
+    if record is not None:
+        record[label] = [_portable(to_json(kb, f)) for f in found_all]
+
+
+def _portable(found: dict[str, Any]) -> dict[str, Any]:
+    """A finding's JSON without the temporary folder of a generated knowledge base."""
+    return json.loads(re.sub(r'"[^"]*?/rules/', '"rules/', json.dumps(found)))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100,1000,5000")
     parser.add_argument("--no-bundled", action="store_true")
+    parser.add_argument("--no-diff", action="store_true", help="time the checks only")
+    parser.add_argument("--json", type=Path, help="write every finding here (JSON)")
     args = parser.parse_args()
+    record: dict[str, Any] = {}
     if not args.no_bundled:
-        audit(None, "bundled rules/")
+        audit(None, "bundled rules/", diff=not args.no_diff, record=record)
     for size in [int(s) for s in args.sizes.split(",") if s]:
         with tempfile.TemporaryDirectory() as tmp:
-            audit([generate(Path(tmp), size)], f"generated ({size} rules)")
+            audit([generate(Path(tmp), size)], f"generated ({size} rules)",
+                  diff=not args.no_diff, record=record)
+    if args.json is not None:
+        args.json.write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n")
 
 
 if __name__ == "__main__":

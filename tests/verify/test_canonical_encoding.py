@@ -2,7 +2,8 @@
 every process (Python's string hashing is randomised per process, so a set iterated
 somewhere would show here), and whatever the order the rule folders are given in.  Two
 processes with different hash seeds audit the planted-corpus base and print a digest of
-every query they send to Z3."""
+every query they send to Z3 (to the slice solvers of checks/quick.py and to the fresh
+solves)."""
 
 from __future__ import annotations
 
@@ -27,8 +28,16 @@ def spy(constraints, goals, calls, **kw):
     for goal in goals:
         s.add(goal)
     digests.append(hashlib.sha256(s.sexpr().encode()).hexdigest()[:16])
+    if kw.pop("quick", False):      # the slice solver's query (checks/quick.py)
+        return None
     return solve(constraints, goals, calls, **kw)
 context.solve = spy
+from lexlux.verify.checks import quick
+decide = quick.Slices.decide
+def quick_spy(self, owners, key, constraints, extra, goals, calls, rlimit):
+    spy(constraints, [*extra, *goals], calls, quick=True)
+    return decide(self, owners, key, constraints, extra, goals, calls, rlimit)
+quick.Slices.decide = quick_spy
 from pathlib import Path
 from lexlux.verify.checks.run import CHECKS
 from lexlux.pipeline import load_knowledge_base

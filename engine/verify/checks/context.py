@@ -21,6 +21,7 @@ from ..encoding.plausible import plausible
 from ..encoding.shared import Shared
 from ..encoding.solve import DEFAULT_RLIMIT, Confirm, SolveResult, solve
 from .findings import Finding
+from .quick import Slices
 from .timeline_search import NO_NARROW_WITNESS
 from .witness import (
     build_case,
@@ -61,6 +62,7 @@ class Audit:
     units: Any = None
     recording: dict[int, dict[str, Any]] | None = None
     _encodings: dict[Any, LawEncoding] = field(default_factory=dict)
+    _slices: Slices = field(default_factory=Slices)
 
     def outputs(self) -> list[str]:
         vocabulary = self.kb.vocabularies[self.jurisdiction]
@@ -149,6 +151,29 @@ class Audit:
                                   rlimit=self.rlimit, case_terms=case_terms)
                     if again.status == "sat":
                         return again, facts
+        # the truth first, from the slice solver (checks/quick.py): an answer a check
+        # reads no further is final; for a witness, the nicer query is tried first
+        quick = None if cores and calls else self._slices.decide(
+            tuple(encodings), (tuple(map(frozenset, names)), unknown_missing),
+            constraints, extra, goals, calls, self.rlimit)   # (a core query with calendar
+        #   abstractions: its first model is seldom exact, the only answer it could take)
+        if (quick == "unsat" and not cores) or (quick == "sat" and cores):
+            if key is not None:
+                self.cache.put(key, quick, ())
+            return SolveResult(quick), facts
+        near = encodings[0].shared.facts.near(facts, anchor if anchor is not None
+                                              else encodings[0].as_of, NEAR_DAYS)
+        if self.as_of is None and anchor is None:
+            near.append(z3.And(encodings[0].as_of >= to_day_number(date(2010, 1, 1)),
+                               encodings[0].as_of <= to_day_number(date(2030, 12, 31))))
+        if quick == "sat" and near:
+            nicer = solve(constraints, [*extra, *goals, *near], calls, rlimit=self.rlimit,
+                          case_terms=case_terms, confirm=replaying)
+            if nicer.status == "sat":
+                if key is not None and nicer.model is not None:
+                    self.cache.put(key, "case", _values(nicer.model, case_terms))
+                return nicer, facts
+            near = []                     # the query as it is, as below
         result = solve(constraints, [*extra, *goals], calls, rlimit=self.rlimit,
                        cores=cores, case_terms=case_terms, confirm=replaying, proof=proof)
         self.confirmed += result.confirmed
@@ -159,11 +184,6 @@ class Audit:
             #                     a core query's model is never read (dead rules)
         if result.status != "sat" or cores:
             return result, facts
-        near = encodings[0].shared.facts.near(facts, anchor if anchor is not None
-                                              else encodings[0].as_of, NEAR_DAYS)
-        if self.as_of is None and anchor is None:
-            near.append(z3.And(encodings[0].as_of >= to_day_number(date(2010, 1, 1)),
-                               encodings[0].as_of <= to_day_number(date(2030, 12, 31))))
         if near:
             nicer = solve(constraints, [*extra, *goals, *near], calls, rlimit=self.rlimit,
                           case_terms=case_terms, confirm=replaying)

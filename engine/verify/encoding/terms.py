@@ -22,8 +22,9 @@ class NotEncodable(Exception):  # noqa: N818 - the name says what happened
 
 
 def _is(x: Any, constant: Any) -> bool:
-    """``x`` is the constant ``constant`` (one call into Z3: terms are hash-consed)."""
-    return isinstance(x, z3.BoolRef) and x.eq(constant)
+    """``x`` is the constant ``constant``: terms are hash-consed, so the same term is the
+    same pointer (compared without a call into Z3)."""
+    return isinstance(x, z3.BoolRef) and x.ast.value == constant.ast.value
 
 
 def _join(make: Any, items: list[Any]) -> Any:
