@@ -17,6 +17,7 @@ from .load.discover import FileKind, SourceFile, bundled_root, discover
 
 if TYPE_CHECKING:       # the stages are imported where used: a cached load needs none
     from .compile.model import KnowledgeBase
+    from .load.file_cache import FileOutcome
     from .load.yaml_source import SourceDocument
 
 
@@ -48,40 +49,66 @@ def _lines_of(path: Path) -> list[str]:
 def load_documents(files: Sequence[SourceFile], texts: Mapping[Path, str] | None = None
                    ) -> tuple[dict[str, SourceDocument], dict[str, FileKind], list[Diagnostic]]:
     """Stages 1 and 2: read and validate each file; keep the documents that fit their schema.
-    ``texts`` gives the text of some files instead of the disk (an editor's unsaved text)."""
-    from .load.yaml_source import SourceDocument, load_file, load_text
-    from .validate.messages import check_document
+    ``texts`` gives the text of some files instead of the disk (an editor's unsaved text).
+    Files read from the disk go through the per-file cache (:mod:`lexlux.load.file_cache`):
+    an unchanged file is not parsed nor checked again."""
+    from .load.file_cache import FileCache, read_limited
     valid: dict[str, SourceDocument] = {}
     kinds: dict[str, FileKind] = {}
     diagnostics: list[Diagnostic] = []
+    cache = FileCache()
     for file in files:
         if texts is not None and file.path in texts:
-            doc, problems = load_text(texts[file.path], file.display)
+            outcome, _ = _load_one(file, texts[file.path])
+        elif not cache.active:
+            outcome, _ = _load_one(file, None)
         else:
-            doc, problems = load_file(file.path, file.display)
-        diagnostics += problems
-        if doc is None:
-            valid["\0invalid:" + file.display] = SourceDocument(file.display,
-                                                                 _lines_of(file.path), None)
-            continue
-        valid_doc = not problems
-        if problems:
-            pass   # the loader's diagnostics say it all: no schema noise on a broken file
-        elif doc.data is None:
-            diagnostics.append(error("LX203", f"the {file.kind.value} file is empty",
-                                     doc.span_at(()),
-                                     hint="see docs/writing-rules.md for a complete example"))
-            valid_doc = False
-        else:
-            schema_problems = list(check_document(doc, file.kind))
-            diagnostics += schema_problems
-            valid_doc = valid_doc and not schema_problems
-        if valid_doc:
-            valid[file.display] = doc
+            raw = read_limited(file.path, cache.limits.max_file_bytes)
+            key = None if raw is None else cache.key(file, raw)
+            found = None if key is None else cache.read(key)
+            if found is not None:
+                outcome = found
+            else:
+                outcome, composed = _load_one(file, raw)
+                if key is not None and composed:
+                    cache.write(key, outcome)
+        diagnostics += outcome.diagnostics
+        if outcome.valid:
+            valid[file.display] = outcome.doc
             kinds[file.display] = file.kind
         else:
-            valid.setdefault("\0invalid:" + file.display, doc)
+            valid.setdefault("\0invalid:" + file.display, outcome.doc)
+    cache.prune()
     return valid, kinds, diagnostics
+
+
+def _load_one(file: SourceFile, content: str | bytes | None) -> tuple[FileOutcome, bool]:
+    """Read (``content``: the text or bytes to use instead of the disk), compose and check one
+    file; and whether it could be composed (only then is the outcome a function of the
+    bytes alone, fit for the per-file cache)."""
+    from .load.file_cache import FileOutcome
+    from .load.yaml_source import SourceDocument, load_bytes, load_file, load_text
+    from .validate.messages import check_document
+    if isinstance(content, str):
+        doc, problems = load_text(content, file.display)
+    elif isinstance(content, bytes):
+        doc, problems = load_bytes(content, file.display)
+    else:
+        doc, problems = load_file(file.path, file.display)
+    if doc is None:
+        return FileOutcome(SourceDocument(file.display, _lines_of(file.path), None), problems,
+                           False), False
+    valid_doc = not problems
+    if problems:
+        pass   # the loader's diagnostics say it all: no schema noise on a broken file
+    elif doc.data is None:
+        problems = [error("LX203", f"the {file.kind.value} file is empty", doc.span_at(()),
+                          hint="see docs/writing-rules.md for a complete example")]
+        valid_doc = False
+    else:
+        problems = list(check_document(doc, file.kind))
+        valid_doc = not problems
+    return FileOutcome(doc, problems, valid_doc), True
 
 
 def compile_documents(docs: dict[str, SourceDocument], kinds: dict[str, FileKind]
