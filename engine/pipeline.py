@@ -16,7 +16,7 @@ from .diagnostics import Diagnostic, error, has_errors
 from .load.discover import FileKind, SourceFile, bundled_root, discover
 
 if TYPE_CHECKING:       # the stages are imported where used: a cached load needs none
-    from .compile.model import KnowledgeBase
+    from .compile.model import KnowledgeBase, Rule
     from .load.file_cache import FileOutcome
     from .load.yaml_source import SourceDocument
 
@@ -46,12 +46,14 @@ def _lines_of(path: Path) -> list[str]:
         return []
 
 
-def load_documents(files: Sequence[SourceFile], texts: Mapping[Path, str] | None = None
+def load_documents(files: Sequence[SourceFile], texts: Mapping[Path, str] | None = None,
+                   *, keys: dict[str, str] | None = None
                    ) -> tuple[dict[str, SourceDocument], dict[str, FileKind], list[Diagnostic]]:
     """Stages 1 and 2: read and validate each file; keep the documents that fit their schema.
     ``texts`` gives the text of some files instead of the disk (an editor's unsaved text).
     Files read from the disk go through the per-file cache (:mod:`lexlux.load.file_cache`):
-    an unchanged file is not parsed nor checked again."""
+    an unchanged file is not parsed nor checked again.  ``keys``, if given, receives the
+    cache key of each file read from the disk and composed (for :func:`compile_documents`)."""
     from .load.file_cache import FileCache, read_limited
     valid: dict[str, SourceDocument] = {}
     kinds: dict[str, FileKind] = {}
@@ -72,6 +74,10 @@ def load_documents(files: Sequence[SourceFile], texts: Mapping[Path, str] | None
                 outcome, composed = _load_one(file, raw)
                 if key is not None and composed:
                     cache.write(key, outcome)
+                else:
+                    key = None
+            if key is not None and keys is not None:
+                keys[file.display] = key
         diagnostics += outcome.diagnostics
         if outcome.valid:
             valid[file.display] = outcome.doc
@@ -111,9 +117,12 @@ def _load_one(file: SourceFile, content: str | bytes | None) -> tuple[FileOutcom
     return FileOutcome(doc, problems, valid_doc), True
 
 
-def compile_documents(docs: dict[str, SourceDocument], kinds: dict[str, FileKind]
+def compile_documents(docs: dict[str, SourceDocument], kinds: dict[str, FileKind],
+                      *, keys: Mapping[str, str] | None = None
                       ) -> tuple[KnowledgeBase, list[Diagnostic]]:
-    """Stage 3: build the knowledge base from validated documents."""
+    """Stage 3: build the knowledge base from validated documents.  With ``keys`` (the
+    per-file cache keys of :func:`load_documents`), each rule file's compilation is cached
+    under its key and those of the vocabulary and parameter files (what it reads)."""
     from .compile.excerpt_numbers import check_excerpt_numbers
     from .compile.from_source import (
         build_parameters,
@@ -152,8 +161,9 @@ def compile_documents(docs: dict[str, SourceDocument], kinds: dict[str, FileKind
                                          param.span, related=[("first defined here",
                                                                kb.parameters[param.id].span)]))
             kb.parameters[param.id] = param
+    compiled = _CompiledRules(by_kind, keys)
     for doc in by_kind.get(FileKind.RULE, []):
-        rule, problems = build_rule(doc, kb)
+        rule, problems = compiled.get(doc) or compiled.put(doc, *build_rule(doc, kb))
         diagnostics += problems
         if rule is None:
             continue
@@ -181,6 +191,46 @@ def compile_documents(docs: dict[str, SourceDocument], kinds: dict[str, FileKind
     kb.graph = build_graph(kb)
     diagnostics += check_cycles(kb)
     return kb, diagnostics
+
+
+class _CompiledRules:
+    """The per-file cache of compiled rules (:class:`lexlux.load.file_cache.CompiledRule`),
+    active only when every vocabulary and parameter file has a key."""
+
+    def __init__(self, by_kind: dict[FileKind, list[SourceDocument]],
+                 keys: Mapping[str, str] | None) -> None:
+        from .load.file_cache import FileCache
+        self.keys = keys
+        self.cache: FileCache | None = None
+        self.context = ""
+        if keys is None:
+            return
+        read = [keys.get(doc.path) for kind in (FileKind.VOCABULARY, FileKind.PARAMETERS)
+                for doc in by_kind.get(kind, [])]
+        if None in read:
+            return
+        cache = FileCache()
+        if cache.active:
+            self.cache, self.context = cache, "|".join(str(k) for k in read)
+
+    def _key(self, doc: SourceDocument) -> str | None:
+        file_key = None if self.keys is None else self.keys.get(doc.path)
+        if self.cache is None or file_key is None:
+            return None
+        return self.cache.compiled_key(file_key, self.context)
+
+    def get(self, doc: SourceDocument) -> tuple[Rule | None, list[Diagnostic]] | None:
+        key = self._key(doc)
+        found = None if key is None or self.cache is None else self.cache.read_compiled(key)
+        return None if found is None else (found.rule, found.diagnostics)
+
+    def put(self, doc: SourceDocument, rule: Rule | None, problems: list[Diagnostic]
+            ) -> tuple[Rule | None, list[Diagnostic]]:
+        from .load.file_cache import CompiledRule
+        key = self._key(doc)
+        if key is not None and self.cache is not None:
+            self.cache.write(key, CompiledRule(rule, problems))
+        return rule, problems
 
 
 def _compile_event_types(docs: list[SourceDocument], kb: KnowledgeBase) -> list[Diagnostic]:
@@ -235,9 +285,10 @@ def load_knowledge_base(paths: Sequence[Path] | None = None) -> LoadResult:
 
 
 def _build(files: list[SourceFile], diagnostics: list[Diagnostic]) -> LoadResult:
-    docs, kinds, problems = load_documents(files)
+    keys: dict[str, str] = {}
+    docs, kinds, problems = load_documents(files, keys=keys)
     diagnostics += problems
-    kb, problems = compile_documents(docs, kinds)
+    kb, problems = compile_documents(docs, kinds, keys=keys)
     diagnostics = without_unused_when_broken(diagnostics + problems)
     documents = {p.removeprefix("\0invalid:"): d for p, d in docs.items()}
     diagnostics.sort(key=Diagnostic.sort_key)

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from ..compile.model import Rule
     from ..diagnostics import Diagnostic
     from .discover import SourceFile
     from .yaml_source import SourceDocument
@@ -43,6 +44,16 @@ class FileOutcome:
     doc: SourceDocument
     diagnostics: list[Diagnostic]
     valid: bool
+
+
+@dataclass
+class CompiledRule:
+    """What compiling one rule file made of it (:func:`lexlux.compile.from_source.build_rule`),
+    cached under its file's key and the keys of the vocabulary and parameter files, the only
+    other files it reads."""
+
+    rule: Rule | None
+    diagnostics: list[Diagnostic]
 
 
 class FileCache:
@@ -65,7 +76,20 @@ class FileCache:
         digest.update(hashlib.sha256(raw).digest())
         return digest.hexdigest()
 
+    def compiled_key(self, file_key: str, context: str) -> str:
+        """The key of a rule file's compiled rule: its file's key, and ``context`` (a digest
+        of the keys of the files its compilation reads)."""
+        return hashlib.sha256(f"compiled|{file_key}|{context}".encode()).hexdigest()
+
+    def read_compiled(self, key: str) -> CompiledRule | None:
+        found = self._load(key)
+        return found if isinstance(found, CompiledRule) else None
+
     def read(self, key: str) -> FileOutcome | None:
+        found = self._load(key)
+        return found if isinstance(found, FileOutcome) else None
+
+    def _load(self, key: str) -> object:
         target = self.folder / key
         try:
             with target.open("rb") as handle:
@@ -74,13 +98,11 @@ class FileCache:
                 outcome = pickle.load(handle)
         except Exception:         # missing, damaged or foreign: loaded again
             return None
-        if not isinstance(outcome, FileOutcome):
-            return None
         with contextlib.suppress(OSError):
             os.utime(target)      # most recently used: kept by the pruning
         return outcome
 
-    def write(self, key: str, outcome: FileOutcome) -> None:
+    def write(self, key: str, outcome: FileOutcome | CompiledRule) -> None:
         from ..kb_cache import dump_atomically
         try:
             self.folder.mkdir(parents=True, exist_ok=True)

@@ -47,6 +47,31 @@ def _loaded_files(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return seen
 
 
+def _compiled_rules(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The rule files compiled from now on (not taken from the cache)."""
+    import lexlux.compile.from_source as from_source
+    seen: list[str] = []
+    real = from_source.build_rule
+
+    def counting(doc: Any, kb: Any) -> Any:
+        seen.append(doc.path)
+        return real(doc, kb)
+
+    monkeypatch.setattr(from_source, "build_rule", counting)
+    return seen
+
+
+def test_a_rule_is_compiled_again_when_a_parameter_file_changes(
+        cache: Path, rules: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    load_knowledge_base([rules])
+    parameters = sorted((rules / "lu" / "parameters").glob("*.yaml"))[0]
+    parameters.write_text(parameters.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    compiled = _compiled_rules(monkeypatch)
+    cached = load_knowledge_base([rules])
+    assert len(compiled) == len(cached.kb.rules)
+    _same(cached, _uncached(rules, monkeypatch))
+
+
 def _uncached(rules: Path, monkeypatch: pytest.MonkeyPatch) -> LoadResult:
     with monkeypatch.context() as patch:
         patch.setenv("LEXLUX_NO_CACHE", "1")
@@ -102,8 +127,10 @@ def test_after_an_edit_only_that_file_is_loaded_and_the_result_is_a_fresh_build(
     assert len(list((cache / "files").iterdir())) > 200
     _edit(rules, "cm_referral_date + 40 days", "cm_referral_date + 41 days")
     loaded = _loaded_files(monkeypatch)
+    compiled = _compiled_rules(monkeypatch)
     cached = load_knowledge_base([rules])
     assert [Path(p).as_posix().endswith(EDITED) for p in loaded] == [True]
+    assert [Path(p).as_posix().endswith(EDITED) for p in compiled] == [True]
     fresh = _uncached(rules, monkeypatch)
     assert cached.ok and fresh.ok
     _same(cached, fresh)
@@ -159,7 +186,7 @@ def test_a_damaged_entry_is_ignored_and_written_again(cache: Path, rules: Path,
                           b"" if number % 3 == 1 else b"lexlux-file-cache-1garbage")
     loaded = _loaded_files(monkeypatch)
     again = _from_file_entries(rules)
-    assert len(loaded) == len(entries)
+    assert len(loaded) == len(again.files)          # file entries and compiled rules
     _same(again, _uncached(rules, monkeypatch))
     loaded.clear()
     _from_file_entries(rules)
