@@ -244,10 +244,16 @@ def _init_fields(cls: type) -> tuple[str, ...] | None:
 
 
 def _dump(folder: Path, target: Path, value: object) -> None:
+    dump_atomically(folder, target, value, _FORMAT)
+
+
+def dump_atomically(folder: Path, target: Path, value: object, header: bytes) -> None:
+    """Pickle ``value`` after ``header`` into a temporary file of ``folder``, renamed to
+    ``target``: a reader sees a whole file or none."""
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".kb-", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(_FORMAT)
+            handle.write(header)
             _Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
         Path(tmp).replace(target)
     except BaseException:

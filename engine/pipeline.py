@@ -16,7 +16,8 @@ from .diagnostics import Diagnostic, error, has_errors
 from .load.discover import FileKind, SourceFile, bundled_root, discover
 
 if TYPE_CHECKING:       # the stages are imported where used: a cached load needs none
-    from .compile.model import KnowledgeBase
+    from .compile.model import KnowledgeBase, Rule
+    from .load.file_cache import FileOutcome
     from .load.yaml_source import SourceDocument
 
 
@@ -45,48 +46,83 @@ def _lines_of(path: Path) -> list[str]:
         return []
 
 
-def load_documents(files: Sequence[SourceFile], texts: Mapping[Path, str] | None = None
+def load_documents(files: Sequence[SourceFile], texts: Mapping[Path, str] | None = None,
+                   *, keys: dict[str, str] | None = None
                    ) -> tuple[dict[str, SourceDocument], dict[str, FileKind], list[Diagnostic]]:
     """Stages 1 and 2: read and validate each file; keep the documents that fit their schema.
-    ``texts`` gives the text of some files instead of the disk (an editor's unsaved text)."""
-    from .load.yaml_source import SourceDocument, load_file, load_text
-    from .validate.messages import check_document
+    ``texts`` gives the text of some files instead of the disk (an editor's unsaved text).
+    Files read from the disk go through the per-file cache (:mod:`lexlux.load.file_cache`):
+    an unchanged file is not parsed nor checked again.  ``keys``, if given, receives the
+    cache key of each file read from the disk and composed (for :func:`compile_documents`)."""
+    from .load.file_cache import FileCache, read_limited
     valid: dict[str, SourceDocument] = {}
     kinds: dict[str, FileKind] = {}
     diagnostics: list[Diagnostic] = []
+    cache = FileCache()
     for file in files:
         if texts is not None and file.path in texts:
-            doc, problems = load_text(texts[file.path], file.display)
+            outcome, _ = _load_one(file, texts[file.path])
+        elif not cache.active:
+            outcome, _ = _load_one(file, None)
         else:
-            doc, problems = load_file(file.path, file.display)
-        diagnostics += problems
-        if doc is None:
-            valid["\0invalid:" + file.display] = SourceDocument(file.display,
-                                                                 _lines_of(file.path), None)
-            continue
-        valid_doc = not problems
-        if problems:
-            pass   # the loader's diagnostics say it all: no schema noise on a broken file
-        elif doc.data is None:
-            diagnostics.append(error("LX203", f"the {file.kind.value} file is empty",
-                                     doc.span_at(()),
-                                     hint="see docs/writing-rules.md for a complete example"))
-            valid_doc = False
-        else:
-            schema_problems = list(check_document(doc, file.kind))
-            diagnostics += schema_problems
-            valid_doc = valid_doc and not schema_problems
-        if valid_doc:
-            valid[file.display] = doc
+            raw = read_limited(file.path, cache.limits.max_file_bytes)
+            key = None if raw is None else cache.key(file, raw)
+            found = None if key is None else cache.read(key)
+            if found is not None:
+                outcome = found
+            else:
+                outcome, composed = _load_one(file, raw)
+                if key is not None and composed:
+                    cache.write(key, outcome)
+                else:
+                    key = None
+            if key is not None and keys is not None:
+                keys[file.display] = key
+        diagnostics += outcome.diagnostics
+        if outcome.valid:
+            valid[file.display] = outcome.doc
             kinds[file.display] = file.kind
         else:
-            valid.setdefault("\0invalid:" + file.display, doc)
+            valid.setdefault("\0invalid:" + file.display, outcome.doc)
+    cache.prune()
     return valid, kinds, diagnostics
 
 
-def compile_documents(docs: dict[str, SourceDocument], kinds: dict[str, FileKind]
+def _load_one(file: SourceFile, content: str | bytes | None) -> tuple[FileOutcome, bool]:
+    """Read (``content``: the text or bytes to use instead of the disk), compose and check one
+    file; and whether it could be composed (only then is the outcome a function of the
+    bytes alone, fit for the per-file cache)."""
+    from .load.file_cache import FileOutcome
+    from .load.yaml_source import SourceDocument, load_bytes, load_file, load_text
+    from .validate.messages import check_document
+    if isinstance(content, str):
+        doc, problems = load_text(content, file.display)
+    elif isinstance(content, bytes):
+        doc, problems = load_bytes(content, file.display)
+    else:
+        doc, problems = load_file(file.path, file.display)
+    if doc is None:
+        return FileOutcome(SourceDocument(file.display, _lines_of(file.path), None), problems,
+                           False), False
+    valid_doc = not problems
+    if problems:
+        pass   # the loader's diagnostics say it all: no schema noise on a broken file
+    elif doc.data is None:
+        problems = [error("LX203", f"the {file.kind.value} file is empty", doc.span_at(()),
+                          hint="see docs/writing-rules.md for a complete example")]
+        valid_doc = False
+    else:
+        problems = list(check_document(doc, file.kind))
+        valid_doc = not problems
+    return FileOutcome(doc, problems, valid_doc), True
+
+
+def compile_documents(docs: dict[str, SourceDocument], kinds: dict[str, FileKind],
+                      *, keys: Mapping[str, str] | None = None
                       ) -> tuple[KnowledgeBase, list[Diagnostic]]:
-    """Stage 3: build the knowledge base from validated documents."""
+    """Stage 3: build the knowledge base from validated documents.  With ``keys`` (the
+    per-file cache keys of :func:`load_documents`), each rule file's compilation is cached
+    under its key and those of the vocabulary and parameter files (what it reads)."""
     from .compile.excerpt_numbers import check_excerpt_numbers
     from .compile.from_source import (
         build_parameters,
@@ -125,8 +161,9 @@ def compile_documents(docs: dict[str, SourceDocument], kinds: dict[str, FileKind
                                          param.span, related=[("first defined here",
                                                                kb.parameters[param.id].span)]))
             kb.parameters[param.id] = param
+    compiled = _CompiledRules(by_kind, keys)
     for doc in by_kind.get(FileKind.RULE, []):
-        rule, problems = build_rule(doc, kb)
+        rule, problems = compiled.get(doc) or compiled.put(doc, *build_rule(doc, kb))
         diagnostics += problems
         if rule is None:
             continue
@@ -154,6 +191,46 @@ def compile_documents(docs: dict[str, SourceDocument], kinds: dict[str, FileKind
     kb.graph = build_graph(kb)
     diagnostics += check_cycles(kb)
     return kb, diagnostics
+
+
+class _CompiledRules:
+    """The per-file cache of compiled rules (:class:`lexlux.load.file_cache.CompiledRule`),
+    active only when every vocabulary and parameter file has a key."""
+
+    def __init__(self, by_kind: dict[FileKind, list[SourceDocument]],
+                 keys: Mapping[str, str] | None) -> None:
+        from .load.file_cache import FileCache
+        self.keys = keys
+        self.cache: FileCache | None = None
+        self.context = ""
+        if keys is None:
+            return
+        read = [keys.get(doc.path) for kind in (FileKind.VOCABULARY, FileKind.PARAMETERS)
+                for doc in by_kind.get(kind, [])]
+        if None in read:
+            return
+        cache = FileCache()
+        if cache.active:
+            self.cache, self.context = cache, "|".join(str(k) for k in read)
+
+    def _key(self, doc: SourceDocument) -> str | None:
+        file_key = None if self.keys is None else self.keys.get(doc.path)
+        if self.cache is None or file_key is None:
+            return None
+        return self.cache.compiled_key(file_key, self.context)
+
+    def get(self, doc: SourceDocument) -> tuple[Rule | None, list[Diagnostic]] | None:
+        key = self._key(doc)
+        found = None if key is None or self.cache is None else self.cache.read_compiled(key)
+        return None if found is None else (found.rule, found.diagnostics)
+
+    def put(self, doc: SourceDocument, rule: Rule | None, problems: list[Diagnostic]
+            ) -> tuple[Rule | None, list[Diagnostic]]:
+        from .load.file_cache import CompiledRule
+        key = self._key(doc)
+        if key is not None and self.cache is not None:
+            self.cache.write(key, CompiledRule(rule, problems))
+        return rule, problems
 
 
 def _compile_event_types(docs: list[SourceDocument], kb: KnowledgeBase) -> list[Diagnostic]:
@@ -208,9 +285,10 @@ def load_knowledge_base(paths: Sequence[Path] | None = None) -> LoadResult:
 
 
 def _build(files: list[SourceFile], diagnostics: list[Diagnostic]) -> LoadResult:
-    docs, kinds, problems = load_documents(files)
+    keys: dict[str, str] = {}
+    docs, kinds, problems = load_documents(files, keys=keys)
     diagnostics += problems
-    kb, problems = compile_documents(docs, kinds)
+    kb, problems = compile_documents(docs, kinds, keys=keys)
     diagnostics = without_unused_when_broken(diagnostics + problems)
     documents = {p.removeprefix("\0invalid:"): d for p, d in docs.items()}
     diagnostics.sort(key=Diagnostic.sort_key)
