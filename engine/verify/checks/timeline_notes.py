@@ -55,28 +55,53 @@ def record(audit: Audit, encodings: Sequence[LawEncoding], names: Sequence[set[s
                     log[name].append(entry)
 
 
+def _coverage(audit: Audit, name: str) -> tuple[str | None, bool, list[str], str | None]:
+    """What the encoding says of output ``name``: why it is not encodable (None if it is),
+    whether only for timelines, the rules concluding it, and why the timeline encoding does
+    not cover it either (None if it does).  With ``--cache`` it is kept by the digest of the
+    output's slice, like a unit (but not counted as one), so that a warm run encodes
+    nothing."""
+    key = None
+    if audit.cache is not None:
+        from .units import unit_key
+        key = unit_key(audit, "timeline coverage", (name,), [name])
+        if key is not None:
+            found = audit.cache.units.get(key)
+            if found is not None and "coverage" in found:
+                why, only, rules, timeline = found["coverage"]
+                return why, bool(only), [str(r) for r in rules], timeline
+    plain = audit.encoding()
+    out = plain.output(name)
+    rules = [r.id for r in plain.candidates(name)]
+    timeline = None
+    if out.not_encodable is not None and out.timeline_only:
+        timeline = audit.encoding(timelines=True).output(name).not_encodable
+    answer = (out.not_encodable, out.timeline_only, rules, timeline)
+    if key is not None and audit.cache is not None:
+        audit.cache.units[key] = audit.cache.new_units[key] = {
+            "queries": 0, "findings": [], "coverage": list(answer)}
+    return answer
+
+
 def timeline_notes(audit: Audit) -> Iterator[Finding]:
     """LX522 for each timeline output (or output reading one) that a check asked about,
     LX521 for the others (run after the checks)."""
-    plain = audit.encoding()
     log = timeline_log(audit)
     for name in audit.outputs():
-        out = plain.output(name)
-        if out.not_encodable is None or not out.timeline_only:
+        why, timeline_only, rules, timeline = _coverage(audit, name)
+        if why is None or not timeline_only:
             continue
-        rules = [r.id for r in plain.candidates(name)]
         if not audit.involves(*rules):
             continue
         asked = log.get(name, [])
         if not asked:
-            timeline = audit.encoding(timelines=True).output(name)
-            yield Finding("LX521", f"{name!r} is not verified: {out.not_encodable}",
-                          output=name, key=out.not_encodable,
+            yield Finding("LX521", f"{name!r} is not verified: {why}",
+                          output=name, key=why,
                           details=[
                               "declared abstraction 'timeline_outputs' (a note, not a "
                               "problem): " + ("no check of this run asked about it"
-                                             if timeline.not_encodable is None else
-                                             f"not encoded ({timeline.not_encodable})")])
+                                             if timeline is None else
+                                             f"not encoded ({timeline})")])
             continue
         bounds = sorted({b for _, _, b in asked if b})
         claim = ("; ".join(bounds) if bounds else "no answer of its checks is a bounded "
