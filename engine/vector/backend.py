@@ -253,33 +253,19 @@ def _refs_with_lets(version: RuleVersion, exprs: list[Any]) -> list[Any]:
     return found
 
 
-_PARAMETERS_OF: dict[int, tuple[Rule, frozenset[str]]] = {}
+_REFS_OF: dict[tuple[int, str], tuple[Rule, list[str]]] = {}
 
 
-def _parameters_of(rule: Rule) -> frozenset[str]:
-    """The parameters a rule reads (kept per rule: the IR is not changed once compiled)."""
-    known = _PARAMETERS_OF.get(id(rule))
+def _refs_of(rule: Rule, kind: str) -> list[str]:
+    """The names of ``kind`` (fact, parameter) a rule reads, sorted (kept per rule: the IR
+    is not changed once compiled)."""
+    known = _REFS_OF.get((id(rule), kind))
     if known is None or known[0] is not rule:
         from ..compile.refs import version_refs
-        if len(_PARAMETERS_OF) > 65_536:
-            _PARAMETERS_OF.clear()
-        known = _PARAMETERS_OF[id(rule)] = (rule, frozenset(
-            r.target for v in rule.versions for r in version_refs(v) if r.kind == "parameter"))
-    return known[1]
-
-
-_FACTS_OF: dict[int, tuple[Rule, list[str]]] = {}
-
-
-def _facts_of(rule: Rule) -> list[str]:
-    """The facts a rule reads, in order (kept per rule, as :func:`_parameters_of`)."""
-    known = _FACTS_OF.get(id(rule))
-    if known is None or known[0] is not rule:
-        from ..compile.refs import version_refs
-        if len(_FACTS_OF) > 65_536:
-            _FACTS_OF.clear()
-        known = _FACTS_OF[id(rule)] = (rule, sorted(
-            {r.target for v in rule.versions for r in version_refs(v) if r.kind == "fact"}))
+        if len(_REFS_OF) > 65_536:
+            _REFS_OF.clear()
+        known = _REFS_OF[(id(rule), kind)] = (rule, sorted(
+            {r.target for v in rule.versions for r in version_refs(v) if r.kind == kind}))
     return known[1]
 
 
@@ -519,7 +505,7 @@ class Resolver:
 
     def _block(self, rule: Rule, rows: Any) -> Block:
         whole = Block(self.n)
-        for name in _facts_of(rule):
+        for name in _refs_of(rule, "fact"):
             column = self._fact(name)
             if column is None:
                 continue
@@ -801,7 +787,7 @@ class Resolver:
         as_of, ok = self.date_of(None)
         ok = ok.copy()
         for rule in self.kb.rules.values():
-            if parameter not in _parameters_of(rule):
+            if parameter not in _refs_of(rule, "parameter"):
                 continue
             clauses = [(v, _refs_with_lets(v, [v.transitional[0].expr]))
                        for v in rule.versions if v.transitional is not None]

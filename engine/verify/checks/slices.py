@@ -188,13 +188,7 @@ class Slices:
             outputs: set[str] = set()
             for version in rule.versions:
                 params |= set(version.parameters.values())
-                for ref in version_refs(version):
-                    if ref.kind == "fact":
-                        facts.add(ref.target)
-                    elif ref.kind == "parameter":
-                        params.add(ref.target)
-                    elif ref.kind == "output":
-                        outputs.add(ref.target)
+                _sort_refs(version_refs(version), facts, params, outputs)
             known = self._rule_refs[rule_id] = (facts, params, outputs)
         return known
 
@@ -267,15 +261,11 @@ class Slices:
         typed = [t for _, t in getattr(obj, "lets", ())]
         typed += [t for t in (getattr(obj, "when", None), getattr(obj, "holds", None))
                   if t is not None]
-        facts, params, outs = set(), set(getattr(obj, "parameters", {}).values()), set()
+        facts: set[str] = set()
+        params: set[str] = set(getattr(obj, "parameters", {}).values())
+        outs: set[str] = set()
         for t in typed:
-            for ref in iter_refs(t.expr):
-                if ref.kind == "fact":
-                    facts.add(ref.target)
-                elif ref.kind == "output":
-                    outs.add(ref.target)
-                elif ref.kind == "parameter":
-                    params.add(ref.target)
+            _sort_refs(iter_refs(t.expr), facts, params, outs)
         self._direct[node] = set(facts)
         if outs:
             jurisdiction = obj.jurisdiction if hasattr(obj, "jurisdiction") else \
@@ -284,3 +274,13 @@ class Slices:
             facts |= more
         self._reads[node] = (facts, params, outs)
         return facts, params, outs
+
+
+def _sort_refs(refs: Iterable[Any], facts: set[str], params: set[str],
+               outputs: set[str]) -> None:
+    """Add each reference's target to the set of its kind (other kinds are left out)."""
+    into = {"fact": facts, "parameter": params, "output": outputs}
+    for ref in refs:
+        found = into.get(ref.kind)
+        if found is not None:
+            found.add(ref.target)
