@@ -6,6 +6,7 @@ import atexit
 import os
 import shutil
 import tempfile
+from pathlib import Path
 
 # each test session has its own compiled-knowledge-base cache (never the user's); set
 # LEXLUX_CACHE_DIR to share one, or LEXLUX_NO_CACHE=1 to test without
@@ -40,3 +41,12 @@ def bundled() -> LoadResult:
 @pytest.fixture
 def golden(request: pytest.FixtureRequest) -> Golden:
     return Golden(bool(request.config.getoption("--update-goldens")))
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh cache folder for lexlux's disk caches (``LEXLUX_CACHE_DIR``), cache on."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("LEXLUX_CACHE_DIR", str(folder))
+    monkeypatch.delenv("LEXLUX_NO_CACHE", raising=False)
+    return folder

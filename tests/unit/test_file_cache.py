@@ -19,14 +19,6 @@ EDITED = "lu/code_du_travail/L552-2/p5.yaml"
 
 
 @pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("LEXLUX_CACHE_DIR", str(folder))
-    monkeypatch.delenv("LEXLUX_NO_CACHE", raising=False)
-    return folder
-
-
-@pytest.fixture
 def rules(tmp_path: Path) -> Path:
     target = tmp_path / "rules"
     shutil.copytree(bundled_root("rules"), target)

@@ -18,14 +18,6 @@ TEST_RULES = REPO / "tests" / "evaluate" / "kb" / "rules"
 
 
 @pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("LEXLUX_CACHE_DIR", str(folder))
-    monkeypatch.delenv("LEXLUX_NO_CACHE", raising=False)
-    return folder
-
-
-@pytest.fixture
 def rules(tmp_path: Path) -> Path:
     target = tmp_path / "rules"
     shutil.copytree(TEST_RULES, target)

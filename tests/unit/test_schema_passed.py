@@ -17,14 +17,6 @@ facts:
 """
 
 
-@pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("LEXLUX_CACHE_DIR", str(folder))
-    monkeypatch.delenv("LEXLUX_NO_CACHE", raising=False)
-    return folder
-
-
 def test_a_passing_case_is_remembered_and_a_failing_one_is_checked_each_time(
         cache: Path, tmp_path: Path) -> None:
     kb = load_knowledge_base().kb
