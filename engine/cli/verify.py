@@ -187,7 +187,11 @@ def cmd_diff(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         stdout.write(json.dumps(report.to_json(kb), indent=2, ensure_ascii=False) + "\n")
     else:
         for r in report.results:
-            if r.status == "same":
+            if r.status == "same" and r.bound:       # abstraction timeline_bounded_proof
+                stdout.write(f"same[{r.output}]: only within bounded timeline frames, not "
+                             f"proved beyond — the law of {args.first} and of {args.second} "
+                             f"give the same result for {r.bound}\n")
+            elif r.status == "same":
                 stdout.write(f"same[{r.output}]: proved — the law of {args.first} and of "
                              f"{args.second} give the same result for every case"
                              + (f" ({r.reason})" if r.reason else "") + "\n")

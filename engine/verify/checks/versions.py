@@ -94,6 +94,8 @@ class DiffResult:
     status: str                       # "same" | "differ" | "unknown" | "not verified"
     findings: list[Finding] = field(default_factory=list)
     reason: str = ""
+    #: "same" only within bounded timeline frames: the bound, in words (empty: proved)
+    bound: str = ""
 
 
 def _winners(model: z3.ModelRef, out: OutputEnc) -> tuple[list[str], Any]:
@@ -198,6 +200,10 @@ FRAME_RLIMIT = 50_000
 def _diff_output(audit: Audit, one: LawEncoding, two: LawEncoding, name: str, first: date,
                  second: date, pool: Pool, show_horizon: bool) -> DiffResult:
     a, b = one.output(name), two.output(name)
+    if (a.not_encodable and a.timeline_only) or (b.not_encodable and b.timeline_only):
+        # abstraction timeline_bounded_proof
+        from .timeline_diff import diff_timeline_output
+        return diff_timeline_output(audit, name, first, second, pool, show_horizon)
     if a.not_encodable or b.not_encodable:
         return DiffResult(name, "not verified", reason=a.not_encodable or
                           b.not_encodable or "")

@@ -1,0 +1,140 @@
+"""Stage 5 (verify): ``lexlux diff`` of a timeline output (or of an output reading one), in
+bounded frames (abstraction ``timeline_bounded_proof``).
+
+A timeline output is not in the plain encoding (abstraction ``timeline_outputs``); the
+timeline encoding holds it exactly over :data:`~..encoding.timelines.TIMELINE_MONTHS`
+months, and its queries are solved in narrow frames whose first month is pinned
+(:mod:`.timeline_search`).  So the diff of such an output is asked in those frames, under
+the law of each date (the two encodings share one set of facts, as in
+:func:`.versions.diff_versions`):
+
+* a model is an exact witness of disagreement: it is replayed by the evaluator, as every
+  witness of the diff (the evaluator must give what the model gives under each law), its
+  region (which provisions win under each law) is blocked and the search goes on, up to
+  ``--max-regions`` regions;
+* no model in any frame of the :data:`~.timeline_search.PROOF_MONTHS` months from the
+  month of the later date is "same" *within that bound only*: the result carries the bound
+  (:attr:`.versions.DiffResult.bound`), and is never reported as proved without it;
+* anything else is undecided (``unknown``, LX510).
+
+Each result of such an output carries a note LX522: each question the diff asked and its
+answer, and the bound.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import z3
+
+from ...calendar.dates import to_day_number
+from ..encoding.encode_expr import and_, not_, or_
+from ..encoding.solve import SolveResult
+from .context import Audit
+from .findings import Finding
+from .timeline_search import BOUNDED, is_bounded
+from .versions import DiffResult, _applied, _differs, _key, _Region, _versions_won, _winners
+
+if TYPE_CHECKING:
+    from .diff_pool import Pool
+
+#: The budget of all the frames of one diff query about a timeline output (the witness
+#: search in the widest frame, then the proof in the frames of the next months).  The
+#: payer timeline of the bundled rules is decided with about 1.5·10⁶ per frame.
+DIFF_RLIMIT = 4_000_000
+
+
+def diff_timeline_output(audit: Audit, name: str, first: date, second: date, pool: Pool,
+                         show_horizon: bool) -> DiffResult:
+    """The diff of ``name`` (a timeline output, or one reading a timeline output) between
+    the law of ``first`` and of ``second``, in bounded timeline frames."""
+    one = audit.encoding(law_as_of=first, tag="L1|", timelines=True)
+    two = audit.encoding(law_as_of=second, shared=one.shared, tag="L2|", timelines=True)
+    a, b = one.output(name), two.output(name)
+    if a.not_encodable or b.not_encodable:
+        return DiffResult(name, "not verified", reason=a.not_encodable or
+                          b.not_encodable or "")
+    same_value = and_(*[x == y for x, y in zip(a.value, b.value, strict=True)])
+    differ = or_(a.has_value != b.has_value, a.in_conflict != b.in_conflict,
+                 and_(a.has_value, b.has_value, not_(same_value)))
+    goals: list[Any] = [not_(a.bad), not_(b.bad), differ]
+    result = DiffResult(name, "same")
+    region = _Region(audit, one, two, name, first, second, goals, show_horizon)
+    seen: set[tuple[tuple[str, ...], tuple[str, ...]]] = set()
+    asked: list[tuple[str, str]] = []
+    cone = one.cone({name})
+    uses = set().union(*(one.output(n).facts for n in cone))
+    for case, in_first, in_second in pool.regions(name, uses):   # witnesses found before
+        if len(result.findings) >= audit.max_regions:
+            break
+        won_a, won_b = _applied(in_first), _applied(in_second)
+        if _key(won_a, won_b) in seen:
+            continue
+        seen.add(_key(won_a, won_b))
+        region_a, region_b = _versions_won(a, won_a), _versions_won(b, won_b)
+        goals.append(not_(and_(region_a, region_b)))
+        result.status = "differ"
+        finding = region.finding(won_a, won_b, region_a, region_b)
+        result.findings.append(pool.witness(finding, case, (in_first, in_second),
+                                            audit.witness_dir))
+        asked.append((f"a case of an earlier output's diff, replayed on {name!r}",
+                      "a case found (the evaluator shows the difference)"))
+    test = _differs(audit, name, first, second, seen)
+    anchor = z3.IntVal(to_day_number(max(first, second)))
+    bound = ""
+    while len(result.findings) < audit.max_regions:
+        what = (f"diff: whether the law of {first} and of {second} give {name!r} different "
+                "results" + (f" outside the {len(seen)} region(s) found" if seen else ""))
+        answer, facts = audit.query([one, two], [{name}, {name}], goals, anchor=anchor,
+                                    confirm=test, what=what, timeline_rlimit=DIFF_RLIMIT)
+        asked.append((what, _answer(answer)))
+        if answer.status == "unknown":
+            result.status, result.reason = "unknown", answer.reason
+            result.findings.append(audit.unknown(
+                f"whether the law of {first} and {second} agree on {name!r}", answer,
+                output=name))
+            break
+        if answer.status == "unsat":
+            bound = answer.reason.removeprefix(BOUNDED).strip() if is_bounded(answer) else ""
+            break
+        assert answer.model is not None
+        won_a, _ = _winners(answer.model, a)
+        won_b, _ = _winners(answer.model, b)
+        region_a, region_b = _versions_won(a, won_a), _versions_won(b, won_b)
+        goals.append(not_(and_(region_a, region_b)))
+        seen.add(_key(won_a, won_b))
+        result.status = "differ"
+        finding = audit.witness(
+            region.finding(won_a, won_b, region_a, region_b), one, answer, facts,
+            [(one, a, {"law_as_of": first}), (two, b, {"law_as_of": second})],
+            as_of=max(first, second))
+        pool.add(finding.facts or {}, name)
+        result.findings.append(finding)
+    if result.status == "same":
+        result.bound = bound
+        result.reason = f"within bounded timeline frames only: {bound}" if bound else ""
+    result.findings.append(note(name, first, second, asked, bound))
+    return result
+
+
+def _answer(result: SolveResult) -> str:
+    if result.status == "sat":
+        return "a case found (the evaluator replays it)"
+    if is_bounded(result):
+        return "no case within the frames"
+    return "undecided (LX510)"
+
+
+def note(name: str, first: date, second: date, asked: list[tuple[str, str]], bound: str
+         ) -> Finding:
+    """LX522 for the diff of a timeline output: each question asked, its answer, the bound."""
+    claim = bound or ("no answer of the diff is a bounded proof (each is a replayed witness "
+                      "or undecided)")
+    return Finding("LX522", f"the diff of {name!r} between {first} and {second} is verified "
+                   f"only within bounded timeline frames: {claim}", output=name,
+                   key=f"timeline_bounded_proof|diff|{first}|{second}",
+                   details=[*[f"{what}: {answer}" for what, answer in asked],
+                            "declared abstraction 'timeline_bounded_proof' (a note, not a "
+                            "problem): 'no case within the frames' is proved for those "
+                            "frames only, not for longer histories or other months"])
