@@ -61,7 +61,6 @@ def cmd_audit(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         for name, check in CHECKS.items():
             if name != "invariants":
                 findings += check(audit)
-        findings += timeline_notes(audit)
         for inv_id in sorted(kb.invariants):
             inv = kb.invariants[inv_id]
             if inv.jurisdiction != audit.jurisdiction or inv.assumption:
@@ -76,6 +75,7 @@ def cmd_audit(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                           for s in inv.sources),
                 [(w.start.isoformat(), w.end.isoformat(), w.status) for w in results],
                 note.message if note else None))
+        findings += timeline_notes(audit)         # after the invariants, which ask too
         queries += audit.queries
     if audits and audits[0].cache is not None:
         audits[0].cache.save()

@@ -8,7 +8,8 @@ invariant depends on, or a parameter it uses, changes: one query per window, eac
 proof for that window.  A SAT answer is a violation (LX511) whose witness case is replayed
 through the evaluator: every output the invariant reads must come out as the model says,
 and the evaluator's own evaluation of ``when`` and ``holds`` on that case must give true
-and false.  An invariant that reads a timeline output is not verified (note LX512).
+and false.  An invariant that reads a timeline output is checked in bounded timeline
+frames (:mod:`.timeline_invariants`, note LX522).
 
 An invariant speaks of the cases in which every fact and output it reads has a value
 (an output without value makes the property undetermined, never violated); to require an
@@ -142,6 +143,9 @@ def prove(audit: Audit, inv: Invariant) -> tuple[list[WindowResult], Finding | N
     """Each window's result; or the note saying the invariant cannot be encoded."""
     enc = audit.encoding()
     encoded = encode_invariant(enc, inv)
+    if encoded.out.not_encodable is not None and encoded.out.timeline_only:
+        from .timeline_invariants import prove_in_frames  # timeline_bounded_proof
+        return prove_in_frames(audit, inv)
     if encoded.out.not_encodable is not None:
         return [], Finding("LX512", f"the invariant {inv.id} is not verified: "
                            f"{encoded.out.not_encodable}", key=inv.id, identity=(inv.id,),

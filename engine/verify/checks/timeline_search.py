@@ -40,12 +40,13 @@ the frames of one query share one budget (the audit's ``--rlimit``, or the small
 check gives: :data:`CHECK_RLIMIT`, :data:`DEAD_RLIMIT`).
 
 The checks that encode timeline outputs: readings (LX503), conflicts, hierarchy, dead rules
-and gaps (:mod:`.rules`).  Diffs and invariants still skip them (LX521, LX512).
+and gaps (:mod:`.rules`), ``lexlux diff`` (:mod:`.timeline_diff`) and invariants
+(:mod:`.timeline_invariants`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -101,6 +102,9 @@ NO_NARROW_WITNESS = ("no witness in the narrow frames of the timeline witness se
 BOUNDED = "proved only within bounded timeline frames:"
 #: The first month of the timelines when the audit has no date (all dates).
 DEFAULT_ANCHOR = date(2017, 1, 1)
+#: The goals of a query: formulas, or a function giving them in each frame's encodings
+#: (for goals encoded per encoding, as an invariant's pseudo-output, checks/invariants.py).
+Goals = Sequence[Any] | Callable[[Sequence[LawEncoding]], Sequence[Any]]
 
 
 def involves_timelines(encodings: Sequence[LawEncoding], names: Sequence[set[str]]) -> bool:
@@ -207,7 +211,7 @@ def is_bounded(result: SolveResult) -> bool:
 
 
 def narrow_search(audit: Audit, encodings: Sequence[LawEncoding], names: Sequence[set[str]],
-                  goals: Sequence[Any], *, unknown_missing: bool = True,
+                  goals: Goals, *, unknown_missing: bool = True,
                   anchor: date | None = None, rlimit: int | None = None,
                   horizons: Sequence[int] = HORIZONS) -> SolveResult | None:
     """A model of the query found on narrow encodings; or, when none of them has a model
@@ -254,7 +258,7 @@ def narrow_search(audit: Audit, encodings: Sequence[LawEncoding], names: Sequenc
 
 
 def _frame_query(audit: Audit, encodings: Sequence[LawEncoding], names: Sequence[set[str]],
-                 goals: Sequence[Any], frame: Frame, core: set[str] | None,
+                 goals: Goals, frame: Frame, core: set[str] | None,
                  unknown_missing: bool, budget: Budget, each: int,
                  hint: dict[str, Any] | None = None) -> tuple[SolveResult, set[str]] | None:
     """The query in ``frame`` and its facts (with only the facts ``core`` if given; None
@@ -262,6 +266,8 @@ def _frame_query(audit: Audit, encodings: Sequence[LawEncoding], names: Sequence
     with ``hint`` (a case an earlier query found, by variable name) the case is fixed.
     A case found is kept as a hint for the next queries."""
     narrow = _narrow(audit, encodings, frame)
+    if callable(goals):                 # goals built in each frame (invariants)
+        goals = goals(narrow)
     constraints, calls, facts = query_constraints(
         narrow, dict(enumerate(names)), unknown_missing=unknown_missing)
     if core is not None and core >= facts:

@@ -324,6 +324,7 @@ class _Region:
     second: date
     goals: list[Any]            # the diff's goals before any region is blocked
     show_horizon: bool          # summarise the regions lexlux diff hides (the horizon)
+    ranges: bool = True         # summarise as fact ranges (not for timelines: timeline_diff)
 
     def __post_init__(self) -> None:
         self.goals = list(self.goals)
@@ -344,7 +345,7 @@ class _Region:
                 f"{first}: " + (", ".join(won_a) or "no provision applies"),
                 f"{second}: " + (", ".join(won_b) or "no provision applies"), *changed])
         from .horizon import horizon_only
-        if not self.show_horizon and horizon_only(finding):
+        if (not self.show_horizon and horizon_only(finding)) or not self.ranges:
             return finding              # hidden by lexlux diff: not summarised
         ranges = audit.region([self.one, self.two], [{name}, {name}],
                               [*self.goals, region_a, region_b])
