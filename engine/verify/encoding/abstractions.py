@@ -94,11 +94,13 @@ ABSTRACTIONS: dict[str, Abstraction] = {a.name: a for a in (
         "tests/verify/test_derived_facts.py::test_solve_pins_the_facts_derived_from_events"),
     Abstraction(
         "timeline_outputs",
-        "diffs and invariants do not encode outputs of type timeline, nor outputs that read "
-        "them (a diff of 2016 against 2020 found no witness in the narrow frames in 90 s); "
-        "the other checks encode them (abstraction timeline_bounded_proof); an output no "
-        "check of the run asked about is not verified",
-        "reported as LX521 (not verified) or LX512 (invariant), never as OK",
+        "the plain encoding has no outputs of type timeline, nor outputs that read them; "
+        "every check, lexlux diff (checks/timeline_diff.py) and invariants "
+        "(checks/timeline_invariants.py) ask about them in the timeline encoding's bounded "
+        "frames (abstraction timeline_bounded_proof); an output no check of the run asked "
+        "about is not verified",
+        "reported as LX521 (not verified), or LX522 with the bound (a diff's 'same' and an "
+        "invariant's 'holds' only within the frames), never as OK",
         "tests/verify/test_timeline_checks.py::"
         "test_a_timeline_output_no_check_asks_about_stays_lx521"),
     Abstraction(
