@@ -28,12 +28,14 @@ from typing import TYPE_CHECKING, Any
 
 import z3
 
-from ...calendar.dates import to_day_number
+from ...calendar.dates import month_index, to_day_number
+from ..encoding.encode import LawEncoding
 from ..encoding.encode_expr import and_, not_, or_
-from ..encoding.solve import SolveResult
+from ..encoding.solve import Budget, SolveResult
+from ..encoding.timelines import TIMELINE_MONTHS, Frame
 from .context import Audit
 from .findings import Finding
-from .timeline_search import BOUNDED, is_bounded
+from .timeline_search import BOUNDED, _frame_query, core_facts, is_bounded
 from .versions import DiffResult, _applied, _differs, _key, _Region, _versions_won, _winners
 
 if TYPE_CHECKING:
@@ -43,6 +45,14 @@ if TYPE_CHECKING:
 #: search in the widest frame, then the proof in the frames of the next months).  The
 #: payer timeline of the bundled rules is decided with about 1.5·10⁶ per frame.
 DIFF_RLIMIT = 4_000_000
+#: The narrow attempts from the witnesses of the outputs read: how many fact sets, the
+#: horizons (months) tried for each, the budget of one attempt and of all of them.  The
+#: payer witness of 2016 → 2020 (the contract ended by L.125-4 after 52 weeks under the
+#: law of 2016, not under that of 2020) needs about 3·10⁶ in the 18-month frame.
+SEED_SETS = 2
+SEED_HORIZONS = (18, TIMELINE_MONTHS)
+SEED_RLIMIT = 4_000_000
+SEED_BUDGET = 10_000_000
 
 
 def diff_timeline_output(audit: Audit, name: str, first: date, second: date, pool: Pool,
@@ -82,7 +92,45 @@ def diff_timeline_output(audit: Audit, name: str, first: date, second: date, poo
         asked.append((f"a case of an earlier output's diff, replayed on {name!r}",
                       "a case found (the evaluator shows the difference)"))
     test = _differs(audit, name, first, second, seen)
-    anchor = z3.IntVal(to_day_number(max(first, second)))
+    later = max(first, second)
+    anchor = z3.IntVal(to_day_number(later))
+
+    def witnessed(answer: SolveResult, facts: set[str]) -> None:
+        """A region of an exact model: blocked, reported with its replayed witness."""
+        assert answer.model is not None
+        won_a, _ = _winners(answer.model, a)
+        won_b, _ = _winners(answer.model, b)
+        region_a, region_b = _versions_won(a, won_a), _versions_won(b, won_b)
+        goals.append(not_(and_(region_a, region_b)))
+        seen.add(_key(won_a, won_b))
+        result.status = "differ"
+        finding = audit.witness(
+            region.finding(won_a, won_b, region_a, region_b), one, answer, facts,
+            [(one, a, {"law_as_of": first}), (two, b, {"law_as_of": second})], as_of=later)
+        pool.add(finding.facts or {}, name)
+        result.findings.append(finding)
+
+    # narrow attempts first: the facts that the witnesses of the outputs it reads needed,
+    # as of the later date (the date witnesses are replayed on), in shorter frames; a model
+    # is one of the full query, any other answer says nothing
+    budget = Budget(SEED_BUDGET)
+    month = month_index(later)
+    pinned = [one.as_of == anchor] if audit.as_of is None else []
+    for only in _seed_facts(audit, one, two, name, pool, cone - {name}, uses):
+        for months in SEED_HORIZONS:
+            if len(result.findings) >= audit.max_regions or budget.left <= 0:
+                break
+            attempt = _frame_query(audit, [one, two], [{name}, {name}], [*goals, *pinned],
+                                  Frame(months, month), set(only), True, budget, SEED_RLIMIT)
+            if attempt is None:
+                continue
+            asked.append((f"diff, narrow attempt: only the facts {', '.join(sorted(only))}, "
+                          f"as of {later}, timelines of at most {months} months from "
+                          f"{later:%Y-%m}", "a case found (the evaluator replays it)"
+                          if attempt[0].status == "sat" else
+                          "none found (a narrow attempt proves nothing)"))
+            if attempt[0].status == "sat":
+                witnessed(*attempt)
     bound = ""
     while len(result.findings) < audit.max_regions:
         what = (f"diff: whether the law of {first} and of {second} give {name!r} different "
@@ -99,24 +147,26 @@ def diff_timeline_output(audit: Audit, name: str, first: date, second: date, poo
         if answer.status == "unsat":
             bound = answer.reason.removeprefix(BOUNDED).strip() if is_bounded(answer) else ""
             break
-        assert answer.model is not None
-        won_a, _ = _winners(answer.model, a)
-        won_b, _ = _winners(answer.model, b)
-        region_a, region_b = _versions_won(a, won_a), _versions_won(b, won_b)
-        goals.append(not_(and_(region_a, region_b)))
-        seen.add(_key(won_a, won_b))
-        result.status = "differ"
-        finding = audit.witness(
-            region.finding(won_a, won_b, region_a, region_b), one, answer, facts,
-            [(one, a, {"law_as_of": first}), (two, b, {"law_as_of": second})],
-            as_of=max(first, second))
-        pool.add(finding.facts or {}, name)
-        result.findings.append(finding)
+        witnessed(answer, facts)
     if result.status == "same":
         result.bound = bound
         result.reason = f"within bounded timeline frames only: {bound}" if bound else ""
     result.findings.append(note(name, first, second, asked, bound))
     return result
+
+
+def _seed_facts(audit: Audit, one: LawEncoding, two: LawEncoding, name: str, pool: Pool,
+                outputs: set[str], uses: set[str]) -> list[frozenset[str]]:
+    """The fact sets of the narrow attempts: the core facts of the query
+    (:func:`.timeline_search.core_facts`) with the facts of one witness of an output it
+    reads (:meth:`.diff_pool.Pool.seeds`), the smallest first, at most :data:`SEED_SETS`."""
+    core = core_facts([one, two], [{name}, {name}])
+    sets: list[frozenset[str]] = []
+    for case in pool.seeds(outputs, uses, []):
+        found = frozenset(core | (case.facts.keys() & uses))
+        if found not in sets and found != frozenset(core):
+            sets.append(found)
+    return sorted(sets, key=lambda s: (len(s), sorted(s)))[:SEED_SETS]
 
 
 def _answer(result: SolveResult) -> str:
