@@ -26,8 +26,8 @@ SOURCE = 'source: {file: 000_0000000000000000.txt, lines: [1, 1], excerpt: "a te
 #: The frames of the diff of 2005 and 2015: anchored on the month of the later date.
 DIFF_BOUND = ("histories whose timelines start in a month from 2015-01 to 2015-12 and span "
               "at most 36 months")
-#: The frames of an invariant's window when the audit has no date: from its first day.
-INVARIANT_BOUND = "start in a month from 1995-01 to 1995-12 and span at most 36 months"
+#: The frames of an invariant's window when the audit has no date (the months of 2017).
+INVARIANT_BOUND = "start in a month from 2017-01 to 2017-12 and span at most 36 months"
 EACH_MONTH = '        each_month: {from: "first_day(incapacity)", until: "last_day(incapacity)"}'
 INVARIANT = """\
 jurisdiction: lu

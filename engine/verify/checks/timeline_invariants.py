@@ -20,6 +20,7 @@ frame's first month):
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from ...calendar.dates import to_day_number
@@ -29,13 +30,25 @@ from .context import Audit
 from .findings import Finding
 from .invariants import PSEUDO, WindowResult, _violation, encode_invariant, pseudo_name, windows
 from .timeline_notes import record
-from .timeline_search import BOUNDED, CHECK_HORIZONS, is_bounded, narrow_search
+from .timeline_search import (
+    BOUNDED,
+    CHECK_HORIZONS,
+    DEFAULT_ANCHOR,
+    is_bounded,
+    narrow_search,
+)
 
 #: The budget of all the frames of one window's query (the witness search in the widest
 #: frame, then the proof in the frames of the next months).
 INVARIANT_RLIMIT = 8_000_000
 #: The status of a window with no violation within the frames (not a proof).
 HOLDS_BOUNDED = "holds within bounded timeline frames"
+
+
+def _anchor(start: date, end: date) -> date:
+    """The first month of the frames of a window when the audit has no date: the other
+    checks' (January 2017) if the window holds it, else the window's first day."""
+    return DEFAULT_ANCHOR if start <= DEFAULT_ANCHOR <= end else start
 
 
 def prove_in_frames(audit: Audit, inv: Invariant) -> tuple[list[WindowResult], Finding]:
@@ -65,7 +78,8 @@ def prove_in_frames(audit: Audit, inv: Invariant) -> tuple[list[WindowResult], F
             return found
         audit.queries += 1
         result = narrow_search(audit, [enc], [{pseudo_name(inv)}], goals,
-                               anchor=audit.as_of or start, rlimit=INVARIANT_RLIMIT,
+                               anchor=audit.as_of or _anchor(start, end),
+                               rlimit=INVARIANT_RLIMIT,
                                horizons=CHECK_HORIZONS)
         what = f"invariant {inv.id}, as of {start} to {end}"
         if result is None:
