@@ -158,15 +158,18 @@ def diff_timeline_output(audit: Audit, name: str, first: date, second: date, poo
 def _seed_facts(audit: Audit, one: LawEncoding, two: LawEncoding, name: str, pool: Pool,
                 outputs: set[str], uses: set[str]) -> list[frozenset[str]]:
     """The fact sets of the narrow attempts: the core facts of the query
-    (:func:`.timeline_search.core_facts`) with the facts of one witness of an output it
-    reads (:meth:`.diff_pool.Pool.seeds`), the smallest first, at most :data:`SEED_SETS`."""
+    (:func:`.timeline_search.core_facts`) with the facts of one witness of this diff that
+    gives a fact the output may read, those of the outputs it reads first (``outputs``),
+    then the smallest; at most :data:`SEED_SETS`.  (A set is only a narrowing: a model
+    found with it is a model of the full query.)"""
     core = core_facts([one, two], [{name}, {name}])
-    sets: list[frozenset[str]] = []
-    for case in pool.seeds(outputs, uses, []):
+    ranked: dict[frozenset[str], tuple[bool, int]] = {}
+    for case, output in zip(pool.cases, pool.found_for, strict=True):
         found = frozenset(core | (case.facts.keys() & uses))
-        if found not in sets and found != frozenset(core):
-            sets.append(found)
-    return sorted(sets, key=lambda s: (len(s), sorted(s)))[:SEED_SETS]
+        if found != frozenset(core):
+            rank = (output not in outputs, len(found))
+            ranked[found] = min(rank, ranked.get(found, rank))
+    return sorted(ranked, key=lambda s: (*ranked[s], sorted(s)))[:SEED_SETS]
 
 
 def _answer(result: SolveResult) -> str:
