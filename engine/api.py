@@ -301,7 +301,8 @@ def batch(law: Law, cases: Iterable[CaseInput], *, reform: PathInput | Law,
 def diff(law: Law, first: DateInput, second: DateInput, *,
          outputs: Sequence[str] | None = None, max_regions: int = 3) -> dict[str, Any]:
     """Where the law of ``first`` and the law of ``second`` give different results, for
-    any case: per output, ``same`` (proved), ``differ`` (with witness cases replayed by the
+    any case: per output, ``same`` (proved; for a timeline output only within the frames
+    its ``bound`` states), ``differ`` (with witness cases replayed by the
     evaluator), ``unknown`` or ``not verified``.  The JSON of ``lexlux diff``."""
     a, b = _date(first, "first"), _date(second, "second")
     assert a is not None and b is not None
