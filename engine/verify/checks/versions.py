@@ -318,6 +318,7 @@ class _Region:
     second: date
     goals: list[Any]            # the diff's goals before any region is blocked
     show_horizon: bool          # summarise the regions lexlux diff hides (the horizon)
+    ranges: Any = None          # region_bounds.RegionSolver, made for the first summary
 
     def __post_init__(self) -> None:
         self.goals = list(self.goals)
@@ -340,11 +341,8 @@ class _Region:
         from .horizon import horizon_only
         if not self.show_horizon and horizon_only(finding):
             return finding              # hidden by lexlux diff: not summarised
-        ranges = audit.region([self.one, self.two], [{name}, {name}],
-                              [*self.goals, region_a, region_b])
-        if ranges:
-            finding.details.append("region (each fact's range over the cases of this "
-                                   "region): " + "; ".join(ranges))
+        from .region_bounds import summarise
+        finding.details += summarise(self, [region_a, region_b])
         return finding
 
 
