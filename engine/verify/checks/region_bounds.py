@@ -36,6 +36,10 @@ if TYPE_CHECKING:
 SUMMARY_RLIMIT = 600_000
 #: What one check of a summary may spend (at most what is left of the summary's).
 CHECK_RLIMIT = 200_000
+#: What the first check (a case of the region at all) may spend: on the bundled diffs it
+#: takes at most about 150,000 units where it succeeds; where it does not, the summary is
+#: out of reach of the budget anyway.
+FIRST_RLIMIT = 160_000
 
 
 @dataclass
@@ -102,7 +106,8 @@ class _Bounds:
         left = self.out.budget - self.out.spent
         if left <= 0:
             raise _UnsettledError
-        status, model, spent = self.region.check(extra, min(CHECK_RLIMIT, left))
+        limit = CHECK_RLIMIT if self.models else FIRST_RLIMIT
+        status, model, spent = self.region.check(extra, min(limit, left))
         self.out.spent += spent
         if status == "unknown":
             raise _UnsettledError
@@ -221,4 +226,4 @@ def _into(formula: Any, ctx: z3.Context) -> Any:
     return formula.translate(ctx)
 
 
-__all__ = ["CHECK_RLIMIT", "SUMMARY_RLIMIT", "RegionSolver", "Summary", "summarise"]
+__all__ = ["CHECK_RLIMIT", "FIRST_RLIMIT", "SUMMARY_RLIMIT", "RegionSolver", "Summary", "summarise"]
