@@ -71,9 +71,33 @@ def test_a_summary_out_of_budget_names_what_it_leaves_out(kb: KnowledgeBase,
     [finding] = results["certificate_in_time"].findings
     assert finding.replay is not None and finding.replay.endswith("confirmed")
     assert not any(line.startswith("region (each fact") for line in finding.details)
+    [line] = [line for line in finding.details if line.startswith("region: not summarised")]
+    assert "no fact's range is known" in line
+
+
+def test_a_fact_not_settled_is_named(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+                                     ) -> None:
+    # a budget that finds a case of the region and settles nothing more
+    monkeypatch.setattr(region_bounds, "SUMMARY_RLIMIT", 1)
+    monkeypatch.setattr(region_bounds._Bounds, "ask", _first_only(region_bounds._Bounds.ask))
+    audit = Audit(kb, "lu", max_regions=3)
+    results = {r.output: r for r in diff_versions(audit, *BOUNDARY, None)}
+    [finding] = results["certificate_in_time"].findings
     [line] = [line for line in finding.details if "not settled" in line]
-    assert "absence_start, certificate_received_on" in line
+    assert "the range of absence_start, certificate_received_on was not settled" in line
     assert "budget (1 rlimit units)" in line
+
+
+def _first_only(ask: Any) -> Any:
+    def first(self: Any, *extra: Any) -> Any:
+        if self.models:
+            raise region_bounds._UnsettledError
+        self.out.budget += 10**7           # the first check only
+        try:
+            return ask(self, *extra)
+        finally:
+            self.out.budget -= 10**7
+    return first
 
 
 def test_a_bound_is_the_least_value_of_some_case() -> None:

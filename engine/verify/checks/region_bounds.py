@@ -50,6 +50,8 @@ class Summary:
 
     lines: list[str] = field(default_factory=list)
     unsettled: list[str] = field(default_factory=list)
+    #: the summary's solver found a case of the region (else nothing is settled)
+    reached: bool = False
     spent: int = 0
     budget: int = SUMMARY_RLIMIT
 
@@ -127,6 +129,7 @@ class _Bounds:
         except _UnsettledError:
             self.out.unsettled = list(names)
             return self.out
+        self.out.reached = True
         for name in names:
             var = self.facts.get(name)
             try:
@@ -210,7 +213,12 @@ def summarise(region: _Region, goals: Sequence[Any]) -> list[str]:
     if found.lines:
         lines.append("region (each fact's range over the cases of this region): "
                      + "; ".join(found.lines))
-    if found.unsettled:
+    if found.unsettled and not found.reached:
+        lines.append("region: not summarised — within the summary's budget "
+                     f"({FIRST_RLIMIT:,} rlimit units to find a case of the region) the "
+                     "solver found none, so no fact's range is known (none is claimed "
+                     "free); the witness is one case of the region")
+    elif found.unsettled:
         lines.append("region: the range of " + ", ".join(found.unsettled) + " was not "
                      f"settled within the summary's budget ({found.budget:,} rlimit units) "
                      "— not summarised, not left free; the witness is one case of the "
