@@ -21,7 +21,7 @@ from ..encoding.plausible import plausible
 from ..encoding.shared import Shared
 from ..encoding.solve import DEFAULT_RLIMIT, Confirm, SolveResult, solve
 from .findings import Finding
-from .quick import Slices
+from .quick import QUICK_RLIMIT, Slices
 from .timeline_search import NO_NARROW_WITNESS
 from .witness import (
     build_case,
@@ -61,6 +61,8 @@ class Audit:
     #: (checks/units.py), by id of their finding
     units: Any = None
     recording: dict[int, dict[str, Any]] | None = None
+    #: what the slice solver may spend on one query (checks/quick.py; the diff sets less)
+    quick_rlimit: int = QUICK_RLIMIT
     _encodings: dict[Any, LawEncoding] = field(default_factory=dict)
     _slices: Slices = field(default_factory=Slices)
 
@@ -155,7 +157,8 @@ class Audit:
         # reads no further is final; for a witness, the nicer query is tried first
         quick = None if cores and calls else self._slices.decide(
             tuple(encodings), (tuple(map(frozenset, names)), unknown_missing),
-            constraints, extra, goals, calls, self.rlimit)   # (a core query with calendar
+            constraints, extra, goals, calls,
+            min(self.rlimit, self.quick_rlimit))   # (a core query with calendar
         #   abstractions: its first model is seldom exact, the only answer it could take)
         if (quick == "unsat" and not cores) or (quick == "sat" and cores):
             if key is not None:

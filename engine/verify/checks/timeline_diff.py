@@ -71,7 +71,8 @@ def diff_timeline_output(audit: Audit, name: str, first: date, second: date, poo
     goals: list[Any] = [not_(a.bad), not_(b.bad), differ]
     result = DiffResult(name, "same")
     # no fact ranges: the audit's encodings are in one frame, the witnesses in others
-    region = _Region(audit, one, two, name, first, second, goals, show_horizon, ranges=False)
+    region = _Region(audit, one, two, name, first, second, goals, show_horizon,
+                     summarised=False)
     seen: set[tuple[tuple[str, ...], tuple[str, ...]]] = set()
     asked: list[tuple[str, str]] = []
     cone = one.cone({name})

@@ -177,13 +177,17 @@ def diff_versions(audit: Audit, first: date, second: date, names: list[str] | No
     pool = Pool(audit.kb, audit.jurisdiction, first, second)
     wanted = names or audit.outputs()
     results: dict[str, DiffResult] = {}
-    for name in dependency_order(audit.kb, audit.jurisdiction, wanted):
-        audit.progress(f"diff: {name}")
-        if same_law(*laws, name):      # the same text on both dates: no query needed
-            results[name] = DiffResult(name, "same", reason=SAME_LAW)
-        else:
-            results[name] = _diff_output(audit, one, two, name, first, second, pool,
-                                         show_horizon)
+    saved, audit.quick_rlimit = audit.quick_rlimit, min(audit.quick_rlimit, QUICK_RLIMIT)
+    try:
+        for name in dependency_order(audit.kb, audit.jurisdiction, wanted):
+            audit.progress(f"diff: {name}")
+            if same_law(*laws, name):      # the same text on both dates: no query needed
+                results[name] = DiffResult(name, "same", reason=SAME_LAW)
+            else:
+                results[name] = _diff_output(audit, one, two, name, first, second, pool,
+                                             show_horizon)
+    finally:
+        audit.quick_rlimit = saved
     for name in wanted:
         yield results[name]
 
@@ -195,6 +199,11 @@ SEEDS = 3
 SEED_RLIMIT = 2_000_000
 #: The resource limit of a query with one date fixed on the boundary (a frame).
 FRAME_RLIMIT = 50_000
+#: What the slice solver (checks/quick.py) may spend on one query of the diff: the
+#: queries it decides here take far less, and on the hard ones (counted days) it decides
+#: nothing with the audit's 300,000 — each of those cost 0.1-0.2 s before the query's
+#: own solves.
+QUICK_RLIMIT = 60_000
 
 
 def _diff_output(audit: Audit, one: LawEncoding, two: LawEncoding, name: str, first: date,
@@ -324,7 +333,8 @@ class _Region:
     second: date
     goals: list[Any]            # the diff's goals before any region is blocked
     show_horizon: bool          # summarise the regions lexlux diff hides (the horizon)
-    ranges: bool = True         # summarise as fact ranges (not for timelines: timeline_diff)
+    summarised: bool = True     # summarise as fact ranges (not for timelines: timeline_diff)
+    ranges: Any = None          # region_bounds.RegionSolver, made for the first summary
 
     def __post_init__(self) -> None:
         self.goals = list(self.goals)
@@ -345,13 +355,10 @@ class _Region:
                 f"{first}: " + (", ".join(won_a) or "no provision applies"),
                 f"{second}: " + (", ".join(won_b) or "no provision applies"), *changed])
         from .horizon import horizon_only
-        if (not self.show_horizon and horizon_only(finding)) or not self.ranges:
+        if (not self.show_horizon and horizon_only(finding)) or not self.summarised:
             return finding              # hidden by lexlux diff: not summarised
-        ranges = audit.region([self.one, self.two], [{name}, {name}],
-                              [*self.goals, region_a, region_b])
-        if ranges:
-            finding.details.append("region (each fact's range over the cases of this "
-                                   "region): " + "; ".join(ranges))
+        from .region_bounds import summarise
+        finding.details += summarise(self, [region_a, region_b])
         return finding
 
 
