@@ -27,6 +27,7 @@ from ..encoding.encode import ConclusionEnc, LawEncoding, OutputEnc
 from ..encoding.encode_expr import and_, not_, or_
 from ..encoding.shared import in_force
 from .confirm import conclusion_applies
+from .conflict_ranges import overlap_ranges
 from .context import Audit, Replayed
 from .explain_findings import dead_lines, overlap_lines
 from .findings import Finding
@@ -121,7 +122,7 @@ def check_conflicts(audit: Audit) -> Iterator[Finding]:
                 yield audit.unknown(f"whether {pair[0]} and {pair[1]} conflict on {name!r}",
                                     result, pair, name)
                 continue
-            ranges = audit.region([enc], [{name}], goals)
+            ranges = overlap_ranges(audit, [enc], [{name}], goals)
             finding = Finding("LX501", f"two provisions give different answers for "
                               f"{name!r} in the same case", output=name, versions=pair,
                               related=[("first conclusion", a.conclusion.span),
