@@ -131,7 +131,7 @@ def compile_documents(docs: dict[str, SourceDocument], kinds: dict[str, FileKind
         check_vocabulary,
         merge_vocabulary,
     )
-    from .compile.graph import build_graph, check_cycles, check_references
+    from .compile.graph import check_cycles, check_references
     from .compile.invariants import build_invariants, build_total_conditions
     from .compile.model import KnowledgeBase
     from .compile.strict import strict_checks
@@ -188,8 +188,7 @@ def compile_documents(docs: dict[str, SourceDocument], kinds: dict[str, FileKind
         references = [d for d in references if d.code != "LX313"]
     diagnostics += references
     diagnostics += strict_checks(by_kind.get(FileKind.COVERAGE, []), kb)
-    kb.graph = build_graph(kb)
-    diagnostics += check_cycles(kb)
+    diagnostics += check_cycles(kb)      # the graph itself is built where used (graph_of)
     return kb, diagnostics
 
 
