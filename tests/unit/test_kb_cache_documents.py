@@ -87,3 +87,32 @@ def test_the_pickler_writes_what_the_generic_reducer_wrote(rules: Path,
     assert sorted(again.rules) == sorted(kb.rules)
     assert [r.versions for r in again.rules.values()] == \
         [r.versions for r in kb.rules.values()]
+
+
+def test_rebuilding_after_an_edit_imports_neither_networkx_nor_jsonschema(
+        cache: Path, tmp_path: Path) -> None:
+    """A valid edited file is checked by jsonschema-rs alone, circles are looked for with
+    graphlib, and the dependency graph is built only where used."""
+    import os
+    import subprocess
+    import sys
+    pytest.importorskip("jsonschema_rs")
+    rules = Path(shutil.copytree(REPO / "tests" / "verify" / "planted" / "base" / "rules",
+                                 tmp_path / "edited"))
+    probe = ("import io, sys; from lexlux.cli import run; "
+             f"code = run(['check', {str(rules)!r}], io.StringIO(), io.StringIO()); "
+             "print(code, ' '.join(sorted(m.split('.')[0] for m in sys.modules)))")
+    env = {**os.environ, "LEXLUX_CACHE_DIR": str(cache)}
+
+    def modules() -> tuple[str, set[str]]:
+        done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True,
+                              text=True, check=True)
+        code, _, names = done.stdout.partition(" ")
+        return code, set(names.split())
+    modules()                                               # fills the caches
+    target = rules / "lu" / "code_du_travail" / "L551-2" / "p1.yaml"
+    target.write_text(target.read_text(encoding="utf-8").replace(
+        "headcount >= threshold", "headcount > threshold"), encoding="utf-8")
+    code, loaded = modules()
+    assert code == "0" and {"lexlux", "yaml"} <= loaded
+    assert loaded & {"networkx", "jsonschema", "referencing"} == set()
