@@ -209,22 +209,19 @@ _REFERENCES = "\0per-file entries"
 
 def _references(result: LoadResult) -> dict[str, tuple[str, str]] | None:
     """The documents of ``result`` as the per-file entries that hold them
-    (:mod:`lexlux.load.file_cache`: display path → (entry key, file path)), or None
-    when one of them has no entry (then the documents are written whole)."""
-    from .load.file_cache import FileCache, read_limited
+    (:mod:`lexlux.load.file_cache`: display path → (entry key, file path)), or None when
+    one of them has none (a reformed law's documents, a file that could not be composed,
+    the cache off): then the documents are written whole."""
+    from .load.file_cache import FileCache
+    keys = result.file_keys
     cache = FileCache()
-    if not cache.active:
+    if keys is None or not cache.active:
         return None
     files = {f.display: f for f in result.files}
     out: dict[str, tuple[str, str]] = {}
     for display in result.documents:
-        file = files.get(display)
-        raw = None if file is None else read_limited(file.path,
-                                                     cache.limits.max_file_bytes)
-        if file is None or raw is None:
-            return None
-        key = cache.key(file, raw)
-        if not (cache.folder / key).is_file():
+        key, file = keys.get(display), files.get(display)
+        if key is None or file is None or not (cache.folder / key).is_file():
             return None
         out[display] = (key, str(file.path))
     return out

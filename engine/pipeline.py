@@ -30,6 +30,9 @@ class LoadResult:
     #: the coverage files' data (plain, with their ``file``), kept apart from the documents
     #: so that an evaluation that states open questions does not read every source map
     coverage: list[dict[str, Any]] | None = None
+    #: the per-file cache entry of each document read from its file (display path → key;
+    #: :mod:`lexlux.load.file_cache`), so that the cached result names them, not copies
+    file_keys: dict[str, str] | None = None
 
     @property
     def ok(self) -> bool:
@@ -295,4 +298,4 @@ def _build(files: list[SourceFile], diagnostics: list[Diagnostic]) -> LoadResult
                 if file.kind is FileKind.COVERAGE
                 and (doc := documents.get(file.display)) is not None
                 and isinstance(doc.data, dict)]
-    return LoadResult(kb, diagnostics, documents, files, coverage)
+    return LoadResult(kb, diagnostics, documents, files, coverage, dict(keys))

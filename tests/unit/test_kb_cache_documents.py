@@ -116,3 +116,21 @@ def test_rebuilding_after_an_edit_imports_neither_networkx_nor_jsonschema(
     code, loaded = modules()
     assert code == "0" and {"lexlux", "yaml"} <= loaded
     assert loaded & {"networkx", "jsonschema", "referencing"} == set()
+
+
+def test_a_reformed_law_keeps_its_own_documents(cache: Path, tmp_path: Path) -> None:
+    """A reform changes documents: those of the reformed law are written whole, never as
+    references to the baseline's per-file entries."""
+    from lexlux.cli.common import load_reformed
+    reform = tmp_path / "r.reform.yaml"
+    reform.write_text((REPO / "examples" / "limit-52-weeks-from-2027.reform.yaml").read_text(
+        encoding="utf-8"), encoding="utf-8")
+    baseline = load_knowledge_base()
+    reformed = load_reformed(baseline, reform)
+    assert reformed.file_keys is None
+    kinds = set()
+    for documents in cache.glob("kb-*.documents"):
+        with documents.open("rb") as handle:
+            handle.read(len(kb_cache._FORMAT))
+            kinds.add(kb_cache._REFERENCES in pickle.load(handle))
+    assert kinds == {True, False}       # the baseline by reference, the reform whole
