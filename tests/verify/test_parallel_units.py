@@ -130,3 +130,19 @@ def test_a_bad_number_of_jobs_is_a_usage_error(tmp_path: Path, value: str) -> No
     out, err = io.StringIO(), io.StringIO()
     code = run(["verify", "--rules", str(tmp_path), "--jobs", value], out, err)
     assert code == 2 and "--jobs" in err.getvalue()
+
+
+def test_the_outputs_one_version_concludes_are_one_group(bundled: Any) -> None:
+    """Each group runs whole in one process: a dead-rule unit reads every output of its
+    version, so the outputs concluded together share a group, named by its first output."""
+    kb = bundled.kb
+    groups = parallel.output_groups(kb, "lu")
+    together = 0
+    for rule in kb.rules.values():
+        for version in rule.versions:
+            outputs = {c.output for c in version.conclusions}
+            assert len({groups[o] for o in outputs}) == 1
+            together += len(outputs) > 1
+    assert together > 0
+    for name, first in groups.items():
+        assert first <= name and groups[first] == first

@@ -28,6 +28,7 @@ last walk; the failure is a warning.  Workers are forked where the platform allo
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import multiprocessing
 import os
 import shutil
@@ -91,15 +92,31 @@ class Sharing:
     _received: list[dict[str, Any]] = field(default_factory=list)
     _failed: set[int] = field(default_factory=set)
     _send: Connection | None = None
+    _groups: dict[str, dict[str, str]] = field(default_factory=dict)
+    _taken: set[str] = field(default_factory=set)
 
     @property
     def worker(self) -> bool:
         return self.mode == "worker"
 
     # -- claims ---------------------------------------------------------------------
+    def claim(self, jurisdiction: str, reads: Sequence[str], key: str) -> str:
+        """What a unit's process is chosen by: the group of the outputs it reads (each
+        group runs whole in one process, in the order of a one-process run), or the unit
+        itself when it reads no output by name (an invariant)."""
+        if not reads:
+            return key
+        groups = self._groups.get(jurisdiction)
+        if groups is None:
+            groups = self._groups[jurisdiction] = output_groups(self.kb, jurisdiction)
+        names = sorted({groups.get(name, name) for name in reads})
+        return hashlib.sha256("\0".join(["group", jurisdiction, *names]).encode()
+                              ).hexdigest()
+
     def take(self, key: str) -> bool:
         """Whether this process runs the unit ``key`` (it claimed it now or before)."""
-        if self.folder is None:
+        if self.folder is None:         # no workers yet: claimed when they start
+            self._taken.add(key)
             return True
         path = self.folder / key
         try:
@@ -122,6 +139,8 @@ class Sharing:
                 or cache.run_seconds < START_AFTER:
             return
         self.folder = Path(tempfile.mkdtemp(prefix="lexlux-units-"))
+        for key in sorted(self._taken):     # what this process ran so far stays its own
+            (self.folder / key).write_text(str(self.owner), encoding="ascii")
         for stream in (sys.stdout, sys.stderr):   # a forked worker must not write it again
             with contextlib.suppress(Exception):
                 stream.flush()
@@ -193,6 +212,36 @@ class Sharing:
                 cache.receive(entry)
         self._received, self._processes = [], []
         self.mode = "final"
+
+
+def output_groups(kb: KnowledgeBase, jurisdiction: str) -> dict[str, str]:
+    """Each output of ``jurisdiction`` → the first (by name) output of its group: the
+    outputs that one rule version concludes together are in one group.
+
+    The checks' queries about an output share state in a process: the timeline witness
+    search first tries the cases that earlier queries about the same outputs found (its
+    hints, checks/timeline_search.py), and the slice solver of an output keeps what it
+    learnt (checks/quick.py).  A unit reads the outputs it queries (a dead-rule unit: the
+    outputs of its version), so running each group whole in one process, in order, gives
+    each query the state it has in a one-process run."""
+    parent: dict[str, str] = {}
+
+    def find(name: str) -> str:
+        parent.setdefault(name, name)
+        while parent[name] != name:
+            parent[name] = parent[parent[name]]
+            name = parent[name]
+        return name
+    for rule in kb.rules.values():
+        if rule.jurisdiction != jurisdiction:
+            continue
+        for version in rule.versions:
+            outputs = sorted({c.output for c in version.conclusions})
+            for other in outputs[1:]:
+                a, b = find(outputs[0]), find(other)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+    return {name: find(name) for name in parent}
 
 
 def _worker(kb: KnowledgeBase, settings: Settings, owner: int, folder: Path,

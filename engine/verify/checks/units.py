@@ -151,7 +151,8 @@ def units(audit: Audit, check: str, items: Iterable[T], *,
         if share is not None and share.mode != "final" and (
                 share.worker or share.deferred):
             # a walk that only runs its own claims: the rest is skipped, not rebuilt
-            if key in audit.cache.units or not share.take(key):
+            if key in audit.cache.units or not share.take(
+                    share.claim(audit.jurisdiction, reads, key)):
                 continue
         else:
             entry = audit.cache.unit(key)
@@ -168,7 +169,8 @@ def units(audit: Audit, check: str, items: Iterable[T], *,
                 audit.cache.drop_unit(key)
             if share is not None and share.mode == "first":
                 share.maybe_start(audit.cache)
-                if not share.take(key):      # a worker runs it: a last walk is needed
+                if not share.take(share.claim(audit.jurisdiction, reads, key)):
+                    # a worker runs it: a last walk is needed
                     share.deferred = True
                     continue
         state.open = _Open(key, audit.queries, time.perf_counter(),
