@@ -237,7 +237,7 @@ def output_groups(kb: KnowledgeBase, jurisdiction: str) -> dict[str, str]:
             continue
         for version in rule.versions:
             outputs = sorted({c.output for c in version.conclusions})
-            for other in outputs[1:]:
+            for other in outputs:
                 a, b = find(outputs[0]), find(other)
                 if a != b:
                     parent[max(a, b)] = min(a, b)
