@@ -94,6 +94,8 @@ class Sharing:
     _send: Connection | None = None
     _groups: dict[str, dict[str, str]] = field(default_factory=dict)
     _taken: set[str] = field(default_factory=set)
+    _timelines: dict[tuple[str, str], bool] = field(default_factory=dict)
+    _slices: Any = None
 
     @property
     def worker(self) -> bool:
@@ -101,10 +103,12 @@ class Sharing:
 
     # -- claims ---------------------------------------------------------------------
     def claim(self, jurisdiction: str, reads: Sequence[str], key: str) -> str:
-        """What a unit's process is chosen by: the group of the outputs it reads (each
-        group runs whole in one process, in the order of a one-process run), or the unit
-        itself when it reads no output by name (an invariant)."""
-        if not reads:
+        """What a unit's process is chosen by: for a unit about a timeline output (or an
+        output reading one), the group of the outputs it reads — each such group runs
+        whole in one process, in the order of a one-process run, so that the timeline
+        witness search tries the same earlier cases first (:func:`output_groups`); any
+        other unit by itself (the first free process runs it)."""
+        if not reads or not any(self._timeline(jurisdiction, name) for name in reads):
             return key
         groups = self._groups.get(jurisdiction)
         if groups is None:
@@ -112,6 +116,20 @@ class Sharing:
         names = sorted({groups.get(name, name) for name in reads})
         return hashlib.sha256("\0".join(["group", jurisdiction, *names]).encode()
                               ).hexdigest()
+
+    def _timeline(self, jurisdiction: str, name: str) -> bool:
+        """Whether ``name`` is a timeline output or reads one (its queries go to the
+        timeline witness search, checks/timeline_search.py)."""
+        known = self._timelines.get((jurisdiction, name))
+        if known is None:
+            from .slices import Slices
+            if self._slices is None:
+                self._slices = Slices(self.kb)
+            outputs = self.kb.vocabularies[jurisdiction].outputs
+            _, _, _, read = self._slices.rules(jurisdiction, [name])
+            known = self._timelines[(jurisdiction, name)] = any(
+                outputs[o].type.kind == "timeline" for o in read if o in outputs)
+        return known
 
     def take(self, key: str) -> bool:
         """Whether this process runs the unit ``key`` (it claimed it now or before)."""
@@ -218,12 +236,12 @@ def output_groups(kb: KnowledgeBase, jurisdiction: str) -> dict[str, str]:
     """Each output of ``jurisdiction`` → the first (by name) output of its group: the
     outputs that one rule version concludes together are in one group.
 
-    The checks' queries about an output share state in a process: the timeline witness
-    search first tries the cases that earlier queries about the same outputs found (its
-    hints, checks/timeline_search.py), and the slice solver of an output keeps what it
-    learnt (checks/quick.py).  A unit reads the outputs it queries (a dead-rule unit: the
-    outputs of its version), so running each group whole in one process, in order, gives
-    each query the state it has in a one-process run."""
+    The timeline witness search first tries the cases that earlier queries about the same
+    outputs found in the process (its hints, checks/timeline_search.py): the dead-rule
+    test of a version of the L.125-4 payer rule is decided within its budget thanks to the
+    case its conflict and hierarchy checks found.  A unit reads the outputs it queries (a
+    dead-rule unit: the outputs of its version), so running each group whole in one
+    process, in order, gives each such query the hints of a one-process run."""
     parent: dict[str, str] = {}
 
     def find(name: str) -> str:
