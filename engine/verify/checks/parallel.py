@@ -8,7 +8,10 @@ the same order, each running the units it *claims* and skipping the others:
 * a claim is a file named by the unit's key in a temporary folder of this run, created
   exclusively (``O_CREAT | O_EXCL``): the first process to reach a unit runs it, the
   others go on to the next one (no unit runs twice, and a slow unit does not hold the
-  others back);
+  others back).  A unit about a timeline output (or an output reading one) is claimed
+  with its whole group of outputs instead (:func:`output_groups`): the timeline witness
+  search first tries the cases earlier queries about the same outputs found in the same
+  process, so such units run together, in order, as in a one-process run;
 * a worker sends each unit it ran (its cache entry: findings, witness cases, queries) to
   this process as soon as it is done, with its progress lines;
 * when this process meets a unit claimed by a worker, its own walk can no longer give the
@@ -21,8 +24,12 @@ the same order, each running the units it *claims* and skipping the others:
 The workers start only once this process has spent :data:`START_AFTER` seconds running
 units, so a warm run or a run after a small edit never starts them.  A unit a worker
 could not deliver (the worker failed or was stopped) is simply run by this process in the
-last walk; the failure is a warning.  Workers are forked where the platform allows it
-(they inherit the loaded knowledge base and the cache read from disk), else spawned.
+last walk; the failure is a warning.  What is not shared: the slice solvers of
+checks/quick.py keep what earlier queries taught them, which can change whether a query
+that the fresh solves leave undecided is decided (never an answer); so can, for a
+timeline query, a group whose first units a failed worker ran.  Workers are forked
+where the platform allows it (they inherit the loaded knowledge base and the cache read
+from disk), else spawned.
 """
 
 from __future__ import annotations
