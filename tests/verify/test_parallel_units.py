@@ -132,19 +132,18 @@ def test_a_bad_number_of_jobs_is_a_usage_error(tmp_path: Path, value: str) -> No
     assert code == 2 and "--jobs" in err.getvalue()
 
 
-def test_the_outputs_one_version_concludes_are_one_group(bundled: Any) -> None:
-    """Each group runs whole in one process: a dead-rule unit reads every output of its
-    version, so the outputs concluded together share a group, named by its first output."""
+
+def test_the_units_about_timeline_outputs_are_claimed_together(bundled: Any) -> None:
+    """The timeline search keeps state between the queries of a process, so every unit
+    about a timeline output (or an output reading one) goes to one process; any other
+    unit is claimed by itself."""
     kb = bundled.kb
-    groups = parallel.output_groups(kb, "lu")
-    together = 0
-    for rule in kb.rules.values():
-        if rule.jurisdiction != "lu":
-            continue
-        for version in rule.versions:
-            outputs = {c.output for c in version.conclusions}
-            assert len({groups[o] for o in outputs}) == 1
-            together += len(outputs) > 1
-    assert together > 0
-    for name, first in groups.items():
-        assert first <= name and groups[first] == first
+    share = parallel.Sharing(2, kb, parallel.Settings((), None, None, None))
+    outputs = kb.vocabularies["lu"].outputs
+    timeline = sorted(n for n, e in outputs.items() if e.type.kind == "timeline")
+    assert len(timeline) >= 2
+    claims = {share.claim("lu", [name], f"unit {name}") for name in timeline}
+    assert len(claims) == 1 and not claims & {f"unit {n}" for n in timeline}
+    plain = [n for n in sorted(outputs) if not share._timeline("lu", n)]
+    assert plain and all(share.claim("lu", [n], f"unit {n}") == f"unit {n}" for n in plain)
+    assert share.claim("lu", [], "an invariant") == "an invariant"

@@ -8,10 +8,11 @@ the same order, each running the units it *claims* and skipping the others:
 * a claim is a file named by the unit's key in a temporary folder of this run, created
   exclusively (``O_CREAT | O_EXCL``): the first process to reach a unit runs it, the
   others go on to the next one (no unit runs twice, and a slow unit does not hold the
-  others back).  A unit about a timeline output (or an output reading one) is claimed
-  with its whole group of outputs instead (:func:`output_groups`): the timeline witness
-  search first tries the cases earlier queries about the same outputs found in the same
-  process, so such units run together, in order, as in a one-process run;
+  others back).  The units about timeline outputs (or outputs reading one) are claimed
+  together, one group per jurisdiction: the timeline search keeps state between the
+  queries of a process (the cases earlier queries found, tried first; the frames of the
+  timeline encoding, shared by every timeline output), so they run in one process, in
+  the order of a one-process run;
 * a worker sends each unit it ran (its cache entry: findings, witness cases, queries) to
   this process as soon as it is done, with its progress lines;
 * when this process meets a unit claimed by a worker, its own walk can no longer give the
@@ -27,7 +28,7 @@ could not deliver (the worker failed or was stopped) is simply run by this proce
 last walk; the failure is a warning.  What is not shared: the slice solvers of
 checks/quick.py keep what earlier queries taught them, which can change whether a query
 that the fresh solves leave undecided is decided (never an answer); so can, for a
-timeline query, a group whose first units a failed worker ran.  Workers are forked
+timeline query, the timeline group when a failed worker ran its first units.  Workers are forked
 where the platform allows it (they inherit the loaded knowledge base and the cache read
 from disk), else spawned.
 """
@@ -99,7 +100,6 @@ class Sharing:
     _received: list[dict[str, Any]] = field(default_factory=list)
     _failed: set[int] = field(default_factory=set)
     _send: Connection | None = None
-    _groups: dict[str, dict[str, str]] = field(default_factory=dict)
     _taken: set[str] = field(default_factory=set)
     _timelines: dict[tuple[str, str], bool] = field(default_factory=dict)
     _slices: Any = None
@@ -111,15 +111,14 @@ class Sharing:
     # -- claims ---------------------------------------------------------------------
     def claim(self, jurisdiction: str, reads: Sequence[str], key: str) -> str:
         """What a unit's process is chosen by: for a unit about a timeline output (or an
-        output reading one), the group of the outputs it reads — each such group runs
-        whole in one process, in the order of a one-process run, so that the timeline
-        witness search tries the same earlier cases first (:func:`output_groups`); any
-        other unit by itself (the first free process runs it)."""
+        output reading one), the jurisdiction's timeline group, which runs whole in one
+        process, in the order of a one-process run (the timeline search keeps state
+        between queries); any other unit by itself (the first free process runs it)."""
         if not reads or not any(self._timeline(jurisdiction, name) for name in reads):
             return key
         # one group for every timeline unit of the jurisdiction: the frames of the timeline
-        # encoding are shared by all timeline outputs of an audit (per-output groups,
-        # output_groups, still left two dead-rule tests undecided on the bundled rules)
+        # encoding are shared by all timeline outputs of an audit (a group per set of
+        # outputs still left two dead-rule tests undecided on the bundled rules)
         return hashlib.sha256(f"timeline\0{jurisdiction}".encode()).hexdigest()
 
     def _timeline(self, jurisdiction: str, name: str) -> bool:
@@ -235,36 +234,6 @@ class Sharing:
                 cache.receive(entry)
         self._received, self._processes = [], []
         self.mode = "final"
-
-
-def output_groups(kb: KnowledgeBase, jurisdiction: str) -> dict[str, str]:
-    """Each output of ``jurisdiction`` → the first (by name) output of its group: the
-    outputs that one rule version concludes together are in one group.
-
-    The timeline witness search first tries the cases that earlier queries about the same
-    outputs found in the process (its hints, checks/timeline_search.py): the dead-rule
-    test of a version of the L.125-4 payer rule is decided within its budget thanks to the
-    case its conflict and hierarchy checks found.  A unit reads the outputs it queries (a
-    dead-rule unit: the outputs of its version), so running each group whole in one
-    process, in order, gives each such query the hints of a one-process run."""
-    parent: dict[str, str] = {}
-
-    def find(name: str) -> str:
-        parent.setdefault(name, name)
-        while parent[name] != name:
-            parent[name] = parent[parent[name]]
-            name = parent[name]
-        return name
-    for rule in kb.rules.values():
-        if rule.jurisdiction != jurisdiction:
-            continue
-        for version in rule.versions:
-            outputs = sorted({c.output for c in version.conclusions})
-            for other in outputs:
-                a, b = find(outputs[0]), find(other)
-                if a != b:
-                    parent[max(a, b)] = min(a, b)
-    return {name: find(name) for name in parent}
 
 
 def _worker(kb: KnowledgeBase, settings: Settings, owner: int, folder: Path,
