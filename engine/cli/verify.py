@@ -72,8 +72,9 @@ def register(sub: Any) -> None:
                         help="reuse proofs (UNSAT answers) of earlier runs, keyed by the "
                              "content of each query; written to DIR/verify-unsat.json")
     verify.add_argument("--jobs", type=_jobs, default=1, metavar="N",
-                        help="processes running the checks (default 1; 0: one per CPU); "
-                             "the findings are the same whatever N")
+                        help="processes running the checks' units (default 1; 0: one "
+                             "per CPU); see docs/verification.md: on timeline outputs a "
+                             "witness or an undecided query can differ from --jobs 1")
     add_format(verify)
     add_rules(verify)
     verify.set_defaults(handler=cmd_verify)

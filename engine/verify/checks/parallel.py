@@ -1,9 +1,10 @@
 """Stage 5 (verify): the units of an audit shared with worker processes (``verify --jobs N``).
 
-The units (:mod:`.units`: one check about one subject) do not depend on each other: a unit
-found in the cache is skipped and its findings rebuilt in its place, whatever ran before
-it.  So with ``--jobs N`` the audit is walked by this process and by ``N - 1`` workers, in
-the same order, each running the units it *claims* and skipping the others:
+The units (:mod:`.units`: one check about one subject) are meant not to depend on each
+other: a unit found in the cache is skipped and its findings rebuilt in its place,
+whatever ran before it.  So with ``--jobs N`` the audit is walked by this process and
+by ``N - 1`` workers, in the same order, each running the units it *claims* and skipping
+the others:
 
 * a claim is a file named by the unit's key in a temporary folder of this run, created
   exclusively (``O_CREAT | O_EXCL``): the first process to reach a unit runs it, the
@@ -19,18 +20,20 @@ the same order, each running the units it *claims* and skipping the others:
   findings in order: it goes on running its own claims (skipping the rest), waits for the
   workers, then walks the audit once more, every unit now found among the entries (the
   witnesses replayed by the evaluator, as for any cache hit) — in the order of a run with
-  one process, so the findings, the JSON and the summary are the same as with
-  ``--jobs 1``.
+  one process, so the order and the summary are those of ``--jobs 1``, and the findings
+  too as far as each unit's answer does not depend on what ran before it in its process
+  (see below and docs/verification.md: on the bundled rules one timeline query and one
+  witness still differ).
 
 The workers start only once this process has spent :data:`START_AFTER` seconds running
 units, so a warm run or a run after a small edit never starts them.  A unit a worker
 could not deliver (the worker failed or was stopped) is simply run by this process in the
 last walk; the failure is a warning.  What is not shared: the slice solvers of
-checks/quick.py keep what earlier queries taught them, which can change whether a query
-that the fresh solves leave undecided is decided (never an answer); so can, for a
-timeline query, the timeline group when a failed worker ran its first units.  Workers are forked
-where the platform allows it (they inherit the loaded knowledge base and the cache read
-from disk), else spawned.
+checks/quick.py keep what earlier queries taught them, and the encodings are built once
+per process in the order the checks ask for them, which can change whether a query is
+decided within its budget and which solve gives a witness (never a proved answer).
+Workers are forked where the platform allows it (they inherit the loaded knowledge base
+and the cache read from disk), else spawned.
 """
 
 from __future__ import annotations
