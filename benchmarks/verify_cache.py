@@ -10,7 +10,13 @@ time is the steadier figure; run under ``nice`` and repeat).
 install's interpreter (e.g. a checkout of the main branch), each in its own copy of the
 rules and its own cache.  ``--diff ""`` leaves the diff out.  Each verify line shows the
 run's summary: findings, accepted, queries, of which answered from the cache, and units
-(checks about one subject) run / taken from the cache.
+(checks about one subject) run / taken from the cache.  ``--jobs N``: also the audit
+without cache with ``verify --jobs N`` (its units in N processes; CPU counts them all).
+
+Bytecode: the children run without ``PYTHONDONTWRITEBYTECODE`` (an installed lexlux has its
+modules compiled; the first step writes them for a checkout), unless ``--no-bytecode``: then
+each process compiles lexlux's modules again (about 0.17 s on the quiet machine), as in an
+environment that sets the variable.  The setting is printed.
 
 Figures are printed, never asserted.
 """
@@ -34,12 +40,18 @@ EDIT = ("lu/code_du_travail/L552-2/p5.yaml", "cm_referral_date + 40 days",
 NEXT = "cm_referral_date + 42 days"
 
 
+#: Whether the children may write and read bytecode (``--no-bytecode``: as the environment).
+BYTECODE = True
+
+
 def timed(python: str, argv: list[str], kb_cache: Path | None = None
           ) -> tuple[float, float, str]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     env = dict(os.environ) if kb_cache is None else {**os.environ,
                                                      "LEXLUX_CACHE_DIR": str(kb_cache)}
+    if BYTECODE:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
     done = subprocess.run([python, "-m", "lexlux", *argv], capture_output=True,
                           text=True, check=False, env=env)
     wall = time.perf_counter() - started
@@ -80,8 +92,18 @@ def main() -> None:
     parser.add_argument("--baseline", help="another install's python, run side by side")
     parser.add_argument("--no-uncached", action="store_true",
                         help="leave out the first step (verify without its cache)")
+    parser.add_argument("--jobs", type=int, default=None, metavar="N",
+                        help="also verify without cache in N processes (verify --jobs N)")
+    parser.add_argument("--no-bytecode", action="store_true",
+                        help="keep PYTHONDONTWRITEBYTECODE of the environment (each process "
+                             "compiles lexlux's modules again)")
     args = parser.parse_args()
-    print(f"load average: {os.getloadavg()}")
+    global BYTECODE
+    BYTECODE = not args.no_bytecode
+    print(f"load average: {os.getloadavg()}; bytecode: "
+          + ("written and used (PYTHONDONTWRITEBYTECODE removed in the children)"
+             if BYTECODE else "as the environment says: PYTHONDONTWRITEBYTECODE="
+             + os.environ.get("PYTHONDONTWRITEBYTECODE", "(unset)")))
     engines = [("this", sys.executable)]
     if args.baseline:
         engines.insert(0, ("baseline", args.baseline))
@@ -101,6 +123,8 @@ def main() -> None:
             base = ["verify", "--all-dates", "--rules", "{rules}", "--format", "json"]
             if not args.no_uncached:
                 step("no cache", base)
+            if args.jobs:
+                step(f"no cache, --jobs {args.jobs}", [*base, "--jobs", str(args.jobs)])
             step("cold cache", [*base, "--cache", "{cache}"])
             step("warm cache", [*base, "--cache", "{cache}"])
             path, old, new = EDIT

@@ -30,6 +30,9 @@ class LoadResult:
     #: the coverage files' data (plain, with their ``file``), kept apart from the documents
     #: so that an evaluation that states open questions does not read every source map
     coverage: list[dict[str, Any]] | None = None
+    #: the per-file cache entry of each document read from its file (display path → key;
+    #: :mod:`lexlux.load.file_cache`), so that the cached result names them, not copies
+    file_keys: dict[str, str] | None = None
 
     @property
     def ok(self) -> bool:
@@ -131,7 +134,7 @@ def compile_documents(docs: dict[str, SourceDocument], kinds: dict[str, FileKind
         check_vocabulary,
         merge_vocabulary,
     )
-    from .compile.graph import build_graph, check_cycles, check_references
+    from .compile.graph import check_cycles, check_references
     from .compile.invariants import build_invariants, build_total_conditions
     from .compile.model import KnowledgeBase
     from .compile.strict import strict_checks
@@ -188,8 +191,7 @@ def compile_documents(docs: dict[str, SourceDocument], kinds: dict[str, FileKind
         references = [d for d in references if d.code != "LX313"]
     diagnostics += references
     diagnostics += strict_checks(by_kind.get(FileKind.COVERAGE, []), kb)
-    kb.graph = build_graph(kb)
-    diagnostics += check_cycles(kb)
+    diagnostics += check_cycles(kb)      # the graph itself is built where used (graph_of)
     return kb, diagnostics
 
 
@@ -296,4 +298,4 @@ def _build(files: list[SourceFile], diagnostics: list[Diagnostic]) -> LoadResult
                 if file.kind is FileKind.COVERAGE
                 and (doc := documents.get(file.display)) is not None
                 and isinstance(doc.data, dict)]
-    return LoadResult(kb, diagnostics, documents, files, coverage)
+    return LoadResult(kb, diagnostics, documents, files, coverage, dict(keys))

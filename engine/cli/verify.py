@@ -34,6 +34,20 @@ def _check_list(text: str) -> list[str]:
     return names
 
 
+def _jobs(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"expected a number of processes (0: one per "
+                                         f"CPU), not {text!r}")
+    if number == 0:
+        from ..verify.checks.parallel import cpu_count
+        return cpu_count()
+    return number
+
+
 def register(sub: Any) -> None:
     from .common import add_format, add_rules, iso_date
     verify = sub.add_parser("verify", help="audit the rules with Z3: conflicts, hierarchy, "
@@ -57,6 +71,10 @@ def register(sub: Any) -> None:
     verify.add_argument("--cache", type=Path, metavar="DIR",
                         help="reuse proofs (UNSAT answers) of earlier runs, keyed by the "
                              "content of each query; written to DIR/verify-unsat.json")
+    verify.add_argument("--jobs", type=_jobs, default=1, metavar="N",
+                        help="processes running the checks' units (default 1; 0: one "
+                             "per CPU); see docs/verification.md: on timeline outputs a "
+                             "witness or an undecided query can differ from --jobs 1")
     add_format(verify)
     add_rules(verify)
     verify.set_defaults(handler=cmd_verify)
@@ -153,7 +171,8 @@ def cmd_verify(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     report = run_audit(kb, checks=args.check, as_of=args.as_of, rule=args.rule,
                        witness_dir=args.witness_dir, accepted=path, rlimit=args.rlimit,
                        where=shown, progress=_progress(args, stderr),
-                       cache=args.cache, accepted_required=args.accepted is not None)
+                       cache=args.cache, accepted_required=args.accepted is not None,
+                       jobs=args.jobs)
     elapsed = time.perf_counter() - started
     for warning in report.warnings:
         stderr.write(f"lexlux verify: {warning}\n")

@@ -11,8 +11,7 @@ references to unknown rules in ``exception_to`` (LX310) and outputs no rule conc
 from __future__ import annotations
 
 from collections.abc import Iterator
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Diagnostic, Span, error, warning
 from .model import (
@@ -23,8 +22,22 @@ from .model import (
 )
 from .refs import iter_refs, version_refs
 
+# networkx is imported where a graph is built (0.1 s): building a knowledge base needs
+# none unless it has a circle (check_cycles); the graph is made on first use (graph_of)
+if TYPE_CHECKING:
+    import networkx as nx
+
+
+def graph_of(kb: KnowledgeBase) -> nx.DiGraph:
+    """The knowledge base's dependency graph, built on first use (a compiled or cached
+    knowledge base comes without it)."""
+    if kb.graph is None:
+        kb.graph = build_graph(kb)
+    return kb.graph
+
 
 def build_graph(kb: KnowledgeBase) -> nx.DiGraph:
+    import networkx as nx
     graph = nx.DiGraph()
     for rule in kb.rules.values():
         jur = rule.jurisdiction
@@ -71,19 +84,30 @@ def _conclusion_refs(version: RuleVersion, conclusion: Conclusion) -> Iterator[R
 
 def build_output_graph(kb: KnowledgeBase) -> nx.DiGraph:
     """Output → output edges: B depends on A if a conclusion for B uses A."""
+    import networkx as nx
     graph = nx.DiGraph()
+    for kind, source, target, data in _output_edges(kb):
+        if kind == "node":
+            graph.add_node(target)
+        elif not graph.has_edge(source, target):
+            graph.add_edge(source, target, **data)
+    return graph
+
+
+def _output_edges(kb: KnowledgeBase) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+    """The nodes ("node", "", output, {}) and edges ("edge", source, target, attributes) of
+    :func:`build_output_graph`, in its order."""
     for rule in kb.rules.values():
         for version in rule.versions:
             for conclusion in version.conclusions:
                 target = f"{rule.jurisdiction}.{conclusion.output}"
-                graph.add_node(target)
+                yield "node", "", target, {}
                 for ref in _conclusion_refs(version, conclusion):
                     if ref.kind != "output":
                         continue
                     source = f"{rule.jurisdiction}.{ref.target}"
-                    if not graph.has_edge(source, target):
-                        graph.add_edge(source, target, span=ref.span, rule=rule.id,
-                                       version=version.span)
+                    yield "edge", source, target, {"span": ref.span, "rule": rule.id,
+                                                   "version": version.span}
             for dis in version.disapplications:     # its conditions decide the target's outputs
                 conditions = [t for t in (version.when, dis.when) if t is not None]
                 covered = {o for r in kb.rules.values() if r.id != rule.id and dis.covers(r.id)
@@ -92,13 +116,32 @@ def build_output_graph(kb: KnowledgeBase) -> nx.DiGraph:
                     target = f"{rule.jurisdiction}.{output}"
                     for ref in (r for t in conditions for r in iter_refs(t.expr)):
                         source = f"{rule.jurisdiction}.{ref.target}"
-                        if ref.kind == "output" and not graph.has_edge(source, target):
-                            graph.add_edge(source, target, span=ref.span, rule=rule.id,
-                                           version=version.span)
-    return graph
+                        if ref.kind == "output":
+                            yield "edge", source, target, {"span": ref.span,
+                                                           "rule": rule.id,
+                                                           "version": version.span}
+
+
+def _has_cycle(kb: KnowledgeBase) -> bool:
+    """Whether the output graph has a circle (the standard library's topological sort:
+    no networkx when there is none, the usual case)."""
+    import graphlib
+    needs: dict[str, set[str]] = {}
+    for kind, source, target, _ in _output_edges(kb):
+        needs.setdefault(target, set())
+        if kind == "edge":
+            needs[target].add(source)
+    try:
+        graphlib.TopologicalSorter(needs).prepare()
+    except graphlib.CycleError:
+        return True
+    return False
 
 
 def check_cycles(kb: KnowledgeBase) -> list[Diagnostic]:
+    if not _has_cycle(kb):
+        return []
+    import networkx as nx
     graph = build_output_graph(kb)
     diagnostics: list[Diagnostic] = []
     for found in sorted(nx.simple_cycles(graph), key=lambda c: (len(c), min(c))):

@@ -34,8 +34,8 @@ def _validator(kind: FileKind) -> Any:
         import jsonschema_rs
     except ImportError:
         return None
-    from .schemas import SCHEMA_FILES, _registry_and_schemas
-    _, schemas = _registry_and_schemas()
+    from .schemas import SCHEMA_FILES, _schemas
+    schemas = _schemas()
     registry = jsonschema_rs.Registry([(s["$id"], s) for s in schemas.values()])
     return jsonschema_rs.Draft202012Validator(
         schemas[SCHEMA_FILES[kind]], registry=registry, formats={"date": _is_date},

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Iterator
-from typing import Any
-
-from jsonschema import Draft202012Validator, ValidationError
-from jsonschema.exceptions import best_match
+from typing import TYPE_CHECKING, Any
 
 from ..calendar.dates import DateFormatError
 from ..diagnostics import Diagnostic, error
 from ..load.discover import FileKind
 from ..load.yaml_source import PathKey, SourceDocument
 from .schemas import iter_schema_errors
+
+if TYPE_CHECKING:   # imported by the schema stage where a document breaks its schema
+    from jsonschema import Draft202012Validator, ValidationError
 
 _TYPE_WORDS = {
     "object": "a mapping (key: value lines)", "array": "a list (lines starting with '- ')",
@@ -58,6 +58,7 @@ def _leaf(err: ValidationError) -> ValidationError:
         wrong_type = {e.relative_schema_path[0] for e in err.context
                       if e.validator == "type" and not e.relative_path}
         fitting = [e for e in err.context if e.relative_schema_path[0] not in wrong_type]
+        from jsonschema.exceptions import best_match
         picked = best_match(fitting or err.context)
         if picked is None:
             break

@@ -17,13 +17,16 @@ import json
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-from jsonschema import Draft202012Validator, FormatChecker, ValidationError
-from referencing import Registry, Resource
+from typing import TYPE_CHECKING, Any
 
 from ..calendar.dates import DateFormatError, parse_date
 from ..load.discover import FileKind, bundled_root
+
+# jsonschema is imported where a document is explained (0.05-0.1 s): a valid document
+# needs only jsonschema-rs (validate/fast.py)
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator, FormatChecker, ValidationError
+    from referencing import Registry
 
 SCHEMA_FILES: dict[FileKind, str] = {
     FileKind.RULE: "rule.schema.json",
@@ -38,10 +41,6 @@ SCHEMA_FILES: dict[FileKind, str] = {
 }
 BASE_URI = "https://lexlux.lu/schemas/"
 
-FORMAT_CHECKER = FormatChecker(formats=())
-
-
-@FORMAT_CHECKER.checks("date", raises=DateFormatError)  # type: ignore[untyped-decorator]
 def _is_date(value: object) -> bool:
     if not isinstance(value, str):
         return True  # the type keyword reports non-strings
@@ -49,17 +48,38 @@ def _is_date(value: object) -> bool:
     return True
 
 
+@cache
+def _format_checker() -> FormatChecker:
+    from jsonschema import FormatChecker
+    checker = FormatChecker(formats=())
+    checker.checks("date", raises=DateFormatError)(_is_date)
+    return checker
+
+
+def __getattr__(name: str) -> Any:
+    if name == "FORMAT_CHECKER":        # made on first use (it imports jsonschema)
+        return _format_checker()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def schema_dir() -> Path:
     return bundled_root("schemas")
 
 
 @cache
-def _registry_and_schemas() -> tuple[Registry[Any], dict[str, dict[str, Any]]]:
+def _schemas() -> dict[str, dict[str, Any]]:
     schemas: dict[str, dict[str, Any]] = {}
     for file in sorted(schema_dir().rglob("*.schema.json")):
         name = file.relative_to(schema_dir()).as_posix()
         schemas[name] = {"$id": BASE_URI + name,      # in memory only: see the docstring
                          **json.loads(file.read_text(encoding="utf-8"))}
+    return schemas
+
+
+@cache
+def _registry_and_schemas() -> tuple[Registry[Any], dict[str, dict[str, Any]]]:
+    from referencing import Registry, Resource
+    schemas = _schemas()
     registry: Registry[Any] = Registry().with_resources(
         (schema["$id"], Resource.from_contents(schema)) for schema in schemas.values()
     )
@@ -67,26 +87,28 @@ def _registry_and_schemas() -> tuple[Registry[Any], dict[str, dict[str, Any]]]:
 
 
 def schema_for(kind: FileKind) -> dict[str, Any]:
-    _, schemas = _registry_and_schemas()
-    return schemas[SCHEMA_FILES[kind]]
+    return _schemas()[SCHEMA_FILES[kind]]
 
 
 def all_schemas() -> dict[str, dict[str, Any]]:
-    return dict(_registry_and_schemas()[1])
+    return dict(_schemas())
 
 
 @cache
 def validator_for(kind: FileKind) -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
     registry, _ = _registry_and_schemas()
     return Draft202012Validator(schema_for(kind), registry=registry,
-                                format_checker=FORMAT_CHECKER)
+                                format_checker=_format_checker())
 
 
 @cache
 def validator_named(name: str) -> Draft202012Validator:
     """The validator of ``schemas/<name>``, for a file that is not of a rule-tree kind."""
+    from jsonschema import Draft202012Validator
     registry, schemas = _registry_and_schemas()
-    return Draft202012Validator(schemas[name], registry=registry, format_checker=FORMAT_CHECKER)
+    return Draft202012Validator(schemas[name], registry=registry,
+                                format_checker=_format_checker())
 
 
 def iter_schema_errors(data: Any, kind: FileKind) -> Iterator[ValidationError]:

@@ -31,10 +31,11 @@ CHECKS: dict[str, Callable[[Audit], Iterator[Finding]]] = {
 def audits(kb: KnowledgeBase, *, as_of: date | None = None, rule: str | None = None,
            witness_dir: Path | None = None, rlimit: int | None = None,
            progress: Callable[[str], None] | None = None,
-           cache: Path | None = None) -> list[Audit]:
-    """One audit per jurisdiction of the knowledge base (sharing one query cache, if any)."""
-    shared = None
-    if cache is not None:
+           cache: Path | None = None, store: Any = None) -> list[Audit]:
+    """One audit per jurisdiction of the knowledge base (sharing one query cache, if any:
+    the file of ``cache``, or ``store``, an open cache)."""
+    shared = store
+    if cache is not None and store is None:
         from ..encoding.cache import QueryCache
         shared = QueryCache(cache)
     out = []
@@ -106,35 +107,66 @@ def run_audit(kb: KnowledgeBase, *, checks: Sequence[str] | None = None,
               witness_dir: Path | None = None, accepted: Path | None = None,
               rlimit: int | None = None, where: Path | None = None,
               progress: Callable[[str], None] | None = None,
-              cache: Path | None = None, accepted_required: bool = False) -> AuditReport:
+              cache: Path | None = None, accepted_required: bool = False,
+              jobs: int = 1) -> AuditReport:
     """Run ``checks`` (default: all) over every jurisdiction; mark the findings accepted in
-    the file ``accepted`` (stale acceptances are reported only by a full audit)."""
+    the file ``accepted`` (stale acceptances are reported only by a full audit).  ``jobs``:
+    processes running the checks' units (:mod:`.parallel`; the findings are the same)."""
     names = list(checks or CHECKS)
     acceptances = load_accepted(accepted, required=accepted_required) \
         if accepted is not None else None          # read (and its errors shown) before Z3
-    findings: list[Finding] = []
-    queries = 0
+    store, share = None, None
+    if jobs > 1:
+        from ..encoding.cache import QueryCache
+        from .parallel import Settings, Sharing
+        store = QueryCache(cache)
+        share = store.share = Sharing(jobs, kb, Settings(tuple(names), as_of, rule, rlimit),
+                                      progress=progress)
     found = audits(kb, as_of=as_of, rule=rule, witness_dir=witness_dir, rlimit=rlimit,
-                   progress=progress, cache=cache)
-    for audit in found:
-        findings += check_encodable(audit)
-        for name in names:
-            findings += CHECKS[name](audit)
-        findings += timeline_notes(audit)
-        queries += audit.queries
+                   progress=progress, cache=cache, store=store)
+    try:
+        findings, queries = _walk(found, names)
+    except BaseException:
+        if share is not None:
+            share.finish(store, abort=True)
+        raise
+    if share is not None:
+        share.finish(store)
+    if share is not None and store is not None and share.deferred:
+        # units run by the workers: walk again, each unit now found among the entries
+        store.fresh |= set(store.new_units)
+        store.unit_hits = store.units_stored = 0
+        found = audits(kb, as_of=as_of, rule=rule, witness_dir=witness_dir, rlimit=rlimit,
+                       progress=progress, store=store)
+        findings, queries = _walk(found, names)
     save_cache(found)
     if accepted is not None and acceptances is not None:
         full = set(names) == set(CHECKS) and rule is None and as_of is None
         findings = apply_accepted(findings, acceptances, report_stale=full,
                                   where=where or accepted)
     report = AuditReport(findings, queries)
-    if found and found[0].cache is not None:
-        store = found[0].cache
+    if found and found[0].cache is not None and found[0].cache.on_disk:
+        kept = found[0].cache
         report.cached_queries = sum(a.cached_queries for a in found)
-        report.units = (store.units_stored, store.unit_hits)
-        report.unit_seconds = store.run_seconds
-        report.warnings = cache_warnings(store)
+        report.units = (kept.units_stored, kept.unit_hits)
+        report.unit_seconds = kept.run_seconds
+        report.warnings = cache_warnings(kept)
+    if share is not None:
+        report.warnings += share.warnings
     return report
+
+
+def _walk(found: Sequence[Audit], names: Sequence[str]) -> tuple[list[Finding], int]:
+    """The findings of the checks ``names`` over the audits, and their queries."""
+    findings: list[Finding] = []
+    queries = 0
+    for audit in found:
+        findings += check_encodable(audit)
+        for name in names:
+            findings += CHECKS[name](audit)
+        findings += timeline_notes(audit)
+        queries += audit.queries
+    return findings, queries
 
 
 @dataclass

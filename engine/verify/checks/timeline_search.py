@@ -126,9 +126,8 @@ def core_facts(encodings: Sequence[LawEncoding], names: Sequence[set[str]]) -> s
     (without them the output has no value)."""
     facts: set[str] = set()
     for enc, wanted in zip(encodings, names, strict=False):
-        graph = enc.kb.graph
-        if graph is None:
-            continue
+        from ...compile.graph import graph_of
+        graph = graph_of(enc.kb)
         jurisdiction = enc.shared.jurisdiction
         todo, seen = sorted(wanted), set()
         while todo:

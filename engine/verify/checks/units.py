@@ -136,6 +136,7 @@ def units(audit: Audit, check: str, items: Iterable[T], *,
     if state is None or audit.cache is None:
         yield from items
         return
+    share = audit.cache.share          # verify --jobs N (checks/parallel.py), else None
     for item in items:
         name = label(item)
         reads = list(outputs(item)) if outputs is not None else list(read) \
@@ -144,19 +145,34 @@ def units(audit: Audit, check: str, items: Iterable[T], *,
                        invariants=(name,) if invariant else (),
                        totals=(name,) if total else ())
         if key is None:
-            yield item
+            if share is None or not share.worker:   # run by the main process only
+                yield item
             continue
-        entry = audit.cache.unit(key)
-        if entry is not None:
-            rebuilt = _rebuild(audit, entry, None if after is None else
-                               functools.partial(after, item))
-            if rebuilt is not None:
-                _replay_timelines(audit, entry.get("timelines", []))
-                audit.queries += int(entry.get("queries", 0))
-                audit.cached_queries += int(entry.get("queries", 0))
-                state.pending += rebuilt
+        if share is not None and share.mode != "final" and (
+                share.worker or share.deferred):
+            # a walk that only runs its own claims: the rest is skipped, not rebuilt
+            if key in audit.cache.units or not share.take(
+                    share.claim(audit.jurisdiction, reads, key)):
                 continue
-            audit.cache.drop_unit(key)
+        else:
+            entry = audit.cache.unit(key)
+            if entry is not None:
+                rebuilt = _rebuild(audit, entry, None if after is None else
+                                   functools.partial(after, item))
+                if rebuilt is not None:
+                    _replay_timelines(audit, entry.get("timelines", []))
+                    audit.queries += int(entry.get("queries", 0))
+                    if key not in audit.cache.fresh:    # not run by a worker of this run
+                        audit.cached_queries += int(entry.get("queries", 0))
+                    state.pending += rebuilt
+                    continue
+                audit.cache.drop_unit(key)
+            if share is not None and share.mode == "first":
+                share.maybe_start(audit.cache)
+                if not share.take(share.claim(audit.jurisdiction, reads, key)):
+                    # a worker runs it: a last walk is needed
+                    share.deferred = True
+                    continue
         state.open = _Open(key, audit.queries, time.perf_counter(),
                            timelines={n: len(a) for n, a in timeline_log(audit).items()})
         audit.recording = {}
@@ -180,9 +196,12 @@ def _close(audit: Audit, state: _State) -> None:
         stored = [_store(f, witnesses.get(id(f)), root) for f in unit.findings]
     except NotCanonicalError:
         return
-    audit.cache.put_unit(unit.key, {"queries": audit.queries - unit.queries,
-                                    "findings": stored,
-                                    "timelines": _new_timelines(audit, unit.timelines)})
+    entry = {"queries": audit.queries - unit.queries, "findings": stored,
+             "timelines": _new_timelines(audit, unit.timelines)}
+    audit.cache.put_unit(unit.key, entry)
+    if audit.cache.share is not None and audit.cache.share.worker:
+        from .parallel import sent
+        sent(audit.cache.share, audit.cache, unit.key, entry)
 
 
 def _new_timelines(audit: Audit, before: dict[str, int]) -> list[list[str]]:

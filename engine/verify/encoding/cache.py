@@ -62,11 +62,7 @@ FORMAT = 4
 def _version() -> str:
     """The engine's version and a digest of its source files (a checkout edited in place
     keeps its version number)."""
-    try:
-        from importlib.metadata import version
-        number = version("lexlux")
-    except Exception:
-        number = "checkout"
+    from ... import __version__ as number  # not importlib.metadata (0.02-0.04 s)
     root = Path(__file__).resolve().parents[2]
     digest = hashlib.sha256()
     for path in sorted(root.rglob("*.py")):
@@ -76,8 +72,15 @@ def _version() -> str:
 
 
 class QueryCache:
-    def __init__(self, directory: Path) -> None:
-        self.path = directory / "verify-unsat.json"
+    """The cache of ``--cache DIR``.  ``directory`` None: the units of this run only, in
+    memory, and no answers to single queries (``verify --jobs N`` without ``--cache``:
+    the findings are those of a run without cache).  ``units`` / ``entries`` given: these
+    instead of the file's (a worker of ``--jobs N``, checks/parallel.py)."""
+
+    def __init__(self, directory: Path | None, *, units: dict[str, Any] | None = None,
+                 entries: dict[str, list[str]] | None = None) -> None:
+        self.on_disk = directory is not None
+        self.path = (directory or Path()) / "verify-unsat.json"
         self.hits = 0
         self.stored = 0
         self.unit_hits = 0
@@ -93,8 +96,15 @@ class QueryCache:
         self.units: dict[str, Any] = {}
         self.new_units: dict[str, Any] = {}
         self._texts: dict[int, tuple[Any, bytes]] = {}
+        #: verify --jobs N: the run's sharing of units with workers (checks/parallel.py)
+        self.share: Any = None
+        #: keys of the units run by the workers of this run (counted as run, not cached)
+        self.fresh: set[str] = set()
         self.salt = f"{FORMAT}|{z3.get_version_string()}|{_version()}"
-        self.entries, self.units, self.problem = self._read()
+        if units is not None or entries is not None:
+            self.units, self.entries = dict(units or {}), dict(entries or {})
+        elif self.on_disk:
+            self.entries, self.units, self.problem = self._read()
 
     def _read(self) -> tuple[dict[str, list[str]], dict[str, Any], str | None]:
         """The answers and units of the file, or none and why it was ignored."""
@@ -123,6 +133,8 @@ class QueryCache:
 
     def key(self, constraints: Sequence[tuple[str | None, Any]], goals: Sequence[Any],
             rlimit: int, cores: bool) -> str:
+        if not self.on_disk:
+            return ""                   # no answers to single queries kept in memory
         digest = hashlib.sha256(f"{self.salt}|{rlimit}|{cores}".encode())
         for label, formula in constraints:
             digest.update(f"\n{label if cores else ''}:".encode())
@@ -146,20 +158,24 @@ class QueryCache:
 
     def get(self, key: str) -> tuple[str, tuple[str, ...]] | None:
         """(status, core | reason | case values) of an earlier answer to the same query."""
-        found = self.entries.get(key)
+        found = self.entries.get(key) if key else None
         if not found:
             return None
         self.hits += 1
         return found[0], tuple(found[1:])
 
     def put(self, key: str, status: str, core: tuple[str, ...] = ()) -> None:
+        if not key:
+            return
         self.entries[key] = self.new[key] = [status, *core]
         self.stored += 1
 
     def unit(self, key: str) -> dict[str, Any] | None:
         """A unit's stored answer (checks/units.py), or None."""
         found = self.units.get(key)
-        if found is not None:
+        if found is not None and key in self.fresh:
+            self.units_stored += 1      # run by a worker of this run
+        elif found is not None:
             self.unit_hits += 1
         return found
 
@@ -170,12 +186,27 @@ class QueryCache:
     def drop_unit(self, key: str) -> None:
         """Forget an entry that did not replay (it is replaced by this run's answer)."""
         self.units.pop(key, None)
-        self.unit_hits -= 1
+        if key in self.fresh:
+            self.fresh.discard(key)
+            self.units_stored -= 1
+        else:
+            self.unit_hits -= 1
+
+    def receive(self, sent: dict[str, Any]) -> None:
+        """A unit run by a worker of ``--jobs N`` (checks/parallel.py), with the answers to
+        single queries it stored."""
+        key = str(sent["key"])
+        self.units[key] = self.new_units[key] = sent["entry"]
+        self.fresh.add(key)
+        if self.on_disk:
+            self.entries.update(sent["answers"])
+            self.new.update(sent["answers"])
+        self.run_seconds += float(sent["seconds"])
 
     def save(self) -> None:
         """Write this run's answers, merged with the file as it is now (another run may
         have saved since this one read it), under an exclusive lock."""
-        if not self.new and not self.new_units:
+        if not self.on_disk or (not self.new and not self.new_units):
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with _locked(self.path.with_suffix(".lock")):

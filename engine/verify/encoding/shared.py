@@ -40,23 +40,16 @@ class Shared:
 
 
 def rules_by_output(kb: KnowledgeBase, jurisdiction: str) -> dict[str, list[Rule]]:
-    """The rules concluding each output, found through the dependency graph (version →
-    output edges), in the knowledge base's order (the evaluator's)."""
-    order = {rule_id: i for i, rule_id in enumerate(kb.rules)}
-    found: dict[str, set[str]] = {}
-    graph = kb.graph
-    if graph is None:
-        from ...compile.graph import build_graph
-        graph = kb.graph = build_graph(kb)     # a cached knowledge base comes without it
-    prefix = f"output:{jurisdiction}."
-    for node in graph.nodes:
-        if not node.startswith(prefix):
+    """The rules concluding each output (the version → output edges of the dependency
+    graph, read from the rules without building it), in the knowledge base's order (the
+    evaluator's)."""
+    found: dict[str, list[Rule]] = {}
+    for rule in kb.rules.values():
+        if rule.jurisdiction != jurisdiction:
             continue
-        rules = {graph.nodes[v].get("rule") for v in graph.predecessors(node)
-                 if graph.nodes[v].get("kind") == "version"}
-        found[node[len(prefix):]] = {r for r in rules if r in kb.rules}
-    return {name: [kb.rules[r] for r in sorted(ids, key=order.__getitem__)]
-            for name, ids in found.items()}
+        for name in dict.fromkeys(c.output for v in rule.versions for c in v.conclusions):
+            found.setdefault(name, []).append(rule)
+    return found
 
 
 def value_sorts(vtype: Type) -> tuple[Any, ...]:
