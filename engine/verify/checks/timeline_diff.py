@@ -24,19 +24,28 @@ answer, and the bound.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import z3
 
 from ...calendar.dates import month_index, to_day_number
 from ..encoding.encode import LawEncoding
-from ..encoding.encode_expr import and_, not_, or_
+from ..encoding.encode_expr import and_, not_
 from ..encoding.solve import Budget, SolveResult
 from ..encoding.timelines import TIMELINE_MONTHS, Frame
 from .context import Audit
 from .findings import Finding
 from .timeline_search import BOUNDED, _frame_query, core_facts, is_bounded
-from .versions import DiffResult, _applied, _differs, _key, _Region, _versions_won, _winners
+from .versions import (
+    DiffResult,
+    _applied,
+    _differs,
+    _key,
+    _Region,
+    _versions_won,
+    _winners,
+    differ_goals,
+)
 
 if TYPE_CHECKING:
     from .diff_pool import Pool
@@ -65,10 +74,7 @@ def diff_timeline_output(audit: Audit, name: str, first: date, second: date, poo
     if a.not_encodable or b.not_encodable:
         return DiffResult(name, "not verified", reason=a.not_encodable or
                           b.not_encodable or "")
-    same_value = and_(*[x == y for x, y in zip(a.value, b.value, strict=True)])
-    differ = or_(a.has_value != b.has_value, a.in_conflict != b.in_conflict,
-                 and_(a.has_value, b.has_value, not_(same_value)))
-    goals: list[Any] = [not_(a.bad), not_(b.bad), differ]
+    goals = differ_goals(a, b)
     result = DiffResult(name, "same")
     # no fact ranges: the audit's encodings are in one frame, the witnesses in others
     region = _Region(audit, one, two, name, first, second, goals, show_horizon,

@@ -206,6 +206,16 @@ FRAME_RLIMIT = 50_000
 QUICK_RLIMIT = 60_000
 
 
+def differ_goals(a: Any, b: Any) -> list[Any]:
+    """The goals of a diff query: the output encoded under each law (``a``, ``b``) is well
+    defined under both and has another value, or a value under one only, or a conflict
+    under one only."""
+    same_value = and_(*[x == y for x, y in zip(a.value, b.value, strict=True)])
+    differ = or_(a.has_value != b.has_value, a.in_conflict != b.in_conflict,
+                 and_(a.has_value, b.has_value, not_(same_value)))
+    return [not_(a.bad), not_(b.bad), differ]
+
+
 def _diff_output(audit: Audit, one: LawEncoding, two: LawEncoding, name: str, first: date,
                  second: date, pool: Pool, show_horizon: bool) -> DiffResult:
     a, b = one.output(name), two.output(name)
@@ -216,10 +226,7 @@ def _diff_output(audit: Audit, one: LawEncoding, two: LawEncoding, name: str, fi
     if a.not_encodable or b.not_encodable:
         return DiffResult(name, "not verified", reason=a.not_encodable or
                           b.not_encodable or "")
-    same_value = and_(*[x == y for x, y in zip(a.value, b.value, strict=True)])
-    differ = or_(a.has_value != b.has_value, a.in_conflict != b.in_conflict,
-                 and_(a.has_value, b.has_value, not_(same_value)))
-    goals: list[Any] = [not_(a.bad), not_(b.bad), differ]
+    goals = differ_goals(a, b)
     result = DiffResult(name, "same")
     region = _Region(audit, one, two, name, first, second, goals, show_horizon)
     seen: set[tuple[tuple[str, ...], tuple[str, ...]]] = set()   # the regions reported
