@@ -26,7 +26,8 @@ def register(sub: Any) -> None:
     audit.add_argument("--witness-dir", type=Path, metavar="DIR",
                        help="also write each witness case as DIR/<fingerprint>.case.yaml")
     audit.add_argument("--accepted", type=Path, metavar="FILE",
-                       help="accepted findings (default: audit/accepted.yaml by the rules)")
+                       help="accepted findings (default: audit/accepted.yaml next to the "
+                            "--rules folder; without --rules, the bundled rules' own)")
     audit.add_argument("--cache", type=Path, metavar="DIR",
                        help="reuse proofs (UNSAT answers) of earlier runs, keyed by the "
                             "content of each query; written to DIR/verify-unsat.json")

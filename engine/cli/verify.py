@@ -63,7 +63,8 @@ def register(sub: Any) -> None:
     verify.add_argument("--witness-dir", type=Path, metavar="DIR",
                         help="write each witness case as DIR/<fingerprint>.case.yaml")
     verify.add_argument("--accepted", type=Path, metavar="FILE",
-                        help="accepted findings (default: audit/accepted.yaml by the rules)")
+                        help="accepted findings (default: audit/accepted.yaml next to the "
+                             "--rules folder; without --rules, the bundled rules' own)")
     verify.add_argument("--rlimit", type=int, default=None, metavar="N",
                         help="Z3 resource limit per query (deterministic)")
     verify.add_argument("--reform", type=Path, metavar="REFORM.yaml",
@@ -154,6 +155,7 @@ def _audits(kb: KnowledgeBase, args: argparse.Namespace, stderr: TextIO) -> list
 
 
 def cmd_verify(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from ..load.discover import display_path
     from ..verify.checks.accepted import default_path
     from ..verify.checks.findings import render_text
     from ..verify.checks.run import run_audit, unknown_rule
@@ -165,9 +167,7 @@ def cmd_verify(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         stderr.write(f"lexlux verify: {problem}\n")
         return 2
     path = args.accepted or default_path(args.rules)
-    shown = path.resolve()
-    if shown.is_relative_to(Path.cwd().resolve()):
-        shown = shown.relative_to(Path.cwd().resolve())
+    shown = Path(display_path(path))     # the bundled file as audit/accepted.yaml
     report = run_audit(kb, checks=args.check, as_of=args.as_of, rule=args.rule,
                        witness_dir=args.witness_dir, accepted=path, rlimit=args.rlimit,
                        where=shown, progress=_progress(args, stderr),

@@ -69,7 +69,8 @@ def file_kind(path: Path) -> FileKind:
 
 
 def bundled_root(name: str) -> Path:
-    """Where the bundled ``rules/`` or ``schemas/`` are: inside the wheel, or the checkout."""
+    """Where the bundled ``rules/``, ``schemas/`` (or ``audit/``, ``examples/``) are: inside
+    the wheel, or the checkout."""
     checkout = PACKAGE_DIR.parent / name
     if PACKAGE_DIR.name == "engine" and checkout.is_dir():
         return checkout          # running from a checkout (editable install or tests)
@@ -77,8 +78,8 @@ def bundled_root(name: str) -> Path:
 
 
 def display_path(path: Path) -> str:
-    """Repo-relative where possible: ``rules/...`` for the bundled rules, else relative to
-    the working directory, else absolute."""
+    """Repo-relative where possible: ``rules/...`` for the bundled rules (``audit/...`` for
+    their accepted findings), else relative to the working directory, else absolute."""
     return _display(path.resolve(), Path.cwd().resolve())
 
 
@@ -89,7 +90,7 @@ def _bundled_resolved(name: str) -> Path:
 
 def _display(resolved: Path, cwd: Path) -> str:
     """:func:`display_path` of a path already resolved, the working directory given."""
-    for name in ("rules", "schemas"):
+    for name in ("rules", "schemas", "audit"):
         try:
             rel = resolved.relative_to(_bundled_resolved(name))
         except ValueError:

@@ -61,12 +61,9 @@ class Workbench:
              sources_dir: Path | None = None) -> Workbench:
         """Load the rules (default: the bundled ones) and, when given, the scenario folder
         and the folder of the legal sources."""
-        from ..load.discover import bundled_root
         from ..verify.checks.accepted import default_path
-        accepted = default_path(rules) if rules else \
-            bundled_root("rules").parent / "audit" / "accepted.yaml"
         return cls(load_knowledge_base(rules), scenarios_dir=scenarios_dir,
-                   sources_dir=sources_dir, accepted_path=accepted)
+                   sources_dir=sources_dir, accepted_path=default_path(rules))
 
     @property
     def kb(self) -> Any:

@@ -1,4 +1,9 @@
-"""Stage 5 (verify): accepted findings — ``audit/accepted.yaml`` at the repository root.
+"""Stage 5 (verify): accepted findings — ``audit/accepted.yaml`` next to the rules folder.
+
+The bundled rules' own file is ``audit/accepted.yaml`` of the repository, shipped in the
+package as ``lexlux/_audit/accepted.yaml`` (the same file: ``pyproject.toml`` maps the
+folder, there is no second copy), so the bundled audit finds its acceptances whatever the
+working directory (:func:`default_path`).
 
 A drafter who has checked a finding and decided that the law really is so lists its
 fingerprint with a reason::
@@ -28,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...diagnostics import Diagnostic, LexluxError, Span, error
-from ...load.discover import display_path
+from ...load.discover import bundled_root, display_path
 from ...load.yaml_source import load_file
 from .findings import Finding
 
@@ -45,10 +50,13 @@ class Acceptance:
 
 
 def default_path(rules_dirs: list[Path] | None) -> Path:
-    """``audit/accepted.yaml`` next to the rules folder (the repository root)."""
+    """The accepted findings used without ``--accepted``: with ``--rules DIR``,
+    ``audit/accepted.yaml`` next to DIR (in DIR's parent folder); without, the bundled
+    rules' own (``audit/accepted.yaml`` of the checkout, or the copy in the installed
+    package), whatever the working directory."""
     if rules_dirs:
         return rules_dirs[0].resolve().parent / "audit" / "accepted.yaml"
-    return Path.cwd() / "audit" / "accepted.yaml"
+    return bundled_root("audit") / "accepted.yaml"
 
 
 def load_accepted(path: Path, *, required: bool = False) -> list[Acceptance]:
