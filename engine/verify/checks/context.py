@@ -22,7 +22,7 @@ from ..encoding.shared import Shared
 from ..encoding.solve import DEFAULT_RLIMIT, Confirm, SolveResult, solve
 from .findings import Finding
 from .quick import QUICK_RLIMIT, Slices
-from .timeline_search import NO_NARROW_WITNESS
+from .timeline_search import no_narrow_witness
 from .witness import (
     build_case,
     describe,
@@ -125,13 +125,12 @@ class Audit:
             narrow_search,
         )
         if involves_timelines(encodings, names):      # abstraction timeline_horizon
+            horizons = HORIZONS if timeline_rlimit is None else CHECK_HORIZONS
             found = narrow_search(self, encodings, names, goals,
                                   unknown_missing=unknown_missing, anchor=_day(anchor),
-                                  rlimit=timeline_rlimit,
-                                  horizons=HORIZONS if timeline_rlimit is None
-                                  else CHECK_HORIZONS)
+                                  rlimit=timeline_rlimit, horizons=horizons)
             if found is None:
-                found = SolveResult("unknown", reason=NO_NARROW_WITNESS)
+                found = SolveResult("unknown", reason=no_narrow_witness(horizons))
             from .timeline_notes import record
             record(self, encodings, names, what, found)
             return found, facts

@@ -84,8 +84,8 @@ def prove_in_frames(audit: Audit, inv: Invariant) -> tuple[list[WindowResult], F
         what = f"invariant {inv.id}, as of {start} to {end}"
         if result is None:
             from ..encoding.solve import SolveResult
-            from .timeline_search import NO_NARROW_WITNESS
-            result = SolveResult("unknown", reason=NO_NARROW_WITNESS)
+            from .timeline_search import no_narrow_witness
+            result = SolveResult("unknown", reason=no_narrow_witness(CHECK_HORIZONS))
         record(audit, [enc], [deps], what, result)
         if result.status == "unsat":
             bound = result.reason.removeprefix(BOUNDED).strip() if is_bounded(result) else ""

@@ -93,11 +93,25 @@ PROOF_MONTHS = 12
 #: witness and the frames do not all prove it: the full encoding is not solved (measured:
 #: Z3 spends any budget on its integer division, so it would only cost time and answer
 #: UNKNOWN).
-NO_NARROW_WITNESS = ("no witness in the narrow frames of the timeline witness search (first "
-                     "month pinned, horizons 6, 18 and 36 months), and no proof in the frames "
-                     "of the 12 months from the first (abstraction timeline_bounded_proof); the "
-                     "full timeline encoding is not decided by Z3 (abstraction "
-                     "timeline_horizon)")
+def no_narrow_witness(horizons: Sequence[int] = HORIZONS) -> str:
+    """The reason of such an undecided query, naming the ``horizons`` (months) actually
+    tried (:func:`narrow_search`'s argument).
+
+    >>> no_narrow_witness((36,))[63:102]
+    '(first month pinned, horizon 36 months)'
+    """
+    months = [str(m) for m in horizons]
+    tried = (f"horizon {months[0]} months" if len(months) == 1 else
+             f"horizons {', '.join(months[:-1])} and {months[-1]} months")
+    return (f"no witness in the narrow frames of the timeline witness search (first month "
+            f"pinned, {tried}), and no proof in the frames of the {PROOF_MONTHS} months from "
+            "the first "
+            "(abstraction timeline_bounded_proof); the full timeline encoding is not decided "
+            "by Z3 (abstraction timeline_horizon)")
+
+
+#: The reason with every horizon of :data:`HORIZONS` tried (the readings check).
+NO_NARROW_WITNESS = no_narrow_witness(HORIZONS)
 #: How the reason of an UNSAT answer that holds only within the frames begins.
 BOUNDED = "proved only within bounded timeline frames:"
 #: The first month of the timelines when the audit has no date (all dates).
