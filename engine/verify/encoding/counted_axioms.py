@@ -68,9 +68,16 @@ class CountedCall:
         self.total_key = tuple(self.canonical[i] for i in picked)
         self.total_fn = z3.Function("counted_total", *[sorts[i] for i in picked],
                                     z3.IntSort(), z3.IntSort())
+        self._key: tuple[str, ...] | None = None
 
-    def key(self) -> tuple[int, ...]:
-        return tuple(z3.simplify(t).get_id() for t in self.total_key)
+    def key(self) -> tuple[str, ...]:
+        """The arguments the total depends on, simplified, as SMT-LIB text: a structural
+        key.  (Not Z3's term ids: the simplified terms are not kept, and the id of a freed
+        term is given to the next one built, so two calls could have compared equal or
+        not depending on what was built before.)"""
+        if self._key is None:
+            self._key = tuple(z3.simplify(t).sexpr() for t in self.total_key)
+        return self._key
 
     @property
     def monotone(self) -> Any:
@@ -98,11 +105,11 @@ def _define(call: CountedCall, d: Any, seen: set[int], out: list[Any]) -> Any:
 
 
 def _ordered(calls: Sequence[CountedCall]) -> list[CountedCall]:
-    """Each call once, in the order given: never in the order of Z3's term identifiers,
-    which depend on every term built before."""
-    unique: dict[int, CountedCall] = {}
+    """Each call once (one ``has`` term, by its SMT-LIB text), in the order given: never
+    in the order of Z3's term identifiers, which depend on every term built before."""
+    unique: dict[str, CountedCall] = {}
     for call in calls:
-        unique.setdefault(call.has.get_id(), call)
+        unique.setdefault(call.has.sexpr(), call)
     return list(unique.values())
 
 
