@@ -30,7 +30,6 @@ import z3
 
 from ...calendar.dates import month_index, to_day_number
 from ..encoding.encode import LawEncoding
-from ..encoding.encode_expr import and_, not_
 from ..encoding.solve import Budget, SolveResult
 from ..encoding.timelines import TIMELINE_MONTHS, Frame
 from .context import Audit
@@ -38,12 +37,8 @@ from .findings import Finding
 from .timeline_search import BOUNDED, _frame_query, core_facts, is_bounded
 from .versions import (
     DiffResult,
-    _applied,
     _differs,
-    _key,
     _Region,
-    _versions_won,
-    _winners,
     differ_goals,
 )
 
@@ -86,16 +81,8 @@ def diff_timeline_output(audit: Audit, name: str, first: date, second: date, poo
     for case, in_first, in_second in pool.regions(name, uses):   # witnesses found before
         if len(result.findings) >= audit.max_regions:
             break
-        won_a, won_b = _applied(in_first), _applied(in_second)
-        if _key(won_a, won_b) in seen:
+        if not region.replayed(case, (in_first, in_second), result, goals, seen, pool):
             continue
-        seen.add(_key(won_a, won_b))
-        region_a, region_b = _versions_won(a, won_a), _versions_won(b, won_b)
-        goals.append(not_(and_(region_a, region_b)))
-        result.status = "differ"
-        finding = region.finding(won_a, won_b, region_a, region_b)
-        result.findings.append(pool.witness(finding, case, (in_first, in_second),
-                                            audit.witness_dir))
         asked.append((f"a case of an earlier output's diff, replayed on {name!r}",
                       "a case found (the evaluator shows the difference)"))
     test = _differs(audit, name, first, second, seen)
@@ -104,18 +91,7 @@ def diff_timeline_output(audit: Audit, name: str, first: date, second: date, poo
 
     def witnessed(answer: SolveResult, facts: set[str]) -> None:
         """A region of an exact model: blocked, reported with its replayed witness."""
-        assert answer.model is not None
-        won_a, _ = _winners(answer.model, a)
-        won_b, _ = _winners(answer.model, b)
-        region_a, region_b = _versions_won(a, won_a), _versions_won(b, won_b)
-        goals.append(not_(and_(region_a, region_b)))
-        seen.add(_key(won_a, won_b))
-        result.status = "differ"
-        finding = audit.witness(
-            region.finding(won_a, won_b, region_a, region_b), one, answer, facts,
-            [(one, a, {"law_as_of": first}), (two, b, {"law_as_of": second})], as_of=later)
-        pool.add(finding.facts or {}, name)
-        result.findings.append(finding)
+        region.witnessed(answer, facts, result, goals, seen, pool)
 
     # narrow attempts first: the facts that the witnesses of the outputs it reads needed,
     # as of the later date (the date witnesses are replayed on), in shorter frames; a model
@@ -146,10 +122,7 @@ def diff_timeline_output(audit: Audit, name: str, first: date, second: date, poo
                                     confirm=test, what=what, timeline_rlimit=DIFF_RLIMIT)
         asked.append((what, _answer(answer)))
         if answer.status == "unknown":
-            result.status, result.reason = "unknown", answer.reason
-            result.findings.append(audit.unknown(
-                f"whether the law of {first} and {second} agree on {name!r}", answer,
-                output=name))
+            region.undecided(answer, result)
             break
         if answer.status == "unsat":
             bound = answer.reason.removeprefix(BOUNDED).strip() if is_bounded(answer) else ""

@@ -236,40 +236,13 @@ def _diff_output(audit: Audit, one: LawEncoding, two: LawEncoding, name: str, fi
     for case, in_first, in_second in pool.regions(name, uses):   # witnesses found before
         if len(result.findings) >= audit.max_regions:
             break
-        won_a, won_b = _applied(in_first), _applied(in_second)
-        if _key(won_a, won_b) in seen:
-            continue
-        seen.add(_key(won_a, won_b))
-        shown.append(case)
-        region_a, region_b = _versions_won(a, won_a), _versions_won(b, won_b)
-        goals.append(not_(and_(region_a, region_b)))
-        result.status = "differ"
-        finding = region.finding(won_a, won_b, region_a, region_b)
-        result.findings.append(pool.witness(finding, case, (in_first, in_second),
-                                            audit.witness_dir))
+        if region.replayed(case, (in_first, in_second), result, goals, seen, pool):
+            shown.append(case)
     test = _differs(audit, name, first, second, seen)
     anchor = z3.IntVal(to_day_number(second))
 
     def witnessed(answer: SolveResult, facts: set[str]) -> None:
-        """A region of a SAT answer: blocked, reported with its witness, kept in the pool."""
-        assert answer.model is not None
-        if answer.confirmed:    # not exact for the calendar: the evaluator's winners
-            won_a, won_b = _replayed_winners(audit, one, answer.model, facts, name, first,
-                                             second)
-        else:
-            won_a, _ = _winners(answer.model, a)
-            won_b, _ = _winners(answer.model, b)
-        # blocked by versions, as it is reported: a later model shows other versions
-        region_a, region_b = _versions_won(a, won_a), _versions_won(b, won_b)
-        goals.append(not_(and_(region_a, region_b)))
-        seen.add(_key(won_a, won_b))
-        result.status = "differ"
-        finding = audit.witness(
-            region.finding(won_a, won_b, region_a, region_b), one, answer, facts,
-            [(one, a, {"law_as_of": first}), (two, b, {"law_as_of": second})],
-            as_of=max(first, second))
-        pool.add(finding.facts or {}, name)
-        result.findings.append(finding)
+        region.witnessed(answer, facts, result, goals, seen, pool)
 
     def narrow(extra: list[Any], rlimit: int) -> str:
         """The full query with ``extra`` constraints, within ``rlimit``: its models are
@@ -304,10 +277,7 @@ def _diff_output(audit: Audit, one: LawEncoding, two: LawEncoding, name: str, fi
         answer, facts = audit.query([one, two], [{name}, {name}], goals, anchor=anchor,
                                     confirm=test)
         if answer.status == "unknown":
-            result.status, result.reason = "unknown", answer.reason
-            result.findings.append(audit.unknown(
-                f"whether the law of {first} and {second} agree on {name!r}", answer,
-                output=name))
+            region.undecided(answer, result)
             break
         if answer.status == "unsat":
             break
@@ -345,6 +315,59 @@ class _Region:
 
     def __post_init__(self) -> None:
         self.goals = list(self.goals)
+
+    def undecided(self, answer: SolveResult, result: DiffResult) -> None:
+        """The diff's query left undecided (``answer``): ``result`` is unknown (LX510)."""
+        result.status, result.reason = "unknown", answer.reason
+        result.findings.append(self.audit.unknown(
+            f"whether the law of {self.first} and {self.second} agree on {self.name!r}",
+            answer, output=self.name))
+
+    def replayed(self, case: Case, results: tuple[OutputResult, OutputResult],
+                 result: DiffResult, goals: list[Any],
+                 seen: set[tuple[tuple[str, ...], tuple[str, ...]]], pool: Pool) -> bool:
+        """A region shown by the evaluator on a case of the ``pool`` (its ``results`` under
+        each law): blocked in ``goals`` and reported in ``result`` with that case as its
+        witness; False (nothing done) if the region was already ``seen``."""
+        won_a, won_b = _applied(results[0]), _applied(results[1])
+        if _key(won_a, won_b) in seen:
+            return False
+        seen.add(_key(won_a, won_b))
+        a, b = self.one.output(self.name), self.two.output(self.name)
+        region_a, region_b = _versions_won(a, won_a), _versions_won(b, won_b)
+        goals.append(not_(and_(region_a, region_b)))
+        result.status = "differ"
+        finding = self.finding(won_a, won_b, region_a, region_b)
+        result.findings.append(pool.witness(finding, case, results, self.audit.witness_dir))
+        return True
+
+    def witnessed(self, answer: SolveResult, facts: set[str], result: DiffResult,
+                  goals: list[Any], seen: set[tuple[tuple[str, ...], tuple[str, ...]]],
+                  pool: Pool) -> None:
+        """A region of a SAT answer (of the diff's ``goals``, which are extended): blocked,
+        reported in ``result`` with its witness replayed under both laws, its case kept in
+        the ``pool``.  The versions that win are the model's, or the evaluator's when the
+        model was confirmed by replay (not exact for the calendar)."""
+        assert answer.model is not None
+        one, two, name, first, second = self.one, self.two, self.name, self.first, self.second
+        a, b = one.output(name), two.output(name)
+        if answer.confirmed:    # not exact for the calendar: the evaluator's winners
+            won_a, won_b = _replayed_winners(self.audit, one, answer.model, facts, name,
+                                             first, second)
+        else:
+            won_a, _ = _winners(answer.model, a)
+            won_b, _ = _winners(answer.model, b)
+        # blocked by versions, as it is reported: a later model shows other versions
+        region_a, region_b = _versions_won(a, won_a), _versions_won(b, won_b)
+        goals.append(not_(and_(region_a, region_b)))
+        seen.add(_key(won_a, won_b))
+        result.status = "differ"
+        finding = self.audit.witness(
+            self.finding(won_a, won_b, region_a, region_b), one, answer, facts,
+            [(one, a, {"law_as_of": first}), (two, b, {"law_as_of": second})],
+            as_of=max(first, second))
+        pool.add(finding.facts or {}, name)
+        result.findings.append(finding)
 
     def finding(self, won_a: list[str], won_b: list[str], region_a: Any, region_b: Any
                 ) -> Finding:
