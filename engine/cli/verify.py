@@ -80,7 +80,13 @@ def register(sub: Any) -> None:
     add_rules(verify)
     verify.set_defaults(handler=cmd_verify)
 
-    diff = sub.add_parser("diff", help="where the law of two dates gives different results")
+    diff = sub.add_parser("diff", help="where the law of two dates gives different results",
+                          description="Where the law of two dates gives different results, "
+                          "output by output, each region with a witness replayed by the "
+                          "evaluator. Outputs with readings (two sources reading one "
+                          "provision differently) are compared under the default reading "
+                          "and then under each other reading R (both dates read under R, as "
+                          "--reading R does; 'reading' in the JSON).")
     diff.add_argument("--from", dest="first", type=iso_date, required=True, metavar="DATE")
     diff.add_argument("--to", dest="second", type=iso_date, required=True, metavar="DATE")
     diff.add_argument("--output", action="append", metavar="NAME",
@@ -206,18 +212,20 @@ def cmd_diff(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         stdout.write(json.dumps(report.to_json(kb), indent=2, ensure_ascii=False) + "\n")
     else:
         for r in report.results:
+            # an output under a reading that is not the default: "name, reading R"
+            label = r.output + (f", reading {r.reading}" if r.reading else "")
             if r.status == "same" and r.bound:       # abstraction timeline_bounded_proof
-                stdout.write(f"same[{r.output}]: only within bounded timeline frames, not "
+                stdout.write(f"same[{label}]: only within bounded timeline frames, not "
                              f"proved beyond — the law of {args.first} and of {args.second} "
                              f"give the same result for {r.bound}\n")
             elif r.status == "same":
-                stdout.write(f"same[{r.output}]: proved — the law of {args.first} and of "
+                stdout.write(f"same[{label}]: proved — the law of {args.first} and of "
                              f"{args.second} give the same result for every case"
                              + (f" ({r.reason})" if r.reason else "") + "\n")
             elif r.status == "not verified":
-                stdout.write(f"not verified[{r.output}]: {r.reason}\n")
+                stdout.write(f"not verified[{label}]: {r.reason}\n")
             elif r.status == "horizon":
-                stdout.write(f"horizon[{r.output}]: differs only where the knowledge base "
+                stdout.write(f"horizon[{label}]: differs only where the knowledge base "
                              "starts a provision (valid_from_basis: horizon); --show-horizon "
                              "shows it\n")
             for finding in r.findings:

@@ -20,8 +20,11 @@ def test_52_to_78_weeks_on_1_january_2019_css_14_2() -> None:
     # which regions of disagreement Z3 shows first may vary; what each says may not
     payload = diff("--from", "2018-12-31", "--to", "2019-01-01", "--output",
                    "sickness_benefit_exhausted_from", "--max-regions", "2")
-    [output] = payload["outputs"]  # type: ignore[misc]
-    assert output["status"] == "differ" and output["findings"]
+    # the default reading (CSS art. 14 (2)), then the statuts' reading (art. 186 al. 1)
+    output, statuts = payload["outputs"]  # type: ignore[misc]
+    assert "reading" not in output and statuts["reading"] == "statuts_daily_window"
+    assert output["status"] == statuts["status"] == "differ"
+    assert output["findings"] and statuts["findings"]
     for finding in output["findings"]:
         assert finding["code"] == "LX507"
         assert finding["replay"].endswith("confirmed")
@@ -30,6 +33,13 @@ def test_52_to_78_weeks_on_1_january_2019_css_14_2() -> None:
                       "lu.code_securite_sociale.art-014.p2@2019-01-01"}
         assert "364 days (from 2016-01-01) → 546 days (from 2019-01-01)" in \
             " ".join(finding["details"])
+    for finding in statuts["findings"]:
+        assert finding["code"] == "LX507"
+        assert "under the reading 'statuts_daily_window'" in finding["message"]
+        assert "reading=statuts_daily_window] — confirmed" in finding["replay"]
+        ids = {v["id"] for v in finding["versions"]}
+        assert ids & {"lu.statuts_cns.art-186.a1@2016-01-01",
+                      "lu.statuts_cns.art-186.a1@2019-01-01"}
 
 
 def test_the_2016_reclassification_reform_changes_the_25_employee_threshold_l551_2() -> None:

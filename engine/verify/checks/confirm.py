@@ -51,12 +51,15 @@ _DECIDED = ("value", "no_value", "conflict")
 
 
 def laws_differ(kb: KnowledgeBase, case: Case, as_of: date, output: str, first: date,
-                second: date) -> tuple[OutputResult, OutputResult] | None:
+                second: date, *, reading: str | None = None
+                ) -> tuple[OutputResult, OutputResult] | None:
     """The evaluator's results for ``output`` under the law of ``first`` and of ``second``
-    (on ``as_of``) when they differ as ``lexlux diff`` means it — a value against no value
-    or a conflict, or two different values, neither missing — else None."""
+    (on ``as_of``; both under ``reading``, if given) when they differ as ``lexlux diff``
+    means it — a value against no value or a conflict, or two different values, neither
+    missing — else None."""
     try:
-        a, b = (evaluate(kb, case, as_of, law_as_of=day, outputs=[output]).results[output]
+        a, b = (evaluate(kb, case, as_of, law_as_of=day, outputs=[output],
+                         reading=reading).results[output]
                 for day in (first, second))
     except (MissingFactError, UndeterminedError, EvaluationError, OverflowError,
             DateRangeError, ValueError):

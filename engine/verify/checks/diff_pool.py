@@ -50,11 +50,12 @@ def dependency_order(kb: KnowledgeBase, jurisdiction: str, names: Sequence[str]
 
 
 class Pool:
-    """The witness cases of one diff (of two dates, replayed on ``as_of``)."""
+    """The witness cases of one diff (of two dates, replayed on ``as_of``; under
+    ``reading``, if given: checks/reading_diff.py)."""
 
-    def __init__(self, kb: KnowledgeBase, jurisdiction: str, first: date, second: date
-                 ) -> None:
-        self.kb, self.jurisdiction = kb, jurisdiction
+    def __init__(self, kb: KnowledgeBase, jurisdiction: str, first: date, second: date,
+                 reading: str | None = None) -> None:
+        self.kb, self.jurisdiction, self.reading = kb, jurisdiction, reading
         self.first, self.second = first, second
         self.as_of = max(first, second)
         self.cases: list[Case] = []
@@ -86,7 +87,8 @@ class Pool:
                 continue
             cut = Case(case.name, case.jurisdiction, case.as_of,
                        {k: v for k, v in case.facts.items() if k in facts})
-            found = laws_differ(self.kb, cut, self.as_of, name, self.first, self.second)
+            found = laws_differ(self.kb, cut, self.as_of, name, self.first, self.second,
+                                reading=self.reading)
             if found is not None:
                 yield cut, *found
 
@@ -100,8 +102,9 @@ class Pool:
         finding.as_of = self.as_of.isoformat()
         finding.witness_path, finding.witness_yaml = write_case(
             self.kb, named, witness_dir, finding.fingerprint)
+        read = f", reading={self.reading}" if self.reading else ""
         finding.replay = "; ".join(
-            f"{describe(result)} [law_as_of={day}]"
+            f"{describe(result)} [law_as_of={day}{read}]"
             for result, day in zip(results, (self.first, self.second), strict=True)) \
             + " — confirmed"
         return finding

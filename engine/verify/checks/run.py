@@ -185,7 +185,9 @@ class DiffReport:
 
     def to_json(self, kb: KnowledgeBase) -> dict[str, Any]:
         return {"from": self.first.isoformat(), "to": self.second.isoformat(),
-                "outputs": [{"output": r.output, "status": r.status, "reason": r.reason,
+                "outputs": [{"output": r.output,
+                             **({"reading": r.reading} if r.reading else {}),
+                             "status": r.status, "reason": r.reason,
                              **({"bound": r.bound} if r.bound else {}),
                              "findings": [to_json(kb, f) for f in r.findings]}
                             for r in self.results]}
@@ -199,7 +201,9 @@ def run_diff(kb: KnowledgeBase, first: date, second: date, *,
     """Where the law of ``first`` and of ``second`` disagree, output by output (each
     jurisdiction's own outputs).  An output no rule concludes is LX404 (raised).  Regions
     that differ only because the knowledge base starts a provision there (its horizon) are
-    left out unless ``show_horizon``; an output with nothing else is "horizon"."""
+    left out unless ``show_horizon``; an output with nothing else is "horizon".  After the
+    outputs under the default reading come those with readings under each other reading
+    (:mod:`.reading_diff`; ``reading`` in their JSON)."""
     report = DiffReport(first, second)
     found = audits(kb, witness_dir=witness_dir, progress=progress, cache=cache,
                    rlimit=rlimit)
@@ -215,7 +219,7 @@ def run_diff(kb: KnowledgeBase, first: date, second: date, *,
         names = [n for n in (outputs or audit.outputs()) if n in audit.outputs()]
         if names:
             report.results += list(diff_versions(audit, first, second, names,
-                                                 show_horizon=show_horizon))
+                                                 show_horizon=show_horizon, readings=True))
     save_cache(found)
     if found and found[0].cache is not None:
         report.warnings = cache_warnings(found[0].cache)

@@ -60,20 +60,22 @@ SEED_BUDGET = 10_000_000
 
 
 def diff_timeline_output(audit: Audit, name: str, first: date, second: date, pool: Pool,
-                         show_horizon: bool) -> DiffResult:
+                         show_horizon: bool, reading: str | None = None) -> DiffResult:
     """The diff of ``name`` (a timeline output, or one reading a timeline output) between
-    the law of ``first`` and of ``second``, in bounded timeline frames."""
-    one = audit.encoding(law_as_of=first, tag="L1|", timelines=True)
-    two = audit.encoding(law_as_of=second, shared=one.shared, tag="L2|", timelines=True)
+    the law of ``first`` and of ``second`` (both under ``reading``, if given), in bounded
+    timeline frames."""
+    one = audit.encoding(law_as_of=first, reading=reading, tag="L1|", timelines=True)
+    two = audit.encoding(law_as_of=second, reading=reading, shared=one.shared, tag="L2|",
+                         timelines=True)
     a, b = one.output(name), two.output(name)
     if a.not_encodable or b.not_encodable:
         return DiffResult(name, "not verified", reason=a.not_encodable or
-                          b.not_encodable or "")
+                          b.not_encodable or "", reading=reading)
     goals = differ_goals(a, b)
-    result = DiffResult(name, "same")
+    result = DiffResult(name, "same", reading=reading)
     # no fact ranges: the audit's encodings are in one frame, the witnesses in others
     region = _Region(audit, one, two, name, first, second, goals, show_horizon,
-                     summarised=False)
+                     summarised=False, reading=reading)
     seen: set[tuple[tuple[str, ...], tuple[str, ...]]] = set()
     asked: list[tuple[str, str]] = []
     cone = one.cone({name})
@@ -85,7 +87,7 @@ def diff_timeline_output(audit: Audit, name: str, first: date, second: date, poo
             continue
         asked.append((f"a case of an earlier output's diff, replayed on {name!r}",
                       "a case found (the evaluator shows the difference)"))
-    test = _differs(audit, name, first, second, seen)
+    test = _differs(audit, name, first, second, seen, reading)
     later = max(first, second)
     anchor = z3.IntVal(to_day_number(later))
 
@@ -117,7 +119,8 @@ def diff_timeline_output(audit: Audit, name: str, first: date, second: date, poo
     bound = ""
     while len(result.findings) < audit.max_regions:
         what = (f"diff: whether the law of {first} and of {second} give {name!r} different "
-                "results" + (f" outside the {len(seen)} region(s) found" if seen else ""))
+                "results" + region.under
+                + (f" outside the {len(seen)} region(s) found" if seen else ""))
         answer, facts = audit.query([one, two], [{name}, {name}], goals, anchor=anchor,
                                     confirm=test, what=what, timeline_rlimit=DIFF_RLIMIT)
         asked.append((what, _answer(answer)))
@@ -131,7 +134,7 @@ def diff_timeline_output(audit: Audit, name: str, first: date, second: date, poo
     if result.status == "same":
         result.bound = bound
         result.reason = f"within bounded timeline frames only: {bound}" if bound else ""
-    result.findings.append(note(name, first, second, asked, bound))
+    result.findings.append(note(name, first, second, asked, bound, reading))
     return result
 
 
@@ -160,14 +163,17 @@ def _answer(result: SolveResult) -> str:
     return "undecided (LX510)"
 
 
-def note(name: str, first: date, second: date, asked: list[tuple[str, str]], bound: str
-         ) -> Finding:
-    """LX522 for the diff of a timeline output: each question asked, its answer, the bound."""
+def note(name: str, first: date, second: date, asked: list[tuple[str, str]], bound: str,
+         reading: str | None = None) -> Finding:
+    """LX522 for the diff of a timeline output: each question asked, its answer, the bound
+    (under ``reading``, when not the default)."""
     claim = bound or ("no answer of the diff is a bounded proof (each is a replayed witness "
                       "or undecided)")
-    return Finding("LX522", f"the diff of {name!r} between {first} and {second} is verified "
-                   f"only within bounded timeline frames: {claim}", output=name,
-                   key=f"timeline_bounded_proof|diff|{first}|{second}",
+    under = f" under the reading {reading!r}" if reading else ""
+    return Finding("LX522", f"the diff of {name!r} between {first} and {second}{under} is "
+                   f"verified only within bounded timeline frames: {claim}", output=name,
+                   key=f"timeline_bounded_proof|diff|{first}|{second}"
+                   + (f"|reading={reading}" if reading else ""),
                    details=[*[f"{what}: {answer}" for what, answer in asked],
                             "declared abstraction 'timeline_bounded_proof' (a note, not a "
                             "problem): 'no case within the frames' is proved for those "

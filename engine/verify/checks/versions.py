@@ -96,6 +96,9 @@ class DiffResult:
     reason: str = ""
     #: "same" only within bounded timeline frames: the bound, in words (empty: proved)
     bound: str = ""
+    #: the reading both laws were read under (the evaluator's --reading), when not the
+    #: default (checks/reading_diff.py)
+    reading: str | None = None
 
 
 def _winners(model: z3.ModelRef, out: OutputEnc) -> tuple[list[str], Any]:
@@ -118,14 +121,16 @@ def _versions_won(out: OutputEnc, ids: list[str]) -> Any:
 
 
 def _differs(audit: Audit, name: str, first: date, second: date,
-             seen: set[tuple[tuple[str, ...], tuple[str, ...]]]) -> Replayed:
+             seen: set[tuple[tuple[str, ...], tuple[str, ...]]], reading: str | None = None
+             ) -> Replayed:
     """The replay test of a diff: the evaluator gives ``name`` different results under the
-    law of the two dates, on the date the witness is replayed (:func:`.confirm.laws_differ`),
-    in a region not ``seen`` yet (the versions applied under each law)."""
+    law of the two dates (both read under ``reading``, if given), on the date the witness is
+    replayed (:func:`.confirm.laws_differ`), in a region not ``seen`` yet (the versions
+    applied under each law)."""
     as_of = max(first, second)
 
     def test(case: Case, _: date) -> bool:
-        found = laws_differ(audit.kb, case, as_of, name, first, second)
+        found = laws_differ(audit.kb, case, as_of, name, first, second, reading=reading)
         return found is not None and _key(_applied(found[0]), _applied(found[1])) not in seen
     return test
 
@@ -136,12 +141,13 @@ def _key(won_a: list[str], won_b: list[str]) -> tuple[tuple[str, ...], tuple[str
 
 
 def _replayed_winners(audit: Audit, enc: LawEncoding, model: z3.ModelRef, facts: set[str],
-                      name: str, first: date, second: date) -> tuple[list[str], list[str]]:
+                      name: str, first: date, second: date, reading: str | None = None
+                      ) -> tuple[list[str], list[str]]:
     """The versions that give ``name`` under each law for the case of a confirmed model,
     as the evaluator applies them (the model's own may be abstract)."""
     as_of = max(first, second)
     case = build_case(enc, model, facts, as_of, "a replayed model")
-    found = laws_differ(audit.kb, case, as_of, name, first, second)
+    found = laws_differ(audit.kb, case, as_of, name, first, second, reading=reading)
     assert found is not None, "a confirmed model replays as it was confirmed"
     return _applied(found[0]), _applied(found[1])
 
@@ -163,11 +169,13 @@ def _horizon_notes(audit: Audit, name: str, first: date, second: date) -> list[s
 
 
 def diff_versions(audit: Audit, first: date, second: date, names: list[str] | None, *,
-                  show_horizon: bool = True) -> Iterator[DiffResult]:
+                  show_horizon: bool = True, readings: bool = False) -> Iterator[DiffResult]:
     """Each output's answer, in the order of ``names`` (default: every output); they are
     worked out in the order of their dependencies (:mod:`.diff_pool`).  Without
     ``show_horizon``, a region that is only the knowledge base's horizon (which ``lexlux
-    diff`` then hides) is not summarised as fact ranges."""
+    diff`` then hides) is not summarised as fact ranges.  With ``readings``, after them the
+    answers under each other reading of the outputs that have readings
+    (:mod:`.reading_diff`; ``DiffResult.reading``)."""
     from .diff_pool import Pool, dependency_order
     from .same_law import SAME_LAW, LawAt, same_law
     laws = LawAt(audit.kb, audit.jurisdiction, first), LawAt(audit.kb, audit.jurisdiction,
@@ -186,10 +194,15 @@ def diff_versions(audit: Audit, first: date, second: date, names: list[str] | No
             else:
                 results[name] = _diff_output(audit, one, two, name, first, second, pool,
                                              show_horizon)
+        if readings:
+            from .reading_diff import diff_readings
+            others = diff_readings(audit, first, second, wanted, laws, pool, show_horizon)
     finally:
         audit.quick_rlimit = saved
     for name in wanted:
         yield results[name]
+    if readings:
+        yield from others
 
 
 #: Partial witnesses (:meth:`.diff_pool.Pool.seeds`) the solver completes for one output,
@@ -217,18 +230,23 @@ def differ_goals(a: Any, b: Any) -> list[Any]:
 
 
 def _diff_output(audit: Audit, one: LawEncoding, two: LawEncoding, name: str, first: date,
-                 second: date, pool: Pool, show_horizon: bool) -> DiffResult:
+                 second: date, pool: Pool, show_horizon: bool, reading: str | None = None
+                 ) -> DiffResult:
+    """``reading``: the reading ``one`` and ``two`` are encoded under, when not the
+    default (:mod:`.reading_diff`)."""
     a, b = one.output(name), two.output(name)
     if (a.not_encodable and a.timeline_only) or (b.not_encodable and b.timeline_only):
         # abstraction timeline_bounded_proof
         from .timeline_diff import diff_timeline_output
-        return diff_timeline_output(audit, name, first, second, pool, show_horizon)
+        return diff_timeline_output(audit, name, first, second, pool, show_horizon,
+                                    reading=reading)
     if a.not_encodable or b.not_encodable:
         return DiffResult(name, "not verified", reason=a.not_encodable or
-                          b.not_encodable or "")
+                          b.not_encodable or "", reading=reading)
     goals = differ_goals(a, b)
-    result = DiffResult(name, "same")
-    region = _Region(audit, one, two, name, first, second, goals, show_horizon)
+    result = DiffResult(name, "same", reading=reading)
+    region = _Region(audit, one, two, name, first, second, goals, show_horizon,
+                     reading=reading)
     seen: set[tuple[tuple[str, ...], tuple[str, ...]]] = set()   # the regions reported
     cone = one.cone({name})
     uses = set().union(*(one.output(n).facts for n in cone))
@@ -238,7 +256,7 @@ def _diff_output(audit: Audit, one: LawEncoding, two: LawEncoding, name: str, fi
             break
         if region.replayed(case, (in_first, in_second), result, goals, seen, pool):
             shown.append(case)
-    test = _differs(audit, name, first, second, seen)
+    test = _differs(audit, name, first, second, seen, reading)
     anchor = z3.IntVal(to_day_number(second))
 
     def witnessed(answer: SolveResult, facts: set[str]) -> None:
@@ -312,16 +330,22 @@ class _Region:
     show_horizon: bool          # summarise the regions lexlux diff hides (the horizon)
     summarised: bool = True     # summarise as fact ranges (not for timelines: timeline_diff)
     ranges: Any = None          # region_bounds.RegionSolver, made for the first summary
+    reading: str | None = None  # both laws read under this reading (not the default)
 
     def __post_init__(self) -> None:
         self.goals = list(self.goals)
+
+    @property
+    def under(self) -> str:
+        """`` under the reading 'R'`` for a diff under a reading that is not the default."""
+        return f" under the reading {self.reading!r}" if self.reading else ""
 
     def undecided(self, answer: SolveResult, result: DiffResult) -> None:
         """The diff's query left undecided (``answer``): ``result`` is unknown (LX510)."""
         result.status, result.reason = "unknown", answer.reason
         result.findings.append(self.audit.unknown(
-            f"whether the law of {self.first} and {self.second} agree on {self.name!r}",
-            answer, output=self.name))
+            f"whether the law of {self.first} and {self.second} agree on {self.name!r}"
+            + self.under, answer, output=self.name))
 
     def replayed(self, case: Case, results: tuple[OutputResult, OutputResult],
                  result: DiffResult, goals: list[Any],
@@ -353,7 +377,7 @@ class _Region:
         a, b = one.output(name), two.output(name)
         if answer.confirmed:    # not exact for the calendar: the evaluator's winners
             won_a, won_b = _replayed_winners(self.audit, one, answer.model, facts, name,
-                                             first, second)
+                                             first, second, self.reading)
         else:
             won_a, _ = _winners(answer.model, a)
             won_b, _ = _winners(answer.model, b)
@@ -362,9 +386,10 @@ class _Region:
         goals.append(not_(and_(region_a, region_b)))
         seen.add(_key(won_a, won_b))
         result.status = "differ"
+        read: dict[str, Any] = {"reading": self.reading} if self.reading else {}
         finding = self.audit.witness(
             self.finding(won_a, won_b, region_a, region_b), one, answer, facts,
-            [(one, a, {"law_as_of": first}), (two, b, {"law_as_of": second})],
+            [(one, a, {"law_as_of": first, **read}), (two, b, {"law_as_of": second, **read})],
             as_of=max(first, second))
         pool.add(finding.facts or {}, name)
         result.findings.append(finding)
@@ -378,10 +403,15 @@ class _Region:
         from .explain_findings import region_lines
         changed = [*region_lines(audit.kb, name, first, won_a),
                    *region_lines(audit.kb, name, second, won_b), *changed]
+        if self.reading:
+            changed.append(f"reading: {self.reading!r} under both laws (the evaluator's "
+                           f"--reading {self.reading}); not the default reading, whose "
+                           "diff is reported apart")
         finding = Finding(
             "LX507", f"the law of {first} and the law of {second} give {name!r} "
-            "different results", output=name, versions=versions,
-            key=f"{first}|{second}|{','.join(won_a)}|{','.join(won_b)}", details=[
+            "different results" + self.under, output=name, versions=versions,
+            key=f"{first}|{second}|{','.join(won_a)}|{','.join(won_b)}"
+            + (f"|reading={self.reading}" if self.reading else ""), details=[
                 f"{first}: " + (", ".join(won_a) or "no provision applies"),
                 f"{second}: " + (", ".join(won_b) or "no provision applies"), *changed])
         from .horizon import horizon_only
