@@ -303,7 +303,8 @@ def diff(law: Law, first: DateInput, second: DateInput, *,
     """Where the law of ``first`` and the law of ``second`` give different results, for
     any case: per output, ``same`` (proved; for a timeline output only within the frames
     its ``bound`` states), ``differ`` (with witness cases replayed by the
-    evaluator), ``unknown`` or ``not verified``.  The JSON of ``lexlux diff``."""
+    evaluator), ``unknown`` or ``not verified``; an output with readings again under each
+    other reading (key ``reading``).  The JSON of ``lexlux diff``."""
     a, b = _date(first, "first"), _date(second, "second")
     assert a is not None and b is not None
     with _translated():
