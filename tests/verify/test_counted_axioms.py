@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from fractions import Fraction
+from typing import Any
 
 import z3
 from hypothesis import given, settings
@@ -54,6 +55,12 @@ def _call(insured: tuple[Period, ...], half: tuple[Period, ...], rate: Fraction,
     args = (_var(insured), _var(half), z3.RealVal(rate), z3.IntVal(limit),
             z3.IntVal(to_day_number(window_start)), z3.IntVal(window_days),
             z3.IntVal(to_day_number(start)), z3.IntVal(to_day_number(end)))
+    day = z3.IntVal(to_day_number(found)) if found else z3.Int(f"unused{limit}{start}")
+    return CountedCall(args, z3.BoolVal(found is not None), day, *canonical_of(args))
+
+
+def canonical_of(args: tuple[Any, ...]) -> tuple[list[z3.ExprRef], list[z3.SortRef]]:
+    """The canonical arguments of a call (periods flattened) and their sorts."""
     canonical: list[z3.ExprRef] = []
     sorts: list[z3.SortRef] = []
     for arg in args:
@@ -64,8 +71,7 @@ def _call(insured: tuple[Period, ...], half: tuple[Period, ...], rate: Fraction,
         else:
             canonical.append(arg)
             sorts.append(arg.sort())
-    day = z3.IntVal(to_day_number(found)) if found else z3.Int(f"unused{limit}{start}")
-    return CountedCall(args, z3.BoolVal(found is not None), day, canonical, sorts)
+    return canonical, sorts
 
 
 @settings(max_examples=40, deadline=None)

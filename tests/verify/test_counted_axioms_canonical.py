@@ -7,6 +7,7 @@ from __future__ import annotations
 import z3
 from lexlux.verify.encoding.counted_axioms import CountedCall, counted_axioms
 from lexlux.verify.encoding.facts import MAX_PERIODS, PeriodsVar
+from test_counted_axioms import canonical_of
 
 
 def _periods(name: str) -> PeriodsVar:
@@ -21,18 +22,8 @@ def _call(label: str, window: str, limit: int) -> CountedCall:
     args = (_periods("p"), _periods("h"), z3.RealVal(1) / 2, z3.IntVal(limit),
             z3.Int(window) + z3.Int(window), z3.IntVal(0), z3.Int(f"{label}_start"),
             z3.Int(f"{label}_end"))
-    canonical: list[z3.ExprRef] = []
-    sorts: list[z3.SortRef] = []
-    for arg in args:
-        if isinstance(arg, PeriodsVar):
-            canonical += [arg.count, *[x for pair in zip(arg.starts, arg.ends, strict=True)
-                                       for x in pair]]
-            sorts += [z3.IntSort()] * (1 + 2 * MAX_PERIODS)
-        else:
-            canonical.append(arg)
-            sorts.append(arg.sort())
-    return CountedCall(args, z3.Bool(f"{label}_has"), z3.Int(f"{label}_day"), canonical,
-                       sorts)
+    return CountedCall(args, z3.Bool(f"{label}_has"), z3.Int(f"{label}_day"),
+                       *canonical_of(args))
 
 
 def _axioms() -> list[str]:
