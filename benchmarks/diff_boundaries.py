@@ -131,8 +131,16 @@ def main() -> None:
             by_status.setdefault(result.status, []).append(c)
         print("    queries by answer: " + ", ".join(
             f"{k} {len(v)} (CPU {sum(v):.2f} s)" for k, v in sorted(by_status.items())))
+        # the outputs diffed under a reading other than the default (since stop 14)
+        read = [(w, c) for name, w, c in per_output if "(reading " in name]
+        under = [r for r in report.results if getattr(r, "reading", None)]
+        print(f"    under other readings: {len(under)} results "
+              f"({sum(r.status in ('differ', 'unknown') for r in under)} differ or "
+              f"undecided), wall {sum(w for w, _ in read):.2f} s  "
+              f"CPU {sum(c for _, c in read):.2f} s")
         if args.outputs or args.queries:
-            status = {r.output: r.status for r in report.results}
+            status = {r.output + (f" (reading {r.reading})" if getattr(r, "reading", None)
+                                  else ""): r.status for r in report.results}
             for name, w, c in sorted(per_output, key=lambda t: -t[1]):
                 if w >= 0.05:
                     print(f"    {name:<52} wall {w:6.2f} s  CPU {c:6.2f} s  "
