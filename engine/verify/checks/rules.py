@@ -31,6 +31,7 @@ from .conflict_ranges import overlap_ranges
 from .context import Audit, Replayed
 from .explain_findings import dead_lines, overlap_lines
 from .findings import Finding
+from .seeds import SEEDED, readings_differ, seeded_query
 from .timeline_search import CHECK_RLIMIT, DEAD_RLIMIT, is_bounded
 from .units import unit_check, units
 
@@ -193,8 +194,11 @@ def _check_readings(audit: Audit) -> Iterator[Finding]:
                     continue
                 differ = not_(and_(*[x == y for x, y in zip(a.value, b.value, strict=True)]))
                 goals = [a.has_value, b.has_value, differ]
-                result, facts = audit.query([one, two], [{name}, {name}], goals,
-                                            what=f"readings: {first} and {second}")
+                what = f"readings: {first} and {second}"
+                seeded = seeded_query(audit, [one, two], [{name}, {name}], goals,
+                                      readings_differ(audit, name, first, second), what=what)
+                result, facts = seeded or audit.query([one, two], [{name}, {name}], goals,
+                                                      what=what)
                 if result.status == "unsat":
                     continue
                 if result.status == "unknown":
@@ -211,7 +215,8 @@ def _check_readings(audit: Audit) -> Iterator[Finding]:
                     "values (a reading disagreement, not a conflict)", output=name,
                     versions=versions, key=f"{first}|{second}", identity=tuple(sorted(ids)),
                     details=[f"the evaluator uses {first!r} or {second!r} when asked "
-                             "(--reading); by default the highest-authority reading"])
+                             "(--reading); by default the highest-authority reading",
+                             *([SEEDED] if seeded else [])])
                 yield audit.witness(finding, one, result, facts,
                                     [(one, a, {"reading": first}),
                                      (two, b, {"reading": second})])
