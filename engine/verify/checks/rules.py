@@ -31,7 +31,7 @@ from .conflict_ranges import overlap_ranges
 from .context import Audit, Replayed
 from .explain_findings import dead_lines, overlap_lines
 from .findings import Finding
-from .seeds import SEEDED, readings_differ, seeded_query
+from .seeds import SEEDED, readings_differ, replayed_test, seeded_query
 from .timeline_search import CHECK_RLIMIT, DEAD_RLIMIT, is_bounded
 from .units import unit_check, units
 
@@ -262,11 +262,15 @@ def _dead_version(audit: Audit, enc: LawEncoding, rule_id: str, vid: str
             if c.version.id != vid:
                 continue
             index = version.conclusions.index(c.conclusion)
-            result, _ = audit.query([law], [{name}], [c.applies, not_(c.bad)], cores=True,
-                                    unknown_missing=False,
-                                    confirm=_applies(audit, rule_id, vid, index, law.reading),
-                                    what=f"dead rule: whether {vid} can apply",
-                                    timeline_rlimit=DEAD_RLIMIT)
+            applies = _applies(audit, rule_id, vid, index, law.reading)
+            what = f"dead rule: whether {vid} can apply"
+            seeded = seeded_query(audit, [law], [{name}], [c.applies, not_(c.bad)],
+                                  replayed_test(audit, applies), what=what,
+                                  unknown_missing=False)
+            result, _ = seeded or audit.query([law], [{name}], [c.applies, not_(c.bad)],
+                                              cores=True, unknown_missing=False,
+                                              confirm=applies, what=what,
+                                              timeline_rlimit=DEAD_RLIMIT)
             if result.status == "sat":
                 return
             if result.status == "unknown":

@@ -127,8 +127,12 @@ def pool(kb: KnowledgeBase, jurisdiction: str, facts: Sequence[str], given: Sequ
     cases: list[tuple[dict[str, Any], date]] = []
     for i in range(POOL_SIZE):
         aligned = i < POOL_SIZE * ALIGNED
-        histories = {n: _history(rng, constants, start, last, aligned)
-                     for n in names if vocabulary[n].type.kind == "periods"}
+        # the periods facts: one history for all of them (the incapacity, the insured
+        # incapacity, ...) or one each
+        periods = [n for n in names if vocabulary[n].type.kind == "periods"]
+        one = _history(rng, constants, start, last, aligned) if rng.random() < 0.5 else None
+        histories = {n: one or _history(rng, constants, start, last, aligned)
+                     for n in periods}
         marks = sorted({d for h in histories.values() for p in h
                         for d in (p.start, p.end + timedelta(days=1))} | set(landmarks))
         starts = sorted({p.start for h in histories.values() for p in h})

@@ -38,6 +38,7 @@ import z3
 from ...calendar.dates import to_day_number
 from ...evaluate.case import Case
 from ...evaluate.interpreter import evaluate
+from ...evaluate.plausibility import check_assumptions
 from ..encoding.encode import LawEncoding, query_constraints
 from ..encoding.solve import Budget, SolveResult
 from .seed_cases import pool
@@ -78,9 +79,17 @@ def readings_differ(audit: Audit, name: str, first: str, second: str) -> CaseTes
     return test
 
 
+def replayed_test(audit: Audit, test: Callable[[Case, date], bool]) -> CaseTest:
+    """A test of a replayed case (:mod:`.confirm`, e.g. "the conclusion applies" of the
+    dead-rule check) as a test of a candidate."""
+    def check(facts: dict[str, Any], as_of: date) -> bool:
+        return test(Case("seed", audit.jurisdiction, as_of, dict(facts), {}, None), as_of)
+    return check
+
+
 def seeded_query(audit: Audit, encodings: Sequence[LawEncoding], names: Sequence[set[str]],
-                 goals: Sequence[Any], test: CaseTest, *, what: str = ""
-                 ) -> tuple[SolveResult, set[str]] | None:
+                 goals: Sequence[Any], test: CaseTest, *, what: str = "",
+                 unknown_missing: bool = True) -> tuple[SolveResult, set[str]] | None:
     """A model of the query with a candidate of the pool fixed (see the module), and the
     query's facts; None when the query reads no timeline output, or when no candidate is
     confirmed (then the check asks its query as before).  A model found counts as one
@@ -91,13 +100,14 @@ def seeded_query(audit: Audit, encodings: Sequence[LawEncoding], names: Sequence
     frame = main_frame(audit)
     if any(e.frame != frame for e in encodings):
         return None                  # not the audit's own timeline encodings
-    _, _, facts = query_constraints(encodings, dict(enumerate(names)))
+    _, _, facts = query_constraints(encodings, dict(enumerate(names)),
+                                    unknown_missing=unknown_missing)
     tried = 0
     for case, as_of in _pool(audit, encodings, names, facts):
         if tried >= SEED_TRIES:
             break
         try:
-            if not test(case, as_of):
+            if not test(case, as_of) or not _plausible(audit, case, as_of):
                 continue
         except (ValueError, OverflowError, ArithmeticError):
             continue                  # a date outside the calendar: not a candidate
@@ -105,7 +115,7 @@ def seeded_query(audit: Audit, encodings: Sequence[LawEncoding], names: Sequence
         if hint is None:
             continue                  # outside the encoding's abstractions
         tried += 1
-        answer = _frame_query(audit, encodings, names, goals, frame, None, True,
+        answer = _frame_query(audit, encodings, names, goals, frame, None, unknown_missing,
                               Budget(SEED_RLIMIT), SEED_RLIMIT, hint)
         if answer is not None and answer[0].status == "sat":
             audit.queries += 1
@@ -133,6 +143,13 @@ def _pool(audit: Audit, encodings: Sequence[LawEncoding], names: Sequence[set[st
                          [rules[r] for r in sorted(rules)], first, frame.months,
                          audit.as_of)
     return memo[key]
+
+
+def _plausible(audit: Audit, facts: dict[str, Any], as_of: date) -> bool:
+    """The candidate satisfies the declared assumptions (a case that can happen, as the
+    queries assume: :mod:`lexlux.evaluate.plausibility`)."""
+    case = Case("seed", audit.jurisdiction, as_of, dict(facts), {}, None)
+    return not check_assumptions(audit.kb, case, None)
 
 
 def _hint(audit: Audit, enc: LawEncoding, facts: set[str], case: dict[str, Any],
