@@ -204,3 +204,25 @@ def test_the_oq_ct1_outputs_get_a_replayed_seeded_witness(
         assert finding.replay is not None and finding.replay.endswith("— confirmed")
         assert "[reading=statute]" in finding.replay, finding.replay
         assert finding.facts is not None and "incapacity_start" in finding.facts, name
+
+
+def test_a_timeline_rule_that_can_apply_is_shown_alive_by_seeds(
+        disagreeing: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the dead-rule check: a candidate to which the evaluator applies the rule's conclusion,
+    # confirmed with the case fixed, shows that the rule can apply; no solver search
+    from lexlux.verify.checks.rules import check_dead
+    audit = Audit(disagreeing, "lu")
+    asked: list[str] = []
+    query = Audit.query
+
+    def counted(self: Audit, *args: Any, **kwargs: Any) -> Any:
+        asked.append(kwargs.get("what", ""))
+        return query(self, *args, **kwargs)
+    monkeypatch.setattr(Audit, "query", counted)
+    found = [f for f in check_dead(audit) if f.output == "monthly_payer"]
+    assert found == []
+    assert not [w for w in asked if "code_du_travail.R" in w], asked
+    [note] = [f for f in timeline_notes(audit) if f.output == "monthly_payer"]
+    dead = [d for d in note.details if d.startswith("dead rule:")]
+    assert len(dead) == 2 and all(d.endswith("a case found (the evaluator replays it)")
+                                  for d in dead), note.details

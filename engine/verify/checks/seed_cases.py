@@ -49,7 +49,7 @@ POOL_SIZE = 480
 #: Days per unit of an integer parameter counting days or weeks.
 _DAYS = {"days": 1, "weeks": 7}
 #: The share of a pool's cases whose periods are month-aligned (the rest mix in lengths
-#: taken from the constants).
+#: taken from the constants), in each stretch of five cases.
 ALIGNED = 0.6
 
 
@@ -104,9 +104,10 @@ def pool(kb: KnowledgeBase, jurisdiction: str, facts: Sequence[str], given: Sequ
          as_of: date | None) -> list[tuple[dict[str, Any], date]]:
     """:data:`POOL_SIZE` candidate cases (facts by name, as-of date) over the facts
     ``facts``: those in ``given`` (the facts the rules that are no exception read) always
-    get a value, the others now and then; dates within the frame of ``frame_months``
-    months from the month ``first_month`` (a month index); as-of ``as_of`` if given,
-    else the last day of the frame."""
+    get a value, the others only in the second half of the pool, one time in four (as the
+    timeline search tries the main rules' facts alone first); dates within the frame of
+    ``frame_months`` months from the month ``first_month`` (a month index); as-of
+    ``as_of`` if given, else the last day of the frame."""
     vocabulary = kb.vocabularies[jurisdiction].facts
     names = sorted(n for n in set(facts) if n in vocabulary)
     core = sorted(set(given) & set(names))
@@ -126,7 +127,8 @@ def pool(kb: KnowledgeBase, jurisdiction: str, facts: Sequence[str], given: Sequ
     landmarks = [d for d in constants.dates if start <= d <= last] + [start]
     cases: list[tuple[dict[str, Any], date]] = []
     for i in range(POOL_SIZE):
-        aligned = i < POOL_SIZE * ALIGNED
+        aligned = i % 5 < 5 * ALIGNED
+        only_core = i < POOL_SIZE // 2      # first the main rules' facts alone
         # the periods facts: one history for all of them (the incapacity, the insured
         # incapacity, ...) or one each
         periods = [n for n in names if vocabulary[n].type.kind == "periods"]
@@ -138,7 +140,7 @@ def pool(kb: KnowledgeBase, jurisdiction: str, facts: Sequence[str], given: Sequ
         starts = sorted({p.start for h in histories.values() for p in h})
         case: dict[str, Any] = {}
         for name in names:
-            if name not in core and rng.random() >= 0.25:
+            if name not in core and (only_core or rng.random() >= 0.25):
                 continue                      # a fact the main rules do not read: seldom
             kind = vocabulary[name].type.kind
             if kind == "periods":
