@@ -166,8 +166,9 @@ def test_the_statute_ccss_witness_replays() -> None:
 
 
 def test_a_difference_the_search_leaves_undecided_exists_and_the_frame_holds_it() -> None:
-    # salary_continuation_end under OQ-CT1 (LX510 accepted: the witness search does not find
-    # one within its budget): a first incapacity paid by the employer (January-March), a
+    # salary_continuation_end under OQ-CT1 (the timeline witness search alone does not find
+    # one within its budget; the seeded pass does, checks/seeds.py): a first incapacity
+    # paid by the employer (January-March), a
     # month paid by the CNS (December), then a new incapacity twelve months after the first
     # CNS month. The statute counts December's days and reaches 77 days in May, the CCSS
     # example counts only the employer's and reaches them in June; the 36-month frame pinned

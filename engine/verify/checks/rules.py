@@ -31,6 +31,7 @@ from .conflict_ranges import overlap_ranges
 from .context import Audit, Replayed
 from .explain_findings import dead_lines, overlap_lines
 from .findings import Finding
+from .seeds import SEEDED, readings_differ, replayed_test, seeded_query
 from .timeline_search import CHECK_RLIMIT, DEAD_RLIMIT, is_bounded
 from .units import unit_check, units
 
@@ -193,8 +194,11 @@ def _check_readings(audit: Audit) -> Iterator[Finding]:
                     continue
                 differ = not_(and_(*[x == y for x, y in zip(a.value, b.value, strict=True)]))
                 goals = [a.has_value, b.has_value, differ]
-                result, facts = audit.query([one, two], [{name}, {name}], goals,
-                                            what=f"readings: {first} and {second}")
+                what = f"readings: {first} and {second}"
+                seeded = seeded_query(audit, [one, two], [{name}, {name}], goals,
+                                      readings_differ(audit, name, first, second), what=what)
+                result, facts = seeded or audit.query([one, two], [{name}, {name}], goals,
+                                                      what=what)
                 if result.status == "unsat":
                     continue
                 if result.status == "unknown":
@@ -211,7 +215,8 @@ def _check_readings(audit: Audit) -> Iterator[Finding]:
                     "values (a reading disagreement, not a conflict)", output=name,
                     versions=versions, key=f"{first}|{second}", identity=tuple(sorted(ids)),
                     details=[f"the evaluator uses {first!r} or {second!r} when asked "
-                             "(--reading); by default the highest-authority reading"])
+                             "(--reading); by default the highest-authority reading",
+                             *([SEEDED] if seeded else [])])
                 yield audit.witness(finding, one, result, facts,
                                     [(one, a, {"reading": first}),
                                      (two, b, {"reading": second})])
@@ -257,11 +262,15 @@ def _dead_version(audit: Audit, enc: LawEncoding, rule_id: str, vid: str
             if c.version.id != vid:
                 continue
             index = version.conclusions.index(c.conclusion)
-            result, _ = audit.query([law], [{name}], [c.applies, not_(c.bad)], cores=True,
-                                    unknown_missing=False,
-                                    confirm=_applies(audit, rule_id, vid, index, law.reading),
-                                    what=f"dead rule: whether {vid} can apply",
-                                    timeline_rlimit=DEAD_RLIMIT)
+            applies = _applies(audit, rule_id, vid, index, law.reading)
+            what = f"dead rule: whether {vid} can apply"
+            seeded = seeded_query(audit, [law], [{name}], [c.applies, not_(c.bad)],
+                                  replayed_test(audit, applies), what=what,
+                                  unknown_missing=False)
+            result, _ = seeded or audit.query([law], [{name}], [c.applies, not_(c.bad)],
+                                              cores=True, unknown_missing=False,
+                                              confirm=applies, what=what,
+                                              timeline_rlimit=DEAD_RLIMIT)
             if result.status == "sat":
                 return
             if result.status == "unknown":
