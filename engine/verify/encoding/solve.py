@@ -104,9 +104,11 @@ AXIOM_STRATEGIES: tuple[Strategy, ...] = (
 #: without axioms spends 3-4 s of CPU on its first 10^6 units in the diff queries of the
 #: bundled rules that it does not decide, 0.8-1.3 s on half of them, and the queries it
 #: decides in its first round take at most 0.41·10^6 (both bundled boundaries, stop 14).
-#: A check that decides within a limit decides alike with any larger one, so only a query
-#: that this strategy would decide between the two allowances in its first round can get
-#: another answer (from a later round or another strategy), never a wrong one.
+#: A first check (in a fresh context) that decides within a limit decides alike with any
+#: larger one, so only a query that this strategy would decide between the two allowances
+#: in its first round, or in a later round (its context then holds less work of the first),
+#: can get another answer — another model or an UNKNOWN, never a wrong one.  On both
+#: bundled boundaries it decides none of those, and the diff's findings are the same.
 CHEAP_FIRST_ROUND: dict[Strategy, int] = {Strategy("preprocess"): 500_000}
 
 
