@@ -63,6 +63,8 @@ class Audit:
     recording: dict[int, dict[str, Any]] | None = None
     #: what the slice solver may spend on one query (checks/quick.py; the diff sets less)
     quick_rlimit: int = QUICK_RLIMIT
+    #: the first round of some strategies, smaller (encoding/solve.py; the diff sets it)
+    first_round: dict[Any, int] = field(default_factory=dict)
     _encodings: dict[Any, LawEncoding] = field(default_factory=dict)
     _slices: Slices = field(default_factory=Slices)
 
@@ -170,14 +172,16 @@ class Audit:
                                encodings[0].as_of <= to_day_number(date(2030, 12, 31))))
         if quick == "sat" and near:
             nicer = solve(constraints, [*extra, *goals, *near], calls, rlimit=self.rlimit,
-                          case_terms=case_terms, confirm=replaying)
+                          case_terms=case_terms, confirm=replaying,
+                          first_round=self.first_round)
             if nicer.status == "sat":
                 if key is not None and nicer.model is not None:
                     self.cache.put(key, "case", _values(nicer.model, case_terms))
                 return nicer, facts
             near = []                     # the query as it is, as below
         result = solve(constraints, [*extra, *goals], calls, rlimit=self.rlimit,
-                       cores=cores, case_terms=case_terms, confirm=replaying, proof=proof)
+                       cores=cores, case_terms=case_terms, confirm=replaying, proof=proof,
+                       first_round=self.first_round)
         self.confirmed += result.confirmed
         if key is not None and (result.status in ("unsat", "unknown") or
                                 (result.status == "sat" and cores)):
@@ -188,7 +192,8 @@ class Audit:
             return result, facts
         if near:
             nicer = solve(constraints, [*extra, *goals, *near], calls, rlimit=self.rlimit,
-                          case_terms=case_terms, confirm=replaying)
+                          case_terms=case_terms, confirm=replaying,
+                          first_round=self.first_round)
             if nicer.status == "sat":
                 result = nicer
         if key is not None and result.model is not None:

@@ -350,8 +350,9 @@ def _without(shared: Shared, absent: list[str], constraints: list[Constraint],
             else formula
     fixed = [(label, fix(f)) for label, f in constraints]
     formulas = [fix(f) for f in formulas] + [z3.Not(g) for g, _ in pairs]
-    text = "\n".join(f.sexpr() for _, f in fixed if z3.is_expr(f))
-    used = [c for c in calls if _symbol(c) in text]
+    from ..encoding.symbols import occurring  # what the printed constraints name
+    found = occurring([_symbol(c) for c in calls], [f for _, f in fixed if z3.is_expr(f)])
+    used = [c for c, occurs in zip(calls, found, strict=True) if occurs]
     return fixed, formulas, used
 
 

@@ -186,6 +186,8 @@ def diff_versions(audit: Audit, first: date, second: date, names: list[str] | No
     wanted = names or audit.outputs()
     results: dict[str, DiffResult] = {}
     saved, audit.quick_rlimit = audit.quick_rlimit, min(audit.quick_rlimit, QUICK_RLIMIT)
+    from ..encoding.solve import CHEAP_FIRST_ROUND
+    rounds, audit.first_round = audit.first_round, dict(CHEAP_FIRST_ROUND)
     try:
         for name in dependency_order(audit.kb, audit.jurisdiction, wanted):
             audit.progress(f"diff: {name}")
@@ -198,7 +200,7 @@ def diff_versions(audit: Audit, first: date, second: date, names: list[str] | No
             from .reading_diff import diff_readings
             others = diff_readings(audit, first, second, wanted, laws, pool, show_horizon)
     finally:
-        audit.quick_rlimit = saved
+        audit.quick_rlimit, audit.first_round = saved, rounds
     for name in wanted:
         yield results[name]
     if readings:
