@@ -14,7 +14,8 @@ windows are linear in the period bounds, and the month of a date is found by com
 no division is left in the timelines (:class:`~lexlux.verify.encoding.timelines.Frame`).
 So a query about a timeline output is solved on *narrow* encodings: the timelines
 start in the month of the anchor (the as-of date, the later date of a diff, else January
-2017), over a growing horizon (:data:`HORIZONS` months; the checks other than the
+2017).  First the cases that earlier queries about the same outputs found are tried, fixed
+(hints); then a growing horizon (:data:`HORIZONS` months; the checks other than the
 readings check try only the widest, :data:`CHECK_HORIZONS`), first with only the facts
 that the rules which are no exception read (the 77-day rule reads the incapacity) and then
 with every fact.  A narrow query is the full query plus constraints
@@ -22,13 +23,17 @@ with every fact.  A narrow query is the full query plus constraints
 each of its models is a model of the full query — a witness, replayed by the evaluator
 like every other.
 
-**A query's answer is a function of the query alone**, whatever ran before it in the
-process (so a unit of ``--jobs N`` or one found in the cache changes nothing): no case an
-earlier query found is tried first (stop 13 tried the latest three, which made the answer
-depend on the order of the audit), the frames' encodings are the same terms whichever
-query built them, and the codes of enum values come from the sorted vocabulary
-(:class:`~lexlux.verify.encoding.facts.Interner`), not from the order the encodings met
-them (tests/verify/test_timeline_history.py).
+**What a query's answer depends on.**  The narrow queries are canonical: the same terms
+whatever ran before in the process (the codes of enum values come from the sorted
+vocabulary, :class:`~lexlux.verify.encoding.facts.Interner`; tests/verify/
+test_timeline_history.py).  The hints are kept on purpose and are the one state carried
+from query to query: measured on the bundled rules (stop 14), without them the dead-rule
+tests of the payer rules of L.125-4 and CSS art. 9 take 8-16·10⁶ units or stay undecided,
+where a hint decides them within 2·10⁵.  So the timeline units run in one process, in the
+order of a one-process run (``--jobs``, :mod:`.parallel`).  And Z3 itself is not a pure
+function of the query text for the hardest of them: the same narrow query (the same SMT-LIB
+text, in a fresh context) took 6.3·10⁶ units first in a process and 9.9·10⁶, or more than
+14·10⁶, after other audits in the same process.
 
 **What is claimed (abstraction ``timeline_bounded_proof``).**  When the widest frame of the
 anchor month has no model, the widest frames of the next :data:`PROOF_MONTHS` - 1 months
@@ -88,6 +93,11 @@ DEAD_RLIMIT = 16_000_000
 #: The frames of the witness search of the checks other than the readings check: the
 #: widest only (the audit's own encoding, so no other frame is encoded for them).
 CHECK_HORIZONS = (TIMELINE_MONTHS,)
+#: Resource limit of a query with the case of an earlier witness fixed (a hint: the
+#: facts both read are numbers, so it is decided at once or not at all).
+HINT_RLIMIT = 2_000_000
+#: How many cases found by earlier queries about the same outputs are tried first.
+HINTS = 3
 #: The first months of the frames of a bounded proof: this many months from the anchor's,
 #: each at the horizon of TIMELINE_MONTHS months (abstraction timeline_bounded_proof).
 PROOF_MONTHS = 12
@@ -227,6 +237,12 @@ def narrow_search(audit: Audit, encodings: Sequence[LawEncoding], names: Sequenc
     budget = Budget(min(rlimit or audit.rlimit, audit.rlimit))
     #: each frame's share: NARROW_RLIMIT, or the whole budget for a search of one frame
     each = NARROW_RLIMIT if len(horizons) > 1 else budget.total
+    hints = _hints(audit, names)
+    for frame, case in list(hints):    # first the cases earlier queries found (quick)
+        answer = _frame_query(audit, encodings, names, goals, frame, None, unknown_missing,
+                              budget, HINT_RLIMIT, case)
+        if answer is not None and answer[0].status == "sat":
+            return answer[0]
     widest: str | None = None        # the answer with every fact at the widest horizon
     for only_core in (True, False):
         for months in horizons:
@@ -254,10 +270,12 @@ def narrow_search(audit: Audit, encodings: Sequence[LawEncoding], names: Sequenc
 
 def _frame_query(audit: Audit, encodings: Sequence[LawEncoding], names: Sequence[set[str]],
                  goals: Goals, frame: Frame, core: set[str] | None,
-                 unknown_missing: bool, budget: Budget, each: int
-                 ) -> tuple[SolveResult, set[str]] | None:
+                 unknown_missing: bool, budget: Budget, each: int,
+                 hint: dict[str, Any] | None = None) -> tuple[SolveResult, set[str]] | None:
     """The query in ``frame`` and its facts (with only the facts ``core`` if given; None
-    when the query reads no other fact), within ``each`` and what is left of ``budget``."""
+    when the query reads no other fact), within ``each`` and what is left of ``budget``;
+    with ``hint`` (a case an earlier query found, by variable name) the case is fixed.
+    A case found is kept as a hint for the next queries."""
     narrow = _narrow(audit, encodings, frame)
     if callable(goals):                 # goals built in each frame (invariants)
         goals = goals(narrow)
@@ -275,13 +293,32 @@ def _frame_query(audit: Audit, encodings: Sequence[LawEncoding], names: Sequence
     if core is not None:
         constraints, formulas, calls = _without(
             shared, sorted(facts - core), constraints, formulas, calls)
+    if hint is not None:
+        fixed = [t == hint[str(t)] for t in case_terms if str(t) in hint]
+        if not fixed:
+            return None                        # the hint gives none of this query's facts
+        formulas = [*formulas, *fixed]
     limit = min(each, budget.left)
     if limit <= 0:
         result = SolveResult("unknown", reason="no resource left for this query")
     else:
         result = _solve_once(constraints, formulas, calls, case_terms, limit)
         budget.spent += result.spent
+    if result.status == "sat" and result.model is not None and hint is None:
+        model = result.model
+        _hints(audit, names).append((frame, {str(t): model.eval(t, model_completion=True)
+                                             for t in case_terms}))
     return result, facts
+
+
+def _hints(audit: Audit, names: Sequence[set[str]]) -> list[tuple[Frame, dict[str, Any]]]:
+    """The cases found by earlier queries about the same outputs (per audit, the latest
+    :data:`HINTS` first tried)."""
+    memo: dict[Any, list[tuple[Frame, dict[str, Any]]]] = audit.__dict__.setdefault(
+        "_hints", {})
+    found = memo.setdefault(tuple(sorted(set().union(*names))), [])
+    del found[:-HINTS]
+    return found
 
 
 def _solve_once(constraints: list[Constraint], formulas: list[Any],
