@@ -149,7 +149,8 @@ def can_apply(audit: Audit, enc: LawEncoding, names: Sequence[set[str]],
     timelines = involves_timelines([enc], names)
     # the query's outputs encoded as the query would (the codes of enum values are given
     # in the order of encoding: later queries see the same encoding with or without seeds)
-    query_constraints([enc], dict(enumerate(names)), unknown_missing=False)
+    _, _, facts = query_constraints([enc], dict(enumerate(names)), unknown_missing=False)
+    plausible(audit.kb, enc, facts)
     if not timelines and from_seeds(audit, enc.reading, test) is not None:
         audit.queries += 1               # answered without Z3: counted as the query
         return SolveResult("sat", reason="an earlier witness, replayed by the evaluator")
