@@ -182,6 +182,7 @@ class Audit:
                                 rlimit=self.rlimit, case_terms=case_terms,
                                 confirm=replaying)
             if first is not None:
+                self.confirmed += first.confirmed
                 if key is not None and first.model is not None:
                     self.cache.put(key, "case", _values(first.model, case_terms))
                 return first, facts
