@@ -26,6 +26,7 @@ from ...evaluate.case import Case
 from ..encoding.encode import ConclusionEnc, LawEncoding, OutputEnc
 from ..encoding.encode_expr import and_, not_, or_
 from ..encoding.shared import in_force
+from .can_apply import can_apply
 from .confirm import conclusion_applies
 from .conflict_ranges import overlap_ranges
 from .context import Audit, Replayed
@@ -257,11 +258,9 @@ def _dead_version(audit: Audit, enc: LawEncoding, rule_id: str, vid: str
             if c.version.id != vid:
                 continue
             index = version.conclusions.index(c.conclusion)
-            result, _ = audit.query([law], [{name}], [c.applies, not_(c.bad)], cores=True,
-                                    unknown_missing=False,
-                                    confirm=_applies(audit, rule_id, vid, index, law.reading),
-                                    what=f"dead rule: whether {vid} can apply",
-                                    timeline_rlimit=DEAD_RLIMIT)
+            result = can_apply(audit, law, [{name}], [c.applies, not_(c.bad)],
+                               _applies(audit, rule_id, vid, index, law.reading),
+                               f"dead rule: whether {vid} can apply", DEAD_RLIMIT)
             if result.status == "sat":
                 return
             if result.status == "unknown":

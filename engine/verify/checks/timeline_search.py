@@ -348,6 +348,8 @@ def _without(shared: Shared, absent: list[str], constraints: list[Constraint],
             else formula
     fixed = [(label, fix(f)) for label, f in constraints]
     formulas = [fix(f) for f in formulas] + [z3.Not(g) for g, _ in pairs]
+    if not calls:                 # nothing to look up (the text costs 0.9 s an audit)
+        return fixed, formulas, []
     text = "\n".join(f.sexpr() for _, f in fixed if z3.is_expr(f))
     used = [c for c in calls if _symbol(c) in text]
     return fixed, formulas, used
