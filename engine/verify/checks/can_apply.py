@@ -35,10 +35,12 @@ run without the witnesses of units found in the cache; then its answer is the on
 budget without a seed).
 
 A query about timeline outputs is left to its own witness search (:mod:`.timeline_search`),
-which tries the cases of earlier queries first: its answer depends on what the searches
-before it found (their hints) and on the order in which outputs were encoded (the codes of
-enum values), so it is asked exactly as without seeds (measured: answering the timeline
-queries by seeds left the payer rule of L.125-4 undecided in the full audit).
+which tries the cases of earlier timeline queries first (its hints), and its witnesses are
+not kept as seeds (stop 14): the timeline units run as one group, the other dead-rule units
+as another (``--jobs N``, :mod:`.parallel`, each group in one process in the order of a
+one-process run), so a seed never crosses from one group to the other and ``--jobs N``
+gives the answers of ``--jobs 1`` (measured before: answering the timeline queries by
+seeds left the payer rule of L.125-4 undecided in the full audit).
 """
 
 from __future__ import annotations
