@@ -36,15 +36,16 @@ def _traced(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     narrow_search = timeline_search.narrow_search
 
     def spy_solve(constraints: Any, formulas: Any, calls: Any, case_terms: Any,
-                  rlimit: int) -> Any:
+                  rlimit: int, **options: Any) -> Any:
         solver = z3.Solver()
         for _, formula in constraints:
             solver.add(formula)
         for formula in formulas:
             solver.add(formula)
-        text = solver.sexpr() + "|" + " ".join(map(str, case_terms)) + f"|{rlimit}"
+        text = (solver.sexpr() + "|" + " ".join(map(str, case_terms)) + f"|{rlimit}"
+                + f"|{sorted(options.items())}")
         sent[-1].append(hashlib.sha256(text.encode()).hexdigest()[:16])
-        return solve_once(constraints, formulas, calls, case_terms, rlimit)
+        return solve_once(constraints, formulas, calls, case_terms, rlimit, **options)
 
     def spy_search(*args: Any, **kwargs: Any) -> Any:
         sent.append([])
@@ -121,3 +122,24 @@ def test_enum_codes_do_not_depend_on_the_order_values_are_met(tmp_path: Path) ->
     # a value no vocabulary declares gets the next code, and is decoded back
     extra = one.interner.code("not declared")
     assert extra >= len({"employer", "cns"}) and one.interner.text(extra) == "not declared"
+
+
+def test_a_payer_rule_can_apply_without_hints_with_the_witness_axioms_first(
+        bundled: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The payer rule of L.125-4 (a timeline output whose rule needs the benefit limit
+    reached: counted_days calls) is found able to apply by its first narrow query, in the
+    widest frame with the witness axioms, well inside the dead-rule budget, with no hint
+    and asked first in its audit (stop 13: 15.1·10⁶ of 16·10⁶ units, or undecided,
+    depending on what ran before it)."""
+    asked: list[tuple[bool, str, int]] = []
+    solve_once = timeline_search._solve_once
+
+    def spy(*args: Any, **options: Any) -> Any:
+        result = solve_once(*args, **options)
+        asked.append((bool(options.get("witness_axioms")), result.status, result.spent))
+        return result
+    monkeypatch.setattr(timeline_search, "_solve_once", spy)
+    audit = Audit(bundled.kb, "lu", rule="lu.code_du_travail.L125-4.payer")
+    assert list(check_dead(audit)) == []
+    assert asked and asked[0][:2] == (True, "sat"), asked
+    assert asked[0][2] < timeline_search.WITNESS_FIRST_RLIMIT // 2
