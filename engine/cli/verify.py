@@ -74,8 +74,9 @@ def register(sub: Any) -> None:
                              "content of each query; written to DIR/verify-unsat.json")
     verify.add_argument("--jobs", type=_jobs, default=1, metavar="N",
                         help="processes running the checks' units (default 1; 0: one "
-                             "per CPU); see docs/verification.md: on timeline outputs a "
-                             "witness or an undecided query can differ from --jobs 1")
+                             "per CPU); the same JSON as --jobs 1 on the bundled rules "
+                             "(benchmarks/verify_jobs.py), see docs/verification.md for "
+                             "what can still differ")
     add_format(verify)
     add_rules(verify)
     verify.set_defaults(handler=cmd_verify)

@@ -147,3 +147,46 @@ def test_the_units_about_timeline_outputs_are_claimed_together(bundled: Any) -> 
     plain = [n for n in sorted(outputs) if not share._timeline("lu", n)]
     assert plain and all(share.claim("lu", [n], f"unit {n}") == f"unit {n}" for n in plain)
     assert share.claim("lu", [], "an invariant") == "an invariant"
+
+
+def test_the_dead_rule_units_are_claimed_together(bundled: Any) -> None:
+    """A "can apply" replays the witnesses of the versions checked before it
+    (checks/can_apply.py), so the dead-rule units of a jurisdiction go to one process, in
+    the order of a one-process run; the other checks' units are claimed by themselves."""
+    share = parallel.Sharing(2, bundled.kb, parallel.Settings((), None, None, None))
+    plain = [n for n in sorted(bundled.kb.vocabularies["lu"].outputs)
+             if not share._timeline("lu", n)][:5]
+    dead = {share.claim("lu", [n], f"dead {n}", "dead") for n in plain}
+    assert len(dead) == 1 and not dead & {f"dead {n}" for n in plain}
+    assert share.claim("be", [], "dead be", "dead") not in dead
+    assert all(share.claim("lu", [n], f"gaps {n}", "gaps") == f"gaps {n}" for n in plain)
+
+
+def _units_seen(audit: Any) -> int:
+    """Run the dead-rule check; how many units it ran, each checked to start with slice
+    solvers that have answered nothing yet."""
+    from lexlux.verify.checks import rules as rules_module
+    from lexlux.verify.checks.rules import check_dead
+    from lexlux.verify.checks.units import units
+    seen: list[int] = []
+
+    def recording(audit: Any, *args: Any, **kwargs: Any) -> Any:
+        for item in units(audit, *args, **kwargs):
+            seen.append(1)
+            assert audit._slices.decided == 0     # nothing from an earlier unit
+            yield item
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(rules_module, "units", recording)
+        list(check_dead(audit))
+    return len(seen)
+
+
+def test_each_unit_starts_with_fresh_slice_solvers(tmp_path: Path) -> None:
+    """What a slice solver (checks/quick.py) learnt from the queries of one unit is not
+    carried into the next unit, with or without a cache (so a unit's answer does not depend
+    on the units run before it in its process)."""
+    from lexlux.pipeline import load_knowledge_base
+    from lexlux.verify.checks.context import Audit
+    kb = load_knowledge_base([planted("e28-impossible-condition", tmp_path)]).kb
+    assert _units_seen(Audit(kb, "lu")) > 3
+    assert _units_seen(Audit(kb, "lu", cache=QueryCache(None))) > 3

@@ -179,6 +179,18 @@ class Audit:
                     self.cache.put(key, "case", _values(nicer.model, case_terms))
                 return nicer, facts
             near = []                     # the query as it is, as below
+        if quick is None and near and not cores and not proof:
+            # the nicer query first, within a small budget: a model of it is the answer
+            # the query below and then the nicer query would give (checks/nicer_first.py)
+            from .nicer_first import nicer_first
+            first = nicer_first(constraints, [*extra, *goals, *near], calls,
+                                rlimit=self.rlimit, case_terms=case_terms,
+                                confirm=replaying)
+            if first is not None:
+                self.confirmed += first.confirmed
+                if key is not None and first.model is not None:
+                    self.cache.put(key, "case", _values(first.model, case_terms))
+                return first, facts
         result = solve(constraints, [*extra, *goals], calls, rlimit=self.rlimit,
                        cores=cores, case_terms=case_terms, confirm=replaying, proof=proof,
                        first_round=self.first_round)

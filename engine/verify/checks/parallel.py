@@ -112,12 +112,18 @@ class Sharing:
         return self.mode == "worker"
 
     # -- claims ---------------------------------------------------------------------
-    def claim(self, jurisdiction: str, reads: Sequence[str], key: str) -> str:
+    def claim(self, jurisdiction: str, reads: Sequence[str], key: str, check: str = ""
+              ) -> str:
         """What a unit's process is chosen by: for a unit about a timeline output (or an
         output reading one), the jurisdiction's timeline group, which runs whole in one
         process, in the order of a one-process run (the timeline search keeps state
-        between queries); any other unit by itself (the first free process runs it)."""
+        between queries: its hints); for the other units of the dead-rule check, the
+        jurisdiction's dead-rule group, likewise (a "can apply" replays the witnesses of
+        the versions checked before it: checks/can_apply.py); any other unit by itself
+        (the first free process runs it)."""
         if not reads or not any(self._timeline(jurisdiction, name) for name in reads):
+            if check == "dead":
+                return hashlib.sha256(f"dead\0{jurisdiction}".encode()).hexdigest()
             return key
         # one group for every timeline unit of the jurisdiction: the frames of the timeline
         # encoding are shared by all timeline outputs of an audit (a group per set of

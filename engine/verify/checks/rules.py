@@ -26,6 +26,7 @@ from ...evaluate.case import Case
 from ..encoding.encode import ConclusionEnc, LawEncoding, OutputEnc
 from ..encoding.encode_expr import and_, not_, or_
 from ..encoding.shared import in_force
+from .can_apply import can_apply
 from .confirm import conclusion_applies
 from .conflict_ranges import overlap_ranges
 from .context import Audit, Replayed
@@ -267,10 +268,8 @@ def _dead_version(audit: Audit, enc: LawEncoding, rule_id: str, vid: str
             seeded = seeded_query(audit, [law], [{name}], [c.applies, not_(c.bad)],
                                   replayed_test(audit, applies), what=what,
                                   unknown_missing=False)
-            result, _ = seeded or audit.query([law], [{name}], [c.applies, not_(c.bad)],
-                                              cores=True, unknown_missing=False,
-                                              confirm=applies, what=what,
-                                              timeline_rlimit=DEAD_RLIMIT)
+            result = seeded[0] if seeded else can_apply(
+                audit, law, [{name}], [c.applies, not_(c.bad)], applies, what, DEAD_RLIMIT)
             if result.status == "sat":
                 return
             if result.status == "unknown":

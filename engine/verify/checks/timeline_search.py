@@ -23,6 +23,18 @@ with every fact.  A narrow query is the full query plus constraints
 each of its models is a model of the full query — a witness, replayed by the evaluator
 like every other.
 
+**What a query's answer depends on.**  The narrow queries are canonical: the same terms
+whatever ran before in the process (the codes of enum values come from the sorted
+vocabulary, :class:`~lexlux.verify.encoding.facts.Interner`; tests/verify/
+test_timeline_history.py).  The hints are kept on purpose and are the one state carried
+from query to query: measured on the bundled rules (stop 14), without them the dead-rule
+tests of the payer rules of L.125-4 and CSS art. 9 take 8-16·10⁶ units or stay undecided,
+where a hint decides them within 2·10⁵.  So the timeline units run in one process, in the
+order of a one-process run (``--jobs``, :mod:`.parallel`).  And Z3 itself is not a pure
+function of the query text for the hardest of them: the same narrow query (the same SMT-LIB
+text, in a fresh context) took 6.3·10⁶ units first in a process and 9.9·10⁶, or more than
+14·10⁶, after other audits in the same process.
+
 **What is claimed (abstraction ``timeline_bounded_proof``).**  When the widest frame of the
 anchor month has no model, the widest frames of the next :data:`PROOF_MONTHS` - 1 months
 are solved too; if none has a model, the answer is UNSAT *for those frames only*: no
@@ -86,6 +98,15 @@ CHECK_HORIZONS = (TIMELINE_MONTHS,)
 HINT_RLIMIT = 2_000_000
 #: How many cases found by earlier queries about the same outputs are tried first.
 HINTS = 3
+#: A dead-rule test about a timeline output whose query has ``counted_days`` calls (the
+#: payer rules of L.125-4 and CSS art. 9, which need the benefit limit reached) is first
+#: solved in the widest frame with every fact, with the strategy ``preprocess`` and the
+#: axioms that guide a witness search, within this budget (a function of the query alone:
+#: no hint).  Measured (stop 14), each rule alone: the payer rules of L.125-4 decided at
+#: 0.98·10⁶ (statute reading) and 0.77·10⁶ (CCSS) units this way, CSS art. 9 at 1.13·10⁶
+#: and 7.95·10⁶, where the default solver took 6-15·10⁶ or stayed undecided within 16·10⁶,
+#: depending on what ran before it in the process.
+WITNESS_FIRST_RLIMIT = 12_000_000
 #: The first months of the frames of a bounded proof: this many months from the anchor's,
 #: each at the horizon of TIMELINE_MONTHS months (abstraction timeline_bounded_proof).
 PROOF_MONTHS = 12
@@ -239,6 +260,12 @@ def narrow_search(audit: Audit, encodings: Sequence[LawEncoding], names: Sequenc
     budget = Budget(min(rlimit or audit.rlimit, audit.rlimit))
     #: each frame's share: NARROW_RLIMIT, or the whole budget for a search of one frame
     each = NARROW_RLIMIT if len(horizons) > 1 else budget.total
+    if rlimit == DEAD_RLIMIT:          # a dead-rule test: a witness is expected
+        answer = _frame_query(audit, encodings, names, goals, Frame(horizons[-1], month),
+                              None, unknown_missing, budget, WITNESS_FIRST_RLIMIT,
+                              witness_axioms=True)
+        if answer is not None and answer[0].status == "sat":
+            return answer[0]
     hints = _hints(audit, names)
     for frame, case in list(hints):    # first the cases earlier queries found (quick)
         answer = _frame_query(audit, encodings, names, goals, frame, None, unknown_missing,
@@ -273,11 +300,14 @@ def narrow_search(audit: Audit, encodings: Sequence[LawEncoding], names: Sequenc
 def _frame_query(audit: Audit, encodings: Sequence[LawEncoding], names: Sequence[set[str]],
                  goals: Goals, frame: Frame, core: set[str] | None,
                  unknown_missing: bool, budget: Budget, each: int,
-                 hint: dict[str, Any] | None = None) -> tuple[SolveResult, set[str]] | None:
+                 hint: dict[str, Any] | None = None, *, witness_axioms: bool = False
+                 ) -> tuple[SolveResult, set[str]] | None:
     """The query in ``frame`` and its facts (with only the facts ``core`` if given; None
     when the query reads no other fact), within ``each`` and what is left of ``budget``;
     with ``hint`` (a case an earlier query found, by variable name) the case is fixed.
-    A case found is kept as a hint for the next queries."""
+    A case found is kept as a hint for the next queries.  ``witness_axioms``: solved
+    with the ``counted_days`` axioms that guide a witness search (:func:`_solve_once`);
+    None when the query has no ``counted_days`` call."""
     narrow = _narrow(audit, encodings, frame)
     if callable(goals):                 # goals built in each frame (invariants)
         goals = goals(narrow)
@@ -300,11 +330,14 @@ def _frame_query(audit: Audit, encodings: Sequence[LawEncoding], names: Sequence
         if not fixed:
             return None                        # the hint gives none of this query's facts
         formulas = [*formulas, *fixed]
+    if witness_axioms and not any(c.counted is not None for c in calls):
+        return None
     limit = min(each, budget.left)
     if limit <= 0:
         result = SolveResult("unknown", reason="no resource left for this query")
     else:
-        result = _solve_once(constraints, formulas, calls, case_terms, limit)
+        result = _solve_once(constraints, formulas, calls, case_terms, limit,
+                             witness_axioms=witness_axioms)
         budget.spent += result.spent
     if result.status == "sat" and result.model is not None and hint is None:
         model = result.model
@@ -324,15 +357,24 @@ def _hints(audit: Audit, names: Sequence[set[str]]) -> list[tuple[Frame, dict[st
 
 
 def _solve_once(constraints: list[Constraint], formulas: list[Any],
-                calls: list[AbstractCall], case_terms: list[Any], rlimit: int
-                ) -> SolveResult:
+                calls: list[AbstractCall], case_terms: list[Any], rlimit: int,
+                *, witness_axioms: bool = False) -> SolveResult:
     """One narrow query with Z3's default solver alone (no portfolio: the narrow frames
     are many, and the default solver decides them), within ``rlimit`` for all its checks
-    and refinements of abstract calendar values."""
+    and refinements of abstract calendar values; with ``witness_axioms``, the strategy
+    ``preprocess`` with the ``counted_days`` axioms that guide a witness search
+    (:func:`~lexlux.verify.encoding.counted_axioms.witness_axioms`: facts of the calendar,
+    so its UNSAT is UNSAT too)."""
     from ..encoding import solve as solving
-    query = solving._Query(constraints, formulas, calls, {"none": []}, case_terms, None,
+    from ..encoding.counted_axioms import witness_axioms as guiding
+    axioms: dict[str, list[Any]] = {"none": []}
+    strategy = solving.Strategy("default")
+    if witness_axioms:
+        axioms["witness"] = guiding([c.counted for c in calls if c.counted is not None])
+        strategy = solving.Strategy("preprocess", "witness")
+    query = solving._Query(constraints, formulas, calls, axioms, case_terms, None,
                            solving.Budget(rlimit))
-    result = solving._Run(query, solving.Strategy("default")).advance(rlimit)
+    result = solving._Run(query, strategy).advance(rlimit)
     result.refinements, result.lemmas = query.refinements, list(query.lemmas)
     result.spent = query.budget.spent
     return result
@@ -350,6 +392,8 @@ def _without(shared: Shared, absent: list[str], constraints: list[Constraint],
             else formula
     fixed = [(label, fix(f)) for label, f in constraints]
     formulas = [fix(f) for f in formulas] + [z3.Not(g) for g, _ in pairs]
+    if not calls:                 # nothing to look up
+        return fixed, formulas, []
     from ..encoding.symbols import occurring  # what the printed constraints name
     found = occurring([_symbol(c) for c in calls], [f for _, f in fixed if z3.is_expr(f)])
     used = [c for c, occurs in zip(calls, found, strict=True) if occurs]

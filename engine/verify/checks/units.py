@@ -134,7 +134,10 @@ def units(audit: Audit, check: str, items: Iterable[T], *,
     finding (the evaluator's own check of an invariant's property)."""
     state = audit.units
     if state is None or audit.cache is None:
-        yield from items
+        for item in items:
+            fresh_slices(audit)
+            yield item
+        fresh_slices(audit)
         return
     share = audit.cache.share          # verify --jobs N (checks/parallel.py), else None
     for item in items:
@@ -152,7 +155,7 @@ def units(audit: Audit, check: str, items: Iterable[T], *,
                 share.worker or share.deferred):
             # a walk that only runs its own claims: the rest is skipped, not rebuilt
             if key in audit.cache.units or not share.take(
-                    share.claim(audit.jurisdiction, reads, key)):
+                    share.claim(audit.jurisdiction, reads, key, check)):
                 continue
         else:
             entry = audit.cache.unit(key)
@@ -169,19 +172,31 @@ def units(audit: Audit, check: str, items: Iterable[T], *,
                 audit.cache.drop_unit(key)
             if share is not None and share.mode == "first":
                 share.maybe_start(audit.cache)
-                if not share.take(share.claim(audit.jurisdiction, reads, key)):
+                if not share.take(share.claim(audit.jurisdiction, reads, key, check)):
                     # a worker runs it: a last walk is needed
                     share.deferred = True
                     continue
         state.open = _Open(key, audit.queries, time.perf_counter(),
                            timelines={n: len(a) for n, a in timeline_log(audit).items()})
         audit.recording = {}
+        fresh_slices(audit)
         try:
             yield item
         except GeneratorExit:           # the loop was left: the unit is not stored
             state.open, audit.recording = None, None
             raise
+        fresh_slices(audit)
         _close(audit, state)
+
+
+def fresh_slices(audit: Audit) -> None:
+    """Each unit starts (and what follows it goes on) with fresh slice solvers
+    (checks/quick.py): what a slice learnt from the queries of other units could change
+    whether a query is decided there, and so which solve gives its witness, and a unit's
+    answer must not depend on the units run before it in its process (``--jobs N``, cache
+    hits; docs/verification.md)."""
+    from .quick import Slices as QuickSlices
+    audit._slices = QuickSlices()
 
 
 def _close(audit: Audit, state: _State) -> None:

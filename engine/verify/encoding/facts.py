@@ -8,6 +8,7 @@ variables; enum values are interned as integer codes shared by the whole encodin
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
@@ -17,7 +18,7 @@ import z3
 
 from ...calendar.dates import from_day_number, to_day_number
 from ...calendar.periods import Period
-from ...compile.model import Duration, Months, Type, Vocabulary
+from ...compile.model import Duration, KnowledgeBase, Months, Type, Vocabulary
 from .calendar_terms import HORIZON_START, horizon_bounds
 
 #: Most periods a periods fact holds in the encoding (abstraction ``bounded_periods``).
@@ -27,10 +28,22 @@ GRAIN = {"decimal": 10000, "percentage": 10000, "money": 100}
 
 
 class Interner:
-    """Enum values (strings) as integer codes, the same in every encoding of a query."""
+    """Enum values (strings) as integer codes, the same in every encoding of a query.
 
-    def __init__(self) -> None:
+    ``values``: the values known beforehand (an encoding's: :func:`vocabulary_values`),
+    coded 0, 1, ... in sorted order, so that a value's code does not depend on the order in
+    which encodings meet the values (which depends on what was encoded before: the codes are
+    part of the queries Z3 reads, and so of its path).  A value met later gets the next
+    code."""
+
+    def __init__(self, values: Iterable[str] = ()) -> None:
         self.codes: dict[str, int] = {}
+        self.seed(values)
+
+    def seed(self, values: Iterable[str]) -> None:
+        """Code ``values`` (those not coded yet) in sorted order."""
+        for value in sorted(set(values) - self.codes.keys()):
+            self.codes[value] = len(self.codes)
 
     def code(self, text: str) -> int:
         return self.codes.setdefault(text, len(self.codes))
@@ -40,6 +53,27 @@ class Interner:
             if number == code:
                 return text
         return None
+
+
+def vocabulary_values(kb: KnowledgeBase, jurisdiction: str) -> set[str]:
+    """Every enum value the knowledge base declares for ``jurisdiction``: in the types of
+    its facts, outputs (and their timelines) and parameters, and the values of its enum
+    parameters."""
+    found: set[str] = set()
+
+    def add(vtype: Type | None) -> None:
+        while vtype is not None:
+            found.update(vtype.values)
+            vtype = vtype.of
+    vocabulary = kb.vocabularies.get(jurisdiction)
+    if vocabulary is not None:
+        for entry in [*vocabulary.facts.values(), *vocabulary.outputs.values()]:
+            add(entry.type)
+    for parameter in kb.parameters.values():
+        if parameter.jurisdiction == jurisdiction and parameter.type.kind == "enum":
+            add(parameter.type)
+            found.update(v.value for v in parameter.values if isinstance(v.value, str))
+    return found
 
 
 @dataclass

@@ -12,7 +12,7 @@ import z3
 from ...calendar.dates import to_day_number
 from ...compile.model import KnowledgeBase, Rule, RuleVersion, Type
 from .calendar_terms import Calendar
-from .facts import FactVars, Interner
+from .facts import FactVars, Interner, vocabulary_values
 from .terms import NotEncodable
 
 
@@ -22,6 +22,8 @@ class Shared:
 
     kb: KnowledgeBase
     jurisdiction: str
+    #: (one without codes is given the knowledge base's enum values in sorted order:
+    #: facts.Interner)
     interner: Interner = field(default_factory=Interner)
     calendar: Calendar = field(default_factory=Calendar)
     facts: FactVars = field(init=False)
@@ -31,6 +33,8 @@ class Shared:
     by_output: dict[str, list[Rule]] | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
+        if not self.interner.codes:
+            self.interner.seed(vocabulary_values(self.kb, self.jurisdiction))
         self.facts = FactVars(self.kb.vocabularies[self.jurisdiction], self.interner)
 
     def concluding(self, name: str) -> list[Rule]:

@@ -144,7 +144,8 @@ def solve(constraints: Sequence[Constraint], goals: Sequence[Any],
           calls: Sequence[AbstractCall] = (), *, rlimit: int = DEFAULT_RLIMIT,
           cores: bool = False, case_terms: Sequence[Any] = (),
           confirm: Confirm | None = None, proof: bool = False,
-          first_round: Mapping[Strategy, int] | None = None) -> SolveResult:
+          first_round: Mapping[Strategy, int] | None = None,
+          strategies: Sequence[Strategy] | None = None) -> SolveResult:
     """Is there a case satisfying ``constraints`` and ``goals``, within ``rlimit``?
     ``case_terms`` (the variables of the case) are kept at the last model's values while
     abstract calls are refined, so that the refinement converges on one case before trying
@@ -153,12 +154,15 @@ def solve(constraints: Sequence[Constraint], goals: Sequence[Any],
     expected answer (an invariant), so the strategies with all the axioms go first;
     ``first_round``: a smaller allowance for some strategies in the first round only
     (:data:`CHEAP_FIRST_ROUND`), for queries where the first round of a strategy is dear
-    for what it decides."""
+    for what it decides; ``strategies``: those to take turns instead of
+    :data:`STRATEGIES` (and
+    :data:`AXIOM_STRATEGIES`), in that order."""
     from .counted_axioms import counted_axioms, witness_axioms
     counted = [c.counted for c in calls if c.counted is not None]
     axioms = {"none": [], "witness": witness_axioms(counted), "all": counted_axioms(counted)}
     query = _Query(constraints, goals, calls, axioms, case_terms, confirm, Budget(rlimit))
-    strategies = [*STRATEGIES, *(AXIOM_STRATEGIES if counted else ())]
+    strategies = list(strategies) if strategies is not None else \
+        [*STRATEGIES, *(AXIOM_STRATEGIES if counted else ())]
     runs = [_Run(query, s) for s in strategies]
     allowance = FIRST_ALLOWANCE
     first = dict(first_round or {})

@@ -1,0 +1,44 @@
+"""The nicer query tried first (checks/nicer_first.py): its SAT answer is the one the
+nicer query gives with the whole budget; anything else is left to the query as before."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import z3
+from lexlux.verify.checks import nicer_first as module
+from lexlux.verify.checks.nicer_first import nicer_first
+from lexlux.verify.encoding.solve import solve
+
+
+def _query() -> tuple[list[tuple[str | None, Any]], list[Any], Any]:
+    x, y = z3.Int("x"), z3.Int("y")
+    constraints: list[tuple[str | None, Any]] = [
+        (None, z3.And(x >= 0, x <= 1000)), ("rule", y == 2 * x + 1)]
+    return constraints, [y > 101], x
+
+
+def test_a_witness_near_the_anchor_is_the_one_of_the_whole_budget() -> None:
+    constraints, goals, x = _query()
+    near = [x <= 60]
+    first = nicer_first(constraints, [*goals, *near], [], rlimit=60_000_000,
+                        case_terms=[x], confirm=None)
+    whole = solve(constraints, [*goals, *near], [], rlimit=60_000_000, case_terms=[x])
+    assert first is not None and first.status == "sat" and first.model is not None
+    assert whole.model is not None
+    assert first.model.eval(x).as_long() == whole.model.eval(x).as_long()
+    assert 50 < first.model.eval(x).as_long() <= 60
+
+
+def test_no_witness_near_the_anchor_leaves_the_query_as_before() -> None:
+    constraints, goals, x = _query()
+    assert nicer_first(constraints, [*goals, x <= 10], [], rlimit=60_000_000,
+                       case_terms=[x], confirm=None) is None
+
+
+def test_the_small_budget_bounds_the_first_try(monkeypatch: pytest.MonkeyPatch) -> None:
+    constraints, goals, x = _query()
+    monkeypatch.setattr(module, "NICER_FIRST_RLIMIT", 1)
+    assert nicer_first(constraints, [*goals, x <= 60], [], rlimit=60_000_000,
+                       case_terms=[x], confirm=None) is None
