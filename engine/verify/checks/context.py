@@ -185,7 +185,7 @@ class Audit:
             from .nicer_first import nicer_first
             first = nicer_first(constraints, [*extra, *goals, *near], calls,
                                 rlimit=self.rlimit, case_terms=case_terms,
-                                confirm=replaying)
+                                confirm=replaying, first_round=self.first_round)
             if first is not None:
                 self.confirmed += first.confirmed
                 if key is not None and first.model is not None:

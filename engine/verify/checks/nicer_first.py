@@ -20,12 +20,12 @@ like every other).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..encoding.encode import Constraint
 from ..encoding.encode_expr import AbstractCall
-from ..encoding.solve import Confirm, SolveResult, solve
+from ..encoding.solve import Confirm, SolveResult, Strategy, solve
 
 #: Budget of the nicer query tried first (Z3 rlimit units, its refinements included).  The
 #: slowest witnesses of the bundled rules need about 10⁶ (the gap of
@@ -36,9 +36,11 @@ NICER_FIRST_RLIMIT = 2_000_000
 
 def nicer_first(constraints: Sequence[Constraint], formulas: Sequence[Any],
                 calls: Sequence[AbstractCall], *, rlimit: int, case_terms: Sequence[Any],
-                confirm: Confirm | None) -> SolveResult | None:
+                confirm: Confirm | None,
+                first_round: Mapping[Strategy, int] | None = None) -> SolveResult | None:
     """The SAT answer of the nicer query (``formulas``: the extra constraints, the goals
-    and ``near``) within :data:`NICER_FIRST_RLIMIT` (at most ``rlimit``), else None."""
+    and ``near``) within :data:`NICER_FIRST_RLIMIT` (at most ``rlimit``), else None;
+    ``first_round`` as the nicer query with the whole budget would have it (the diff's)."""
     result = solve(constraints, formulas, calls, rlimit=min(NICER_FIRST_RLIMIT, rlimit),
-                   case_terms=case_terms, confirm=confirm)
+                   case_terms=case_terms, confirm=confirm, first_round=first_round)
     return result if result.status == "sat" else None
