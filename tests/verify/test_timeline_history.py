@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import z3
 from lexlux.compile.model import KnowledgeBase
-from lexlux.verify.checks import timeline_search
+from lexlux.verify.checks import rules, timeline_search
 from lexlux.verify.checks.context import Audit
 from lexlux.verify.checks.rules import check_conflicts, check_dead, check_gaps
 from lexlux.verify.encoding.shared import Shared
@@ -54,7 +54,14 @@ def _traced(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     monkeypatch.setattr(timeline_search, "_solve_once", spy_solve)
     monkeypatch.setattr(timeline_search, "_hints", lambda audit, names: [])
     monkeypatch.setattr(timeline_search, "narrow_search", spy_search)
+    _without_seeds(monkeypatch)
     return sent
+
+
+def _without_seeds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The dead-rule check without its seeded pass (checks/seeds.py), which would answer
+    these queries before the timeline search this module is about."""
+    monkeypatch.setattr(rules, "seeded_query", lambda *args, **kwargs: None)
 
 
 def _dead_queries(audit: Audit, sent: list[list[str]]) -> dict[str, Trace]:
@@ -139,6 +146,7 @@ def test_a_payer_rule_can_apply_without_hints_with_the_witness_axioms_first(
         asked.append((bool(options.get("witness_axioms")), result.status, result.spent))
         return result
     monkeypatch.setattr(timeline_search, "_solve_once", spy)
+    _without_seeds(monkeypatch)
     audit = Audit(bundled.kb, "lu", rule="lu.code_du_travail.L125-4.payer")
     assert list(check_dead(audit)) == []
     assert asked and asked[0][:2] == (True, "sat"), asked
