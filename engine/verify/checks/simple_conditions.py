@@ -158,6 +158,16 @@ def conclusion_conditions(version: RuleVersion, index: int) -> list[Expr]:
     return [t.expr for t in (version.when, conclusion.when) if t is not None]
 
 
+def has_timelines(enc: Any) -> bool:
+    """Whether the vocabulary of ``enc`` declares a timeline output.  The answers of the
+    timeline witness search (checks/timeline_search.py) depend on what the process asked
+    Z3 before (stop 13's note): answering other queries without the solver tips some of
+    them (measured on the bundled rules: two dead-rule queries of timeline outputs left
+    undecided).  So in such a jurisdiction the shortcuts are not taken, until a timeline
+    query's answer no longer depends on the queries before it."""
+    return any(e.type.kind == "timeline" for e in enc.vocabulary.outputs.values())
+
+
 def disjoint(a: dict[str, Restriction], b: dict[str, Restriction]) -> str | None:
     """A fact on which ``a`` and ``b`` allow no common value, or None."""
     for name in sorted(a.keys() & b.keys()):
@@ -166,4 +176,5 @@ def disjoint(a: dict[str, Restriction], b: dict[str, Restriction]) -> str | None
     return None
 
 
-__all__ = ["AS_OF", "Restriction", "conclusion_conditions", "disjoint", "restrictions"]
+__all__ = ["AS_OF", "Restriction", "conclusion_conditions", "disjoint", "has_timelines",
+           "restrictions"]

@@ -31,7 +31,13 @@ from ...evaluate.case import Case
 from ..encoding.calendar_terms import HORIZON_END, HORIZON_START
 from ..encoding.encode import LawEncoding
 from .confirm import conclusion_applies
-from .simple_conditions import AS_OF, Restriction, conclusion_conditions, restrictions
+from .simple_conditions import (
+    AS_OF,
+    Restriction,
+    conclusion_conditions,
+    has_timelines,
+    restrictions,
+)
 
 if TYPE_CHECKING:
     from .context import Audit
@@ -49,6 +55,8 @@ def applies_somewhere(audit: Audit, enc: LawEncoding, name: str, rule_id: str,
     """True if a case built from the conditions makes the evaluator apply ``conclusion``
     of ``version`` (for output ``name``, under ``enc``'s reading); False: not shown (ask
     the solver)."""
+    if has_timelines(enc):
+        return False
     facts_entries = enc.vocabulary.facts
     rule = audit.kb.rules[rule_id]
     index = version.conclusions.index(conclusion)
