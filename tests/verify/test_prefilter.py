@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from lexlux.compile.model import KnowledgeBase
 from lexlux.pipeline import load_knowledge_base
@@ -174,6 +174,7 @@ def test_the_prefilter_never_skips_a_pair_z3_finds_overlapping(
         audit = Audit(kb, "lu")
         for i in range(len(pairs)):
             for first, second, skipped, answer in _both_apply(audit, f"p{i}"):
+                event(f"skipped: {skipped}, Z3: {answer}")
                 if skipped:
                     assert answer == "unsat", (first, second, pairs[i])
 

@@ -42,7 +42,10 @@ def conclusion_restrictions(enc: LawEncoding, c: ConclusionEnc) -> dict[str, Res
 def cannot_overlap(audit: Any, enc: LawEncoding, a: ConclusionEnc, b: ConclusionEnc
                    ) -> bool:
     """True only if no case makes both ``a`` and ``b`` apply; then counted as a query
-    answered on ``audit``."""
+    answered on ``audit``.  Not for a pair in the timeline encoding: its queries are
+    listed, with their answers, in the output's LX522 note, which stays as it was."""
+    if enc.timelines:
+        return False
     if disjoint(conclusion_restrictions(enc, a), conclusion_restrictions(enc, b)) is None:
         return False
     audit.queries += 1
