@@ -28,11 +28,13 @@ from ..encoding.encode_expr import and_, not_, or_
 from ..encoding.shared import in_force
 from .can_apply import can_apply
 from .confirm import conclusion_applies
+from .conflict_prefilter import cannot_overlap
 from .conflict_ranges import overlap_ranges
 from .context import Audit, Replayed
 from .explain_findings import dead_lines, overlap_lines
 from .findings import Finding
 from .seeds import SEEDED, readings_differ, replayed_test, seeded_query
+from .simple_witness import applies_somewhere
 from .timeline_search import CHECK_RLIMIT, DEAD_RLIMIT, is_bounded
 from .units import unit_check, units
 
@@ -113,6 +115,8 @@ def check_conflicts(audit: Audit) -> Iterator[Finding]:
             if pair in seen or _excepts(a, b, name) or _excepts(b, a, name) \
                     or _hierarchy_pair(a, b) or not audit.involves(a.rule.id, b.rule.id):
                 continue
+            if cannot_overlap(audit, enc, a, b):
+                continue
             goals = [not_(out.bad), a.winner, b.winner, _differ(a, b)]
             result, facts = audit.query([enc], [{name}], goals,
                                         what=f"conflicts: {pair[0]} and {pair[1]}",
@@ -155,6 +159,8 @@ def check_hierarchy(audit: Audit) -> Iterator[Finding]:
             low, high = ranked
             if _excepts(high, low, name):
                 continue     # the higher rule itself gives way to nothing lower
+            if cannot_overlap(audit, enc, low, high):
+                continue
             goals = [not_(out.bad), low.winner, high.applies, _differ(low, high)]
             versions = (low.version.id, high.version.id)
             result, facts = audit.query([enc], [{name}], goals,
@@ -262,6 +268,9 @@ def _dead_version(audit: Audit, enc: LawEncoding, rule_id: str, vid: str
         for c in out.conclusions:
             if c.version.id != vid:
                 continue
+            if applies_somewhere(audit, law, name, rule_id, version, c.conclusion):
+                return        # a case built from its conditions, replayed by the evaluator
+
             index = version.conclusions.index(c.conclusion)
             applies = _applies(audit, rule_id, vid, index, law.reading)
             what = f"dead rule: whether {vid} can apply"
