@@ -11,7 +11,10 @@ the law of each date (the two encodings share one set of facts, as in
 * a model is an exact witness of disagreement: it is replayed by the evaluator, as every
   witness of the diff (the evaluator must give what the model gives under each law), its
   region (which provisions win under each law) is blocked and the search goes on, up to
-  ``--max-regions`` regions;
+  ``--max-regions`` regions; before the solver's search, the witnesses of earlier outputs
+  are replayed, then the seeded pass (:mod:`.seeds`: candidates generated from the
+  knowledge base as of the later date, confirmed with the case fixed) and narrow attempts
+  are asked, and their models are regions like any other;
 * no model in any frame of the :data:`~.timeline_search.PROOF_MONTHS` months from the
   month of the later date is "same" *within that bound only*: the result carries the bound
   (:attr:`.versions.DiffResult.bound`), and is never reported as proved without it;
