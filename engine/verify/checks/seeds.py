@@ -41,8 +41,15 @@ from ...evaluate.interpreter import evaluate
 from ...evaluate.plausibility import check_assumptions
 from ..encoding.encode import LawEncoding, query_constraints
 from ..encoding.solve import Budget, SolveResult
+from ..encoding.timelines import Frame
 from .seed_cases import pool
-from .timeline_search import _frame_query, core_facts, involves_timelines, main_frame
+from .timeline_search import (
+    _frame_query,
+    _narrow,
+    core_facts,
+    involves_timelines,
+    main_frame,
+)
 
 if TYPE_CHECKING:
     from .context import Audit
@@ -89,29 +96,39 @@ def replayed_test(audit: Audit, test: Callable[[Case, date], bool]) -> CaseTest:
 
 def seeded_query(audit: Audit, encodings: Sequence[LawEncoding], names: Sequence[set[str]],
                  goals: Sequence[Any], test: CaseTest, *, what: str = "",
-                 unknown_missing: bool = True) -> tuple[SolveResult, set[str]] | None:
+                 unknown_missing: bool = True, frame: Frame | None = None,
+                 as_of: date | None = None) -> tuple[SolveResult, set[str]] | None:
     """A model of the query with a candidate of the pool fixed (see the module), and the
     query's facts; None when the query reads no timeline output, or when no candidate is
     confirmed (then the check asks its query as before).  A model found counts as one
-    query of the audit, and is noted for the timeline output (LX522) as any other."""
+    query of the audit, and is noted for the timeline output (LX522) as any other.
+
+    By default the encodings must be the audit's own (in :func:`.timeline_search.main_frame`)
+    and the candidates are as of the audit's date (else the last day of the frame).  A
+    check whose query is about another frame or another date (the diff of a timeline
+    output: timelines from the month of the later date, replayed as of that date) passes
+    ``frame`` (the encodings' twins in it are queried) and ``as_of`` (every candidate is as
+    of that date, so the candidate's date and the query's agree)."""
     encodings = list(encodings)
     if not involves_timelines(encodings, names):
         return None
-    frame = main_frame(audit)
-    if any(e.frame != frame for e in encodings):
-        return None                  # not the audit's own timeline encodings
+    if frame is None:
+        frame = main_frame(audit)
+        if any(e.frame != frame for e in encodings):
+            return None              # not the audit's own timeline encodings
     _, _, facts = query_constraints(encodings, dict(enumerate(names)),
                                     unknown_missing=unknown_missing)
+    twin = _narrow(audit, encodings, frame)[0]
     tried = 0
-    for case, as_of in _pool(audit, encodings, names, facts):
+    for case, when in _pool(audit, encodings, names, facts, frame, as_of):
         if tried >= SEED_TRIES:
             break
         try:
-            if not test(case, as_of) or not _plausible(audit, case, as_of):
+            if not test(case, when) or not _plausible(audit, case, when):
                 continue
         except (ValueError, OverflowError, ArithmeticError):
             continue                  # a date outside the calendar: not a candidate
-        hint = _hint(audit, encodings[0], facts, case, as_of)
+        hint = _hint(audit, twin, facts, case, when)
         if hint is None:
             continue                  # outside the encoding's abstractions
         tried += 1
@@ -126,22 +143,23 @@ def seeded_query(audit: Audit, encodings: Sequence[LawEncoding], names: Sequence
 
 
 def _pool(audit: Audit, encodings: Sequence[LawEncoding], names: Sequence[set[str]],
-          facts: set[str]) -> list[tuple[dict[str, Any], date]]:
-    """The query's pool (:func:`.seed_cases.pool`), kept per audit by its inputs."""
+          facts: set[str], frame: Frame, as_of: date | None
+          ) -> list[tuple[dict[str, Any], date]]:
+    """The query's pool (:func:`.seed_cases.pool`) in ``frame`` and as of ``as_of`` (else
+    the audit's date), kept per audit by its inputs."""
     rules = {r.id: r for enc, wanted in zip(encodings, names, strict=False)
              for n in sorted(enc.cone(wanted)) for r in enc.candidates(n)}
     given = core_facts(encodings, names)
-    frame = main_frame(audit)
     first = frame.first_month
     assert first is not None
+    when = as_of or audit.as_of
     key = (tuple(sorted(facts)), tuple(sorted(given)), tuple(sorted(rules)), first,
-           frame.months, audit.as_of)
+           frame.months, when)
     memo: dict[Any, list[tuple[dict[str, Any], date]]] = audit.__dict__.setdefault(
         "_seed_pools", {})
     if key not in memo:
         memo[key] = pool(audit.kb, audit.jurisdiction, sorted(facts), sorted(given),
-                         [rules[r] for r in sorted(rules)], first, frame.months,
-                         audit.as_of)
+                         [rules[r] for r in sorted(rules)], first, frame.months, when)
     return memo[key]
 
 

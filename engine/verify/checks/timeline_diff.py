@@ -11,7 +11,10 @@ the law of each date (the two encodings share one set of facts, as in
 * a model is an exact witness of disagreement: it is replayed by the evaluator, as every
   witness of the diff (the evaluator must give what the model gives under each law), its
   region (which provisions win under each law) is blocked and the search goes on, up to
-  ``--max-regions`` regions;
+  ``--max-regions`` regions; before the solver's search, the witnesses of earlier outputs
+  are replayed, then the seeded pass (:mod:`.seeds`: candidates generated from the
+  knowledge base as of the later date, confirmed with the case fixed) and narrow attempts
+  are asked, and their models are regions like any other;
 * no model in any frame of the :data:`~.timeline_search.PROOF_MONTHS` months from the
   month of the later date is "same" *within that bound only*: the result carries the bound
   (:attr:`.versions.DiffResult.bound`), and is never reported as proved without it;
@@ -34,6 +37,7 @@ from ..encoding.solve import Budget, SolveResult
 from ..encoding.timelines import TIMELINE_MONTHS, Frame
 from .context import Audit
 from .findings import Finding
+from .seeds import replayed_test, seeded_query
 from .timeline_search import BOUNDED, _frame_query, core_facts, is_bounded
 from .versions import (
     DiffResult,
@@ -95,12 +99,25 @@ def diff_timeline_output(audit: Audit, name: str, first: date, second: date, poo
         """A region of an exact model: blocked, reported with its replayed witness."""
         region.witnessed(answer, facts, result, goals, seen, pool)
 
-    # narrow attempts first: the facts that the witnesses of the outputs it reads needed,
+    month = month_index(later)
+    pinned = [one.as_of == anchor] if audit.as_of is None else []
+    # the seeded pass (:mod:`.seeds`): candidates generated from the knowledge base alone
+    # (the same whatever ran before), as of the later date, on which the evaluator shows
+    # the difference in a region not seen yet, confirmed by the solver with the case fixed
+    # in the widest frame from the month of the later date
+    while len(result.findings) < audit.max_regions:
+        seeded = seeded_query(audit, [one, two], [{name}, {name}], [*goals, *pinned],
+                              replayed_test(audit, test), what=f"diff of {name!r}",
+                              frame=Frame(TIMELINE_MONTHS, month), as_of=later)
+        if seeded is None:
+            break
+        asked.append((f"diff, a case of the seeded pass, as of {later}",
+                      "a case found (the evaluator replays it)"))
+        witnessed(*seeded)
+    # narrow attempts next: the facts that the witnesses of the outputs it reads needed,
     # as of the later date (the date witnesses are replayed on), in shorter frames; a model
     # is one of the full query, any other answer says nothing
     budget = Budget(SEED_BUDGET)
-    month = month_index(later)
-    pinned = [one.as_of == anchor] if audit.as_of is None else []
     for only in _seed_facts(audit, one, two, name, pool, cone - {name}, uses):
         for months in SEED_HORIZONS:
             if len(result.findings) >= audit.max_regions or budget.left <= 0:
