@@ -162,7 +162,8 @@ def can_apply(audit: Audit, enc: LawEncoding, names: Sequence[set[str]],
         keep(audit, enc, *simple)
         return simple[0]
     result, facts = audit.query([enc], names, goals, cores=True, unknown_missing=False,
-                                confirm=test, what=what, timeline_rlimit=rlimit)
+                                confirm=test, what=what, timeline_rlimit=rlimit,
+                                witness_expected=True)
     if not timelines:           # (the timeline units run in a group of their own, --jobs)
         keep(audit, enc, result, facts)
     return result

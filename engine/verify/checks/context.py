@@ -102,8 +102,8 @@ class Audit:
     def query(self, encodings: Sequence[LawEncoding], names: Sequence[set[str]],
               goals: Sequence[Any], *, cores: bool = False, unknown_missing: bool = True,
               anchor: Any | None = None, confirm: Replayed | None = None,
-              proof: bool = False, what: str = "", timeline_rlimit: int | None = None
-              ) -> tuple[SolveResult, set[str]]:
+              proof: bool = False, what: str = "", timeline_rlimit: int | None = None,
+              witness_expected: bool = False) -> tuple[SolveResult, set[str]]:
         """Solve; when SAT, try again with the case's dates within three years of
         ``anchor`` (default: the as-of date), so that witnesses read naturally.
 
@@ -113,7 +113,9 @@ class Audit:
         (the solver tries the strategies that prove first); ``what``: the question in
         words, for the note on a timeline output (LX522); ``timeline_rlimit``: the
         budget of a query about a timeline output, then searched in the widest frame only
-        (default: the audit's budget, every frame of the search)."""
+        (default: the audit's budget, every frame of the search); ``witness_expected``:
+        a witness is what the check expects (the dead-rule check's "can apply"), so the
+        timeline search tries the witness axioms first."""
         constraints, calls, facts = query_constraints(
             list(encodings), dict(enumerate(names)), unknown_missing=unknown_missing)
         replaying = self._replaying(encodings[0], facts, confirm)
@@ -130,7 +132,8 @@ class Audit:
             horizons = HORIZONS if timeline_rlimit is None else CHECK_HORIZONS
             found = narrow_search(self, encodings, names, goals,
                                   unknown_missing=unknown_missing, anchor=_day(anchor),
-                                  rlimit=timeline_rlimit, horizons=horizons)
+                                  rlimit=timeline_rlimit, horizons=horizons,
+                                  witness_expected=witness_expected)
             if found is None:
                 found = SolveResult("unknown", reason=no_narrow_witness(horizons))
             from .timeline_notes import record

@@ -247,20 +247,23 @@ def is_bounded(result: SolveResult) -> bool:
 def narrow_search(audit: Audit, encodings: Sequence[LawEncoding], names: Sequence[set[str]],
                   goals: Goals, *, unknown_missing: bool = True,
                   anchor: date | None = None, rlimit: int | None = None,
-                  horizons: Sequence[int] = HORIZONS) -> SolveResult | None:
+                  horizons: Sequence[int] = HORIZONS, witness_expected: bool = False
+                  ) -> SolveResult | None:
     """A model of the query found on narrow encodings; or, when none of them has a model
     and every frame of :data:`PROOF_MONTHS` months (from the anchor's) at the horizon of
     :data:`TIMELINE_MONTHS` months has none either, an UNSAT answer whose ``reason`` says
     that bound (:func:`is_bounded`: a proof for those frames only); else None (undecided).
     All the frames of one query share one budget: ``rlimit`` (at most the audit's budget
     of one query, ``--rlimit``); ``horizons``: the frames of the witness search (the last
-    must be :data:`TIMELINE_MONTHS`, whose frame is the audit's own encoding)."""
+    must be :data:`TIMELINE_MONTHS`, whose frame is the audit's own encoding);
+    ``witness_expected`` (a dead-rule test): the widest frame with the witness axioms is
+    tried first, within :data:`WITNESS_FIRST_RLIMIT`."""
     month = month_index(anchor or audit.as_of or DEFAULT_ANCHOR)
     core = core_facts(encodings, names)
     budget = Budget(min(rlimit or audit.rlimit, audit.rlimit))
     #: each frame's share: NARROW_RLIMIT, or the whole budget for a search of one frame
     each = NARROW_RLIMIT if len(horizons) > 1 else budget.total
-    if rlimit == DEAD_RLIMIT:          # a dead-rule test: a witness is expected
+    if witness_expected:
         answer = _frame_query(audit, encodings, names, goals, Frame(horizons[-1], month),
                               None, unknown_missing, budget, WITNESS_FIRST_RLIMIT,
                               witness_axioms=True)
