@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import shutil
 import subprocess
 import sys
 from datetime import date
@@ -23,8 +22,7 @@ from lexlux.verify.checks.findings import Finding
 from lexlux.verify.checks.rules import _check_readings
 from lexlux.verify.checks.seed_cases import POOL_SIZE, pool
 from lexlux.verify.checks.timeline_notes import timeline_notes
-
-from conftest import KB
+from test_timeline_checks import clean_with_payer
 
 SOURCE = 'source: {file: 000_0000000000000000.txt, lines: [1, 1], excerpt: "a test excerpt"}'
 #: The payer under reading "year": the days of incapacity of the twelve months ending with
@@ -60,12 +58,7 @@ PARAMETER = "\n".join([
 
 
 def kb_with(tmp_path: Path, second: str) -> KnowledgeBase:
-    root = tmp_path / "rules"
-    shutil.copytree(KB / "clean" / "rules", root)
-    vocabulary = root / "lu" / "vocabulary.yaml"
-    vocabulary.write_text(vocabulary.read_text(encoding="utf-8") + (
-        "  monthly_payer: {type: timeline, of: {type: enum, values: [employer, cns]}, "
-        "description: {fr: Payeur., en: Payer.}}\n"), encoding="utf-8")
+    root = clean_with_payer(tmp_path / "rules")
     folder = root / "lu" / "code_du_travail"
     (folder / "R1.yaml").write_text(rule("R1", YEAR, "year"), encoding="utf-8")
     (folder / "R2.yaml").write_text(rule("R2", second, "quarter"), encoding="utf-8")
@@ -85,11 +78,8 @@ def agreeing(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
     return kb_with(tmp_path_factory.mktemp("seeds"), YEAR)
 
 
-def readings(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
-             ) -> tuple[list[Finding], Finding, list[str]]:
-    """The readings findings on monthly_payer, its timeline note, and the queries the
-    check asked the solver."""
-    audit = Audit(kb, "lu")
+def asked_queries(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The questions (``what``) of the queries the audit asks the solver from now on."""
     asked: list[str] = []
     query = Audit.query
 
@@ -97,6 +87,15 @@ def readings(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
         asked.append(kwargs.get("what", ""))
         return query(self, *args, **kwargs)
     monkeypatch.setattr(Audit, "query", counted)
+    return asked
+
+
+def readings(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+             ) -> tuple[list[Finding], Finding, list[str]]:
+    """The readings findings on monthly_payer, its timeline note, and the queries the
+    check asked the solver."""
+    audit = Audit(kb, "lu")
+    asked = asked_queries(monkeypatch)
     found = [f for f in _check_readings(audit) if f.output == "monthly_payer"]
     [note] = [f for f in timeline_notes(audit) if f.output == "monthly_payer"]
     return found, note, asked
@@ -212,13 +211,7 @@ def test_a_timeline_rule_that_can_apply_is_shown_alive_by_seeds(
     # confirmed with the case fixed, shows that the rule can apply; no solver search
     from lexlux.verify.checks.rules import check_dead
     audit = Audit(disagreeing, "lu")
-    asked: list[str] = []
-    query = Audit.query
-
-    def counted(self: Audit, *args: Any, **kwargs: Any) -> Any:
-        asked.append(kwargs.get("what", ""))
-        return query(self, *args, **kwargs)
-    monkeypatch.setattr(Audit, "query", counted)
+    asked = asked_queries(monkeypatch)
     found = [f for f in check_dead(audit) if f.output == "monthly_payer"]
     assert found == []
     assert not [w for w in asked if "code_du_travail.R" in w], asked

@@ -60,15 +60,21 @@ def rule(rule_id: str, value: str, *, when: str | None = None, authority: str = 
         f'        value: "{value}"', ""])
 
 
-def kb_with(tmp_path: Path, rules: dict[str, str], *, total: bool = False
-            ) -> KnowledgeBase:
-    root = tmp_path / "rules"
+def clean_with_payer(root: Path, *, total: bool = False) -> Path:
+    """The clean test knowledge base copied to ``root``, its vocabulary declaring the
+    timeline output ``monthly_payer`` (employer or cns each month)."""
     shutil.copytree(KB / "clean" / "rules", root)
     vocabulary = root / "lu" / "vocabulary.yaml"
     vocabulary.write_text(vocabulary.read_text(encoding="utf-8") + (
         "  monthly_payer: {type: timeline, of: {type: enum, values: [employer, cns]}, "
         + ("total: true, " if total else "")
         + "description: {fr: Payeur., en: Payer.}}\n"), encoding="utf-8")
+    return root
+
+
+def kb_with(tmp_path: Path, rules: dict[str, str], *, total: bool = False
+            ) -> KnowledgeBase:
+    root = clean_with_payer(tmp_path / "rules", total=total)
     for rule_id, text in rules.items():
         (root / "lu" / "code_du_travail" / f"{rule_id}.yaml").write_text(text,
                                                                           encoding="utf-8")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 from pathlib import Path
 
 from lexlux.cli.main import run
@@ -19,8 +18,7 @@ from lexlux.verify.checks.context import Audit
 from lexlux.verify.checks.invariants import check_invariants, prove
 from lexlux.verify.checks.timeline_invariants import HOLDS_BOUNDED
 from lexlux.verify.checks.timeline_notes import timeline_notes
-
-from conftest import KB
+from test_timeline_checks import clean_with_payer
 
 SOURCE = 'source: {file: 000_0000000000000000.txt, lines: [1, 1], excerpt: "a test excerpt"}'
 #: The frames of the diff of 2005 and 2015: anchored on the month of the later date.
@@ -56,12 +54,7 @@ def payer_rule(*values: str) -> str:
 
 
 def kb_with(tmp_path: Path, rule: str, *, invariant: bool = False) -> Path:
-    root = tmp_path / "rules"
-    shutil.copytree(KB / "clean" / "rules", root)
-    vocabulary = root / "lu" / "vocabulary.yaml"
-    vocabulary.write_text(vocabulary.read_text(encoding="utf-8") + (
-        "  monthly_payer: {type: timeline, of: {type: enum, values: [employer, cns]}, "
-        "description: {fr: Payeur., en: Payer.}}\n"), encoding="utf-8")
+    root = clean_with_payer(tmp_path / "rules")
     (root / "lu" / "code_du_travail" / "P1.yaml").write_text(rule, encoding="utf-8")
     if invariant:
         (root / "lu" / "invariants").mkdir(exist_ok=True)

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 from lexlux.cli.main import run
 from lexlux.pipeline import load_knowledge_base
-
-from conftest import KB
+from test_seeds import PARAMETER
+from test_timeline_checks import clean_with_payer
 
 SOURCE = 'source: {file: 000_0000000000000000.txt, lines: [1, 1], excerpt: "a test excerpt"}'
 #: The payer under the law of 1995: the days of incapacity of the twelve months ending with
@@ -37,23 +36,12 @@ RULE = "\n".join([
         "    then:", "      - output: monthly_payer",
         '        each_month: {from: "first_day(incapacity)", until: "last_day(incapacity)"}',
         f'        value: "{value}"')], ""])
-PARAMETER = "\n".join([
-    "jurisdiction: lu", "parameters:", "  reference_months:",
-    "    title: {fr: Mois de référence, en: Reference months}", "    type: integer",
-    "    unit: months", "    citation: {instrument: Code du travail, article: T}",
-    "    values:", '      - from: "1990-01-01"', "        value: 12",
-    '        amended_by: {act: "Loi test", date: "1990-01-01"}', ""])
 SEEDED = "diff, a case of the seeded pass, as of 2015-01-01"
 
 
 @pytest.fixture(scope="module")
 def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("diffseeds") / "rules"
-    shutil.copytree(KB / "clean" / "rules", folder)
-    vocabulary = folder / "lu" / "vocabulary.yaml"
-    vocabulary.write_text(vocabulary.read_text(encoding="utf-8") + (
-        "  monthly_payer: {type: timeline, of: {type: enum, values: [employer, cns]}, "
-        "description: {fr: Payeur., en: Payer.}}\n"), encoding="utf-8")
+    folder = clean_with_payer(tmp_path_factory.mktemp("diffseeds") / "rules")
     (folder / "lu" / "code_du_travail" / "P1.yaml").write_text(RULE, encoding="utf-8")
     (folder / "lu" / "parameters" / "reference.yaml").write_text(PARAMETER, encoding="utf-8")
     assert load_knowledge_base([folder]).ok
