@@ -41,6 +41,7 @@ from .encode_expr import (
     sequence,
 )
 from .facts import encode_constant
+from .fast_terms import ite
 from .shared import Shared, _coerce, _zero, in_force, value_sorts
 from .timelines import FULL, Frame
 
@@ -176,7 +177,7 @@ class LawEncoding:
         consts = tuple(z3.Const(f"{out.owner}.value{i}", s) for i, s in enumerate(sorts))
         chain: tuple[Any, ...] = consts
         for c in reversed(cs):
-            chain = tuple(z3.If(c.winner, v, w) for v, w in zip(c.values, chain, strict=True))
+            chain = tuple(ite(c.winner, v, w) for v, w in zip(c.values, chain, strict=True))
         if cs:
             out.constraints.append((None, and_(*[x == y for x, y in zip(
                 consts, chain, strict=True) if x is not y])))
@@ -303,7 +304,7 @@ class LawEncoding:
         for value in values:
             applies = TRUE if z3.is_int_value(on) else on >= to_day_number(value.start)
             if value.value is None:
-                bad = z3.If(applies, TRUE, bad)
+                bad = ite(applies, TRUE, bad)
                 continue
             if value.value is UNKNOWN:
                 # abstraction unknown_parameters: a free value, "missing" unless assumed
@@ -311,11 +312,11 @@ class LawEncoding:
                 out.unknown.append(known)
                 sort = value_sorts(param.type)[0]
                 free = z3.Const(f"parameter:{param_id}@{value.start}", sort)
-                term, bad = z3.If(applies, free, term), z3.If(applies, not_(known), bad)
+                term, bad = ite(applies, free, term), ite(applies, not_(known), bad)
                 continue
             constant = self._constant(param_id, value.value)
-            term = term if z3.eq(constant, term) else z3.If(applies, constant, term)
-            bad = z3.If(applies, FALSE, bad)
+            term = term if z3.eq(constant, term) else ite(applies, constant, term)
+            bad = ite(applies, FALSE, bad)
         return E((z3.simplify(term) if z3.is_int_value(on) else term,),
                  z3.simplify(bad) if z3.is_int_value(on) else bad)
 

@@ -25,6 +25,7 @@ from .abstract_calls import (
 )
 from .calendar_terms import Calendar
 from .facts import Interner, PeriodsVar, encode_constant
+from .fast_terms import ge, ite, le
 from .terms import FALSE, TRUE, E, NotEncodable, and_, not_, or_, sequence
 from .timelines import FULL, Frame
 
@@ -84,17 +85,17 @@ class ExprEncoder:
         if isinstance(expr, IfThenElse):
             c, t, o = (self.encode(x) for x in (expr.condition, expr.then, expr.otherwise))
             ok = and_(not_(c.bad), not_(c.und))
-            terms = tuple(z3.If(c.term, *_numeric(x, y)) if z3.is_arith(x) else
-                          z3.If(c.term, x, y) for x, y in zip(t.terms, o.terms, strict=True))
+            terms = tuple(ite(c.term, *_numeric(x, y)) if z3.is_arith(x) else
+                          ite(c.term, x, y) for x, y in zip(t.terms, o.terms, strict=True))
             # three-valued: with an unknown condition, branches that agree give the value
             try:
                 agree = and_(not_(t.bad), not_(t.und), not_(o.bad), not_(o.und), _equal(t, o))
             except NotEncodable:
                 agree = FALSE            # periods are not compared (nor by the evaluator)
             branch_bad = or_(t.bad, o.bad)
-            bad = or_(and_(ok, z3.If(c.term, t.bad, o.bad)), and_(c.bad, not_(agree)),
+            bad = or_(and_(ok, ite(c.term, t.bad, o.bad)), and_(c.bad, not_(agree)),
                       and_(c.und, branch_bad))
-            und = or_(and_(ok, z3.If(c.term, t.und, o.und)),
+            und = or_(and_(ok, ite(c.term, t.und, o.und)),
                       and_(c.und, not_(agree), not_(branch_bad)))
             return E(terms, bad, und)
         if isinstance(expr, Binary):
@@ -207,7 +208,7 @@ class ExprEncoder:
             value = t[0]
             for other in t[1:]:
                 a, b = _numeric(value, other)
-                value = z3.If(a <= b, a, b) if name == "min" else z3.If(a >= b, a, b)
+                value = ite(le(a, b), a, b) if name == "min" else ite(ge(a, b), a, b)
             return value, FALSE
         if name in ("round_cents", "round_to_cents"):
             return _round_places(t[0], 2, policies[0]), FALSE

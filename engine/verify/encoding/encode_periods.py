@@ -13,6 +13,7 @@ import z3
 
 from .encode_expr import FALSE, NotEncodable, not_, or_
 from .facts import PeriodsVar
+from .fast_terms import add, ge, gt, ite, le, sub, sum_
 
 
 def _periods(term: Any) -> PeriodsVar:
@@ -22,16 +23,17 @@ def _periods(term: Any) -> PeriodsVar:
 
 
 def _max(a: Any, b: Any) -> Any:
-    return z3.If(a >= b, a, b)
+    return ite(ge(a, b), a, b)
 
 
 def _min(a: Any, b: Any) -> Any:
-    return z3.If(a <= b, a, b)
+    return ite(le(a, b), a, b)
 
 
 def clipped(p: PeriodsVar, a: Any, b: Any) -> list[Any]:
     """Days of each period slot inside ``[a, b]`` (0 for unused slots)."""
-    return [z3.If(p.count > i, _max(0, _min(p.ends[i], b) - _max(p.starts[i], a) + 1), 0)
+    return [ite(gt(p.count, i), _max(0, add(sub(_min(p.ends[i], b), _max(p.starts[i], a)), 1)),
+                0)
             for i in range(len(p.starts))]
 
 
@@ -61,11 +63,11 @@ def period_function(name: str, t: list[Any]) -> tuple[Any, Any]:
         return longest_gap(p, t[1], t[2]), t[2] < t[1]
     if name == "days_in_window":
         a, b = t[1], t[2]
-        return z3.Sum(clipped(p, a, b)), b < a
+        return sum_(clipped(p, a, b)), b < a
     if name in ("has_nth_day_in_window", "nth_day_in_window"):
         n, a, b = t[1], t[2], t[3]
         counts = clipped(p, a, b)
-        total = z3.Sum(counts)
+        total = sum_(counts)
         if name == "has_nth_day_in_window":
             return total >= n, or_(n < 1, b < a)
         value: Any = z3.IntVal(0)

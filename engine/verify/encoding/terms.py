@@ -9,6 +9,8 @@ from typing import Any
 
 import z3
 
+from .fast_terms import not_term
+
 TRUE, FALSE = z3.BoolVal(True), z3.BoolVal(False)
 
 
@@ -54,7 +56,7 @@ def or_(*xs: Any) -> Any:
 
 
 def not_(x: Any) -> Any:
-    return FALSE if _is(x, TRUE) else TRUE if _is(x, FALSE) else z3.Not(x)
+    return FALSE if _is(x, TRUE) else TRUE if _is(x, FALSE) else not_term(x)
 
 
 @dataclass(frozen=True)

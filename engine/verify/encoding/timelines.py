@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 import z3
 
 from .facts import PeriodsVar
+from .fast_terms import ge, gt, ite, lt, sub, sum_
 from .terms import FALSE, TRUE, E, NotEncodable, and_, not_, or_, sequence
 
 if TYPE_CHECKING:
@@ -123,12 +124,12 @@ def encode_timeline(scope: ExprScope, encode: Any, value_expr: Any, frm: E, unti
         for i, month in enumerate(starts):
             scope.month = month
             value = encode(value_expr)
-            active = count > i
+            active = gt(count, i)
             parts.append(E(value.terms, and_(active, value.bad), and_(active, value.und)))
             term = value.term
             if sort == z3.RealSort() and z3.is_int(term):
                 term = z3.ToReal(term)
-            values.append(z3.If(active, term, zero(sort)))
+            values.append(ite(active, term, zero(sort)))
     finally:
         scope.month = saved
     values += [zero(sort)] * (TIMELINE_MONTHS - len(values))    # beyond the frame: empty
@@ -160,8 +161,8 @@ def scan(scope: ExprScope, timeline: E, value: E, start: Any) -> tuple[Any, Any]
         slot = slots[i]
         equal = slot == value.term if not z3.is_arith(slot) else \
             _arith_eq(slot, value.term)
-        hit = and_(count > i, from_on(i), equal)
-        day = z3.If(hit, starts[i], day)
+        hit = and_(gt(count, i), from_on(i), equal)
+        day = ite(hit, starts[i], day)
         found = or_(hit, found)
     return found, day
 
@@ -194,20 +195,20 @@ def _recurrence(scope: ExprScope, p: PeriodsVar, n: Any, limit: Any
     else:
         m0 = z3.IntVal(frame.first_month)
         starts = [_start(frame.first_month + j) for j in range(frame.months + 1)]
-    days = [z3.Sum(clipped(p, s, e - 1)) for s, e in itertools.pairwise(starts)]
+    days = [sum_(clipped(p, s, sub(e, 1))) for s, e in itertools.pairwise(starts)]
     employer: list[Any] = []
     charged: list[Any] = []
     fixed = z3.simplify(n)
     for j in range(frame.months):
-        pays = TRUE if j == 0 else charged[j - 1] < limit
+        pays = TRUE if j == 0 else lt(charged[j - 1], limit)
         employer.append(z3.simplify(pays) if j == 0 else pays)
         terms = []
         for i in range(j + 1):
             if z3.is_int_value(fixed) and i < j - fixed.as_long() + 1:
                 continue
             in_window = TRUE if z3.is_int_value(fixed) else i >= j - n + 1
-            terms.append(z3.If(and_(in_window, employer[i]), days[i], 0))
-        charged.append(z3.Sum(terms) if terms else z3.IntVal(0))
+            terms.append(ite(and_(in_window, employer[i]), days[i], 0))
+        charged.append(sum_(terms) if terms else z3.IntVal(0))
     memo[key] = (terms, (m0, charged, employer, starts))  # the terms keep their ids alive
     return m0, charged, employer, starts
 
@@ -236,7 +237,7 @@ def charged_exact(scope: ExprScope, name: str, t: list[Any]) -> tuple[Any, Any, 
         beyond: Any = FALSE
         for cond, fixed in reversed(leaves):
             v, _, b = charged_exact(scope, name, [p, d, fixed, limit])
-            value = v if value is None else z3.If(cond, v, value)
+            value = v if value is None else ite(cond, v, value)
             beyond = or_(and_(cond, b), beyond)
         return value, FALSE, beyond
     m0, charged, employer, starts = _recurrence(scope, p, n, limit)
@@ -246,15 +247,15 @@ def charged_exact(scope: ExprScope, name: str, t: list[Any]) -> tuple[Any, Any, 
     if frame.first_month is None:
         k = scope.calendar.month_number(d) - m0
         for j in reversed(range(frame.months)):
-            value = z3.If(k == j, employer[j] if month else charged[j], value)
+            value = ite(k == j, employer[j] if month else charged[j], value)
         beyond = and_(p.count > 0, k >= frame.months)
     else:                        # month j is [starts[j], starts[j + 1]): comparisons only
         for j in reversed(range(frame.months)):
-            value = z3.If(and_(d >= starts[j], d < starts[j + 1]),
-                          employer[j] if month else charged[j], value)
+            value = ite(and_(ge(d, starts[j]), lt(d, starts[j + 1])),
+                        employer[j] if month else charged[j], value)
         beyond = and_(p.count > 0, or_(d >= starts[frame.months],
                                        _outside(frame, p.starts[0])))
-    value = z3.If(p.count == 0, TRUE if month else z3.IntVal(0), value)
+    value = ite(p.count == 0, TRUE if month else z3.IntVal(0), value)
     return value, FALSE, beyond
 
 

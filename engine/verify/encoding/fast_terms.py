@@ -1,0 +1,157 @@
+"""Stage 5 (verify): the same Z3 terms as ``z3.If``, ``z3.Not``, ``z3.Sum``, ``+``, ``-``
+and the comparisons, built with fewer calls into Z3.
+
+z3's Python constructors check and coerce their arguments (the sort of each, a Python
+number made a numeral of the other argument's sort, an ``Int`` made ``Real`` beside a
+``Real``) with a dozen calls into Z3 and as many short-lived Python objects; building the
+terms of an audit spends most of its time there.  Here the arguments the encoder gives —
+terms of the main context whose sorts already agree, or a Python ``int`` beside an ``Int``
+term — go straight to the C constructor that z3's function ends in (``Z3_mk_ite``,
+``Z3_mk_not``, ``Z3_mk_add`` …), with the same arguments in the same order: the same
+term (Z3 hash-conses terms, so it is the very same AST).  Anything else (a ``Real``
+beside an ``Int``, a Python ``bool`` or ``Fraction``, another context) is handed to z3's
+own function unchanged.  tests/verify/test_fast_terms.py compares both on every case.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import z3
+
+_MAIN = z3.main_ctx()
+_REF = _MAIN.ref()
+_INT = z3.IntSort()
+_INT_SORT = _INT.ast.value
+_INT_AST = _INT.as_ast()
+_BOOL = z3.BoolRef
+_ARITH = z3.ArithRef
+_ArithRef = z3.ArithRef
+_BoolRef = z3.BoolRef
+_get_sort = z3.Z3_get_sort
+_ints: dict[int, Any] = {}
+
+
+def int_val(n: int) -> Any:
+    """``z3.IntVal(n)`` (the numerals are kept: the same few day numbers recur)."""
+    term = _ints.get(n)
+    if term is None:
+        term = _ints[n] = z3.IntVal(n)
+    return term
+
+
+def _sort(x: Any) -> int:
+    return _get_sort(_REF, x.ast).value  # type: ignore[no-any-return]
+
+
+def _int_like(x: Any, other: Any) -> Any:
+    """``x`` as z3's coercion makes it beside the term ``other``: a Python int beside an
+    ``Int`` term is the numeral; anything else is returned as is (and checked after)."""
+    if type(x) is int and isinstance(other, _ARITH) and other.ctx is _MAIN \
+            and _sort(other) == _INT_SORT:
+        return int_val(x)
+    return x
+
+
+def _same_arith(a: Any, b: Any) -> bool:
+    return isinstance(a, _ARITH) and isinstance(b, _ARITH) and a.ctx is _MAIN \
+        and b.ctx is _MAIN and _sort(a) == _sort(b)
+
+
+def ite(c: Any, a: Any, b: Any) -> Any:
+    """``z3.If(c, a, b)``."""
+    if isinstance(c, _BOOL) and c.ctx is _MAIN:
+        a, b = _int_like(a, b), _int_like(b, a)
+        if _same_arith(a, b):
+            return _ArithRef(z3.Z3_mk_ite(_REF, c.ast, a.ast, b.ast), _MAIN)
+        if isinstance(a, _BOOL) and isinstance(b, _BOOL) and a.ctx is _MAIN \
+                and b.ctx is _MAIN:
+            return _BoolRef(z3.Z3_mk_ite(_REF, c.ast, a.ast, b.ast), _MAIN)
+    return z3.If(c, a, b)
+
+
+def not_term(x: Any) -> Any:
+    """``z3.Not(x)``."""
+    if isinstance(x, _BOOL) and x.ctx is _MAIN:
+        return _BoolRef(z3.Z3_mk_not(_REF, x.ast), _MAIN)
+    return z3.Not(x)
+
+
+def _binary(make: Any, a: Any, b: Any) -> Any:
+    """Both arguments coerced as z3's operators do, or None (then use the operator)."""
+    a, b = _int_like(a, b), _int_like(b, a)
+    if not _same_arith(a, b):
+        return None
+    args = (z3.Ast * 2)()
+    args[0], args[1] = a.ast, b.ast
+    return make(_REF, 2, args)
+
+
+def add(a: Any, b: Any) -> Any:
+    """``a + b``."""
+    made = _binary(z3.Z3_mk_add, a, b)
+    return a + b if made is None else _ArithRef(made, _MAIN)
+
+
+def sub(a: Any, b: Any) -> Any:
+    """``a - b``."""
+    made = _binary(z3.Z3_mk_sub, a, b)
+    return a - b if made is None else _ArithRef(made, _MAIN)
+
+
+def _reflected(a: Any, b: Any) -> bool:
+    """Python asks ``b`` first (its reflected comparison): ``a`` is no term, or ``b``'s
+    class is a subclass of ``a``'s (a numeral beside a term)."""
+    return not isinstance(a, z3.ExprRef) or (type(b) is not type(a) and isinstance(b, type(a)))
+
+
+def _compare(make: Any, a: Any, b: Any) -> Any | None:
+    a, b = _int_like(a, b), _int_like(b, a)
+    if not _same_arith(a, b):
+        return None
+    return _BoolRef(make(_REF, a.ast, b.ast), _MAIN)
+
+
+def ge(a: Any, b: Any) -> Any:
+    """``a >= b`` (with a number ``a``, Python asks ``b <= a``, as here)."""
+    if _reflected(a, b):
+        return a >= b if not isinstance(b, z3.ExprRef) else le(b, a)
+    made = _compare(z3.Z3_mk_ge, a, b)
+    return a >= b if made is None else made
+
+
+def le(a: Any, b: Any) -> Any:
+    """``a <= b`` (with a number ``a``: ``b >= a``)."""
+    if _reflected(a, b):
+        return a <= b if not isinstance(b, z3.ExprRef) else ge(b, a)
+    made = _compare(z3.Z3_mk_le, a, b)
+    return a <= b if made is None else made
+
+
+def gt(a: Any, b: Any) -> Any:
+    """``a > b`` (with a number ``a``: ``b < a``)."""
+    if _reflected(a, b):
+        return a > b if not isinstance(b, z3.ExprRef) else lt(b, a)
+    made = _compare(z3.Z3_mk_gt, a, b)
+    return a > b if made is None else made
+
+
+def lt(a: Any, b: Any) -> Any:
+    """``a < b`` (with a number ``a``: ``b > a``)."""
+    if _reflected(a, b):
+        return a < b if not isinstance(b, z3.ExprRef) else gt(b, a)
+    made = _compare(z3.Z3_mk_lt, a, b)
+    return a < b if made is None else made
+
+
+def sum_(terms: list[Any]) -> Any:
+    """``z3.Sum(terms)``."""
+    if len(terms) >= 2 and isinstance(terms[0], _ARITH) and terms[0].ctx is _MAIN:
+        sort = _sort(terms[0])
+        if all(isinstance(t, _ARITH) and t.ctx is _MAIN and _sort(t) == sort
+               for t in terms[1:]):
+            args = (z3.Ast * len(terms))()
+            for i, t in enumerate(terms):
+                args[i] = t.ast
+            return _ArithRef(z3.Z3_mk_add(_REF, len(terms), args), _MAIN)
+    return z3.Sum(terms)

@@ -1,0 +1,71 @@
+"""The low-level constructors of encoding/fast_terms.py build the very terms z3's own
+functions and operators build, with the same Python class, for every kind of argument
+the encoder gives them (and fall back to z3 for the others)."""
+
+from __future__ import annotations
+
+import itertools
+import operator
+from fractions import Fraction
+from typing import Any
+
+import pytest
+import z3
+from lexlux.verify.encoding import fast_terms as ft
+
+X, Y = z3.Ints("fast_x fast_y")
+R = z3.Real("fast_r")
+P, Q = z3.Bools("fast_p fast_q")
+ARITH: list[Any] = [X, Y, R, z3.IntVal(3), z3.RealVal(2), X + 1, z3.ToReal(X), 0, 5, -7]
+BOOLS: list[Any] = [P, Q, z3.BoolVal(True), X > Y]
+OTHER: list[Any] = [True, Fraction(1, 2), 2.5]
+
+
+def same(fast: Any, slow: Any) -> None:
+    assert type(fast) is type(slow)
+    if isinstance(slow, z3.AstRef):
+        assert fast.eq(slow)
+        assert fast.sexpr() == slow.sexpr()
+    else:
+        assert fast == slow
+
+
+def built(make: Any, *args: Any) -> Any:
+    try:
+        return make(*args)
+    except (z3.Z3Exception, TypeError, AttributeError) as exc:
+        return type(exc)
+
+
+def check(fast: Any, slow: Any, *args: Any) -> None:
+    a, b = built(fast, *args), built(slow, *args)
+    if isinstance(b, type):
+        assert a is b
+    else:
+        same(a, b)
+
+
+@pytest.mark.parametrize("a, b", list(itertools.product(ARITH + BOOLS + OTHER[:1], repeat=2)))
+def test_ite(a: Any, b: Any) -> None:
+    for c in (P, X >= 2, z3.BoolVal(False)):
+        check(ft.ite, z3.If, c, a, b)
+
+
+@pytest.mark.parametrize("a, b", list(itertools.product(ARITH + OTHER, repeat=2)))
+def test_arithmetic_and_comparisons(a: Any, b: Any) -> None:
+    for fast, slow in ((ft.add, operator.add), (ft.sub, operator.sub), (ft.ge, operator.ge),
+                       (ft.le, operator.le), (ft.gt, operator.gt), (ft.lt, operator.lt)):
+        check(fast, slow, a, b)
+
+
+def test_not_and_sum() -> None:
+    for x in BOOLS:
+        same(ft.not_term(x), z3.Not(x))
+    for terms in ([X], [X, Y], [X, 1, Y], [X, R], [R, R, z3.RealVal(1)], [X, Y, X + Y]):
+        same(ft.sum_(terms), z3.Sum(terms))
+    assert ft.sum_([]) == z3.Sum([]) == 0
+
+
+def test_numerals_are_z3s() -> None:
+    same(ft.int_val(736000), z3.IntVal(736000))
+    assert ft.int_val(12) is ft.int_val(12)
