@@ -8,13 +8,18 @@ sent Z3 the same assertions in the same order (used to show that a change in how
 are built leaves the terms alone).
 
     python benchmarks/smt_dump.py OUT -- verify --all-dates --format json
+
+With ``SMT_DUMP_FULL=298,299`` the text of those checks (line numbers of ``OUT``) is
+written to ``OUT.298`` and ``OUT.299``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import os
 import sys
+import traceback
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +30,7 @@ from lexlux.cli.main import run
 def main(argv: list[str]) -> int:
     out, rest = argv[0], argv[argv.index("--") + 1:]
     lines: list[str] = []
+    full = set(os.environ.get("SMT_DUMP_FULL", "").split(","))   # line numbers: the text
 
     def wrap(cls: Any) -> None:
         original = cls.check
@@ -35,6 +41,9 @@ def main(argv: list[str]) -> int:
             answer = original(self, *assumptions)
             lines.append(f"{cls.__name__} {len(self.assertions())} {answer} "
                          f"{hashlib.sha1(body.encode()).hexdigest()}")
+            if str(len(lines)) in full:
+                where = "".join(traceback.format_stack(limit=12))
+                Path(f"{out}.{len(lines)}").write_text(f"{where}\n{body}", encoding="utf-8")
             return answer
 
         cls.check = check

@@ -67,5 +67,16 @@ def test_not_and_sum() -> None:
 
 
 def test_numerals_are_z3s() -> None:
-    same(ft.int_val(736000), z3.IntVal(736000))
-    assert ft.int_val(12) is ft.int_val(12)
+    for n in (0, 12, -3, 736000, 10**30):
+        same(ft.int_val(n), z3.IntVal(n))
+
+
+@pytest.mark.parametrize("a, b", list(itertools.product(ARITH + BOOLS + OTHER, repeat=2)))
+def test_equality(a: Any, b: Any) -> None:
+    check(ft.eq, operator.eq, a, b)
+
+
+def test_sort_tests() -> None:
+    for x in ARITH + BOOLS + OTHER:
+        assert ft.is_real(x) == z3.is_real(x)
+        assert ft.is_int(x) == z3.is_int(x)

@@ -25,7 +25,7 @@ from .abstract_calls import (
 )
 from .calendar_terms import Calendar
 from .facts import Interner, PeriodsVar, encode_constant
-from .fast_terms import ge, ite, le
+from .fast_terms import add, eq, ge, gt, is_int, is_real, ite, le, lt, sub
 from .terms import FALSE, TRUE, E, NotEncodable, and_, not_, or_, sequence
 from .timelines import FULL, Frame
 
@@ -52,11 +52,11 @@ class ExprScope:
 
 
 def _real(x: Any) -> Any:
-    return z3.ToReal(x) if z3.is_int(x) else x
+    return z3.ToReal(x) if is_int(x) else x
 
 
 def _numeric(a: Any, b: Any) -> tuple[Any, Any]:
-    if z3.is_real(a) or z3.is_real(b):
+    if is_real(a) or is_real(b):
         return _real(a), _real(b)
     return a, b
 
@@ -66,7 +66,7 @@ def _equal(a: E, b: E) -> Any:
              for x, y in zip(a.terms, b.terms, strict=True)]
     if any(isinstance(x, PeriodsVar) for x, _ in pairs):
         raise NotEncodable("comparison of periods")
-    return and_(*[x == y for x, y in pairs])
+    return and_(*[eq(x, y) for x, y in pairs])
 
 
 class ExprEncoder:
@@ -143,8 +143,7 @@ class ExprEncoder:
             bad = or_(bad, and_(not_(bad), not_(und), zero))
             return E((_real(a) / _real(b),), bad, und)
         table: dict[str, Callable[[Any, Any], Any]] = {
-            "<": lambda x, y: x < y, "<=": lambda x, y: x <= y, ">": lambda x, y: x > y,
-            ">=": lambda x, y: x >= y, "+": lambda x, y: x + y, "-": lambda x, y: x - y,
+            "<": lt, "<=": le, ">": gt, ">=": ge, "+": add, "-": sub,
             "*": lambda x, y: x * y}
         return E((table[op](a, b),), bad, und)
 

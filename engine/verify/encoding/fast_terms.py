@@ -1,5 +1,5 @@
-"""Stage 5 (verify): the same Z3 terms as ``z3.If``, ``z3.Not``, ``z3.Sum``, ``+``, ``-``
-and the comparisons, built with fewer calls into Z3.
+"""Stage 5 (verify): the same Z3 terms as ``z3.If``, ``z3.Not``, ``z3.Sum``, ``+``, ``-``,
+``==`` and the comparisons, built with fewer calls into Z3.
 
 z3's Python constructors check and coerce their arguments (the sort of each, a Python
 number made a numeral of the other argument's sort, an ``Int`` made ``Real`` beside a
@@ -7,7 +7,7 @@ number made a numeral of the other argument's sort, an ``Int`` made ``Real`` bes
 terms of an audit spends most of its time there.  Here the arguments the encoder gives —
 terms of the main context whose sorts already agree, or a Python ``int`` beside an ``Int``
 term — go straight to the C constructor that z3's function ends in (``Z3_mk_ite``,
-``Z3_mk_not``, ``Z3_mk_add`` …), with the same arguments in the same order: the same
+``Z3_mk_not``, ``Z3_mk_add``, ``Z3_mk_eq`` …), with the same arguments in the same order: the same
 term (Z3 hash-conses terms, so it is the very same AST).  Anything else (a ``Real``
 beside an ``Int``, a Python ``bool`` or ``Fraction``, another context) is handed to z3's
 own function unchanged.  tests/verify/test_fast_terms.py compares both on every case.
@@ -23,21 +23,19 @@ _MAIN = z3.main_ctx()
 _REF = _MAIN.ref()
 _INT = z3.IntSort()
 _INT_SORT = _INT.ast.value
-_INT_AST = _INT.as_ast()
+_REAL_SORT = z3.RealSort().ast.value
 _BOOL = z3.BoolRef
 _ARITH = z3.ArithRef
 _ArithRef = z3.ArithRef
 _BoolRef = z3.BoolRef
 _get_sort = z3.Z3_get_sort
-_ints: dict[int, Any] = {}
+_IntNumRef = z3.IntNumRef
+_INT_AST = _INT.as_ast()
 
 
 def int_val(n: int) -> Any:
-    """``z3.IntVal(n)`` (the numerals are kept: the same few day numbers recur)."""
-    term = _ints.get(n)
-    if term is None:
-        term = _ints[n] = z3.IntVal(n)
-    return term
+    """``z3.IntVal(n)``."""
+    return _IntNumRef(z3.Z3_mk_numeral(_REF, str(n), _INT_AST), _MAIN)
 
 
 def _sort(x: Any) -> int:
@@ -155,3 +153,31 @@ def sum_(terms: list[Any]) -> Any:
                 args[i] = t.ast
             return _ArithRef(z3.Z3_mk_add(_REF, len(terms), args), _MAIN)
     return z3.Sum(terms)
+
+
+def eq(a: Any, b: Any) -> Any:
+    """``a == b`` (Python asks ``b`` first when ``a`` is no term or ``b``'s class is a
+    subclass of ``a``'s, as here)."""
+    if _reflected(a, b) and isinstance(b, z3.ExprRef):
+        a, b = b, a
+    if not isinstance(a, z3.ExprRef):
+        return a == b
+    b = _int_like(b, a)
+    if _same_arith(a, b) or (isinstance(a, _BOOL) and isinstance(b, _BOOL)
+                             and a.ctx is _MAIN and b.ctx is _MAIN):
+        return _BoolRef(z3.Z3_mk_eq(_REF, a.ast, b.ast), _MAIN)
+    return a.__eq__(b)
+
+
+def is_real(x: Any) -> bool:
+    """``z3.is_real(x)``."""
+    if isinstance(x, _ARITH) and x.ctx is _MAIN:
+        return bool(_sort(x) == _REAL_SORT)
+    return bool(z3.is_real(x))
+
+
+def is_int(x: Any) -> bool:
+    """``z3.is_int(x)``."""
+    if isinstance(x, _ARITH) and x.ctx is _MAIN:
+        return bool(_sort(x) == _INT_SORT)
+    return bool(z3.is_int(x))

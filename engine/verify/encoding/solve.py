@@ -48,6 +48,7 @@ import z3
 
 from .encode import Constraint
 from .encode_expr import AbstractCall
+from .fast_terms import eq
 
 #: Deterministic budget of one query (Z3 rlimit units, every check together).
 DEFAULT_RLIMIT = 60_000_000
@@ -286,7 +287,7 @@ class _Run:
             q.lemmas += new
             q.refinements += 1
             q.refined[self.group] = q.refined.get(self.group, 0) + 1
-            self.keep = [_into(t == model.eval(t, model_completion=True), ctx)
+            self.keep = [_into(eq(t, model.eval(t, model_completion=True)), ctx)
                          for t in q.case_terms] \
                 or [_into(eq, ctx) for call in q.calls for eq in call.arguments_in(model)]
         self.retired = True               # refined too often: it does not converge
