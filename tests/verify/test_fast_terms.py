@@ -80,3 +80,21 @@ def test_sort_tests() -> None:
     for x in ARITH + BOOLS + OTHER:
         assert ft.is_real(x) == z3.is_real(x)
         assert ft.is_int(x) == z3.is_int(x)
+
+
+def test_integer_values() -> None:
+    for x in [*ARITH, *BOOLS, *OTHER, z3.IntVal(10**30), z3.RealVal("1/3")]:
+        assert ft.is_int_value(x) == z3.is_int_value(x)
+        if z3.is_int_value(x):
+            assert ft.as_long(x) == x.as_long()
+
+
+def test_translate_and_assert() -> None:
+    ctx = z3.Context()
+    for formula in [P, X > Y, z3.ForAll([X], X >= X), z3.BoolVal(True)]:
+        same(ft.translate(formula, ctx), formula.translate(ctx))
+    fast, slow = z3.Solver(ctx=ctx), z3.Solver(ctx=ctx)
+    formulas = [ft.translate(f, ctx) for f in (P, X > Y, z3.Not(Q))]
+    ft.assert_all(fast, formulas)
+    slow.add(*formulas)
+    assert fast.sexpr() == slow.sexpr()

@@ -37,6 +37,7 @@ import z3
 
 from ..encoding.encode import Constraint
 from ..encoding.encode_expr import AbstractCall
+from ..encoding.fast_terms import assert_all, translate
 
 #: What the slice solver may spend on one query (Z3 rlimit units): the easy queries of
 #: the generated knowledge bases take at most about 150,000; a hard query of the bundled
@@ -54,7 +55,7 @@ class _Slice:
         self.extra = list(extra)
         self.ctx = z3.Context()
         self.solver = z3.Solver(ctx=self.ctx)
-        self.solver.add(*[_into(f, self.ctx) for f in [*self.formulas, *self.extra]])
+        assert_all(self.solver, [_into(f, self.ctx) for f in [*self.formulas, *self.extra]])
 
     def holds(self, constraints: Sequence[Constraint], extra: Sequence[Any]) -> bool:
         """Whether this slice is the one of ``constraints`` and ``extra``."""
@@ -86,7 +87,7 @@ class Slices:
         solver, ctx = found.solver, found.ctx
         solver.push()
         try:
-            solver.add(*[_into(g, ctx) for g in goals])
+            assert_all(solver, [_into(g, ctx) for g in goals])
             solver.set("rlimit", min(rlimit, QUICK_RLIMIT))
             answer = solver.check()
             if answer == z3.unsat:
@@ -115,4 +116,4 @@ def _same(a: Any, b: Any) -> bool:
 def _into(formula: Any, ctx: z3.Context) -> Any:
     if isinstance(formula, bool):
         return z3.BoolVal(formula, ctx)
-    return formula.translate(ctx)
+    return translate(formula, ctx)

@@ -25,6 +25,7 @@ from ...calendar.working_days import (
 )
 from .calendar_terms import Calendar
 from .facts import Interner, PeriodsVar, encode_constant
+from .fast_terms import as_long
 from .terms import FALSE, TRUE, NotEncodable, and_, not_
 
 if TYPE_CHECKING:
@@ -71,7 +72,7 @@ class AbstractCall:
     def lemma(self, model: z3.ModelRef) -> Any | None:
         """If the model gives a wrong value, the constraint that corrects it."""
         def number(x: Any) -> int:
-            return int(model.eval(x, model_completion=True).as_long())
+            return as_long(model.eval(x, model_completion=True))
         python: list[Any] = []
         guard: list[Any] = []
         ground: list[Any] = []          # the arguments of the function symbol

@@ -32,6 +32,7 @@ from ...calendar.dates import (
     start_of_month,
     to_day_number,
 )
+from .fast_terms import is_int_value
 
 HORIZON_START = date(1990, 1, 1)
 HORIZON_END = date(2060, 12, 31)
@@ -144,12 +145,12 @@ class Calendar:
     def _fold(self, x: z3.ArithRef) -> z3.ArithRef:
         """``x`` as a number when it is arithmetic on numbers only (the eve of a month of a
         pinned timeline, timelines.py), so that the calendar functions compute it."""
-        if z3.is_int_value(x) or not z3.is_app(x) or x.num_args() == 0:
+        if is_int_value(x) or not z3.is_app(x) or x.num_args() == 0:
             return x
         key = ("fold", x.get_id())
         if key not in self._cache:
             folded = z3.simplify(x)
-            self._cache[key] = folded if z3.is_int_value(folded) else x
+            self._cache[key] = folded if is_int_value(folded) else x
             self._cache[("fold-keep", x.get_id())] = x      # keeps the id's term alive
         return self._cache[key]
 
@@ -159,7 +160,7 @@ class Calendar:
 
     def month_start(self, d: z3.ArithRef) -> z3.ArithRef:
         d = self._fold(d)
-        if z3.is_int_value(d):
+        if is_int_value(d):
             return z3.IntVal(to_day_number(start_of_month(from_day_number(d.as_long()))))
         if d.get_id() in self._month_of:
             return self.start_by_number(self._month_of[d.get_id()])
@@ -170,7 +171,7 @@ class Calendar:
 
     def next_month_start(self, d: z3.ArithRef) -> z3.ArithRef:
         d = self._fold(d)
-        if z3.is_int_value(d):
+        if is_int_value(d):
             day = first_day_of_next_month(from_day_number(d.as_long()))
             return z3.IntVal(to_day_number(day))
         return self.start_by_number(self.month_number(d) + 1)
@@ -178,12 +179,12 @@ class Calendar:
     def end_of_month(self, d: z3.ArithRef) -> z3.ArithRef:
         d = self._fold(d)
         end = self.next_month_start(d) - 1
-        return end if z3.is_int_value(d) else self._known(end, self.month_number(d))
+        return end if is_int_value(d) else self._known(end, self.month_number(d))
 
     def month_number(self, d: z3.ArithRef) -> z3.ArithRef:
         """:func:`lexlux.calendar.dates.month_index` of the date."""
         d = self._fold(d)
-        if z3.is_int_value(d):
+        if is_int_value(d):
             return z3.IntVal(month_index(from_day_number(d.as_long())))
         if d.get_id() in self._month_of:
             return self._month_of[d.get_id()]
@@ -197,7 +198,7 @@ class Calendar:
     def start_by_number(self, i: z3.ArithRef) -> z3.ArithRef:
         """First day of the month whose month_index is ``i``."""
         i = self._fold(i)
-        if z3.is_int_value(i):
+        if is_int_value(i):
             return z3.IntVal(to_day_number(month_start_from_index(i.as_long())))
         self.assumptions.append(z3.And(i >= FIRST_INDEX, i <= LAST_INDEX + 1))
         start = self._memo("by_number", i, lambda: month_start_day(i))
@@ -215,9 +216,9 @@ class Calendar:
         day = d - self.month_start(d) + 1
         exists = day <= length
         result = start + z3.If(exists, day, length) - 1
-        if z3.is_int_value(result):
+        if is_int_value(result):
             return result, exists
-        if z3.is_int_value(n):
+        if is_int_value(n):
             self._shifted[result.get_id()] = (d, n.as_long())
             self._cache[("shifted", result.get_id())] = result     # keeps the id alive
         return self._known(result, target), exists

@@ -41,7 +41,7 @@ from .encode_expr import (
     sequence,
 )
 from .facts import encode_constant
-from .fast_terms import ite
+from .fast_terms import is_int_value, ite
 from .shared import Shared, _coerce, _zero, in_force, value_sorts
 from .timelines import FULL, Frame
 
@@ -290,7 +290,8 @@ class LawEncoding:
     def _parameter(self, out: OutputEnc, param_id: str, on: Any) -> E:
         param = self.kb.parameters[param_id]
         kind = param.type.kind
-        if z3.is_int_value(on):
+        fixed = is_int_value(on)        # the date is a number
+        if fixed:
             current = param.value_on(from_day_number(on.as_long()))
             values = [current] if current is not None else []
             start_ok: Any = TRUE if current is not None else FALSE
@@ -300,9 +301,9 @@ class LawEncoding:
         # known value stands for it, so that a parameter with one value is a constant
         concrete = [v.value for v in values if v.value is not None and v.value is not UNKNOWN]
         term: Any = self._constant(param_id, concrete[0] if concrete else _zero(kind))
-        bad: Any = TRUE if not values else not_(start_ok) if z3.is_int_value(on) else TRUE
+        bad: Any = TRUE if not values else not_(start_ok) if fixed else TRUE
         for value in values:
-            applies = TRUE if z3.is_int_value(on) else on >= to_day_number(value.start)
+            applies = TRUE if fixed else on >= to_day_number(value.start)
             if value.value is None:
                 bad = ite(applies, TRUE, bad)
                 continue
@@ -317,8 +318,7 @@ class LawEncoding:
             constant = self._constant(param_id, value.value)
             term = term if z3.eq(constant, term) else ite(applies, constant, term)
             bad = ite(applies, FALSE, bad)
-        return E((z3.simplify(term) if z3.is_int_value(on) else term,),
-                 z3.simplify(bad) if z3.is_int_value(on) else bad)
+        return E((z3.simplify(term) if fixed else term,), z3.simplify(bad) if fixed else bad)
 
     def _constant(self, param_id: str, value: Any) -> Any:
         try:

@@ -28,7 +28,23 @@ _BOOL = z3.BoolRef
 _ARITH = z3.ArithRef
 _ArithRef = z3.ArithRef
 _BoolRef = z3.BoolRef
-_get_sort = z3.Z3_get_sort
+
+
+def _raw(wrapper: Any) -> Any:
+    """The C function a z3core wrapper calls (z3core keeps it as the wrapper's default
+    argument ``_elems.f``; the wrapper adds a call asking Z3 for an error, which these
+    functions cannot raise on terms whose sorts were checked here), or the wrapper."""
+    defaults = getattr(wrapper, "__defaults__", None) or ()
+    function = getattr(defaults[-1], "f", None) if defaults else None
+    return function if function is not None else wrapper
+
+
+_get_sort = _raw(z3.Z3_get_sort)
+_mk_ite, _mk_not, _mk_eq = _raw(z3.Z3_mk_ite), _raw(z3.Z3_mk_not), _raw(z3.Z3_mk_eq)
+_mk_add, _mk_sub = _raw(z3.Z3_mk_add), _raw(z3.Z3_mk_sub)
+_mk_ge, _mk_le = _raw(z3.Z3_mk_ge), _raw(z3.Z3_mk_le)
+_mk_gt, _mk_lt = _raw(z3.Z3_mk_gt), _raw(z3.Z3_mk_lt)
+_is_numeral = _raw(z3.Z3_is_numeral_ast)
 _IntNumRef = z3.IntNumRef
 _INT_AST = _INT.as_ast()
 
@@ -61,17 +77,17 @@ def ite(c: Any, a: Any, b: Any) -> Any:
     if isinstance(c, _BOOL) and c.ctx is _MAIN:
         a, b = _int_like(a, b), _int_like(b, a)
         if _same_arith(a, b):
-            return _ArithRef(z3.Z3_mk_ite(_REF, c.ast, a.ast, b.ast), _MAIN)
+            return _ArithRef(_mk_ite(_REF, c.ast, a.ast, b.ast), _MAIN)
         if isinstance(a, _BOOL) and isinstance(b, _BOOL) and a.ctx is _MAIN \
                 and b.ctx is _MAIN:
-            return _BoolRef(z3.Z3_mk_ite(_REF, c.ast, a.ast, b.ast), _MAIN)
+            return _BoolRef(_mk_ite(_REF, c.ast, a.ast, b.ast), _MAIN)
     return z3.If(c, a, b)
 
 
 def not_term(x: Any) -> Any:
     """``z3.Not(x)``."""
     if isinstance(x, _BOOL) and x.ctx is _MAIN:
-        return _BoolRef(z3.Z3_mk_not(_REF, x.ast), _MAIN)
+        return _BoolRef(_mk_not(_REF, x.ast), _MAIN)
     return z3.Not(x)
 
 
@@ -87,13 +103,13 @@ def _binary(make: Any, a: Any, b: Any) -> Any:
 
 def add(a: Any, b: Any) -> Any:
     """``a + b``."""
-    made = _binary(z3.Z3_mk_add, a, b)
+    made = _binary(_mk_add, a, b)
     return a + b if made is None else _ArithRef(made, _MAIN)
 
 
 def sub(a: Any, b: Any) -> Any:
     """``a - b``."""
-    made = _binary(z3.Z3_mk_sub, a, b)
+    made = _binary(_mk_sub, a, b)
     return a - b if made is None else _ArithRef(made, _MAIN)
 
 
@@ -114,7 +130,7 @@ def ge(a: Any, b: Any) -> Any:
     """``a >= b`` (with a number ``a``, Python asks ``b <= a``, as here)."""
     if _reflected(a, b):
         return a >= b if not isinstance(b, z3.ExprRef) else le(b, a)
-    made = _compare(z3.Z3_mk_ge, a, b)
+    made = _compare(_mk_ge, a, b)
     return a >= b if made is None else made
 
 
@@ -122,7 +138,7 @@ def le(a: Any, b: Any) -> Any:
     """``a <= b`` (with a number ``a``: ``b >= a``)."""
     if _reflected(a, b):
         return a <= b if not isinstance(b, z3.ExprRef) else ge(b, a)
-    made = _compare(z3.Z3_mk_le, a, b)
+    made = _compare(_mk_le, a, b)
     return a <= b if made is None else made
 
 
@@ -130,7 +146,7 @@ def gt(a: Any, b: Any) -> Any:
     """``a > b`` (with a number ``a``: ``b < a``)."""
     if _reflected(a, b):
         return a > b if not isinstance(b, z3.ExprRef) else lt(b, a)
-    made = _compare(z3.Z3_mk_gt, a, b)
+    made = _compare(_mk_gt, a, b)
     return a > b if made is None else made
 
 
@@ -138,7 +154,7 @@ def lt(a: Any, b: Any) -> Any:
     """``a < b`` (with a number ``a``: ``b > a``)."""
     if _reflected(a, b):
         return a < b if not isinstance(b, z3.ExprRef) else gt(b, a)
-    made = _compare(z3.Z3_mk_lt, a, b)
+    made = _compare(_mk_lt, a, b)
     return a < b if made is None else made
 
 
@@ -151,7 +167,7 @@ def sum_(terms: list[Any]) -> Any:
             args = (z3.Ast * len(terms))()
             for i, t in enumerate(terms):
                 args[i] = t.ast
-            return _ArithRef(z3.Z3_mk_add(_REF, len(terms), args), _MAIN)
+            return _ArithRef(_mk_add(_REF, len(terms), args), _MAIN)
     return z3.Sum(terms)
 
 
@@ -165,7 +181,7 @@ def eq(a: Any, b: Any) -> Any:
     b = _int_like(b, a)
     if _same_arith(a, b) or (isinstance(a, _BOOL) and isinstance(b, _BOOL)
                              and a.ctx is _MAIN and b.ctx is _MAIN):
-        return _BoolRef(z3.Z3_mk_eq(_REF, a.ast, b.ast), _MAIN)
+        return _BoolRef(_mk_eq(_REF, a.ast, b.ast), _MAIN)
     return a.__eq__(b)
 
 
@@ -181,3 +197,38 @@ def is_int(x: Any) -> bool:
     if isinstance(x, _ARITH) and x.ctx is _MAIN:
         return bool(_sort(x) == _INT_SORT)
     return bool(z3.is_int(x))
+
+
+def is_int_value(x: Any) -> bool:
+    """``z3.is_int_value(x)``."""
+    if isinstance(x, _ARITH) and x.ctx is _MAIN:
+        return bool(_sort(x) == _INT_SORT and _is_numeral(_REF, x.ast))
+    return bool(z3.is_int_value(x))
+
+
+def as_long(x: Any) -> int:
+    """``x.as_long()`` of an integer numeral."""
+    if is_int_value(x):
+        return int(z3.Z3_get_numeral_string(_REF, x.ast))
+    return int(x.as_long())
+
+
+_translate = _raw(z3.Z3_translate)
+_solver_assert = _raw(z3.Z3_solver_assert)
+
+
+def translate(formula: Any, ctx: z3.Context) -> Any:
+    """``formula.translate(ctx)``."""
+    if type(formula) is _BoolRef:
+        return _BoolRef(_translate(formula.ctx.ref(), formula.ast, ctx.ref()), ctx)
+    return formula.translate(ctx)
+
+
+def assert_all(solver: z3.Solver, formulas: Any) -> None:
+    """``solver.add(*formulas)``, for formulas of the solver's context."""
+    ctx = solver.ctx
+    for formula in formulas:
+        if isinstance(formula, _BOOL) and formula.ctx is ctx:
+            _solver_assert(ctx.ref(), solver.solver, formula.ast)
+        else:
+            solver.add(formula)

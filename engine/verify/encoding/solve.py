@@ -48,7 +48,7 @@ import z3
 
 from .encode import Constraint
 from .encode_expr import AbstractCall
-from .fast_terms import eq
+from .fast_terms import assert_all, eq, translate
 
 #: Deterministic budget of one query (Z3 rlimit units, every check together).
 DEFAULT_RLIMIT = 60_000_000
@@ -299,7 +299,7 @@ class _Run:
         assert self.ctx is not None
         solver = self.strategy.solver(self.ctx)
         solver.set("rlimit", limit)
-        solver.add(*formulas)
+        assert_all(solver, formulas)
         try:
             answer = solver.check()
         finally:
@@ -352,4 +352,4 @@ def _into(formula: Any, ctx: z3.Context) -> Any:
     """``formula`` in ``ctx`` (Python booleans, as some goals are, made terms)."""
     if isinstance(formula, bool):
         return z3.BoolVal(formula, ctx)
-    return formula.translate(ctx)
+    return translate(formula, ctx)

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 import z3
 
 from .facts import PeriodsVar
-from .fast_terms import ge, gt, ite, lt, sub, sum_
+from .fast_terms import as_long, ge, gt, is_int_value, ite, lt, sub, sum_
 from .terms import FALSE, TRUE, E, NotEncodable, and_, not_, or_, sequence
 
 if TYPE_CHECKING:
@@ -199,14 +199,15 @@ def _recurrence(scope: ExprScope, p: PeriodsVar, n: Any, limit: Any
     employer: list[Any] = []
     charged: list[Any] = []
     fixed = z3.simplify(n)
+    window = as_long(fixed) if is_int_value(fixed) else None   # a fixed number of months
     for j in range(frame.months):
         pays = TRUE if j == 0 else lt(charged[j - 1], limit)
         employer.append(z3.simplify(pays) if j == 0 else pays)
         terms = []
         for i in range(j + 1):
-            if z3.is_int_value(fixed) and i < j - fixed.as_long() + 1:
+            if window is not None and i < j - window + 1:
                 continue
-            in_window = TRUE if z3.is_int_value(fixed) else i >= j - n + 1
+            in_window = TRUE if window is not None else i >= j - n + 1
             terms.append(ite(and_(in_window, employer[i]), days[i], 0))
         charged.append(sum_(terms) if terms else z3.IntVal(0))
     memo[key] = (terms, (m0, charged, employer, starts))  # the terms keep their ids alive
