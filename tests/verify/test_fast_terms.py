@@ -98,3 +98,15 @@ def test_translate_and_assert() -> None:
     ft.assert_all(fast, formulas)
     slow.add(*formulas)
     assert fast.sexpr() == slow.sexpr()
+
+
+def test_folded_connectives() -> None:
+    from lexlux.verify.encoding.terms import FALSE, TRUE, and_, not_, or_
+    same(and_(P, Q, X > Y), z3.And(P, Q, X > Y))
+    same(or_(P, Q), z3.Or(P, Q))
+    same(and_(TRUE, P, TRUE), P)
+    same(or_(FALSE, P), P)
+    assert and_(P, FALSE, Q) is FALSE and or_(P, TRUE) is TRUE
+    assert and_() is TRUE and or_() is FALSE
+    assert not_(TRUE) is FALSE and not_(FALSE) is TRUE
+    same(not_(P), z3.Not(P))

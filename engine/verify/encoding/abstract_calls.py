@@ -25,7 +25,7 @@ from ...calendar.working_days import (
 )
 from .calendar_terms import Calendar
 from .facts import Interner, PeriodsVar, encode_constant
-from .fast_terms import as_long
+from .fast_terms import as_long, eq
 from .terms import FALSE, TRUE, NotEncodable, and_, not_
 
 if TYPE_CHECKING:
@@ -82,13 +82,13 @@ class AbstractCall:
                 python.append(tuple(Period(from_day_number(number(arg.starts[i])),
                                            from_day_number(number(arg.ends[i])))
                                     for i in range(count)))
-                guard += [arg.count == count]
+                guard += [eq(arg.count, count)]
                 ground.append(count)
                 for i in range(len(arg.starts)):
                     active = i < count
                     if active:
-                        guard += [arg.starts[i] == number(arg.starts[i]),
-                                  arg.ends[i] == number(arg.ends[i])]
+                        guard += [eq(arg.starts[i], number(arg.starts[i])),
+                                  eq(arg.ends[i], number(arg.ends[i]))]
                     ground += [number(arg.starts[i]) if active else 0,
                                number(arg.ends[i]) if active else 0]
                 continue
@@ -102,7 +102,7 @@ class AbstractCall:
                 continue
             value = number(arg)
             python.append(from_day_number(value) if kind == "date" else value)
-            guard.append(arg == value)
+            guard.append(eq(arg, value))
             ground.append(value)
         try:
             expected = self.compute(*python)

@@ -32,7 +32,7 @@ from ...calendar.dates import (
     start_of_month,
     to_day_number,
 )
-from .fast_terms import is_int_value
+from .fast_terms import ge, is_int_value, le
 
 HORIZON_START = date(1990, 1, 1)
 HORIZON_END = date(2060, 12, 31)
@@ -240,4 +240,4 @@ class Calendar:
 
 
 def horizon_bounds(d: z3.ArithRef) -> z3.BoolRef:
-    return z3.And(d >= to_day_number(HORIZON_START), d <= to_day_number(HORIZON_END))
+    return z3.And(ge(d, to_day_number(HORIZON_START)), le(d, to_day_number(HORIZON_END)))

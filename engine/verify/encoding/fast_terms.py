@@ -30,7 +30,7 @@ _ArithRef = z3.ArithRef
 _BoolRef = z3.BoolRef
 
 
-def _raw(wrapper: Any) -> Any:
+def raw(wrapper: Any) -> Any:
     """The C function a z3core wrapper calls (z3core keeps it as the wrapper's default
     argument ``_elems.f``; the wrapper adds a call asking Z3 for an error, which these
     functions cannot raise on terms whose sorts were checked here), or the wrapper."""
@@ -39,12 +39,12 @@ def _raw(wrapper: Any) -> Any:
     return function if function is not None else wrapper
 
 
-_get_sort = _raw(z3.Z3_get_sort)
-_mk_ite, _mk_not, _mk_eq = _raw(z3.Z3_mk_ite), _raw(z3.Z3_mk_not), _raw(z3.Z3_mk_eq)
-_mk_add, _mk_sub = _raw(z3.Z3_mk_add), _raw(z3.Z3_mk_sub)
-_mk_ge, _mk_le = _raw(z3.Z3_mk_ge), _raw(z3.Z3_mk_le)
-_mk_gt, _mk_lt = _raw(z3.Z3_mk_gt), _raw(z3.Z3_mk_lt)
-_is_numeral = _raw(z3.Z3_is_numeral_ast)
+_get_sort = raw(z3.Z3_get_sort)
+_mk_ite, _mk_not, _mk_eq = raw(z3.Z3_mk_ite), raw(z3.Z3_mk_not), raw(z3.Z3_mk_eq)
+_mk_add, _mk_sub = raw(z3.Z3_mk_add), raw(z3.Z3_mk_sub)
+_mk_ge, _mk_le = raw(z3.Z3_mk_ge), raw(z3.Z3_mk_le)
+_mk_gt, _mk_lt = raw(z3.Z3_mk_gt), raw(z3.Z3_mk_lt)
+_is_numeral = raw(z3.Z3_is_numeral_ast)
 _IntNumRef = z3.IntNumRef
 _INT_AST = _INT.as_ast()
 
@@ -213,8 +213,8 @@ def as_long(x: Any) -> int:
     return int(x.as_long())
 
 
-_translate = _raw(z3.Z3_translate)
-_solver_assert = _raw(z3.Z3_solver_assert)
+_translate = raw(z3.Z3_translate)
+_solver_assert = raw(z3.Z3_solver_assert)
 
 
 def translate(formula: Any, ctx: z3.Context) -> Any:

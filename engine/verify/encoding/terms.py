@@ -9,7 +9,7 @@ from typing import Any
 
 import z3
 
-from .fast_terms import not_term
+from .fast_terms import not_term, raw
 
 TRUE, FALSE = z3.BoolVal(True), z3.BoolVal(False)
 
@@ -23,10 +23,11 @@ class NotEncodable(Exception):  # noqa: N818 - the name says what happened
         self.timeline = timeline      # only because of a timeline (abstraction)
 
 
-def _is(x: Any, constant: Any) -> bool:
-    """``x`` is the constant ``constant``: terms are hash-consed, so the same term is the
-    same pointer (compared without a call into Z3)."""
-    return isinstance(x, z3.BoolRef) and x.ast.value == constant.ast.value
+_TRUE_AST, _FALSE_AST = TRUE.ast.value, FALSE.ast.value
+
+
+#: the C functions of ``Z3_mk_and`` / ``Z3_mk_or`` (fast_terms.raw)
+_RAW = {z3.Z3_mk_and: raw(z3.Z3_mk_and), z3.Z3_mk_or: raw(z3.Z3_mk_or)}
 
 
 def _join(make: Any, items: list[Any]) -> Any:
@@ -35,28 +36,46 @@ def _join(make: Any, items: list[Any]) -> Any:
     if not all(isinstance(x, z3.BoolRef) for x in items):
         return (z3.And if make is z3.Z3_mk_and else z3.Or)(items)
     ctx = items[0].ctx
-    args = (z3.Ast * len(items))()
-    for i, x in enumerate(items):
-        args[i] = x.as_ast()
+    args = (z3.Ast * len(items))(*[x.ast for x in items])
+    if all(x.ctx is ctx for x in items):       # Z3 cannot object: no error to ask for
+        make = _RAW.get(make, make)
     return z3.BoolRef(make(ctx.ref(), len(items), args), ctx)
 
 
 def and_(*xs: Any) -> Any:
-    items = [x for x in xs if not _is(x, TRUE)]
-    if any(_is(x, FALSE) for x in items):
-        return FALSE
+    items = []
+    for x in xs:
+        if isinstance(x, z3.BoolRef):
+            pointer = x.ast.value
+            if pointer == _TRUE_AST:
+                continue
+            if pointer == _FALSE_AST:
+                return FALSE
+        items.append(x)
     return TRUE if not items else items[0] if len(items) == 1 else _join(z3.Z3_mk_and, items)
 
 
 def or_(*xs: Any) -> Any:
-    items = [x for x in xs if not _is(x, FALSE)]
-    if any(_is(x, TRUE) for x in items):
-        return TRUE
+    items = []
+    for x in xs:
+        if isinstance(x, z3.BoolRef):
+            pointer = x.ast.value
+            if pointer == _FALSE_AST:
+                continue
+            if pointer == _TRUE_AST:
+                return TRUE
+        items.append(x)
     return FALSE if not items else items[0] if len(items) == 1 else _join(z3.Z3_mk_or, items)
 
 
 def not_(x: Any) -> Any:
-    return FALSE if _is(x, TRUE) else TRUE if _is(x, FALSE) else not_term(x)
+    if isinstance(x, z3.BoolRef):
+        pointer = x.ast.value
+        if pointer == _TRUE_AST:
+            return FALSE
+        if pointer == _FALSE_AST:
+            return TRUE
+    return not_term(x)
 
 
 @dataclass(frozen=True)
