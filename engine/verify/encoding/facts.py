@@ -20,6 +20,7 @@ from ...calendar.dates import from_day_number, to_day_number
 from ...calendar.periods import Period
 from ...compile.model import Duration, KnowledgeBase, Months, Type, Vocabulary
 from .calendar_terms import HORIZON_START, horizon_bounds
+from .fast_terms import add, ge, le, sub
 
 #: Most periods a periods fact holds in the encoding (abstraction ``bounded_periods``).
 MAX_PERIODS = 3
@@ -207,7 +208,7 @@ class FactVars:
                 terms = [var.term]
             elif isinstance(var.term, PeriodsVar):
                 terms = [*var.term.starts, *var.term.ends]
-            out += [z3.And(t >= anchor - days, t <= anchor + days) for t in terms]
+            out += [z3.And(ge(t, sub(anchor, days)), le(t, add(anchor, days))) for t in terms]
         return out
 
     def decode(self, model: z3.ModelRef, names: set[str]) -> dict[str, Any]:

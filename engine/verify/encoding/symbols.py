@@ -23,9 +23,16 @@ from collections.abc import Iterable, Sequence
 import z3
 from z3 import z3core
 
+from .fast_terms import raw
+
 _APP = z3.Z3_APP_AST
 _QUANTIFIER = z3.Z3_QUANTIFIER_AST
 _UNINTERPRETED = z3.Z3_OP_UNINTERPRETED
+#: the C functions (reading a term cannot fail: no error to ask Z3 for after each call)
+_ast_id, _ast_kind, _to_app = (raw(z3core.Z3_get_ast_id), raw(z3core.Z3_get_ast_kind),
+                               raw(z3core.Z3_to_app))
+_app_decl, _decl_kind = raw(z3core.Z3_get_app_decl), raw(z3core.Z3_get_decl_kind)
+_app_arg, _num_args = raw(z3core.Z3_get_app_arg), raw(z3core.Z3_get_app_num_args)
 
 
 def symbol_names(formulas: Iterable[z3.ExprRef]) -> set[str] | None:
@@ -39,19 +46,18 @@ def symbol_names(formulas: Iterable[z3.ExprRef]) -> set[str] | None:
         todo = [formula.as_ast()]
         while todo:
             ast = todo.pop()
-            key = z3core.Z3_get_ast_id(ctx, ast)
+            key = _ast_id(ctx, ast)
             if key in seen:
                 continue
             seen.add(key)
-            kind = z3core.Z3_get_ast_kind(ctx, ast)
+            kind = _ast_kind(ctx, ast)
             if kind == _APP:
-                app = z3core.Z3_to_app(ctx, ast)
-                decl = z3core.Z3_get_app_decl(ctx, app)
-                if z3core.Z3_get_decl_kind(ctx, decl) == _UNINTERPRETED:
+                app = _to_app(ctx, ast)
+                decl = _app_decl(ctx, app)
+                if _decl_kind(ctx, decl) == _UNINTERPRETED:
                     names.add(z3core.Z3_get_symbol_string(
                         ctx, z3core.Z3_get_decl_name(ctx, decl)))
-                todo += [z3core.Z3_get_app_arg(ctx, app, i)
-                         for i in range(z3core.Z3_get_app_num_args(ctx, app))]
+                todo += [_app_arg(ctx, app, i) for i in range(_num_args(ctx, app))]
             elif kind == _QUANTIFIER:
                 return None
     return names

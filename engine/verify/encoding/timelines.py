@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 import z3
 
 from .facts import PeriodsVar
-from .fast_terms import as_long, ge, gt, is_int_value, ite, lt, sub, sum_
+from .fast_terms import as_long, eq, ge, gt, is_int_value, ite, lt, sub, sum_
 from .terms import FALSE, TRUE, E, NotEncodable, and_, not_, or_, sequence
 
 if TYPE_CHECKING:
@@ -248,7 +248,7 @@ def charged_exact(scope: ExprScope, name: str, t: list[Any]) -> tuple[Any, Any, 
     if frame.first_month is None:
         k = scope.calendar.month_number(d) - m0
         for j in reversed(range(frame.months)):
-            value = ite(k == j, employer[j] if month else charged[j], value)
+            value = ite(eq(k, j), employer[j] if month else charged[j], value)
         beyond = and_(p.count > 0, k >= frame.months)
     else:                        # month j is [starts[j], starts[j + 1]): comparisons only
         for j in reversed(range(frame.months)):
@@ -256,7 +256,7 @@ def charged_exact(scope: ExprScope, name: str, t: list[Any]) -> tuple[Any, Any, 
                         employer[j] if month else charged[j], value)
         beyond = and_(p.count > 0, or_(d >= starts[frame.months],
                                        _outside(frame, p.starts[0])))
-    value = ite(p.count == 0, TRUE if month else z3.IntVal(0), value)
+    value = ite(eq(p.count, 0), TRUE if month else z3.IntVal(0), value)
     return value, FALSE, beyond
 
 
