@@ -21,21 +21,24 @@ from typing import Any
 
 import z3
 
-from ...compile.model import AUTHORITY_RANK, RuleVersion
+from ...compile.model import AUTHORITY_RANK, Rule, RuleVersion
 from ...evaluate.case import Case
 from ..encoding.encode import ConclusionEnc, LawEncoding, OutputEnc
 from ..encoding.encode_expr import and_, not_, or_
 from ..encoding.shared import in_force
-from .can_apply import can_apply
+from ..encoding.solve import SolveResult
+from .can_apply import Seed, can_apply, seeds
 from .confirm import conclusion_applies
 from .conflict_prefilter import cannot_overlap
 from .conflict_ranges import overlap_ranges
 from .context import Audit, Replayed
+from .evaluator_first import Found, evaluator_first, reads
 from .explain_findings import dead_lines, overlap_lines
 from .findings import Finding
 from .seeds import SEEDED, readings_differ, replayed_test, seeded_query
 from .simple_witness import applies_somewhere
-from .timeline_search import CHECK_RLIMIT, DEAD_RLIMIT, is_bounded
+from .timeline_notes import record
+from .timeline_search import CHECK_RLIMIT, DEAD_RLIMIT, involves_timelines, is_bounded
 from .units import unit_check, units
 
 LOWER_AUTHORITIES = ("statuts", "official_guidance", "commentary")
@@ -257,9 +260,13 @@ def _dead_version(audit: Audit, enc: LawEncoding, rule_id: str, vid: str
                   ) -> Iterator[Finding]:
     rule = audit.kb.rules[rule_id]
     version = next(v for v in rule.versions if v.id == vid)
+    names = sorted({c.output for c in version.conclusions})
+    found = evaluator_first(audit, rule, version)     # before anything is encoded
+    if found is not None:
+        _note_found(audit, enc, rule, version, names, found)
+        return
     cores: list[str] = []
     bounds: list[str] = []
-    names = sorted({c.output for c in version.conclusions})
     for name in names:
         encoded = _encoded(audit, enc, name)
         if encoded is None:
@@ -296,6 +303,26 @@ def _dead_version(audit: Audit, enc: LawEncoding, rule_id: str, vid: str
                            *bounds,
                            "the provisions in the unsat core together exclude it"
                            if cores else "no unsat core: the timeline frames exclude it"])
+
+
+def _note_found(audit: Audit, enc: LawEncoding, rule: Rule, version: RuleVersion,
+                names: list[str], found: Found) -> None:
+    """What the solver's path would have kept of a version answered by the evaluator
+    (:mod:`.evaluator_first`): for a version whose outputs read a timeline output (answered
+    by its first conclusion only), the note on the timeline output (LX522) that the
+    question was asked and a case found, when the solver's path would have asked it of the
+    timeline encoding; for the others, the case as a seed of later "can apply" questions
+    (:mod:`.can_apply`)."""
+    if not reads(audit).timeline_maybe(names):
+        seeds(audit).append(Seed(found.case, found.as_of, rule.reading))
+        return
+    encoded = _encoded(audit, enc, found.output)
+    if encoded is None:
+        return
+    law = encoded[0]
+    if involves_timelines([law], [{found.output}]):
+        record(audit, [law], [{found.output}], f"dead rule: whether {version.id} can apply",
+               SolveResult("sat", reason="a case the evaluator applies the conclusion to"))
 
 
 def _applies(audit: Audit, rule_id: str, vid: str, index: int, reading: str | None
