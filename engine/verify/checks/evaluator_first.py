@@ -67,12 +67,16 @@ from datetime import date, timedelta
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from ...calendar.dates import month_index
+from ...calendar.dates import DateRangeError, from_day_number, month_index, to_day_number
 from ...calendar.periods import Period
 from ...compile.model import Duration, KnowledgeBase, Months, Rule, RuleVersion
 from ...compile.refs import version_refs
+from ...evaluate.builtins import EvaluationError
 from ...evaluate.case import Case
+from ...evaluate.expressions import MissingFactError, UndeterminedError
+from ...evaluate.interpreter import evaluate
 from ...evaluate.plausibility import check_assumptions
+from ...evaluate.trace import TraceNode
 from ..encoding.calendar_terms import HORIZON_END, HORIZON_START
 from ..encoding.facts import GRAIN
 from ..encoding.timelines import TIMELINE_MONTHS
@@ -91,10 +95,19 @@ from .timeline_search import DEFAULT_ANCHOR
 if TYPE_CHECKING:
     from .context import Audit
 
+#: The most cases tested while giving the facts the evaluator asks for, per conclusion,
+#: and the most rounds of asking for one case.
+ASKED_CASES = 48
+ASK_ROUNDS = 12
 #: The most candidates built from the conditions, per conclusion.
 CONDITION_CASES = 24
 #: The most candidates of the seed pool tried, per conclusion.
 POOL_CASES = 160
+#: The first values of an amount, a decimal or a percentage fact (two different values
+#: and zero: most comparisons of two amounts, a difference, a quotient need no more).
+_ROUND = {"money": (Fraction(2000), Fraction(1000), Fraction(0)),
+          "decimal": (Fraction(40), Fraction(20), Fraction(0)),
+          "percentage": (Fraction(1, 2), Fraction(1, 4), Fraction(0))}
 #: The length (days) of the period a periods fact holds in the first candidates.
 FIRST_PERIOD_DAYS = 30
 
@@ -198,22 +211,131 @@ def evaluator_first(audit: Audit, rule: Rule, version: RuleVersion) -> Found | N
     if info.timeline_maybe(names):
         order = order[:1]        # the question the solver's path notes first (LX522)
     own = info.version_facts(rule, version)
-    check_plausible = any(getattr(i, "assumption", False)
-                          for i in audit.kb.invariants.values())
     for name, index in order:
         slice_rules, slice_facts, _ = info.output(name)
-        for facts, as_of in candidates(audit.kb, audit.jurisdiction, rule, version, index,
-                                       own, slice_facts, slice_rules, audit.as_of):
-            case = Case("a case the evaluator applies the conclusion to",
-                        audit.jurisdiction, as_of, facts, {}, None)
-            if not conclusion_applies(audit.kb, case, as_of, rule.id, version.id, index,
-                                      reading=rule.reading):
-                continue
-            if check_plausible and _implausible(audit.kb, case):
-                continue
+        search = _Search(audit, rule, version, index, slice_rules)
+        found = search.asked() or search.listed(
+            candidates(audit.kb, audit.jurisdiction, rule, version, index, own, slice_facts,
+                       slice_rules, audit.as_of))
+        if found is not None:
             audit.queries += 1               # answered without Z3: counted as the query
-            return Found(name, index, case, as_of)
+            return Found(name, index, *found)
     return None
+
+
+class _Search:
+    """The tests of one conclusion's candidates: the evaluator (the reference,
+    :func:`.confirm.conclusion_applies`) and the plausibility assumptions."""
+
+    def __init__(self, audit: Audit, rule: Rule, version: RuleVersion, index: int,
+                 slice_rules: list[Rule]) -> None:
+        self.kb, self.rule, self.version, self.index = audit.kb, rule, version, index
+        self.jurisdiction, self.as_of = audit.jurisdiction, audit.as_of
+        self.entries = audit.kb.vocabularies[audit.jurisdiction].facts
+        self.plausibility = any(getattr(i, "assumption", False)
+                                for i in audit.kb.invariants.values())
+        self.slice_rules = slice_rules
+        self.tried = 0
+
+    def passes(self, facts: dict[str, Any], as_of: date) -> Case | None:
+        """The case if the evaluator applies the conclusion to it and it is plausible."""
+        self.tried += 1
+        case = Case("a case the evaluator applies the conclusion to", self.jurisdiction,
+                    as_of, dict(facts), {}, None)
+        if not conclusion_applies(self.kb, case, as_of, self.rule.id, self.version.id,
+                                  self.index, reading=self.rule.reading):
+            return None
+        if self.plausibility and _implausible(self.kb, case):
+            return None
+        return case
+
+    def listed(self, cases: Iterator[tuple[dict[str, Any], date]]
+               ) -> tuple[Case, date] | None:
+        for facts, as_of in cases:
+            case = self.passes(facts, as_of)
+            if case is not None:
+                return case, as_of
+        return None
+
+    def asked(self) -> tuple[Case, date] | None:
+        """The facts the evaluator asks for, given one by one (see the module)."""
+        hints = _hints(self.kb, self.jurisdiction, self.rule, self.version, self.index,
+                       self.slice_rules)
+        mine, others, constants, days, default = hints
+        if self.as_of is not None:
+            days = [self.as_of]
+        by_as_of = self.rule.selected_by is None and self.as_of is None
+
+        def values(fact: str) -> list[Any]:
+            entry = self.entries.get(fact)
+            if entry is None:
+                return []
+            return _values(entry.type, mine.get(fact), others.get(fact, set()), default,
+                           constants) or []
+
+        def complete(facts: dict[str, Any]) -> tuple[dict[str, Any], tuple[Case, date] | None]:
+            for _ in range(ASK_ROUNDS):
+                if self.tried >= ASKED_CASES:
+                    break
+                as_of = _as_of_days(days, facts, by_as_of)[0]
+                case = self.passes(facts, as_of)
+                if case is not None:
+                    return facts, (case, as_of)
+                new = [n for n in _asked(self.kb, self.jurisdiction, facts, as_of, self.rule,
+                                         self.version, self.index)
+                       if n not in facts and values(n)]
+                if not new:
+                    break
+                facts = {**facts, **{n: values(n)[0] for n in new}}
+            return facts, None
+
+        # first the fact selecting the version alone, then every fact the version reads
+        # itself: each completed with the facts the evaluator asks for, then varied one
+        # fact at a time
+        direct = sorted({*_direct_facts(self.version), *filter(None, [self.rule.selected_by])})
+        for given in ([self.rule.selected_by] if self.rule.selected_by else [], direct):
+            start = {n: values(n)[0] for n in given if values(n)}
+            base, found = complete(start)
+            if found is not None:
+                return found
+            for fact in sorted(base):
+                for value in values(fact)[1:]:
+                    if self.tried >= ASKED_CASES:
+                        return None
+                    _, found = complete({**base, fact: value})
+                    if found is not None:
+                        return found
+        return None
+
+
+def _direct_facts(version: RuleVersion) -> set[str]:
+    """The facts ``version`` reads itself."""
+    return {ref.target for ref in version_refs(version) if ref.kind == "fact"}
+
+
+def _asked(kb: KnowledgeBase, jurisdiction: str, facts: dict[str, Any], as_of: date,
+           rule: Rule, version: RuleVersion, index: int) -> tuple[str, ...]:
+    """The facts the evaluator lacks to tell whether conclusion ``index`` of ``version``
+    applies to the case (empty: none, or it cannot be told for another reason)."""
+    if rule.selected_by is not None and rule.selected_by not in facts:
+        return (rule.selected_by,)
+    conclusion = version.conclusions[index]
+    case = Case("asked", jurisdiction, as_of, dict(facts), {}, None)
+    try:
+        run = evaluate(kb, case, as_of, outputs=[conclusion.output],
+                       reading=rule.reading).evaluation
+        if run is None or run.disapplied_by(rule) is not None:
+            return ()
+        selected, on, how = run.select(rule)
+        if selected is not version:
+            return ()
+        node = TraceNode(conclusion.output, None, rule.id, version, rule.citation, how)
+        run.conclude(rule, version, conclusion, on, node)
+    except MissingFactError as missing:
+        return tuple(missing.names)
+    except (UndeterminedError, EvaluationError, OverflowError, DateRangeError, ValueError):
+        return ()
+    return ()
 
 
 def _implausible(kb: KnowledgeBase, case: Case) -> bool:
@@ -249,45 +371,63 @@ def _clamp(day: date, low: date, high: date) -> date:
     return min(max(day, low), high)
 
 
+def _hints(kb: KnowledgeBase, jurisdiction: str, rule: Rule, version: RuleVersion,
+           index: int, slice_rules: list[Rule]
+           ) -> tuple[dict[str, Restriction], dict[str, set[Any]], Constants, list[date],
+                      date]:
+    """What the values of the candidates are chosen from: the conclusion's own
+    restrictions, the constants the slice's rules compare each fact with, the slice's
+    constants, the as-of days tried and the default day (the selection day)."""
+    entries = kb.vocabularies[jurisdiction].facts
+    mine = restrictions(entries, rule, version, conclusion_conditions(version, index))
+    others: dict[str, set[Any]] = {}
+    for other in slice_rules:
+        for v in other.versions:
+            for k in range(len(v.conclusions)):
+                for fact, r in restrictions(entries, other, v,
+                                            conclusion_conditions(v, k)).items():
+                    others.setdefault(fact, set()).update(_edges(r))
+    constants = Constants(kb, slice_rules)
+    # the selection day in the version's window (read from the conditions, else the
+    # window itself: a transitional version is also selected in its window)
+    low, high = _window(version)
+    window = Restriction("ordered", to_day_number(low), to_day_number(high))
+    selection = rule.selected_by or AS_OF
+    if selection not in mine and (selection == AS_OF or (
+            selection in entries and entries[selection].type.kind == "date")):
+        mine = {**mine, selection: window}
+    days = _dates(mine.get(AS_OF), others.get(AS_OF, set()), DEFAULT_DAY)
+    if selection != AS_OF and selection in entries \
+            and entries[selection].type.kind == "date":
+        first = _dates(mine.get(selection), others.get(selection, set()), DEFAULT_DAY)[:1]
+    else:
+        first = days[:1]
+    return mine, others, constants, days, first[0] if first else DEFAULT_DAY
+
+
 def _from_conditions(kb: KnowledgeBase, jurisdiction: str, rule: Rule,
                      version: RuleVersion, index: int, own: list[str],
                      slice_rules: list[Rule], as_of: date | None
                      ) -> Iterator[tuple[dict[str, Any], date]]:
     """Cases built from the conditions (at most :data:`CONDITION_CASES`)."""
     entries = kb.vocabularies[jurisdiction].facts
-    mine = restrictions(entries, rule, version, conclusion_conditions(version, index))
-    hints: dict[str, set[Any]] = {}
-    for other in slice_rules:
-        for v in other.versions:
-            for k in range(len(v.conclusions)):
-                for fact, r in restrictions(entries, other, v,
-                                            conclusion_conditions(v, k)).items():
-                    hints.setdefault(fact, set()).update(_edges(r))
-    constants = Constants(kb, slice_rules)
-    selection = rule.selected_by
+    mine, others, constants, days, default = _hints(kb, jurisdiction, rule, version, index,
+                                                    slice_rules)
     if as_of is not None:
         days = [as_of]
-    else:
-        days = _dates(mine.get(AS_OF), hints.get(AS_OF, set()), DEFAULT_DAY)
-    if selection is not None and selection in entries \
-            and entries[selection].type.kind == "date":
-        first = _dates(mine.get(selection), hints.get(selection, set()), DEFAULT_DAY)[:1]
-    else:
-        first = days[:1]
-    default = first[0] if first else DEFAULT_DAY
     choices: list[tuple[str, list[Any]]] = []
     for fact in own:
         entry = entries.get(fact)
         if entry is None:
             continue
-        values = _values(entry.type, mine.get(fact), hints.get(fact, set()), default,
+        values = _values(entry.type, mine.get(fact), others.get(fact, set()), default,
                          constants)
         if values is not None:
             choices.append((fact, values))
     tried = 0
     for combination in _combinations(choices):
         facts = dict(combination)
-        for day in _as_of_days(days, facts, selection is None and as_of is None):
+        for day in _as_of_days(days, facts, rule.selected_by is None and as_of is None):
             tried += 1
             if tried > CONDITION_CASES:
                 return
@@ -307,7 +447,10 @@ def _values(ftype: Any, own: Restriction | None, hints: set[Any], default: date,
     if kind == "integer":
         return _ordered(own, hints, 0, None)
     if kind == "date":
-        return _dates(own, hints, default)
+        dates = _dates(own, hints, default)
+        if dates:          # and the days around the first (a day before, a day after)
+            dates += [d for d in _around(dates[0], own) if d not in dates]
+        return dates
     if kind == "periods":
         lengths = [FIRST_PERIOD_DAYS, *[d for d in constants.days if d != FIRST_PERIOD_DAYS]]
         out = []
@@ -320,9 +463,25 @@ def _values(ftype: Any, own: Restriction | None, hints: set[Any], default: date,
         return [Duration(d) for d in [0, *constants.days]]
     if kind == "months":
         return [Months(m) for m in [0, *constants.months]]
-    if kind in GRAIN:
-        return [Fraction(0), *[a for a in constants.amounts if a != 0]]
+    if kind in GRAIN:     # a few round values of the kind (two different, and zero)
+        first = _ROUND.get(kind, _ROUND["money"])
+        return [*first, *[a for a in constants.amounts if a not in first]]
     return None
+
+
+def _around(day: date, own: Restriction | None) -> list[date]:
+    """The day before and the day after ``day`` that ``own`` allows (within the
+    horizon)."""
+    out = []
+    for n in (to_day_number(day) - 1, to_day_number(day) + 1):
+        if own is not None and ((own.low is not None and n < own.low) or
+                                (own.high is not None and n > own.high)
+                                or n in own.excluded):
+            continue
+        d = from_day_number(n)
+        if HORIZON_START <= d <= HORIZON_END:
+            out.append(d)
+    return out
 
 
 def _combinations(choices: list[tuple[str, list[Any]]]) -> Iterator[list[tuple[str, Any]]]:

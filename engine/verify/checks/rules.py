@@ -316,13 +316,41 @@ def _note_found(audit: Audit, enc: LawEncoding, rule: Rule, version: RuleVersion
     if not reads(audit).timeline_maybe(names):
         seeds(audit).append(Seed(found.case, found.as_of, rule.reading))
         return
-    encoded = _encoded(audit, enc, found.output)
-    if encoded is None:
-        return
-    law = encoded[0]
-    if involves_timelines([law], [{found.output}]):
-        record(audit, [law], [{found.output}], f"dead rule: whether {version.id} can apply",
+    name = found.output
+    out = enc.output(name)
+    if out.not_encodable is None or not out.timeline_only:
+        return                                  # asked of the plain encoding: no note
+    law = _encoded_already(audit, enc, name) or audit.encoding(reading=enc.reading,
+                                                               timelines=True)
+    if law.output(name).not_encodable is None and involves_timelines([law], [{name}]):
+        record(audit, [law], [{name}], f"dead rule: whether {version.id} can apply",
                SolveResult("sat", reason="a case the evaluator applies the conclusion to"))
+
+
+def _encoded_already(audit: Audit, enc: LawEncoding, name: str) -> LawEncoding | None:
+    """A timeline encoding of the audit (the readings check's, whatever its tag) with the
+    reading and date of law of ``enc``, in the audit's frame, where ``name`` and every
+    output it reads are encoded already: whether they are encodable, and whether they read
+    a timeline, is the same there as in the dead-rule check's own timeline encoding (a tag
+    only renames), which then need not be built for a version the evaluator answered."""
+    from .timeline_search import main_frame
+    frame = main_frame(audit)
+    for other in audit._encodings.values():
+        if not other.timelines or other.reading != enc.reading \
+                or other.law_as_of != enc.law_as_of or other.frame != frame:
+            continue
+        todo, seen = [name], set()
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            if current not in other.outputs:
+                break
+            todo += sorted(other.outputs[current].deps)
+        else:
+            return other
+    return None
 
 
 def _applies(audit: Audit, rule_id: str, vid: str, index: int, reading: str | None
