@@ -264,7 +264,7 @@ class _Search:
         mine, others, constants, days, default = hints
         if self.as_of is not None:
             days = [self.as_of]
-        by_as_of = self.rule.selected_by is None and self.as_of is None
+        by_as_of = self.rule.selected_by is None or self.as_of is not None
 
         def values(fact: str) -> list[Any]:
             entry = self.entries.get(fact)
@@ -427,7 +427,7 @@ def _from_conditions(kb: KnowledgeBase, jurisdiction: str, rule: Rule,
     tried = 0
     for combination in _combinations(choices):
         facts = dict(combination)
-        for day in _as_of_days(days, facts, rule.selected_by is None and as_of is None):
+        for day in _as_of_days(days, facts, rule.selected_by is None or as_of is not None):
             tried += 1
             if tried > CONDITION_CASES:
                 return
@@ -499,8 +499,9 @@ def _combinations(choices: list[tuple[str, list[Any]]]) -> Iterator[list[tuple[s
 
 
 def _as_of_days(days: list[date], facts: dict[str, Any], by_as_of: bool) -> list[date]:
-    """The as-of dates tried: the selection day's values when the rule is selected on the
-    as-of date; otherwise the day after the latest date the case gives."""
+    """The as-of dates tried: ``days`` (the audit's date, or the selection day's values
+    when the rule is selected on the as-of date); otherwise the day after the latest date
+    the case gives."""
     if by_as_of:
         return days
     dates = [v for v in facts.values() if isinstance(v, date)]
