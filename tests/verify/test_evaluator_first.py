@@ -17,10 +17,10 @@ from typing import Any
 import pytest
 import z3
 from lexlux.compile.model import KnowledgeBase
-from lexlux.verify.checks import evaluator_first as first_module
 from lexlux.verify.checks import rules as rules_module
 from lexlux.verify.checks.context import Audit
-from lexlux.verify.checks.evaluator_first import candidates, evaluator_first, reads
+from lexlux.verify.checks.dead_cases import POOL_CASES, pool_cases, reads
+from lexlux.verify.checks.evaluator_first import evaluator_first
 from lexlux.verify.checks.findings import to_json
 from lexlux.verify.checks.rules import check_dead
 from lexlux.verify.checks.timeline_notes import timeline_notes
@@ -138,18 +138,25 @@ def test_a_timeline_rule_keeps_its_note_without_a_solver_query(
 
 
 def _candidates_digest(kb: KnowledgeBase, as_of: date | None) -> str:
+    """A digest of the pool's candidates and of the case the pass finds, for a few
+    bundled versions (a timeline rule, a rule reading an output, one of 2009)."""
     audit = Audit(kb, "lu", as_of=as_of)
     info = reads(audit)
     text = []
-    for rule_id in ("lu.code_du_travail.L125-4.payer", "lu.statuts_cns.art-185"):
+    for rule_id in ("lu.code_du_travail.L125-4.payer", "lu.statuts_cns.art-185",
+                    "lu.code_du_travail.L551-2.p3"):
         rule = kb.rules[rule_id]
         version = rule.versions[0]
         name = version.conclusions[0].output
         slice_rules, slice_facts, _ = info.output(name)
-        for facts, day in candidates(kb, "lu", rule, version, 0,
-                                     info.version_facts(rule, version), slice_facts,
-                                     slice_rules, as_of):
-            text.append(repr((sorted(facts.items()), day)))
+        cases = list(pool_cases(kb, "lu", rule, version, info.version_facts(rule, version),
+                                slice_facts, slice_rules, as_of))
+        assert 0 < len(cases) <= POOL_CASES
+        text += [repr((sorted(facts.items()), day)) for facts, day in cases]
+        found = evaluator_first(audit, rule, version)
+        assert found is not None, rule_id
+        text.append(repr((found.output, found.index, sorted(found.case.facts.items()),
+                          found.as_of)))
     return hashlib.sha256("\n".join(text).encode()).hexdigest()
 
 
@@ -167,7 +174,6 @@ def test_the_candidates_are_the_same_in_every_process(bundled: Any) -> None:
     kb = bundled.kb
     here = _candidates_digest(kb, None)
     assert _candidates_digest(kb, None) == here
-    assert first_module.POOL_CASES > 0
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     done = subprocess.run([sys.executable, "-c", DIGEST, str(Path(__file__).parent)],
                           env=env, capture_output=True, text=True, check=True)
@@ -179,13 +185,15 @@ def test_with_an_as_of_date_every_candidate_is_as_of_it(bundled: Any) -> None:
     day = date(2019, 6, 1)
     audit = Audit(kb, "lu", as_of=day)
     info = reads(audit)
-    rule = kb.rules["lu.code_du_travail.L125-4.payer"]
-    version = rule.versions[0]
-    name = version.conclusions[0].output
-    slice_rules, slice_facts, _ = info.output(name)
-    days = {d for _, d in candidates(kb, "lu", rule, version, 0,
-                                     info.version_facts(rule, version), slice_facts,
-                                     slice_rules, day)}
-    assert days == {day}
-    found = evaluator_first(audit, rule, version)
-    assert found is not None and found.as_of == day
+    for rule_id in ("lu.code_du_travail.L125-4.payer",      # selected by a fact
+                    "lu.statuts_cns.art-185"):               # selected on the as-of date
+        rule = kb.rules[rule_id]
+        version = rule.versions[0]
+        name = version.conclusions[0].output
+        slice_rules, slice_facts, _ = info.output(name)
+        days = {d for _, d in pool_cases(kb, "lu", rule, version,
+                                         info.version_facts(rule, version), slice_facts,
+                                         slice_rules, day)}
+        assert days == {day}
+        found = evaluator_first(audit, rule, version)
+        assert found is not None and found.as_of == day and found.case.as_of == day

@@ -32,7 +32,8 @@ from .confirm import conclusion_applies
 from .conflict_prefilter import cannot_overlap
 from .conflict_ranges import overlap_ranges
 from .context import Audit, Replayed
-from .evaluator_first import Found, evaluator_first, reads
+from .dead_cases import reads
+from .evaluator_first import Found, evaluator_first
 from .explain_findings import dead_lines, overlap_lines
 from .findings import Finding
 from .seeds import SEEDED, readings_differ, replayed_test, seeded_query
