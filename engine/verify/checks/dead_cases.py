@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     from .context import Audit
 
 #: The most cases of the seed pool tried, per conclusion.
-POOL_CASES = 160
+POOL_CASES = 16
 #: The first values of an amount, a decimal or a percentage fact: two different values and
 #: zero (a comparison of two amounts, a difference, a quotient need no more), then the
 #: amounts of the slice's parameters.
@@ -75,6 +75,7 @@ class Reads:
         self._disappliers: dict[str, list[Rule]] | None = None
         self._own: dict[str, list[str]] = {}
         self._outputs: dict[str, tuple[list[Rule], list[str], list[str]]] = {}
+        self._hints: dict[str, tuple[dict[str, set[Any]], Constants]] = {}
 
     def output(self, name: str) -> tuple[list[Rule], list[str], list[str]]:
         """The rules, facts and outputs of ``name``'s slice (sorted)."""
@@ -85,12 +86,29 @@ class Reads:
                                            sorted(outs))
         return known
 
+    def hints(self, name: str) -> tuple[dict[str, set[Any]], Constants]:
+        """For ``name``'s slice: the constants its rules' simple comparisons compare each
+        fact with, and the constants of its rules (:class:`.seed_cases.Constants`)."""
+        known = self._hints.get(name)
+        if known is None:
+            entries = self.kb.vocabularies[self.jurisdiction].facts
+            rules = self.output(name)[0]
+            others: dict[str, set[Any]] = {}
+            for other in rules:
+                for v in other.versions:
+                    for k in range(len(v.conclusions)):
+                        for fact, r in restrictions(entries, other, v,
+                                                    conclusion_conditions(v, k)).items():
+                            others.setdefault(fact, set()).update(_edges(r))
+            known = self._hints[name] = (others, Constants(self.kb, rules))
+        return known
+
     def disappliers(self, rule_id: str) -> list[Rule]:
         """The rules of which a version disapplies ``rule_id`` (by id)."""
         if self._disappliers is None:
             found: dict[str, list[Rule]] = {}
             rules = sorted(self.kb.rules.values(), key=lambda r: r.id)
-            for other in rules:
+            for other in [r for r in rules if any(v.disapplications for v in r.versions)]:
                 for target in rules:
                     if target.id != other.id and any(
                             d.covers(target.id) for v in other.versions
@@ -157,23 +175,16 @@ def window(version: RuleVersion) -> tuple[date, date]:
 
 class FactValues:
     """The values tried for the facts of conclusion ``index`` of ``version`` (see the
-    module), with the rules of its output's slice; ``as_of``: the audit's date."""
+    module), with the constants of its output's slice (``info``); ``as_of``: the audit's
+    date."""
 
-    def __init__(self, kb: KnowledgeBase, jurisdiction: str, rule: Rule,
-                 version: RuleVersion, index: int, slice_rules: list[Rule],
+    def __init__(self, info: Reads, rule: Rule, version: RuleVersion, index: int,
                  as_of: date | None) -> None:
-        self.entries = kb.vocabularies[jurisdiction].facts
+        self.entries = info.kb.vocabularies[info.jurisdiction].facts
         self.rule = rule
         mine = restrictions(self.entries, rule, version,
                             conclusion_conditions(version, index))
-        others: dict[str, set[Any]] = {}
-        for other in slice_rules:
-            for v in other.versions:
-                for k in range(len(v.conclusions)):
-                    for fact, r in restrictions(self.entries, other, v,
-                                                conclusion_conditions(v, k)).items():
-                        others.setdefault(fact, set()).update(_edges(r))
-        self.constants = Constants(kb, slice_rules)
+        others, self.constants = info.hints(version.conclusions[index].output)
         # the selection day inside the version's window (the conditions may say more; a
         # transitional version is selected in its window too)
         low, high = window(version)
@@ -284,7 +295,7 @@ def pool_cases(kb: KnowledgeBase, jurisdiction: str, rule: Rule, version: RuleVe
         first = month_index(min(max(DEFAULT_ANCHOR, low), high))
         when = _frame_end(first)
     cases = pool(kb, jurisdiction, sorted(set(slice_facts) | set(own)), own, slice_rules,
-                 first, TIMELINE_MONTHS, when)
+                 first, TIMELINE_MONTHS, when, POOL_CASES)
     return itertools.islice(((facts, day) for facts, day in cases
                              if HORIZON_START <= day <= HORIZON_END), POOL_CASES)
 

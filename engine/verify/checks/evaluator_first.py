@@ -17,8 +17,8 @@ passes must also satisfy the declared plausibility assumptions
 (:func:`lexlux.evaluate.plausibility.check_assumptions`, as :mod:`.seeds` requires).
 The candidates, fewest facts first (values from :class:`.dead_cases.FactValues`):
 
-1. **the facts the evaluator asks for**: a case with only the fact selecting the version
-   (then one with every fact the version reads itself) is completed, round by round, with
+1. **the facts the evaluator asks for**: a case with every fact the version reads itself
+   (then one with only the fact selecting the version) is completed, round by round, with
    the facts the evaluator reports missing (each at its first value; at most
    :data:`ASK_ROUNDS` rounds), then varied one fact at a time (and completed again), at
    most :data:`ASKED_CASES` tests;
@@ -68,7 +68,7 @@ from ...compile.model import KnowledgeBase, Rule, RuleVersion
 from ...evaluate.builtins import EvaluationError
 from ...evaluate.case import Case
 from ...evaluate.expressions import MissingFactError, UndeterminedError
-from ...evaluate.interpreter import evaluate
+from ...evaluate.interpreter import _NOT_APPLICABLE, evaluate
 from ...evaluate.plausibility import check_assumptions
 from ...evaluate.trace import TraceNode
 from .confirm import conclusion_applies
@@ -79,7 +79,7 @@ if TYPE_CHECKING:
 
 #: The most cases tested while completing and varying the facts the evaluator asks for,
 #: per conclusion.
-ASKED_CASES = 48
+ASKED_CASES = 24
 #: The most rounds of asking for missing facts, for one case.
 ASK_ROUNDS = 12
 
@@ -107,8 +107,7 @@ def evaluator_first(audit: Audit, rule: Rule, version: RuleVersion) -> Found | N
     for name, index in order:
         slice_rules, slice_facts, _ = info.output(name)
         search = _Search(audit, rule, version, index,
-                         FactValues(audit.kb, audit.jurisdiction, rule, version, index,
-                                    slice_rules, audit.as_of))
+                         FactValues(info, rule, version, index, audit.as_of))
         found = search.asked() or search.listed(pool_cases(
             audit.kb, audit.jurisdiction, rule, version, own, slice_facts, slice_rules,
             audit.as_of))
@@ -156,7 +155,8 @@ class _Search:
         """A case made of the facts the evaluator asks for (see the module)."""
         values = self.values
         selection = [self.rule.selected_by] if self.rule.selected_by else []
-        for given in (selection, direct_facts(self.rule, self.version)):
+        direct = direct_facts(self.rule, self.version)
+        for given in (direct, selection) if direct != selection else (direct,):
             base, found = self._complete({n: values.values(n)[0] for n in given
                                           if values.values(n)})
             if found is not None:
@@ -175,46 +175,52 @@ class _Search:
         """``facts`` with the facts the evaluator asks for added (each at its first value),
         and the case if one of the rounds passes."""
         values = self.values
-        for _ in range(ASK_ROUNDS):
+        for round_ in range(ASK_ROUNDS):
             if self.tried >= ASKED_CASES:
                 break
             as_of = values.as_of(facts)
-            case = self.passes(facts, as_of)
-            if case is not None:
-                return facts, (case, as_of)
-            new = [n for n in _asked(self.kb, self.jurisdiction, facts, as_of, self.rule,
-                                     self.version, self.index)
-                   if n not in facts and values.values(n)]
+            if round_ == 0:         # most cases pass at once: the reference's test first
+                case = self.passes(facts, as_of)
+                if case is not None:
+                    return facts, (case, as_of)
+            else:
+                self.tried += 1
+            applies, missing = _probe(self.kb, self.jurisdiction, facts, as_of, self.rule,
+                                      self.version, self.index)
+            if applies:             # the reference's own test, and the assumptions
+                case = self.passes(facts, as_of) if round_ else None
+                return facts, None if case is None else (case, as_of)
+            new = [n for n in missing if n not in facts and values.values(n)]
             if not new:
                 break
             facts = {**facts, **{n: values.values(n)[0] for n in new}}
         return facts, None
 
 
-def _asked(kb: KnowledgeBase, jurisdiction: str, facts: dict[str, Any], as_of: date,
-           rule: Rule, version: RuleVersion, index: int) -> tuple[str, ...]:
-    """The facts (or parameters) the evaluator lacks to tell whether conclusion ``index``
-    of ``version`` applies to the case, as :func:`.confirm.conclusion_applies` asks it
-    (empty: none, or it cannot be told for another reason)."""
+def _probe(kb: KnowledgeBase, jurisdiction: str, facts: dict[str, Any], as_of: date,
+           rule: Rule, version: RuleVersion, index: int) -> tuple[bool, tuple[str, ...]]:
+    """Whether conclusion ``index`` of ``version`` applies to the case, the steps of
+    :func:`.confirm.conclusion_applies` (which alone decides: a case this finds is tested
+    by it), and else the facts (or parameters) the evaluator lacks to tell (empty: none,
+    or it cannot be told for another reason)."""
     if rule.selected_by is not None and rule.selected_by not in facts:
-        return (rule.selected_by,)
+        return False, (rule.selected_by,)
     conclusion = version.conclusions[index]
     case = Case("asked", jurisdiction, as_of, dict(facts), {}, None)
     try:
         run = evaluate(kb, case, as_of, outputs=[conclusion.output],
                        reading=rule.reading).evaluation
         if run is None or run.disapplied_by(rule) is not None:
-            return ()
+            return False, ()
         selected, on, how = run.select(rule)
         if selected is not version:
-            return ()
+            return False, ()
         node = TraceNode(conclusion.output, None, rule.id, version, rule.citation, how)
-        run.conclude(rule, version, conclusion, on, node)
+        return run.conclude(rule, version, conclusion, on, node) is not _NOT_APPLICABLE, ()
     except MissingFactError as missing:
-        return tuple(missing.names)
+        return False, tuple(missing.names)
     except (UndeterminedError, EvaluationError, OverflowError, DateRangeError, ValueError):
-        return ()
-    return ()
+        return False, ()
 
 
 def _implausible(kb: KnowledgeBase, case: Case) -> bool:
