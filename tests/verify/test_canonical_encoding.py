@@ -41,6 +41,7 @@ quick.Slices.decide = quick_spy
 from lexlux.verify.checks import rules      # every query asked (no shortcut before Z3)
 rules.cannot_overlap = lambda *a: False
 rules.applies_somewhere = lambda *a: False
+rules.evaluator_first = lambda *a: None
 from pathlib import Path
 from lexlux.verify.checks.run import CHECKS
 from lexlux.pipeline import load_knowledge_base

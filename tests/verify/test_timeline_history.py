@@ -59,8 +59,10 @@ def _traced(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
 
 
 def _without_seeds(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The dead-rule check without its seeded pass (checks/seeds.py), which would answer
-    these queries before the timeline search this module is about."""
+    """The dead-rule check without its evaluator-first pass (checks/evaluator_first.py)
+    and its seeded pass (checks/seeds.py), which would answer these queries before the
+    timeline search this module is about."""
+    monkeypatch.setattr(rules, "evaluator_first", lambda *args, **kwargs: None)
     monkeypatch.setattr(rules, "seeded_query", lambda *args, **kwargs: None)
 
 

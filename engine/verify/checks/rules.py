@@ -21,21 +21,25 @@ from typing import Any
 
 import z3
 
-from ...compile.model import AUTHORITY_RANK, RuleVersion
+from ...compile.model import AUTHORITY_RANK, Rule, RuleVersion
 from ...evaluate.case import Case
 from ..encoding.encode import ConclusionEnc, LawEncoding, OutputEnc
 from ..encoding.encode_expr import and_, not_, or_
 from ..encoding.shared import in_force
-from .can_apply import can_apply
+from ..encoding.solve import SolveResult
+from .can_apply import Seed, can_apply, seeds
 from .confirm import conclusion_applies
 from .conflict_prefilter import cannot_overlap
 from .conflict_ranges import overlap_ranges
 from .context import Audit, Replayed
+from .dead_cases import reads
+from .evaluator_first import Found, evaluator_first
 from .explain_findings import dead_lines, overlap_lines
 from .findings import Finding
 from .seeds import SEEDED, readings_differ, replayed_test, seeded_query
 from .simple_witness import applies_somewhere
-from .timeline_search import CHECK_RLIMIT, DEAD_RLIMIT, is_bounded
+from .timeline_notes import record
+from .timeline_search import CHECK_RLIMIT, DEAD_RLIMIT, involves_timelines, is_bounded
 from .units import unit_check, units
 
 LOWER_AUTHORITIES = ("statuts", "official_guidance", "commentary")
@@ -257,9 +261,13 @@ def _dead_version(audit: Audit, enc: LawEncoding, rule_id: str, vid: str
                   ) -> Iterator[Finding]:
     rule = audit.kb.rules[rule_id]
     version = next(v for v in rule.versions if v.id == vid)
+    names = sorted({c.output for c in version.conclusions})
+    found = evaluator_first(audit, rule, version)     # before anything is encoded
+    if found is not None:
+        _note_found(audit, enc, rule, version, names, found)
+        return
     cores: list[str] = []
     bounds: list[str] = []
-    names = sorted({c.output for c in version.conclusions})
     for name in names:
         encoded = _encoded(audit, enc, name)
         if encoded is None:
@@ -296,6 +304,54 @@ def _dead_version(audit: Audit, enc: LawEncoding, rule_id: str, vid: str
                            *bounds,
                            "the provisions in the unsat core together exclude it"
                            if cores else "no unsat core: the timeline frames exclude it"])
+
+
+def _note_found(audit: Audit, enc: LawEncoding, rule: Rule, version: RuleVersion,
+                names: list[str], found: Found) -> None:
+    """What the solver's path would have kept of a version answered by the evaluator
+    (:mod:`.evaluator_first`): for a version whose outputs read a timeline output (answered
+    by its first conclusion only), the note on the timeline output (LX522) that the
+    question was asked and a case found, when the solver's path would have asked it of the
+    timeline encoding; for the others, the case as a seed of later "can apply" questions
+    (:mod:`.can_apply`)."""
+    if not reads(audit).timeline_maybe(names):
+        seeds(audit).append(Seed(found.case, found.as_of, rule.reading))
+        return
+    name = found.output
+    out = enc.output(name)
+    if out.not_encodable is None or not out.timeline_only:
+        return                                  # asked of the plain encoding: no note
+    law = _encoded_already(audit, enc, name) or audit.encoding(reading=enc.reading,
+                                                               timelines=True)
+    if law.output(name).not_encodable is None and involves_timelines([law], [{name}]):
+        record(audit, [law], [{name}], f"dead rule: whether {version.id} can apply",
+               SolveResult("sat", reason="a case the evaluator applies the conclusion to"))
+
+
+def _encoded_already(audit: Audit, enc: LawEncoding, name: str) -> LawEncoding | None:
+    """A timeline encoding of the audit (the readings check's, whatever its tag) with the
+    reading and date of law of ``enc``, in the audit's frame, where ``name`` and every
+    output it reads are encoded already: whether they are encodable, and whether they read
+    a timeline, is the same there as in the dead-rule check's own timeline encoding (a tag
+    only renames), which then need not be built for a version the evaluator answered."""
+    from .timeline_search import main_frame
+    frame = main_frame(audit)
+    for other in audit._encodings.values():
+        if not other.timelines or other.reading != enc.reading \
+                or other.law_as_of != enc.law_as_of or other.frame != frame:
+            continue
+        todo, seen = [name], set()
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            if current not in other.outputs:
+                break
+            todo += sorted(other.outputs[current].deps)
+        else:
+            return other
+    return None
 
 
 def _applies(audit: Audit, rule_id: str, vid: str, index: int, reading: str | None

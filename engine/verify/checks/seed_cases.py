@@ -101,13 +101,14 @@ class Constants:
 
 def pool(kb: KnowledgeBase, jurisdiction: str, facts: Sequence[str], given: Sequence[str],
          rules: Sequence[Rule], first_month: int, frame_months: int,
-         as_of: date | None) -> list[tuple[dict[str, Any], date]]:
+         as_of: date | None, count: int = POOL_SIZE) -> list[tuple[dict[str, Any], date]]:
     """:data:`POOL_SIZE` candidate cases (facts by name, as-of date) over the facts
     ``facts``: those in ``given`` (the facts the rules that are no exception read) always
     get a value, the others only in the second half of the pool, one time in four (as the
     timeline search tries the main rules' facts alone first); dates within the frame of
     ``frame_months`` months from the month ``first_month`` (a month index); as-of
-    ``as_of`` if given, else the last day of the frame."""
+    ``as_of`` if given, else the last day of the frame.  ``count``: only the first
+    ``count`` cases (the same as the full pool's first ones)."""
     vocabulary = kb.vocabularies[jurisdiction].facts
     names = sorted(n for n in set(facts) if n in vocabulary)
     core = sorted(set(given) & set(names))
@@ -126,7 +127,7 @@ def pool(kb: KnowledgeBase, jurisdiction: str, facts: Sequence[str], given: Sequ
     rng = random.Random(int.from_bytes(digest.digest()[:8], "big"))
     landmarks = [d for d in constants.dates if start <= d <= last] + [start]
     cases: list[tuple[dict[str, Any], date]] = []
-    for i in range(POOL_SIZE):
+    for i in range(min(count, POOL_SIZE)):
         aligned = i % 5 < 5 * ALIGNED
         only_core = i < POOL_SIZE // 2      # first the main rules' facts alone
         # the periods facts: one history for all of them (the incapacity, the insured
