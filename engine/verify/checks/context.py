@@ -27,6 +27,7 @@ from .witness import (
     build_case,
     describe,
     expect,
+    merged_case,
     model_date,
     model_status,
     model_value,
@@ -243,21 +244,28 @@ class Audit:
     def witness(self, finding: Finding, enc: LawEncoding, result: SolveResult,
                 facts: set[str], checks: Sequence[tuple[LawEncoding, OutputEnc, dict[str,
                                                                                    Any]]],
-                as_of: date | None = None) -> Finding:
+                as_of: date | None = None,
+                models: Sequence[tuple[z3.ModelRef, set[str]]] | None = None) -> Finding:
         """Fill in the witness of ``finding`` and replay it: for every (encoding, output,
-        evaluate options) in ``checks``, the evaluator must give what the model gives."""
+        evaluate options) in ``checks``, the evaluator must give what the model gives.
+        ``models``: one (model, facts of its query) per check, for checks asked in
+        queries of their own with one case fixed in all (the seeded readings pass,
+        :mod:`.seeded_readings`): each check is read from its model, and each fact of the
+        case from the first model whose query reads it."""
         model = result.model
         assert model is not None
         as_of = as_of or self.as_of or model_date(model, enc.as_of)
-        case = build_case(enc, model, facts, as_of, f"witness {finding.fingerprint}: "
-                          f"{finding.message}")
+        label = f"witness {finding.fingerprint}: {finding.message}"
+        case = build_case(enc, model, facts, as_of, label) if models is None else \
+            merged_case(enc, models, as_of, label)
         finding.facts = dict(case.facts)
         finding.as_of = as_of.isoformat()
         finding.witness_path, finding.witness_yaml = write_case(
             self.kb, case, self.witness_dir, finding.fingerprint)
         lines = []
-        for law, out, options in checks:
-            status, value = model_status(model, out), model_value(model, law, out)
+        for i, (law, out, options) in enumerate(checks):
+            seen = model if models is None else models[i][0]
+            status, value = model_status(seen, out), model_value(seen, law, out)
             evaluated = replay(self.kb, case, as_of, out.name, **options)
             if not result.confirmed:    # a confirmed model was shown by its replay already
                 expect(evaluated, status, value, f"{finding.fingerprint} ({finding.kind}, "
