@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 import z3
+from lexlux.compile.model import KnowledgeBase
 from lexlux.verify.checks import nicer_first as module
 from lexlux.verify.checks.nicer_first import nicer_first
 from lexlux.verify.encoding.solve import solve
@@ -42,3 +43,34 @@ def test_the_small_budget_bounds_the_first_try(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(module, "NICER_FIRST_RLIMIT", 1)
     assert nicer_first(constraints, [*goals, x <= 60], [], rlimit=60_000_000,
                        case_terms=[x], confirm=None) is None
+
+
+def test_a_readings_query_asks_the_nicer_query_before_the_slice_solver(
+        planted: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    # witness_expected (the readings check): the nicer query first, the slice solver
+    # (checks/quick.py) not asked when it answers; the finding is the one of before
+    from lexlux.verify.checks.context import Audit
+    from lexlux.verify.checks.findings import to_json
+    from lexlux.verify.checks.quick import Slices
+    from lexlux.verify.checks.rules import _check_readings
+
+    def readings(expected: bool) -> tuple[list[dict[str, Any]], list[str]]:
+        sliced: list[str] = []
+        with monkeypatch.context() as patched:
+            decide, query = Slices.decide, Audit.query
+
+            def spy(self: Slices, *args: Any, **kwargs: Any) -> Any:
+                sliced.append("asked")
+                return decide(self, *args, **kwargs)
+
+            def flagged(self: Audit, *args: Any, **kwargs: Any) -> Any:
+                kwargs["witness_expected"] = expected and kwargs.get("witness_expected")
+                return query(self, *args, **kwargs)
+            patched.setattr(Slices, "decide", spy)
+            patched.setattr(Audit, "query", flagged)
+            audit = Audit(planted, "lu")
+            return [to_json(planted, f) for f in _check_readings(audit)], sliced
+    found, sliced = readings(True)
+    before, sliced_before = readings(False)
+    assert [f["code"] for f in found] == ["LX503"] and found == before
+    assert sliced == [] and sliced_before == ["asked"]

@@ -115,8 +115,10 @@ class Audit:
         words, for the note on a timeline output (LX522); ``timeline_rlimit``: the
         budget of a query about a timeline output, then searched in the widest frame only
         (default: the audit's budget, every frame of the search); ``witness_expected``:
-        a witness is what the check expects (the dead-rule check's "can apply"), so the
-        timeline search tries the witness axioms first."""
+        a witness is what the check expects (the dead-rule check's "can apply", the
+        readings check), so the timeline search tries the witness axioms first, and a
+        query that is no core query asks the nicer query (checks/nicer_first.py) before
+        the slice solver: its SAT answer is the one the slice's "sat" would lead to."""
         constraints, calls, facts = query_constraints(
             list(encodings), dict(enumerate(names)), unknown_missing=unknown_missing)
         replaying = self._replaying(encodings[0], facts, confirm)
@@ -158,6 +160,12 @@ class Audit:
                                   rlimit=self.rlimit, case_terms=case_terms)
                     if again.status == "sat":
                         return again, facts
+        early = witness_expected and not cores and not proof
+        if early:
+            first = self._nicer_first(self._near(encodings[0], facts, anchor), constraints,
+                                      extra, goals, calls, case_terms, replaying, key)
+            if first is not None:
+                return first, facts
         # the truth first, from the slice solver (checks/quick.py): an answer a check
         # reads no further is final; for a witness, the nicer query is tried first
         quick = None if cores and calls else self._slices.decide(
@@ -169,11 +177,7 @@ class Audit:
             if key is not None:
                 self.cache.put(key, quick, ())
             return SolveResult(quick), facts
-        near = encodings[0].shared.facts.near(facts, anchor if anchor is not None
-                                              else encodings[0].as_of, NEAR_DAYS)
-        if self.as_of is None and anchor is None:
-            near.append(z3.And(encodings[0].as_of >= to_day_number(date(2010, 1, 1)),
-                               encodings[0].as_of <= to_day_number(date(2030, 12, 31))))
+        near = self._near(encodings[0], facts, anchor)
         if quick == "sat" and near:
             nicer = solve(constraints, [*extra, *goals, *near], calls, rlimit=self.rlimit,
                           case_terms=case_terms, confirm=replaying,
@@ -183,17 +187,12 @@ class Audit:
                     self.cache.put(key, "case", _values(nicer.model, case_terms))
                 return nicer, facts
             near = []                     # the query as it is, as below
-        if quick is None and near and not cores and not proof:
+        if quick is None and near and not cores and not proof and not early:
             # the nicer query first, within a small budget: a model of it is the answer
             # the query below and then the nicer query would give (checks/nicer_first.py)
-            from .nicer_first import nicer_first
-            first = nicer_first(constraints, [*extra, *goals, *near], calls,
-                                rlimit=self.rlimit, case_terms=case_terms,
-                                confirm=replaying, first_round=self.first_round)
+            first = self._nicer_first(near, constraints, extra, goals, calls, case_terms,
+                                      replaying, key)
             if first is not None:
-                self.confirmed += first.confirmed
-                if key is not None and first.model is not None:
-                    self.cache.put(key, "case", _values(first.model, case_terms))
                 return first, facts
         result = solve(constraints, [*extra, *goals], calls, rlimit=self.rlimit,
                        cores=cores, case_terms=case_terms, confirm=replaying, proof=proof,
@@ -215,6 +214,34 @@ class Audit:
         if key is not None and result.model is not None:
             self.cache.put(key, "case", _values(result.model, case_terms))
         return result, facts
+
+    def _near(self, enc: LawEncoding, facts: set[str], anchor: Any | None) -> list[Any]:
+        """The constraints of the nicer query: the case's dates within
+        :data:`NEAR_DAYS` of ``anchor`` (default: the as-of date, then between 2010 and
+        2030)."""
+        near = enc.shared.facts.near(facts, anchor if anchor is not None else enc.as_of,
+                                     NEAR_DAYS)
+        if self.as_of is None and anchor is None:
+            near.append(z3.And(enc.as_of >= to_day_number(date(2010, 1, 1)),
+                               enc.as_of <= to_day_number(date(2030, 12, 31))))
+        return near
+
+    def _nicer_first(self, near: list[Any], constraints: Sequence[Any], extra: list[Any],
+                     goals: Sequence[Any], calls: Sequence[Any], case_terms: list[Any],
+                     replaying: Confirm | None, key: Any) -> SolveResult | None:
+        """The SAT answer of the nicer query (``near``: its constraints) within its small
+        budget, else None (no nicer constraint, or not decided SAT: checks/nicer_first.py)."""
+        if not near:
+            return None
+        from .nicer_first import nicer_first
+        first = nicer_first(constraints, [*extra, *goals, *near], calls,
+                            rlimit=self.rlimit, case_terms=case_terms,
+                            confirm=replaying, first_round=self.first_round)
+        if first is not None:
+            self.confirmed += first.confirmed
+            if key is not None and first.model is not None:
+                self.cache.put(key, "case", _values(first.model, case_terms))
+        return first
 
     def _replaying(self, enc: LawEncoding, facts: set[str], test: Replayed | None
                    ) -> Confirm | None:

@@ -237,7 +237,8 @@ def _reading_query(audit: Audit, name: str, first: str, second: str, ids: list[s
     seeded = seeded_query(audit, [one, two], [{name}, {name}], goals,
                           readings_differ(audit, name, first, second), what=what) \
         if seeds else None
-    result, facts = seeded or audit.query([one, two], [{name}, {name}], goals, what=what)
+    result, facts = seeded or audit.query([one, two], [{name}, {name}], goals, what=what,
+                                          witness_expected=True)
     if result.status == "unsat":
         return
     if result.status == "unknown":
