@@ -46,7 +46,7 @@ def built(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str | None, str, bool]]
 def findings(kb: KnowledgeBase, outputs: list[str] | None = None) -> list[dict[str, Any]]:
     audit = Audit(kb, "lu")
     if outputs is not None:
-        audit.outputs = lambda: outputs  # type: ignore[method-assign]
+        audit.outputs = lambda: outputs
     return [to_json(kb, f) for f in _check_readings(audit)]
 
 
@@ -67,7 +67,7 @@ def test_the_pass_answers_without_the_twins_and_gives_their_finding(
     # the twins' query with the candidate fixed (the pass of before) gives the same
     # finding: the same versions, facts, as-of date, replay and witness file
     with monkeypatch.context() as patched:
-        patched.setattr(seeded_readings, "applies", lambda *_: False)
+        patched.setattr(seeded_readings, "own_encodings", lambda *_: None)
         encodings = built(patched)
         before = findings(payer["disagree"], ["monthly_payer"])
     assert ("quarter", "R1|", True) in encodings             # the twins, as before
@@ -97,7 +97,7 @@ def test_the_bundled_77_day_outputs_get_the_twins_findings() -> None:
     outputs = ["seventy_seventh_day"]
     found = findings(loaded.kb, outputs)
     with pytest.MonkeyPatch.context() as patched:
-        patched.setattr(seeded_readings, "applies", lambda *_: False)
+        patched.setattr(seeded_readings, "own_encodings", lambda *_: None)
         before = findings(loaded.kb, outputs)
     assert [f["fingerprint"] for f in found] == ["LX503-9b31801315"]
     assert found == before
@@ -164,3 +164,25 @@ def test_the_halves_values_are_read_from_their_own_models(
                                     set())
     assert seeded_readings._differ(half(True), half(False))
     assert not seeded_readings._differ(half(True), half(True))
+
+
+def test_a_pair_reading_no_timeline_encodes_nothing_for_the_pass(
+        planted: KnowledgeBase) -> None:
+    # the planted readings of waiting_days read no timeline: the rules tell so before
+    # anything is encoded under the readings, and the twins' query answers as before
+    audit = Audit(planted, "lu")
+    [finding] = list(_check_readings(audit))
+    assert finding.code == "LX503" and seeds.SEEDED not in finding.details
+    own = [enc for (reading, _, tag, _, _), enc in audit._encodings.items()
+           if reading is not None and not tag]
+    assert own and all(not enc.outputs for enc in own)
+    assert all(not seeded_readings._reads_timeline(audit, enc, "waiting_days")
+               for enc in own)
+
+
+def test_the_rules_tell_a_timeline_in_what_an_output_reads(
+        payer: dict[str, KnowledgeBase]) -> None:
+    audit = Audit(payer["disagree"], "lu")
+    enc = audit.encoding(reading="quarter")
+    assert seeded_readings._reads_timeline(audit, enc, "monthly_payer")
+    assert not seeded_readings._reads_timeline(audit, enc, "certificate_in_time")

@@ -198,16 +198,9 @@ def _check_readings(audit: Audit) -> Iterator[Finding]:
                 what = f"readings: {first} and {second}"
                 # the seeded pass on the audit's own encodings of the two readings first:
                 # no twins to build when it answers (checks/seeded_readings.py)
-                own = [_encoded(audit, seeded_readings.own_encoding(audit, r), name)
-                       for r in (first, second)]
-                pair = None
-                if own[0] is not None and own[1] is not None:
-                    laws = [own[0][0], own[1][0]]
-                    if seeded_readings.applies(audit, laws, name):
-                        pair = seeded_readings.seeded_pair(audit, laws, name,
-                                                           (first, second), what)
-                        if pair is None:
-                            own = [None, None]        # its candidates were all tried
+                laws = seeded_readings.own_encodings(audit, name, (first, second))
+                pair = None if laws is None else seeded_readings.seeded_pair(
+                    audit, laws, name, (first, second), what)
                 if pair is not None:
                     one, two = pair
                     yield _reading_finding(
@@ -220,7 +213,7 @@ def _check_readings(audit: Audit) -> Iterator[Finding]:
                         models=[(one.model, one.facts), (two.model, two.facts)])
                     continue
                 yield from _reading_query(audit, name, first, second, ids, what,
-                                          seeds=own != [None, None])
+                                          seeds=laws is None)   # else its candidates tried
 
 
 def _reading_query(audit: Audit, name: str, first: str, second: str, ids: list[str],

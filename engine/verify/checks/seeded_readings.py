@@ -75,20 +75,52 @@ def own_encoding(audit: Audit, reading: str) -> LawEncoding:
     return chosen
 
 
-def applies(audit: Audit, encodings: Sequence[LawEncoding], name: str) -> bool:
-    """Whether the pass runs for ``name`` on these encodings (one per reading): the query
-    reads a timeline output, and both are the audit's own timeline encodings (in its
-    main frame)."""
-    frame = main_frame(audit)
-    return (all(e.timelines and e.frame == frame for e in encodings)
-            and involves_timelines(list(encodings), [{name}] * len(encodings)))
+def own_encodings(audit: Audit, name: str, readings: tuple[str, str]
+                  ) -> list[LawEncoding] | None:
+    """The audit's own timeline encodings of the two readings (:func:`own_encoding`, with
+    timelines) when the pass runs for ``name``: the query reads a timeline output (found
+    first in the rules, before anything is encoded: :func:`_reads_timeline`) and the
+    output is encodable under both; else None (the check asks its query on the twins)."""
+    plain = [own_encoding(audit, r) for r in readings]
+    if not any(_reads_timeline(audit, enc, name) for enc in plain):
+        return None
+    laws = [audit.encoding(reading=enc.reading, timelines=True) for enc in plain]
+    if any(law.output(name).not_encodable for law in laws):
+        return None
+    return laws if involves_timelines(laws, [{name}, {name}]) else None
+
+
+def _reads_timeline(audit: Audit, enc: LawEncoding, name: str) -> bool:
+    """Whether a timeline output is among ``name`` and the outputs its rules (as ``enc``
+    chooses them) read, by the dependency graph: a filter only (the encodings then
+    decide, :func:`.timeline_search.involves_timelines`), so that the pairs of other
+    outputs encode nothing here."""
+    from ...compile.graph import graph_of
+    graph = graph_of(audit.kb)
+    outputs = enc.vocabulary.outputs
+    prefix = f"output:{audit.jurisdiction}."
+    todo, seen = [name], set()
+    while todo:
+        current = todo.pop()
+        if current in seen or current not in outputs:
+            continue
+        seen.add(current)
+        if outputs[current].type.kind == "timeline":
+            return True
+        for rule in enc.candidates(current):
+            for version in rule.versions:
+                node = f"version:{version.id}"
+                if node in graph:
+                    todo += [p[len(prefix):] for p in graph.predecessors(node)
+                             if p.startswith(prefix)]
+    return False
 
 
 def seeded_pair(audit: Audit, encodings: Sequence[LawEncoding], name: str,
                 readings: tuple[str, str], what: str) -> tuple[Half, Half] | None:
     """The two halves confirmed for the first candidate on which the evaluator shows the
-    readings differ (see the module), or None when no candidate is confirmed.  The pass
-    must apply (:func:`applies`)."""
+    readings differ (see the module), or None when no candidate is confirmed
+    (``encodings``: those of :func:`own_encodings`)."""
     frame = main_frame(audit)
     names = [{name}, {name}]
     reads = [query_constraints([e], {0: {name}})[2] for e in encodings]
