@@ -45,16 +45,18 @@ def test_the_small_budget_bounds_the_first_try(monkeypatch: pytest.MonkeyPatch) 
                        case_terms=[x], confirm=None) is None
 
 
-def test_a_readings_query_asks_the_nicer_query_before_the_slice_solver(
-        planted: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
-    # witness_expected (the readings check): the nicer query first, the slice solver
+@pytest.mark.parametrize("check", ["readings", "gaps"])
+def test_a_readings_or_gaps_query_asks_the_nicer_query_before_the_slice_solver(
+        check: str, planted: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    # nicer_first (the readings and gaps checks): the nicer query first, the slice solver
     # (checks/quick.py) not asked when it answers; the finding is the one of before
     from lexlux.verify.checks.context import Audit
     from lexlux.verify.checks.findings import to_json
     from lexlux.verify.checks.quick import Slices
-    from lexlux.verify.checks.rules import _check_readings
+    from lexlux.verify.checks.rules import _check_readings, check_gaps
+    run = {"readings": _check_readings, "gaps": check_gaps}[check]
 
-    def readings(expected: bool) -> tuple[list[dict[str, Any]], list[str]]:
+    def findings(first: bool) -> tuple[list[dict[str, Any]], list[str]]:
         sliced: list[str] = []
         with monkeypatch.context() as patched:
             decide, query = Slices.decide, Audit.query
@@ -64,13 +66,14 @@ def test_a_readings_query_asks_the_nicer_query_before_the_slice_solver(
                 return decide(self, *args, **kwargs)
 
             def flagged(self: Audit, *args: Any, **kwargs: Any) -> Any:
-                kwargs["witness_expected"] = expected and kwargs.get("witness_expected")
+                kwargs["nicer_first"] = first and kwargs.get("nicer_first", False)
                 return query(self, *args, **kwargs)
             patched.setattr(Slices, "decide", spy)
             patched.setattr(Audit, "query", flagged)
             audit = Audit(planted, "lu")
-            return [to_json(planted, f) for f in _check_readings(audit)], sliced
-    found, sliced = readings(True)
-    before, sliced_before = readings(False)
-    assert [f["code"] for f in found] == ["LX503"] and found == before
+            return [to_json(planted, f) for f in run(audit)], sliced
+    found, sliced = findings(True)
+    before, sliced_before = findings(False)
+    assert [f["code"] for f in found] == [{"readings": "LX503", "gaps": "LX506"}[check]]
+    assert found == before
     assert sliced == [] and sliced_before == ["asked"]

@@ -104,7 +104,8 @@ class Audit:
               goals: Sequence[Any], *, cores: bool = False, unknown_missing: bool = True,
               anchor: Any | None = None, confirm: Replayed | None = None,
               proof: bool = False, what: str = "", timeline_rlimit: int | None = None,
-              witness_expected: bool = False) -> tuple[SolveResult, set[str]]:
+              witness_expected: bool = False, nicer_first: bool = False
+              ) -> tuple[SolveResult, set[str]]:
         """Solve; when SAT, try again with the case's dates within three years of
         ``anchor`` (default: the as-of date), so that witnesses read naturally.
 
@@ -115,10 +116,12 @@ class Audit:
         words, for the note on a timeline output (LX522); ``timeline_rlimit``: the
         budget of a query about a timeline output, then searched in the widest frame only
         (default: the audit's budget, every frame of the search); ``witness_expected``:
-        a witness is what the check expects (the dead-rule check's "can apply", the
-        readings check), so the timeline search tries the witness axioms first, and a
-        query that is no core query asks the nicer query (checks/nicer_first.py) before
-        the slice solver: its SAT answer is the one the slice's "sat" would lead to."""
+        a witness is what the check expects (the dead-rule check's "can apply"), so the
+        timeline search tries the witness axioms first; ``nicer_first`` (a query about
+        no timeline output, neither a core query nor a proof: the readings and gaps checks,
+        whose witnesses are their findings): the nicer query (checks/nicer_first.py) is
+        asked before the slice solver, whose "sat" would lead to that same query, and
+        whose "unsat" is asked after it as before — the same answers in either order."""
         constraints, calls, facts = query_constraints(
             list(encodings), dict(enumerate(names)), unknown_missing=unknown_missing)
         replaying = self._replaying(encodings[0], facts, confirm)
@@ -160,7 +163,7 @@ class Audit:
                                   rlimit=self.rlimit, case_terms=case_terms)
                     if again.status == "sat":
                         return again, facts
-        early = witness_expected and not cores and not proof
+        early = nicer_first and not cores and not proof
         if early:
             first = self._nicer_first(self._near(encodings[0], facts, anchor), constraints,
                                       extra, goals, calls, case_terms, replaying, key)

@@ -231,7 +231,7 @@ def _reading_query(audit: Audit, name: str, first: str, second: str, ids: list[s
                           readings_differ(audit, name, first, second), what=what) \
         if seeds else None
     result, facts = seeded or audit.query([one, two], [{name}, {name}], goals, what=what,
-                                          witness_expected=True)
+                                          nicer_first=True)
     if result.status == "unsat":
         return
     if result.status == "unknown":
@@ -369,7 +369,7 @@ def check_gaps(audit: Audit) -> Iterator[Finding]:
         result, facts = audit.query([enc], [names],
                                     [out.no_value, *rules_in_force, *condition],
                                     what=f"gaps: whether {name!r} is total",
-                                    timeline_rlimit=CHECK_RLIMIT)
+                                    timeline_rlimit=CHECK_RLIMIT, nicer_first=True)
         if result.status == "unsat":
             continue
         versions = tuple(sorted({c.version.id for c in out.conclusions}))
