@@ -27,6 +27,7 @@ from .witness import (
     build_case,
     describe,
     expect,
+    merged_case,
     model_date,
     model_status,
     model_value,
@@ -103,7 +104,8 @@ class Audit:
               goals: Sequence[Any], *, cores: bool = False, unknown_missing: bool = True,
               anchor: Any | None = None, confirm: Replayed | None = None,
               proof: bool = False, what: str = "", timeline_rlimit: int | None = None,
-              witness_expected: bool = False) -> tuple[SolveResult, set[str]]:
+              witness_expected: bool = False, nicer_first: bool = False
+              ) -> tuple[SolveResult, set[str]]:
         """Solve; when SAT, try again with the case's dates within three years of
         ``anchor`` (default: the as-of date), so that witnesses read naturally.
 
@@ -115,7 +117,11 @@ class Audit:
         budget of a query about a timeline output, then searched in the widest frame only
         (default: the audit's budget, every frame of the search); ``witness_expected``:
         a witness is what the check expects (the dead-rule check's "can apply"), so the
-        timeline search tries the witness axioms first."""
+        timeline search tries the witness axioms first; ``nicer_first`` (a query about
+        no timeline output, neither a core query nor a proof: the readings and gaps checks,
+        whose witnesses are their findings): the nicer query (checks/nicer_first.py) is
+        asked before the slice solver, whose "sat" would lead to that same query, and
+        whose "unsat" is asked after it as before — the same answers in either order."""
         constraints, calls, facts = query_constraints(
             list(encodings), dict(enumerate(names)), unknown_missing=unknown_missing)
         replaying = self._replaying(encodings[0], facts, confirm)
@@ -157,6 +163,12 @@ class Audit:
                                   rlimit=self.rlimit, case_terms=case_terms)
                     if again.status == "sat":
                         return again, facts
+        early = nicer_first and not cores and not proof
+        if early:
+            first = self._nicer_first(self._near(encodings[0], facts, anchor), constraints,
+                                      extra, goals, calls, case_terms, replaying, key)
+            if first is not None:
+                return first, facts
         # the truth first, from the slice solver (checks/quick.py): an answer a check
         # reads no further is final; for a witness, the nicer query is tried first
         quick = None if cores and calls else self._slices.decide(
@@ -168,11 +180,7 @@ class Audit:
             if key is not None:
                 self.cache.put(key, quick, ())
             return SolveResult(quick), facts
-        near = encodings[0].shared.facts.near(facts, anchor if anchor is not None
-                                              else encodings[0].as_of, NEAR_DAYS)
-        if self.as_of is None and anchor is None:
-            near.append(z3.And(encodings[0].as_of >= to_day_number(date(2010, 1, 1)),
-                               encodings[0].as_of <= to_day_number(date(2030, 12, 31))))
+        near = self._near(encodings[0], facts, anchor)
         if quick == "sat" and near:
             nicer = solve(constraints, [*extra, *goals, *near], calls, rlimit=self.rlimit,
                           case_terms=case_terms, confirm=replaying,
@@ -182,17 +190,12 @@ class Audit:
                     self.cache.put(key, "case", _values(nicer.model, case_terms))
                 return nicer, facts
             near = []                     # the query as it is, as below
-        if quick is None and near and not cores and not proof:
+        if quick is None and near and not cores and not proof and not early:
             # the nicer query first, within a small budget: a model of it is the answer
             # the query below and then the nicer query would give (checks/nicer_first.py)
-            from .nicer_first import nicer_first
-            first = nicer_first(constraints, [*extra, *goals, *near], calls,
-                                rlimit=self.rlimit, case_terms=case_terms,
-                                confirm=replaying, first_round=self.first_round)
+            first = self._nicer_first(near, constraints, extra, goals, calls, case_terms,
+                                      replaying, key)
             if first is not None:
-                self.confirmed += first.confirmed
-                if key is not None and first.model is not None:
-                    self.cache.put(key, "case", _values(first.model, case_terms))
                 return first, facts
         result = solve(constraints, [*extra, *goals], calls, rlimit=self.rlimit,
                        cores=cores, case_terms=case_terms, confirm=replaying, proof=proof,
@@ -214,6 +217,34 @@ class Audit:
         if key is not None and result.model is not None:
             self.cache.put(key, "case", _values(result.model, case_terms))
         return result, facts
+
+    def _near(self, enc: LawEncoding, facts: set[str], anchor: Any | None) -> list[Any]:
+        """The constraints of the nicer query: the case's dates within
+        :data:`NEAR_DAYS` of ``anchor`` (default: the as-of date, then between 2010 and
+        2030)."""
+        near = enc.shared.facts.near(facts, anchor if anchor is not None else enc.as_of,
+                                     NEAR_DAYS)
+        if self.as_of is None and anchor is None:
+            near.append(z3.And(enc.as_of >= to_day_number(date(2010, 1, 1)),
+                               enc.as_of <= to_day_number(date(2030, 12, 31))))
+        return near
+
+    def _nicer_first(self, near: list[Any], constraints: Sequence[Any], extra: list[Any],
+                     goals: Sequence[Any], calls: Sequence[Any], case_terms: list[Any],
+                     replaying: Confirm | None, key: Any) -> SolveResult | None:
+        """The SAT answer of the nicer query (``near``: its constraints) within its small
+        budget, else None (no nicer constraint, or not decided SAT: checks/nicer_first.py)."""
+        if not near:
+            return None
+        from .nicer_first import nicer_first
+        first = nicer_first(constraints, [*extra, *goals, *near], calls,
+                            rlimit=self.rlimit, case_terms=case_terms,
+                            confirm=replaying, first_round=self.first_round)
+        if first is not None:
+            self.confirmed += first.confirmed
+            if key is not None and first.model is not None:
+                self.cache.put(key, "case", _values(first.model, case_terms))
+        return first
 
     def _replaying(self, enc: LawEncoding, facts: set[str], test: Replayed | None
                    ) -> Confirm | None:
@@ -243,21 +274,28 @@ class Audit:
     def witness(self, finding: Finding, enc: LawEncoding, result: SolveResult,
                 facts: set[str], checks: Sequence[tuple[LawEncoding, OutputEnc, dict[str,
                                                                                    Any]]],
-                as_of: date | None = None) -> Finding:
+                as_of: date | None = None,
+                models: Sequence[tuple[z3.ModelRef, set[str]]] | None = None) -> Finding:
         """Fill in the witness of ``finding`` and replay it: for every (encoding, output,
-        evaluate options) in ``checks``, the evaluator must give what the model gives."""
+        evaluate options) in ``checks``, the evaluator must give what the model gives.
+        ``models``: one (model, facts of its query) per check, for checks asked in
+        queries of their own with one case fixed in all (the seeded readings pass,
+        :mod:`.seeded_readings`): each check is read from its model, and each fact of the
+        case from the first model whose query reads it."""
         model = result.model
         assert model is not None
         as_of = as_of or self.as_of or model_date(model, enc.as_of)
-        case = build_case(enc, model, facts, as_of, f"witness {finding.fingerprint}: "
-                          f"{finding.message}")
+        label = f"witness {finding.fingerprint}: {finding.message}"
+        case = build_case(enc, model, facts, as_of, label) if models is None else \
+            merged_case(enc, models, as_of, label)
         finding.facts = dict(case.facts)
         finding.as_of = as_of.isoformat()
         finding.witness_path, finding.witness_yaml = write_case(
             self.kb, case, self.witness_dir, finding.fingerprint)
         lines = []
-        for law, out, options in checks:
-            status, value = model_status(model, out), model_value(model, law, out)
+        for i, (law, out, options) in enumerate(checks):
+            seen = model if models is None else models[i][0]
+            status, value = model_status(seen, out), model_value(seen, law, out)
             evaluated = replay(self.kb, case, as_of, out.name, **options)
             if not result.confirmed:    # a confirmed model was shown by its replay already
                 expect(evaluated, status, value, f"{finding.fingerprint} ({finding.kind}, "

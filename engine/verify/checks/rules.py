@@ -27,6 +27,7 @@ from ..encoding.encode import ConclusionEnc, LawEncoding, OutputEnc
 from ..encoding.encode_expr import and_, not_, or_
 from ..encoding.shared import in_force
 from ..encoding.solve import SolveResult
+from . import seeded_readings
 from .can_apply import Seed, can_apply, seeds
 from .confirm import conclusion_applies
 from .conflict_prefilter import cannot_overlap
@@ -197,40 +198,75 @@ def _check_readings(audit: Audit) -> Iterator[Finding]:
                 ids = [r.id for r in rules if r.reading in (first, second)]
                 if not audit.involves(*ids):
                     continue
-                one = audit.encoding(reading=first, tag="R1|", timelines=True)
-                two = audit.encoding(reading=second, shared=one.shared, tag="R2|",
-                                     timelines=True)
-                a, b = one.output(name), two.output(name)
-                if a.not_encodable or b.not_encodable:
-                    continue
-                differ = not_(and_(*[x == y for x, y in zip(a.value, b.value, strict=True)]))
-                goals = [a.has_value, b.has_value, differ]
                 what = f"readings: {first} and {second}"
-                seeded = seeded_query(audit, [one, two], [{name}, {name}], goals,
-                                      readings_differ(audit, name, first, second), what=what)
-                result, facts = seeded or audit.query([one, two], [{name}, {name}], goals,
-                                                      what=what)
-                if result.status == "unsat":
+                # the seeded pass on the audit's own encodings of the two readings first:
+                # no twins to build when it answers (checks/seeded_readings.py)
+                laws = seeded_readings.own_encodings(audit, name, (first, second))
+                pair = None if laws is None else seeded_readings.seeded_pair(
+                    audit, laws, name, (first, second), what)
+                if pair is not None:
+                    one, two = pair
+                    yield _reading_finding(
+                        audit, name, first, second, ids, True,
+                        [(one.model, c) for c in one.output.conclusions]
+                        + [(two.model, c) for c in two.output.conclusions],
+                        one.encoding, one.result, one.facts | two.facts,
+                        [(one.encoding, one.output, {"reading": first}),
+                         (two.encoding, two.output, {"reading": second})],
+                        models=[(one.model, one.facts), (two.model, two.facts)])
                     continue
-                if result.status == "unknown":
-                    yield audit.unknown(f"the readings {first}/{second} of {name!r}",
-                                        result, tuple(sorted(ids)), name)
-                    continue
-                assert result.model is not None
-                model = result.model
-                versions = tuple(dict.fromkeys(
-                    c.version.id for c in (*a.conclusions, *b.conclusions)
-                    if z3.is_true(model.eval(c.winner, model_completion=True))))
-                finding = Finding(
-                    "LX503", f"the readings {first!r} and {second!r} give {name!r} different "
-                    "values (a reading disagreement, not a conflict)", output=name,
-                    versions=versions, key=f"{first}|{second}", identity=tuple(sorted(ids)),
-                    details=[f"the evaluator uses {first!r} or {second!r} when asked "
-                             "(--reading); by default the highest-authority reading",
-                             *([SEEDED] if seeded else [])])
-                yield audit.witness(finding, one, result, facts,
-                                    [(one, a, {"reading": first}),
-                                     (two, b, {"reading": second})])
+                yield from _reading_query(audit, name, first, second, ids, what,
+                                          seeds=laws is None)   # else its candidates tried
+
+
+def _reading_query(audit: Audit, name: str, first: str, second: str, ids: list[str],
+                   what: str, *, seeds: bool) -> Iterator[Finding]:
+    """The readings query on the pair's tagged twins (after the seeded pass on them, if
+    ``seeds``: not when the pass on the audit's own encodings tried the candidates)."""
+    one = audit.encoding(reading=first, tag="R1|", timelines=True)
+    two = audit.encoding(reading=second, shared=one.shared, tag="R2|", timelines=True)
+    a, b = one.output(name), two.output(name)
+    if a.not_encodable or b.not_encodable:
+        return
+    differ = not_(and_(*[x == y for x, y in zip(a.value, b.value, strict=True)]))
+    goals = [a.has_value, b.has_value, differ]
+    seeded = seeded_query(audit, [one, two], [{name}, {name}], goals,
+                          readings_differ(audit, name, first, second), what=what) \
+        if seeds else None
+    result, facts = seeded or audit.query([one, two], [{name}, {name}], goals, what=what,
+                                          nicer_first=True)
+    if result.status == "unsat":
+        return
+    if result.status == "unknown":
+        yield audit.unknown(f"the readings {first}/{second} of {name!r}",
+                            result, tuple(sorted(ids)), name)
+        return
+    assert result.model is not None
+    model = result.model
+    yield _reading_finding(audit, name, first, second, ids, bool(seeded),
+                           [(model, c) for c in (*a.conclusions, *b.conclusions)],
+                           one, result, facts,
+                           [(one, a, {"reading": first}), (two, b, {"reading": second})])
+
+
+def _reading_finding(audit: Audit, name: str, first: str, second: str, ids: list[str],
+                     seeded: bool, winners: list[tuple[z3.ModelRef, ConclusionEnc]],
+                     enc: LawEncoding, result: SolveResult, facts: set[str],
+                     checks: list[tuple[LawEncoding, OutputEnc, dict[str, Any]]],
+                     models: list[tuple[z3.ModelRef, set[str]]] | None = None) -> Finding:
+    """The LX503 finding of a disagreement, its versions (the conclusions winning in
+    ``winners``' models) and its replayed witness."""
+    versions = tuple(dict.fromkeys(
+        c.version.id for model, c in winners
+        if z3.is_true(model.eval(c.winner, model_completion=True))))
+    finding = Finding(
+        "LX503", f"the readings {first!r} and {second!r} give {name!r} different "
+        "values (a reading disagreement, not a conflict)", output=name,
+        versions=versions, key=f"{first}|{second}", identity=tuple(sorted(ids)),
+        details=[f"the evaluator uses {first!r} or {second!r} when asked "
+                 "(--reading); by default the highest-authority reading",
+                 *([SEEDED] if seeded else [])])
+    return audit.witness(finding, enc, result, facts, checks, models=models)
 
 
 @unit_check
@@ -388,7 +424,7 @@ def check_gaps(audit: Audit) -> Iterator[Finding]:
         result, facts = audit.query([enc], [names],
                                     [out.no_value, *rules_in_force, *condition],
                                     what=f"gaps: whether {name!r} is total",
-                                    timeline_rlimit=CHECK_RLIMIT)
+                                    timeline_rlimit=CHECK_RLIMIT, nicer_first=True)
         if result.status == "unsat":
             continue
         versions = tuple(sorted({c.version.id for c in out.conclusions}))

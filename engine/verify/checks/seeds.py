@@ -29,7 +29,7 @@ timeline outputs (the others are decided by Z3 directly).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -119,6 +119,23 @@ def seeded_query(audit: Audit, encodings: Sequence[LawEncoding], names: Sequence
     _, _, facts = query_constraints(encodings, dict(enumerate(names)),
                                     unknown_missing=unknown_missing)
     twin = _narrow(audit, encodings, frame)[0]
+    for hint in candidates(audit, encodings, names, facts, frame, as_of, test, twin):
+        answer = _frame_query(audit, encodings, names, goals, frame, None, unknown_missing,
+                              Budget(SEED_RLIMIT), SEED_RLIMIT, hint)
+        if answer is not None and answer[0].status == "sat":
+            audit.queries += 1
+            from .timeline_notes import record
+            record(audit, encodings, names, what, answer[0])
+            return answer[0], facts
+    return None
+
+
+def candidates(audit: Audit, encodings: Sequence[LawEncoding], names: Sequence[set[str]],
+               facts: set[str], frame: Frame, as_of: date | None, test: CaseTest,
+               twin: LawEncoding) -> Iterator[dict[str, Any]]:
+    """The candidates of the query's pool that pass ``test`` (and are plausible, within
+    the encoding's abstractions), at most :data:`SEED_TRIES` of them, each as the values
+    fixing every fact of ``facts`` (and the as-of date): :func:`_hint` in ``twin``."""
     tried = 0
     for case, when in _pool(audit, encodings, names, facts, frame, as_of):
         if tried >= SEED_TRIES:
@@ -132,14 +149,7 @@ def seeded_query(audit: Audit, encodings: Sequence[LawEncoding], names: Sequence
         if hint is None:
             continue                  # outside the encoding's abstractions
         tried += 1
-        answer = _frame_query(audit, encodings, names, goals, frame, None, unknown_missing,
-                              Budget(SEED_RLIMIT), SEED_RLIMIT, hint)
-        if answer is not None and answer[0].status == "sat":
-            audit.queries += 1
-            from .timeline_notes import record
-            record(audit, encodings, names, what, answer[0])
-            return answer[0], facts
-    return None
+        yield hint
 
 
 def _pool(audit: Audit, encodings: Sequence[LawEncoding], names: Sequence[set[str]],

@@ -9,6 +9,7 @@ error, exit 3), never reported as a legal finding.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,19 @@ def build_case(enc: LawEncoding, model: z3.ModelRef, facts: set[str], as_of: dat
                name: str) -> Case:
     values = enc.shared.facts.decode(model, facts)
     return Case(name, enc.shared.jurisdiction, as_of, values, {}, None)
+
+
+def merged_case(enc: LawEncoding, parts: Sequence[tuple[z3.ModelRef, set[str]]],
+                as_of: date, name: str) -> Case:
+    """The case of models of queries that fix one case (one query per reading of the
+    seeded readings pass): each fact read from the first model whose query reads it."""
+    values: dict[str, Any] = {}
+    done: set[str] = set()
+    for model, facts in parts:
+        values.update(enc.shared.facts.decode(model, facts - done))
+        done |= facts
+    return Case(name, enc.shared.jurisdiction, as_of, {k: values[k] for k in sorted(values)},
+                {}, None)
 
 
 def model_date(model: z3.ModelRef, term: Any) -> date:
