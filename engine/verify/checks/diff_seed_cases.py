@@ -47,7 +47,7 @@ GAPS = (2, 3)
 #: bounded_periods: at most three periods in all).
 SPLITS = (0, 8)
 #: Days of a constant left for the last period (the long one is that much shorter).
-OFFSETS = (0, 12)
+OFFSETS = (0, 12, 7)
 #: An early date (two years into the solver's calendar horizon, :mod:`..encoding.calendar_terms`).
 EARLY = date(HORIZON_START.year + 2, HORIZON_START.month, HORIZON_START.day)
 #: How many times the evaluator may be asked for the missing facts of one candidate.
