@@ -45,7 +45,8 @@ from ..encoding.encode import LawEncoding, query_constraints
 from ..encoding.plausible import plausible
 from ..encoding.solve import SolveResult, solve
 from .confirm import differ as _differ
-from .diff_seed_cases import lean, pool
+from .confirm import laws_differ
+from .diff_seed_cases import EARLY, lean, pool
 from .seeds import SEEDED
 
 if TYPE_CHECKING:
@@ -53,6 +54,8 @@ if TYPE_CHECKING:
 
 #: Resource limit of the query with a candidate fixed (decided at once, or not at all).
 SEED_RLIMIT = 1_000_000
+#: Resource limit of the check that one date alone is possible for the encoding.
+REPAIR_RLIMIT = 200_000
 #: How many candidates the solver is asked about for one output (each passing the
 #: evaluator's test); then the diff goes on as before.
 SEED_TRIES = 12
@@ -84,6 +87,7 @@ class SeededRegions:
         self._scan: Iterator[tuple[dict[str, Any], Region]] | None = None
         self._query: tuple[list[Any], list[Any], list[Any], set[str]] | None = None
         self._terms: list[Any] = []
+        self._alone: dict[tuple[str, Any], bool] = {}   # (date fact, value): possible
 
     def candidates(self) -> Iterator[tuple[dict[str, Any], Region]]:
         """Each distinct candidate (its lean facts) on which the evaluator gives the output
@@ -160,10 +164,47 @@ class SeededRegions:
                 continue
             self.tries += 1
             answer = self._confirm(facts, goals, confirm)
+            if answer is None:
+                # a date the encoding cannot hold (a birth date whose age limit falls
+                # beyond the calendar's horizon): that date moved early, if the evaluator
+                # still shows the same region
+                repaired = self._repaired(facts, region)
+                if repaired is not None:
+                    answer = self._confirm(repaired, goals, confirm)
             if answer is not None and self._region(answer[0]) == region:
                 self.audit.queries += 1
                 return answer
         return None
+
+    def _repaired(self, facts: dict[str, Any], region: Region) -> dict[str, Any] | None:
+        """``facts`` with each date that the encoding rules out on its own (the query's
+        constraints with that one fact fixed are UNSAT) set to :data:`.diff_seed_cases.EARLY`;
+        None when there is none, or when the evaluator no longer shows ``region``."""
+        assert self._query is not None
+        constraints, calls, _, used = self._query
+        vocabulary = self.audit.kb.vocabularies[self.audit.jurisdiction].facts
+        out = dict(facts)
+        for name in sorted(facts):
+            if name not in used or vocabulary[name].type.kind != "date" or \
+                    facts[name] == EARLY:
+                continue
+            key = (name, facts[name])
+            if key not in self._alone:
+                pins = [var == value for var, value in
+                        self.one.shared.facts.pin(name, facts[name])]
+                self._alone[key] = solve(constraints, pins, calls,
+                                         rlimit=REPAIR_RLIMIT).status != "unsat"
+            if not self._alone[key]:
+                out[name] = EARLY
+        if out == facts:
+            return None
+        case = Case("seed", self.audit.jurisdiction, self.later, dict(out), {}, None)
+        found = laws_differ(self.audit.kb, case, self.later, self.name, self.first,
+                            self.second, reading=self.reading)
+        if found is None or (_applied(found[0].version_ids),
+                             _applied(found[1].version_ids)) != region:
+            return None
+        return out
 
     def _confirm(self, facts: dict[str, Any], goals: Sequence[Any], confirm: Replayed
                  ) -> tuple[SolveResult, set[str]] | None:
