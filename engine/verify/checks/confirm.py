@@ -64,8 +64,11 @@ def laws_differ(kb: KnowledgeBase, case: Case, as_of: date, output: str, first: 
     except (MissingFactError, UndeterminedError, EvaluationError, OverflowError,
             DateRangeError, ValueError):
         return None
+    return (a, b) if differ(a, b) else None
+
+
+def differ(a: OutputResult, b: OutputResult) -> bool:
+    """Do two results of one output differ as ``lexlux diff`` means it (:func:`laws_differ`)?"""
     if a.status not in _DECIDED or b.status not in _DECIDED:
-        return None
-    if a.status != b.status or (a.status == "value" and a.value != b.value):
-        return a, b
-    return None
+        return False
+    return a.status != b.status or (a.status == "value" and a.value != b.value)
