@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import hashlib
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any
@@ -102,6 +102,15 @@ class Constants:
 def pool(kb: KnowledgeBase, jurisdiction: str, facts: Sequence[str], given: Sequence[str],
          rules: Sequence[Rule], first_month: int, frame_months: int,
          as_of: date | None) -> list[tuple[dict[str, Any], date]]:
+    """The pool of :func:`pool_cases`, all of it."""
+    return list(pool_cases(kb, jurisdiction, facts, given, rules, first_month, frame_months,
+                           as_of))
+
+
+def pool_cases(kb: KnowledgeBase, jurisdiction: str, facts: Sequence[str],
+               given: Sequence[str], rules: Sequence[Rule], first_month: int,
+               frame_months: int, as_of: date | None
+               ) -> Iterator[tuple[dict[str, Any], date]]:
     """:data:`POOL_SIZE` candidate cases (facts by name, as-of date) over the facts
     ``facts``: those in ``given`` (the facts the rules that are no exception read) always
     get a value, the others only in the second half of the pool, one time in four (as the
@@ -125,7 +134,6 @@ def pool(kb: KnowledgeBase, jurisdiction: str, facts: Sequence[str], given: Sequ
                                   [d.isoformat() for d in constants.dates])).encode())
     rng = random.Random(int.from_bytes(digest.digest()[:8], "big"))
     landmarks = [d for d in constants.dates if start <= d <= last] + [start]
-    cases: list[tuple[dict[str, Any], date]] = []
     for i in range(POOL_SIZE):
         aligned = i % 5 < 5 * ALIGNED
         only_core = i < POOL_SIZE // 2      # first the main rules' facts alone
@@ -156,8 +164,7 @@ def pool(kb: KnowledgeBase, jurisdiction: str, facts: Sequence[str], given: Sequ
                 value = _scalar(rng, kind, vocabulary[name].type.values, constants)
                 if value is not None:
                     case[name] = value
-        cases.append((case, when))
-    return cases
+        yield case, when
 
 
 def _history(rng: random.Random, constants: Constants, start: date, last: date,
