@@ -186,3 +186,27 @@ def test_the_rules_tell_a_timeline_in_what_an_output_reads(
     enc = audit.encoding(reading="quarter")
     assert seeded_readings._reads_timeline(audit, enc, "monthly_payer")
     assert not seeded_readings._reads_timeline(audit, enc, "certificate_in_time")
+
+
+def test_the_pool_is_generated_as_far_as_it_is_read(
+        payer: dict[str, KnowledgeBase]) -> None:
+    # the kept pool gives every reader the cases of seed_cases.pool in order, and makes
+    # only those read (the pass stops at its first confirmed candidate)
+    from lexlux.calendar.dates import month_index
+    from lexlux.verify.checks.seed_cases import POOL_SIZE, pool, pool_cases
+    kb = payer["disagree"]
+    rules = sorted(kb.rules_concluding("lu", "monthly_payer"), key=lambda r: r.id)
+    args = (kb, "lu", ["contract_type", "incapacity"], ["incapacity"], rules,
+            month_index(date(2017, 1, 1)), 36, None)
+    made: list[int] = []
+
+    def source() -> Any:
+        for case in pool_cases(*args):
+            made.append(1)
+            yield case
+    kept = seeds._Generated(source())
+    first = [c for c, _ in zip(kept, range(5), strict=False)]
+    assert len(made) <= 6
+    again = list(kept)
+    assert again[:5] == first and again == pool(*args) and len(again) == POOL_SIZE
+    assert list(kept) == again and len(made) == POOL_SIZE

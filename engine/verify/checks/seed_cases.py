@@ -33,8 +33,9 @@ then confirmed by the solver with the case fixed (:mod:`.seeds`).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any
@@ -102,6 +103,15 @@ class Constants:
 def pool(kb: KnowledgeBase, jurisdiction: str, facts: Sequence[str], given: Sequence[str],
          rules: Sequence[Rule], first_month: int, frame_months: int,
          as_of: date | None, count: int = POOL_SIZE) -> list[tuple[dict[str, Any], date]]:
+    """The first ``count`` cases of the pool of :func:`pool_cases` (all of it by default)."""
+    return list(itertools.islice(pool_cases(kb, jurisdiction, facts, given, rules,
+                                            first_month, frame_months, as_of), count))
+
+
+def pool_cases(kb: KnowledgeBase, jurisdiction: str, facts: Sequence[str],
+               given: Sequence[str], rules: Sequence[Rule], first_month: int,
+               frame_months: int, as_of: date | None
+               ) -> Iterator[tuple[dict[str, Any], date]]:
     """:data:`POOL_SIZE` candidate cases (facts by name, as-of date) over the facts
     ``facts``: those in ``given`` (the facts the rules that are no exception read) always
     get a value, the others only in the second half of the pool, one time in four (as the
@@ -126,8 +136,7 @@ def pool(kb: KnowledgeBase, jurisdiction: str, facts: Sequence[str], given: Sequ
                                   [d.isoformat() for d in constants.dates])).encode())
     rng = random.Random(int.from_bytes(digest.digest()[:8], "big"))
     landmarks = [d for d in constants.dates if start <= d <= last] + [start]
-    cases: list[tuple[dict[str, Any], date]] = []
-    for i in range(min(count, POOL_SIZE)):
+    for i in range(POOL_SIZE):
         aligned = i % 5 < 5 * ALIGNED
         only_core = i < POOL_SIZE // 2      # first the main rules' facts alone
         # the periods facts: one history for all of them (the incapacity, the insured
@@ -157,8 +166,7 @@ def pool(kb: KnowledgeBase, jurisdiction: str, facts: Sequence[str], given: Sequ
                 value = _scalar(rng, kind, vocabulary[name].type.values, constants)
                 if value is not None:
                     case[name] = value
-        cases.append((case, when))
-    return cases
+        yield case, when
 
 
 def _history(rng: random.Random, constants: Constants, start: date, last: date,

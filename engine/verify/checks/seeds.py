@@ -29,7 +29,7 @@ timeline outputs (the others are decided by Z3 directly).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -42,7 +42,7 @@ from ...evaluate.plausibility import check_assumptions
 from ..encoding.encode import LawEncoding, query_constraints
 from ..encoding.solve import Budget, SolveResult
 from ..encoding.timelines import Frame
-from .seed_cases import pool
+from .seed_cases import pool_cases
 from .timeline_search import (
     _frame_query,
     _narrow,
@@ -154,9 +154,10 @@ def candidates(audit: Audit, encodings: Sequence[LawEncoding], names: Sequence[s
 
 def _pool(audit: Audit, encodings: Sequence[LawEncoding], names: Sequence[set[str]],
           facts: set[str], frame: Frame, as_of: date | None
-          ) -> list[tuple[dict[str, Any], date]]:
-    """The query's pool (:func:`.seed_cases.pool`) in ``frame`` and as of ``as_of`` (else
-    the audit's date), kept per audit by its inputs."""
+          ) -> Iterable[tuple[dict[str, Any], date]]:
+    """The query's pool (:func:`.seed_cases.pool_cases`) in ``frame`` and as of ``as_of``
+    (else the audit's date), kept per audit by its inputs, generated as far as it is read
+    (:class:`_Generated`)."""
     rules = {r.id: r for enc, wanted in zip(encodings, names, strict=False)
              for n in sorted(enc.cone(wanted)) for r in enc.candidates(n)}
     given = core_facts(encodings, names)
@@ -165,12 +166,37 @@ def _pool(audit: Audit, encodings: Sequence[LawEncoding], names: Sequence[set[st
     when = as_of or audit.as_of
     key = (tuple(sorted(facts)), tuple(sorted(given)), tuple(sorted(rules)), first,
            frame.months, when)
-    memo: dict[Any, list[tuple[dict[str, Any], date]]] = audit.__dict__.setdefault(
-        "_seed_pools", {})
+    memo: dict[Any, _Generated] = audit.__dict__.setdefault("_seed_pools", {})
     if key not in memo:
-        memo[key] = pool(audit.kb, audit.jurisdiction, sorted(facts), sorted(given),
-                         [rules[r] for r in sorted(rules)], first, frame.months, when)
+        memo[key] = _Generated(pool_cases(
+            audit.kb, audit.jurisdiction, sorted(facts), sorted(given),
+            [rules[r] for r in sorted(rules)], first, frame.months, when))
     return memo[key]
+
+
+class _Generated:
+    """A pool generated as far as it is read, and kept: every reader gets the same cases in
+    the same order (the pool is a sequence, :func:`.seed_cases.pool_cases`), and the cases
+    after the last one any query tried are never made (a pass stops at its first confirmed
+    candidate, often within the first tens of the 480)."""
+
+    def __init__(self, cases: Iterator[tuple[dict[str, Any], date]]) -> None:
+        self._source: Iterator[tuple[dict[str, Any], date]] | None = cases
+        self._made: list[tuple[dict[str, Any], date]] = []
+
+    def __iter__(self) -> Iterator[tuple[dict[str, Any], date]]:
+        i = 0
+        while True:
+            if i == len(self._made):
+                if self._source is None:
+                    return
+                made = next(self._source, None)
+                if made is None:
+                    self._source = None
+                    return
+                self._made.append(made)
+            yield self._made[i]
+            i += 1
 
 
 def _plausible(audit: Audit, facts: dict[str, Any], as_of: date) -> bool:
