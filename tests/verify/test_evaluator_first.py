@@ -25,6 +25,7 @@ from lexlux.verify.checks.findings import to_json
 from lexlux.verify.checks.rules import check_dead
 from lexlux.verify.checks.timeline_notes import timeline_notes
 from test_prefilter import knowledge_base
+from test_seeds import asked_queries
 from test_timeline_checks import EMPLOYER, kb_with, rule
 
 LIVE = [
@@ -51,18 +52,6 @@ def _z3_checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return checks
 
 
-def _queries(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The questions asked through :meth:`Audit.query`."""
-    asked: list[str] = []
-    query = Audit.query
-
-    def spy(self: Audit, *args: Any, **kwargs: Any) -> Any:
-        asked.append(kwargs.get("what", ""))
-        return query(self, *args, **kwargs)
-    monkeypatch.setattr(Audit, "query", spy)
-    return asked
-
-
 def _encoded_outputs(audit: Audit) -> list[str]:
     return sorted(name for enc in audit._encodings.values() for name in enc.outputs)
 
@@ -70,7 +59,7 @@ def _encoded_outputs(audit: Audit) -> list[str]:
 def test_a_version_that_can_apply_is_answered_without_z3_or_encoding(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     kb = knowledge_base(tmp_path, LIVE)
-    checks, asked = _z3_checks(monkeypatch), _queries(monkeypatch)
+    checks, asked = _z3_checks(monkeypatch), asked_queries(monkeypatch)
     audit = Audit(kb, "lu")
     assert list(check_dead(audit)) == []
     assert checks == [] and asked == []
@@ -97,7 +86,7 @@ def test_the_case_found_is_one_the_evaluator_applies_the_conclusion_to(
 def test_a_dead_version_is_still_reported_with_its_unsat_core(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     kb = knowledge_base(tmp_path, [*DEAD, *LIVE])
-    asked = _queries(monkeypatch)
+    asked = asked_queries(monkeypatch)
     audit = Audit(kb, "lu")
     found = [to_json(kb, f) for f in check_dead(audit)]
     assert [[v["id"] for v in f["versions"]] for f in found] == [["lu.gen.r0@2000-01-01"],

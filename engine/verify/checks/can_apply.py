@@ -15,7 +15,8 @@ So before the query itself, two cheaper ways of finding a witness are tried, in 
   in the audit (the latest :data:`SEEDS` of the same jurisdiction and reading) are
   replayed by the evaluator (:func:`.confirm.conclusion_applies`): a case on which the
   evaluator applies the conclusion is a witness as it is — the evaluator, the reference,
-  shows it.
+  shows it.  (Since stop 15 the cases of the evaluator-first pass, :mod:`.evaluator_first`,
+  which runs before everything here, are kept as seeds too.)
 * **A simple case.**  The query with every periods fact holding at most one period
   (:data:`SIMPLE_PERIODS`), within :data:`SIMPLE_RLIMIT` and with the strategies that find
   witnesses (:data:`SIMPLE_STRATEGIES`).  It is the query plus constraints over the same

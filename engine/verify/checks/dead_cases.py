@@ -45,7 +45,8 @@ from ..encoding.facts import GRAIN
 from ..encoding.timelines import TIMELINE_MONTHS
 from .seed_cases import Constants, pool
 from .simple_conditions import AS_OF, Restriction, conclusion_conditions, restrictions
-from .simple_witness import DEFAULT_DAY, _dates, _edges, _ordered
+from .simple_witness import DEFAULT_DAY, _dates, _edges
+from .simple_witness import _values as _simple_values
 from .slices import Slices
 from .timeline_search import DEFAULT_ANCHOR
 
@@ -229,21 +230,15 @@ class FactValues:
 
 def _values(ftype: Any, own: Restriction | None, hints: set[Any], default: date,
             constants: Constants) -> list[Any]:
-    """The values tried for a fact of type ``ftype``, most likely first."""
+    """The values tried for a fact of type ``ftype``, most likely first: those of the
+    cases built from the conditions (:mod:`.simple_witness`), a date then the day before
+    and the day after; and for the kinds these leave out, see the module."""
     kind = ftype.kind
-    if kind == "boolean":
-        return [True, False]
-    if kind == "enum":
-        return [v for v in ftype.values
-                if own is None or ((own.allowed is None or v in own.allowed)
-                                   and v not in own.excluded)]
-    if kind == "integer":
-        return _ordered(own, hints, 0, None)
-    if kind == "date":
-        dates = _dates(own, hints, default)
-        if dates:             # then the day before and the day after the first
-            dates += [d for d in _around(dates[0], own) if d not in dates]
-        return dates
+    simple = _simple_values(ftype, own, hints, default)
+    if simple is not None:
+        if kind == "date" and simple:
+            simple += [d for d in _around(simple[0], own) if d not in simple]
+        return simple
     if kind == "periods":
         lengths = [FIRST_PERIOD_DAYS, *[d for d in constants.days if d != FIRST_PERIOD_DAYS]]
         return [(Period(default, default + timedelta(days=n - 1)),) for n in lengths

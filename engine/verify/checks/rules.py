@@ -40,7 +40,13 @@ from .findings import Finding
 from .seeds import SEEDED, readings_differ, replayed_test, seeded_query
 from .simple_witness import applies_somewhere
 from .timeline_notes import record
-from .timeline_search import CHECK_RLIMIT, DEAD_RLIMIT, involves_timelines, is_bounded
+from .timeline_search import (
+    CHECK_RLIMIT,
+    DEAD_RLIMIT,
+    involves_timelines,
+    is_bounded,
+    main_frame,
+)
 from .units import unit_check, units
 
 LOWER_AUTHORITIES = ("statuts", "official_guidance", "commentary")
@@ -370,7 +376,6 @@ def _encoded_already(audit: Audit, enc: LawEncoding, name: str) -> LawEncoding |
     output it reads are encoded already: whether they are encodable, and whether they read
     a timeline, is the same there as in the dead-rule check's own timeline encoding (a tag
     only renames), which then need not be built for a version the evaluator answered."""
-    from .timeline_search import main_frame
     frame = main_frame(audit)
     for other in audit._encodings.values():
         if not other.timelines or other.reading != enc.reading \
