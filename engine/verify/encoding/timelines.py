@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 import z3
 
 from .facts import PeriodsVar
-from .fast_terms import as_long, eq, ge, gt, is_int_value, ite, lt, sub, sum_
+from .fast_terms import as_long, eq, ge, gt, int_val, is_int, is_int_value, ite, lt, sub, sum_
 from .terms import FALSE, TRUE, E, NotEncodable, and_, not_, or_, sequence
 
 if TYPE_CHECKING:
@@ -63,13 +63,13 @@ FULL = Frame()
 
 def _start(index: int) -> Any:
     from ...calendar.dates import month_start_from_index, to_day_number
-    return z3.IntVal(to_day_number(month_start_from_index(index)))
+    return int_val(to_day_number(month_start_from_index(index)))
 
 
 def _outside(frame: Frame, day: Any) -> Any:
     """``day`` is not in the pinned first month of ``frame``."""
     assert frame.first_month is not None
-    return or_(day < _start(frame.first_month), day >= _start(frame.first_month + 1))
+    return or_(lt(day, _start(frame.first_month)), ge(day, _start(frame.first_month + 1)))
 
 
 def zero(sort: Any) -> Any:
@@ -119,6 +119,7 @@ def encode_timeline(scope: ExprScope, encode: Any, value_expr: Any, frm: E, unti
     starts = month_starts(scope, first)
     parts: list[E] = [frm, until]
     values: list[Any] = []
+    real = sort == z3.RealSort()
     saved = scope.month
     try:
         for i, month in enumerate(starts):
@@ -127,7 +128,7 @@ def encode_timeline(scope: ExprScope, encode: Any, value_expr: Any, frm: E, unti
             active = gt(count, i)
             parts.append(E(value.terms, and_(active, value.bad), and_(active, value.und)))
             term = value.term
-            if sort == z3.RealSort() and z3.is_int(term):
+            if real and is_int(term):
                 term = z3.ToReal(term)
             values.append(ite(active, term, zero(sort)))
     finally:
