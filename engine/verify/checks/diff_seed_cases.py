@@ -35,6 +35,8 @@ from .seed_cases import Constants
 
 #: The longest pool.
 POOL_SIZE = 480
+#: The longest second sweep (:func:`pool` with ``anchored``): its nicest shapes.
+ANCHORED_SIZE = 120
 #: The shortest constant (days) taken as the length of a long period.
 LONG_DAYS = 28
 #: The lengths (days) of the period that follows the long one (0: as long as the long one
@@ -55,10 +57,17 @@ LEAN_ROUNDS = 8
 
 
 def pool(kb: KnowledgeBase, jurisdiction: str, facts: Sequence[str], rules: Sequence[Rule],
-         later: date) -> list[dict[str, Any]]:
+         later: date, *, anchored: int = 0) -> list[dict[str, Any]]:
     """At most :data:`POOL_SIZE` candidate templates (facts by name) over ``facts``, in a
     fixed order: every long length with the first gap and short length first (the
-    nicest), then the others."""
+    nicest), then the others.
+
+    With ``anchored``, the second sweep instead: the first ``anchored`` shapes (same
+    order) whose last period is a single day, with every date fact on that day (the
+    incapacity's start, the day considered and any other date on one landmark: a case the
+    random choice of the first sweep reaches with a small chance only — e.g. a one-day
+    incapacity on a public holiday, the later date of a boundary often being 1 January,
+    considered on that day), the other facts drawn from a random part of its own."""
     vocabulary = kb.vocabularies[jurisdiction].facts
     names = sorted(n for n in set(facts) if n in vocabulary)
     constants = Constants(kb, sorted(rules, key=lambda r: r.id))
@@ -80,8 +89,13 @@ def pool(kb: KnowledgeBase, jurisdiction: str, facts: Sequence[str], rules: Sequ
     shapes.sort(key=lambda s: (SPLITS.index(s[5]) + OFFSETS.index(s[3]) + GAPS.index(s[0])
                                + SHORT_DAYS.index(s[1]), s[2] != later, starts.index(s[2]),
                                s[4], s[5]))
+    if anchored:
+        # the second sweep: the shapes whose last period is one day, every date on it, a
+        # random part of its own
+        shapes = [s for s in shapes if s[1] == 1]
+        rng = random.Random(int.from_bytes(digest.digest()[8:16], "big"))
     out: list[dict[str, Any]] = []
-    for gap, short, start, left, length, split in shapes[:POOL_SIZE]:
+    for gap, short, start, left, length, split in shapes[:anchored or POOL_SIZE]:
         history = _history(start, gap, short or length + left + 1, length, split)
         # the day the constant is reached in the last period (else its second day), the
         # start of the last period, the other landmarks of the history
@@ -92,6 +106,8 @@ def pool(kb: KnowledgeBase, jurisdiction: str, facts: Sequence[str], rules: Sequ
             kind = vocabulary[name].type.kind
             if kind == "periods":
                 case[name] = history
+            elif kind == "date" and anchored:
+                case[name] = start
             elif kind == "date":
                 # the start of the last period or the day the constant is reached most
                 # often (the start of the incapacity, the day considered), else an early
@@ -161,4 +177,4 @@ def _scalar(rng: random.Random, kind: str, values: tuple[str, ...], constants: C
     return None
 
 
-__all__ = ["POOL_SIZE", "lean", "pool"]
+__all__ = ["ANCHORED_SIZE", "POOL_SIZE", "lean", "pool"]

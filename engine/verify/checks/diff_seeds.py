@@ -46,7 +46,7 @@ from ..encoding.plausible import plausible
 from ..encoding.solve import SolveResult, solve
 from .confirm import differ as _differ
 from .confirm import laws_differ
-from .diff_seed_cases import EARLY, lean, pool
+from .diff_seed_cases import ANCHORED_SIZE, EARLY, lean, pool
 from .seeds import SEEDED
 
 if TYPE_CHECKING:
@@ -142,7 +142,12 @@ class SeededRegions:
                          == "periods")
         shown: set[tuple[tuple[str, str], ...]] = set()
         turns = [(t, s) for t in templates for s in ((), *[(p,) for p in periods])]
-        for template, start in turns[:SCAN_TURNS]:
+        turns = turns[:SCAN_TURNS]
+        # then the second sweep (every date on one landmark), only when the first is spent
+        anchored = (pool(audit.kb, audit.jurisdiction, sorted(self.uses),
+                         [rules[r] for r in sorted(rules)], later, anchored=ANCHORED_SIZE))
+        turns += [(t, s) for t in anchored for s in ((), *[(p,) for p in periods])]
+        for template, start in turns:
             facts = lean(template, missing, start)
             key = tuple(sorted((k, repr(v)) for k, v in (facts or {}).items()))
             if facts is None or key in shown:
