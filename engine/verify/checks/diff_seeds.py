@@ -144,8 +144,9 @@ class SeededRegions:
         turns = [(t, s) for t in templates for s in ((), *[(p,) for p in periods])]
         turns = turns[:SCAN_TURNS]
         # then the second sweep (every date on one landmark), only when the first is spent
-        anchored = (pool(audit.kb, audit.jurisdiction, sorted(self.uses),
-                         [rules[r] for r in sorted(rules)], later, anchored=ANCHORED_SIZE))
+        anchored = pool(audit.kb, audit.jurisdiction, sorted(self.uses),
+                        [rules[r] for r in sorted(rules)], later,
+                        anchored=ANCHORED_SIZE) if ANCHORED_SIZE else []
         turns += [(t, s) for t in anchored for s in ((), *[(p,) for p in periods])]
         for template, start in turns:
             facts = lean(template, missing, start)
