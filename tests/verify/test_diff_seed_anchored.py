@@ -60,12 +60,10 @@ def test_the_second_sweep_reaches_a_region_the_first_misses(bundled: LoadResult)
     one = audit.encoding(law_as_of=FIRST, tag="L1|")
     two = audit.encoding(law_as_of=LATER, shared=one.shared, tag="L2|")
     uses = set().union(*(one.output(n).facts for n in one.cone({OUTPUT})))
-    for facts, region in SeededRegions(audit, one, two, OUTPUT, FIRST, LATER, uses,
-                                       None).candidates():
-        if region == ((), (PAYMENT,)):
-            break
-    else:
-        pytest.fail("the region is not reached")
+    candidates = SeededRegions(audit, one, two, OUTPUT, FIRST, LATER, uses,
+                               None).candidates()
+    facts = next((f for f, region in candidates if region == ((), (PAYMENT,))), None)
+    assert facts is not None, "the region is reached"
     # the first candidate of the region is one of the second sweep: a one-day last
     # period (1 January 2020, a public holiday) and every date on it
     periods = [v for n, v in facts.items() if vocabulary[n].type.kind == "periods"]
