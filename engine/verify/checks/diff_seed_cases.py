@@ -35,9 +35,9 @@ from .seed_cases import Constants
 
 #: The longest pool.
 POOL_SIZE = 480
-#: The longest second sweep (:func:`pool` with ``anchored``): its nicest shapes — every
-#: long length with the first gap and split, the last period on the later date or the day
-#: after (on the bundled 2016 → 2020 diff the region it is for comes after 40 turns).
+#: The longest second sweep (:func:`pool` with ``anchored``): its nicest shapes (the first
+#: gap and split, the last period on the later date first, each long length in turn); on
+#: the bundled 2016 → 2020 diff the region it is for comes after 40 of its turns.
 ANCHORED_SIZE = 48
 #: The shortest constant (days) taken as the length of a long period.
 LONG_DAYS = 28
