@@ -51,3 +51,24 @@ def test_the_diff_of_a_timeline_output_encodes_it_in_the_frame_of_the_later_date
     encoded = {(t.tag, t.frame) for t in twins if "monthly_payer" in t.outputs}
     assert ("L1|", later) in encoded and ("L2|", later) in encoded
     assert all(frame.first_month == later.first_month for _, frame in encoded)
+
+
+def test_the_seeded_passes_of_one_diff_ask_the_evaluator_once_per_candidate(
+        root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The seeded pass runs again after each region it finds and reads the same candidates:
+    the evaluator's answer on a case is kept for the diff (only the regions seen change)."""
+    from lexlux.verify.checks import versions
+    asked: list[str] = []
+    real = versions.laws_differ
+
+    def counted(kb: object, case: object, *args: object, **kwargs: object) -> object:
+        asked.append(repr((case.as_of, sorted(case.facts.items()))))  # type: ignore[attr-defined]
+        return real(kb, case, *args, **kwargs)  # type: ignore[arg-type]
+    monkeypatch.setattr(versions, "laws_differ", counted)
+    loaded = load_knowledge_base([root])
+    assert loaded.kb is not None
+    [audit] = [a for a in audits(loaded.kb) if a.jurisdiction == "lu"]
+    audit.max_regions = 2
+    [result] = diff_versions(audit, FIRST, SECOND, ["monthly_payer"])
+    assert result.status == "differ"
+    assert asked and len(asked) == len(set(asked))
