@@ -6,7 +6,10 @@ timeline encoding holds it exactly over :data:`~..encoding.timelines.TIMELINE_MO
 months, and its queries are solved in narrow frames whose first month is pinned
 (:mod:`.timeline_search`).  So the diff of such an output is asked in those frames, under
 the law of each date (the two encodings share one set of facts, as in
-:func:`.versions.diff_versions`):
+:func:`.versions.diff_versions`); its own encodings are those of the widest frame from the
+month of the later date (:func:`diff_encodings`), where every query of the diff is asked:
+the audit's own frame (of the as-of date, else January 2017), which none of them reads, is
+not encoded for it:
 
 * a model is an exact witness of disagreement: it is replayed by the evaluator, as every
   witness of the diff (the evaluator must give what the model gives under each law), its
