@@ -133,7 +133,8 @@ def _differs(audit: Audit, name: str, first: date, second: date,
     answers: dict[str, tuple[OutputResult, OutputResult] | None] = {}
 
     def test(case: Case, _: date) -> bool:
-        key = repr((case.as_of, sorted(case.facts.items())))
+        key = repr((case.as_of, sorted(case.facts.items()), sorted(case.derived.items()),
+                    case.events, sorted(case.parameters.items())))
         if key not in answers:
             answers[key] = laws_differ(audit.kb, case, as_of, name, first, second,
                                        reading=reading)
