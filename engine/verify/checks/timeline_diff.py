@@ -6,7 +6,10 @@ timeline encoding holds it exactly over :data:`~..encoding.timelines.TIMELINE_MO
 months, and its queries are solved in narrow frames whose first month is pinned
 (:mod:`.timeline_search`).  So the diff of such an output is asked in those frames, under
 the law of each date (the two encodings share one set of facts, as in
-:func:`.versions.diff_versions`):
+:func:`.versions.diff_versions`); its own encodings are those of the widest frame from the
+month of the later date (:func:`diff_encodings`), where every query of the diff is asked:
+the audit's own frame (of the as-of date, else January 2017), which none of them reads, is
+not encoded for it:
 
 * a model is an exact witness of disagreement: it is replayed by the evaluator, as every
   witness of the diff (the evaluator must give what the model gives under each law), its
@@ -38,7 +41,7 @@ from ..encoding.timelines import TIMELINE_MONTHS, Frame
 from .context import Audit
 from .findings import Finding
 from .seeds import replayed_test, seeded_query
-from .timeline_search import BOUNDED, _frame_query, core_facts, is_bounded
+from .timeline_search import BOUNDED, _frame_query, core_facts, frame_twin, is_bounded
 from .versions import (
     DiffResult,
     _differs,
@@ -68,9 +71,9 @@ def diff_timeline_output(audit: Audit, name: str, first: date, second: date, poo
     """The diff of ``name`` (a timeline output, or one reading a timeline output) between
     the law of ``first`` and of ``second`` (both under ``reading``, if given), in bounded
     timeline frames."""
-    one = audit.encoding(law_as_of=first, reading=reading, tag="L1|", timelines=True)
-    two = audit.encoding(law_as_of=second, reading=reading, shared=one.shared, tag="L2|",
-                         timelines=True)
+    later = max(first, second)
+    month = month_index(later)
+    one, two = diff_encodings(audit, first, second, reading, Frame(TIMELINE_MONTHS, month))
     a, b = one.output(name), two.output(name)
     if a.not_encodable or b.not_encodable:
         return DiffResult(name, "not verified", reason=a.not_encodable or
@@ -92,14 +95,12 @@ def diff_timeline_output(audit: Audit, name: str, first: date, second: date, poo
         asked.append((f"a case of an earlier output's diff, replayed on {name!r}",
                       "a case found (the evaluator shows the difference)"))
     test = _differs(audit, name, first, second, seen, reading)
-    later = max(first, second)
     anchor = z3.IntVal(to_day_number(later))
 
     def witnessed(answer: SolveResult, facts: set[str]) -> None:
         """A region of an exact model: blocked, reported with its replayed witness."""
         region.witnessed(answer, facts, result, goals, seen, pool)
 
-    month = month_index(later)
     pinned = [one.as_of == anchor] if audit.as_of is None else []
     # the seeded pass (:mod:`.seeds`): candidates generated from the knowledge base alone
     # (the same whatever ran before), as of the later date, on which the evaluator shows
@@ -153,6 +154,20 @@ def diff_timeline_output(audit: Audit, name: str, first: date, second: date, poo
         result.reason = f"within bounded timeline frames only: {bound}" if bound else ""
     result.findings.append(note(name, first, second, asked, bound, reading))
     return result
+
+
+def diff_encodings(audit: Audit, first: date, second: date, reading: str | None,
+                   frame: Frame) -> tuple[LawEncoding, LawEncoding]:
+    """The encodings of the law of ``first`` and of ``second`` (under ``reading``) in
+    ``frame``, the widest frame from the month of the later date, sharing one set of facts:
+    the twins (:func:`.timeline_search.frame_twin`) of the audit's timeline encodings.
+    Every query of the diff is solved in that frame or a narrower one of the same month,
+    so the cone of the output is never encoded in the audit's own frame (of the as-of
+    date, else January 2017), which no query of the diff reads."""
+    one = audit.encoding(law_as_of=first, reading=reading, tag="L1|", timelines=True)
+    two = audit.encoding(law_as_of=second, reading=reading, shared=one.shared, tag="L2|",
+                         timelines=True)
+    return frame_twin(audit, one, frame), frame_twin(audit, two, frame)
 
 
 def _seed_facts(audit: Audit, one: LawEncoding, two: LawEncoding, name: str, pool: Pool,

@@ -128,9 +128,17 @@ def _differs(audit: Audit, name: str, first: date, second: date,
     replayed (:func:`.confirm.laws_differ`), in a region not ``seen`` yet (the versions
     applied under each law)."""
     as_of = max(first, second)
+    # the evaluator's answer on a case, kept: the seeded pass reads the same candidates
+    # again after each region it finds (only ``seen`` changes between its passes)
+    answers: dict[str, tuple[OutputResult, OutputResult] | None] = {}
 
     def test(case: Case, _: date) -> bool:
-        found = laws_differ(audit.kb, case, as_of, name, first, second, reading=reading)
+        key = repr((case.as_of, sorted(case.facts.items()), sorted(case.derived.items()),
+                    case.events, sorted(case.parameters.items())))
+        if key not in answers:
+            answers[key] = laws_differ(audit.kb, case, as_of, name, first, second,
+                                       reading=reading)
+        found = answers[key]
         return found is not None and _key(_applied(found[0]), _applied(found[1])) not in seen
     return test
 
