@@ -42,30 +42,29 @@ def _join(make: Any, items: list[Any]) -> Any:
     return z3.BoolRef(make(ctx.ref(), len(items), args), ctx)
 
 
-def and_(*xs: Any) -> Any:
+def _fold(xs: tuple[Any, ...], unit: int, absorbing: int, make: Any) -> Any:
+    """``and_`` (``unit`` true, ``absorbing`` false) or ``or_`` (the other way round): the
+    constants dropped or deciding, compared by pointer, the rest joined by ``make``."""
     items = []
     for x in xs:
         if isinstance(x, z3.BoolRef):
             pointer = x.ast.value
-            if pointer == _TRUE_AST:
+            if pointer == unit:
                 continue
-            if pointer == _FALSE_AST:
-                return FALSE
+            if pointer == absorbing:
+                return FALSE if absorbing == _FALSE_AST else TRUE
         items.append(x)
-    return TRUE if not items else items[0] if len(items) == 1 else _join(z3.Z3_mk_and, items)
+    if not items:
+        return TRUE if unit == _TRUE_AST else FALSE
+    return items[0] if len(items) == 1 else _join(make, items)
+
+
+def and_(*xs: Any) -> Any:
+    return _fold(xs, _TRUE_AST, _FALSE_AST, z3.Z3_mk_and)
 
 
 def or_(*xs: Any) -> Any:
-    items = []
-    for x in xs:
-        if isinstance(x, z3.BoolRef):
-            pointer = x.ast.value
-            if pointer == _FALSE_AST:
-                continue
-            if pointer == _TRUE_AST:
-                return TRUE
-        items.append(x)
-    return FALSE if not items else items[0] if len(items) == 1 else _join(z3.Z3_mk_or, items)
+    return _fold(xs, _FALSE_AST, _TRUE_AST, z3.Z3_mk_or)
 
 
 def not_(x: Any) -> Any:
