@@ -70,8 +70,9 @@ def seeded_plain(audit: Audit, encodings: Sequence[LawEncoding], names: Sequence
     if audit.as_of is None:
         case_terms.append(first.as_of)
     frame = main_frame(audit)
+    named = [(str(t), t) for t in case_terms]         # (printing a term is not cheap)
     for hint in candidates(audit, encodings, names, facts, frame, None, test, first):
-        fixed = [t == hint[str(t)] for t in case_terms if str(t) in hint]
+        fixed = [t == hint[n] for n, t in named if n in hint]
         result = solve(constraints, [*extra, *goals, *fixed], calls, rlimit=SEED_RLIMIT,
                        case_terms=case_terms)
         if result.status == "sat":
