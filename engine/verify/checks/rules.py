@@ -37,6 +37,7 @@ from .dead_cases import reads
 from .evaluator_first import Found, evaluator_first
 from .explain_findings import dead_lines, overlap_lines
 from .findings import Finding
+from .seeded_plain import gap_test, seeded_plain
 from .seeds import SEEDED, readings_differ, replayed_test, seeded_query
 from .simple_witness import applies_somewhere
 from .timeline_notes import record
@@ -239,6 +240,9 @@ def _reading_query(audit: Audit, name: str, first: str, second: str, ids: list[s
     seeded = seeded_query(audit, [one, two], [{name}, {name}], goals,
                           readings_differ(audit, name, first, second), what=what) \
         if seeds else None
+    if seeded is None:     # no timeline output: the pass on counted-days values
+        seeded = seeded_plain(audit, [one, two], [{name}, {name}], goals,
+                              readings_differ(audit, name, first, second))
     result, facts = seeded or audit.query([one, two], [{name}, {name}], goals, what=what,
                                           nicer_first=True)
     if result.status == "unsat":
@@ -426,10 +430,11 @@ def check_gaps(audit: Audit) -> Iterator[Finding]:
         names, condition, details = _total_condition(audit, enc, name)
         if condition is None:
             continue
-        result, facts = audit.query([enc], [names],
-                                    [out.no_value, *rules_in_force, *condition],
-                                    what=f"gaps: whether {name!r} is total",
-                                    timeline_rlimit=CHECK_RLIMIT, nicer_first=True)
+        goals = [out.no_value, *rules_in_force, *condition]
+        seeded = seeded_plain(audit, [enc], [names], goals, gap_test(audit, name))
+        result, facts = seeded or audit.query([enc], [names], goals,
+                                              what=f"gaps: whether {name!r} is total",
+                                              timeline_rlimit=CHECK_RLIMIT, nicer_first=True)
         if result.status == "unsat":
             continue
         versions = tuple(sorted({c.version.id for c in out.conclusions}))
@@ -440,7 +445,8 @@ def check_gaps(audit: Audit) -> Iterator[Finding]:
                           "provisions in force, gets no value", output=name,
                           versions=versions, span=entry.span,
                           details=[*details,
-                                   "add the missing case to a rule, or drop total: true"])
+                                   "add the missing case to a rule, or drop total: true",
+                                   *([SEEDED] if seeded else [])])
         yield audit.witness(finding, enc, result, facts, [(enc, out, {})])
 
 

@@ -92,13 +92,11 @@ def own_encodings(audit: Audit, name: str, readings: tuple[str, str]
 
 def _reads_timeline(audit: Audit, enc: LawEncoding, name: str) -> bool:
     """Whether a timeline output is among ``name`` and the outputs its rules (as ``enc``
-    chooses them) read, by the dependency graph: a filter only (the encodings then
+    chooses them) read (compile/version_reads.py): a filter only (the encodings then
     decide, :func:`.timeline_search.involves_timelines`), so that the pairs of other
     outputs encode nothing here."""
-    from ...compile.graph import graph_of
-    graph = graph_of(audit.kb)
+    from ...compile.version_reads import version_reads
     outputs = enc.vocabulary.outputs
-    prefix = f"output:{audit.jurisdiction}."
     todo, seen = [name], set()
     while todo:
         current = todo.pop()
@@ -109,10 +107,7 @@ def _reads_timeline(audit: Audit, enc: LawEncoding, name: str) -> bool:
             return True
         for rule in enc.candidates(current):
             for version in rule.versions:
-                node = f"version:{version.id}"
-                if node in graph:
-                    todo += [p[len(prefix):] for p in graph.predecessors(node)
-                             if p.startswith(prefix)]
+                todo += sorted(version_reads(audit.kb, version.id).outputs)
     return False
 
 

@@ -161,9 +161,7 @@ def core_facts(encodings: Sequence[LawEncoding], names: Sequence[set[str]]) -> s
     (without them the output has no value)."""
     facts: set[str] = set()
     for enc, wanted in zip(encodings, names, strict=False):
-        from ...compile.graph import graph_of
-        graph = graph_of(enc.kb)
-        jurisdiction = enc.shared.jurisdiction
+        from ...compile.version_reads import version_reads
         todo, seen = sorted(wanted), set()
         while todo:
             name = todo.pop()
@@ -176,17 +174,9 @@ def core_facts(encodings: Sequence[LawEncoding], names: Sequence[set[str]]) -> s
                 if any(v.exceptions for v in rule.versions):
                     continue
                 for version in rule.versions:
-                    node = f"version:{version.id}"
-                    if node not in graph:
-                        continue
-                    for pred in graph.predecessors(node):
-                        kind, _, rest = pred.partition(":")
-                        if not rest.startswith(f"{jurisdiction}."):
-                            continue
-                        if kind == "fact":
-                            facts.add(rest[len(jurisdiction) + 1:])
-                        elif kind == "output":
-                            todo.append(rest[len(jurisdiction) + 1:])
+                    reads = version_reads(enc.kb, version.id)
+                    facts |= reads.facts
+                    todo += sorted(reads.outputs)
     return facts
 
 
