@@ -16,13 +16,13 @@ import pytest
 from lexlux.calendar.periods import Period
 from lexlux.compile.model import KnowledgeBase
 from lexlux.evaluate.case import Case
-from lexlux.pipeline import load_knowledge_base
 from lexlux.verify.checks import can_apply as module
 from lexlux.verify.checks.can_apply import Seed, can_apply, seeds, simple_witness
 from lexlux.verify.checks.context import Audit
 from lexlux.verify.checks.rules import _applies, check_dead
 from lexlux.verify.encoding.encode_expr import not_
 from lexlux.verify.encoding.solve import SolveResult
+from test_timeline_checks import load_with
 
 from conftest import KB
 
@@ -50,12 +50,7 @@ def rule(rule_id: str, when: str) -> str:
 def kb_with(tmp_path: Path, rules: dict[str, str]) -> KnowledgeBase:
     root = tmp_path / "rules"
     shutil.copytree(KB / "clean" / "rules", root)
-    for rule_id, text in rules.items():
-        (root / "lu" / "code_du_travail" / f"{rule_id}.yaml").write_text(text,
-                                                                          encoding="utf-8")
-    loaded = load_knowledge_base([root])
-    assert loaded.ok, [d.message for d in loaded.diagnostics]
-    return loaded.kb
+    return load_with(root, rules)
 
 
 @pytest.fixture(scope="module")

@@ -74,7 +74,12 @@ def clean_with_payer(root: Path, *, total: bool = False) -> Path:
 
 def kb_with(tmp_path: Path, rules: dict[str, str], *, total: bool = False
             ) -> KnowledgeBase:
-    root = clean_with_payer(tmp_path / "rules", total=total)
+    return load_with(clean_with_payer(tmp_path / "rules", total=total), rules)
+
+
+def load_with(root: Path, rules: dict[str, str]) -> KnowledgeBase:
+    """The knowledge base of ``root`` with ``rules`` (id: YAML text) added to its Code du
+    travail, loaded without a diagnostic."""
     for rule_id, text in rules.items():
         (root / "lu" / "code_du_travail" / f"{rule_id}.yaml").write_text(text,
                                                                           encoding="utf-8")
