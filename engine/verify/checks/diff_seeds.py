@@ -85,6 +85,8 @@ class SeededRegions:
         self.tries = 0
         self._found: list[tuple[dict[str, Any], Region]] = []
         self._scan: Iterator[tuple[dict[str, Any], Region]] | None = None
+        #: :meth:`next` has found no candidate left (or spent :data:`SEED_TRIES`)
+        self.spent = False
         self._query: tuple[list[Any], list[Any], list[Any], set[str]] | None = None
         self._terms: list[Any] = []
         self._alone: dict[tuple[str, Any], bool] = {}   # (date fact, value): possible
@@ -162,9 +164,11 @@ class SeededRegions:
              ) -> tuple[SolveResult, set[str]] | None:
         """A model of the diff's ``goals`` (the regions ``seen`` blocked) with the first
         candidate of a region not ``seen`` fixed, whose winning versions are that region;
-        None when no candidate is left or :data:`SEED_TRIES` are spent."""
+        None when no candidate is left or :data:`SEED_TRIES` are spent (then
+        :attr:`spent`)."""
         for facts, region in self.candidates():
             if self.tries >= SEED_TRIES:
+                self.spent = True
                 return None
             if region in seen:
                 continue
@@ -180,6 +184,7 @@ class SeededRegions:
             if answer is not None and self._region(answer[0]) == region:
                 self.audit.queries += 1
                 return answer
+        self.spent = True
         return None
 
     def _repaired(self, facts: dict[str, Any], region: Region) -> dict[str, Any] | None:

@@ -231,6 +231,11 @@ QUICK_RLIMIT = 60_000
 #: queries of the bundled diffs that the solver decides at once take far less; the witness
 #: searches the seeded pass is for take 2-12·10⁶.
 GATE_RLIMIT = 500_000
+#: The budget of the query asked after each region of the seeded pass, once a query of
+#: the output has ended undecided (what is left is then often nothing, which the solver
+#: proves at once; an answer it cannot give within this says nothing, and the seeded pass
+#: is asked again): a frame's.
+AFTER_SEED_RLIMIT = FRAME_RLIMIT
 
 
 def differ_goals(a: Any, b: Any) -> list[Any]:
@@ -276,9 +281,12 @@ def _diff_output(audit: Audit, one: LawEncoding, two: LawEncoding, name: str, fi
     def witnessed(answer: SolveResult, facts: set[str]) -> None:
         region.witnessed(answer, facts, result, goals, seen, pool)
 
+    undecided = False        # a query of this output has ended undecided
+
     def narrow(extra: list[Any], rlimit: int) -> str:
         """The full query with ``extra`` constraints, within ``rlimit``: its models are
         models of the full query (a witness is reported), its other answers say nothing."""
+        nonlocal undecided
         saved, audit.rlimit = audit.rlimit, min(audit.rlimit, rlimit)
         try:
             answer, facts = audit.query([one, two], [{name}, {name}], [*goals, *extra],
@@ -287,6 +295,7 @@ def _diff_output(audit: Audit, one: LawEncoding, two: LawEncoding, name: str, fi
             audit.rlimit = saved
         if answer.status == "sat":
             witnessed(answer, facts)
+        undecided = undecided or answer.status == "unknown"
         return answer.status
 
     for case in pool.seeds(cone - {name}, uses, shown)[:SEEDS]:   # partial witnesses
@@ -297,15 +306,42 @@ def _diff_output(audit: Audit, one: LawEncoding, two: LawEncoding, name: str, fi
             narrow(pins, SEED_RLIMIT)
     from .diff_seeds import SEEDED, SeededRegions
     seeded = SeededRegions(audit, one, two, name, first, second, uses, reading)
+
+    def seeded_region() -> bool:
+        """The seeded pass (checks/diff_seeds.py): a generated case on which the evaluator
+        shows a region not found yet, fixed in the query and confirmed at once."""
+        found = seeded.next(goals, seen, test)
+        if found is None:
+            return False
+        witnessed(*found)
+        result.findings[-1].details.append(SEEDED)
+        return True
+
     day = to_day_number(max(first, second))
     frames = [var.term == day for var in (one.shared.facts.get(f) for f in sorted(uses))
               if var.type.kind == "date"]
     while len(result.findings) < audit.max_regions:
+        if undecided and not seeded.spent and seeded_region():
+            # once the solver has left a query of this output undecided, the seeded pass
+            # comes before any other query; after each region it finds, the query within
+            # a frame's budget tells whether any is left (UNSAT is final)
+            if len(result.findings) < audit.max_regions and \
+                    narrow([], AFTER_SEED_RLIMIT) == "unsat":
+                break
+            continue
         # a date fixed on the boundary: the month arithmetic of a free date is what makes
         # these queries hard, and a witness found so is one of the full query; a frame
-        # without a witness is not tried again (it has no more with a region blocked)
-        frames = [frame for frame in frames if len(result.findings) < audit.max_regions
-                  and narrow([frame], FRAME_RLIMIT) == "sat"]
+        # without a witness is not tried again (it has no more with a region blocked); an
+        # undecided frame hands over to the seeded pass (the frames not asked yet wait)
+        kept = []
+        while frames and len(result.findings) < audit.max_regions:
+            frame = frames.pop(0)
+            status = narrow([frame], FRAME_RLIMIT)
+            if status == "sat":
+                kept.append(frame)
+            elif status == "unknown" and not seeded.spent:
+                break
+        frames += kept
         if frames or len(result.findings) >= audit.max_regions:
             continue
         # the query within a small budget first: what it decides is final (a model is one
@@ -315,13 +351,8 @@ def _diff_output(audit: Audit, one: LawEncoding, two: LawEncoding, name: str, fi
             break
         if first_try == "sat":
             continue
-        # then the seeded pass (checks/diff_seeds.py) before the solver's own search: a
-        # generated case on which the evaluator shows a region not found yet, fixed in the
-        # query and confirmed at once
-        found = seeded.next(goals, seen, test)
-        if found is not None:
-            witnessed(*found)
-            result.findings[-1].details.append(SEEDED)
+        # then the seeded pass before the solver's own search
+        if seeded_region():
             continue
         answer, facts = audit.query([one, two], [{name}, {name}], goals, anchor=anchor,
                                     confirm=test)
