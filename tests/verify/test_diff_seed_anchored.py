@@ -1,5 +1,5 @@
-"""The second sweep of the diff's seeded pass (checks/diff_seed_cases.py ``pool(...,
-anchored=N)``, used by checks/diff_seeds.py once the first sweep is spent): one-day last
+"""The anchored sweep of the diff's seeded pass (checks/diff_seed_cases.py ``pool(...,
+anchored=N)``, scanned by checks/diff_seeds.py before the main pool): one-day last
 periods with every date on that day.
 
 On the bundled rules it reaches the region of ``sickness_benefit_paid_on_day`` between

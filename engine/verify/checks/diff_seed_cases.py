@@ -35,9 +35,11 @@ from .seed_cases import Constants
 
 #: The longest pool.
 POOL_SIZE = 480
-#: The longest second sweep (:func:`pool` with ``anchored``): its nicest shapes (the first
-#: gap and split, the last period on the later date first, each long length in turn); on
-#: the bundled 2016 → 2020 diff the region it is for comes after 40 of its turns.
+#: The longest anchored sweep (:func:`pool` with ``anchored``), which checks/diff_seeds.py
+#: scans before the main pool: its nicest shapes (the first gap and split, the last period
+#: on the later date first, each long length in turn); on the bundled diffs it shows every
+#: region of ``sickness_benefit_paid_on_day`` and ``sickness_benefit_payment_date`` within
+#: its first 112 turns, where the main pool needed up to 2,753.
 ANCHORED_SIZE = 48
 #: The shortest constant (days) taken as the length of a long period.
 LONG_DAYS = 28
@@ -64,8 +66,9 @@ def pool(kb: KnowledgeBase, jurisdiction: str, facts: Sequence[str], rules: Sequ
     fixed order: every long length with the first gap and short length first (the
     nicest), then the others.
 
-    With ``anchored``, the second sweep instead: the first ``anchored`` shapes (same
-    order) whose last period is a single day, with every date fact on that day (the
+    With ``anchored``, the anchored sweep instead (the simplest histories, few of them:
+    scanned first): the first ``anchored`` shapes (same order) whose last period is a
+    single day, with every date fact on that day (the
     incapacity's start, the day considered and any other date on one landmark: a case the
     random choice of the first sweep reaches with a small chance only — e.g. a one-day
     incapacity on a public holiday, the later date of a boundary often being 1 January,
@@ -92,7 +95,7 @@ def pool(kb: KnowledgeBase, jurisdiction: str, facts: Sequence[str], rules: Sequ
                                + SHORT_DAYS.index(s[1]), s[2] != later, starts.index(s[2]),
                                s[4], s[5]))
     if anchored:
-        # the second sweep: the shapes whose last period is one day, every date on it, a
+        # the anchored sweep: the shapes whose last period is one day, every date on it, a
         # random part of its own
         shapes = [s for s in shapes if s[1] == 1]
         rng = random.Random(int.from_bytes(digest.digest()[8:16], "big"))

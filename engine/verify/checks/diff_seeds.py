@@ -15,13 +15,19 @@ under the law of each date, as of the later date (as every witness of the diff i
 replayed).  A candidate passes when the two results differ as the diff means it
 (:func:`.confirm.laws_differ`: a value against no value or a conflict, or two values) AND
 its region — the versions that give the output under each law — is not one already found.
-The first such candidate (in the pool's order: the nicest shapes first) is fixed in the
+The first such candidate (in the pool's order: the anchored sweep's one-day last periods
+with every date on them, then the nicest shapes first) is fixed in the
 diff's query (every fact the output reads: those the case leaves out as "not given"; the
 as-of date on the later date) with the regions found so far blocked, and the solver decides
 that at once.  A model whose winning versions are the candidate's region is a witness of
 that region exactly as a model of the full query would be: it goes through the same
 region, witness, replay and finding code (:meth:`.versions._Region.witnessed`), and the
 finding says that it came from the seeded pass.  Any other answer drops the candidate.
+
+When (:func:`.versions._diff_output`): as soon as a query of the output's diff (a partial
+witness, a frame or the gate) ends undecided, the seeded pass comes before every other
+query; after each region it shows, a query within a frame's budget tells whether any is
+left.  An output whose queries are all decided never asks it.
 
 What is claimed: a seeded witness proves that its region exists, nothing more.  Whether
 there are further regions, or none at all ("same"), is still the solver's query alone.
@@ -64,10 +70,11 @@ REPAIR_RLIMIT = 50_000
 #: evaluator's test); then the diff goes on as before.
 SEED_TRIES = 12
 
-#: How many (template, periods fact) turns of the pool are scanned for one output, nicest
-#: first (each costs the evaluator about 0.4 ms; a scan that finds no new region costs
-#: them all): on the bundled diffs the first candidate of each region the pool reaches
-#: comes within the first 2,760.
+#: How many (template, periods fact) turns of the main pool are scanned for one output
+#: after the anchored sweep, nicest first (each costs the evaluator about 0.4 ms; a scan
+#: that finds no new region costs them all): on the bundled diffs, before the anchored
+#: sweep came first, the first candidate of each region the pool reaches came within the
+#: first 2,760.
 SCAN_TURNS = 2_800
 
 Region = tuple[tuple[str, ...], tuple[str, ...]]
@@ -147,13 +154,14 @@ class SeededRegions:
                          if audit.kb.vocabularies[audit.jurisdiction].facts[n].type.kind
                          == "periods")
         shown: set[tuple[tuple[str, str], ...]] = set()
-        turns = [(t, s) for t in templates for s in ((), *[(p,) for p in periods])]
-        turns = turns[:SCAN_TURNS]
-        # then the second sweep (every date on one landmark), only when the first is spent
+        # the anchored sweep first (every date on a one-day last period: the simplest
+        # histories, few of them), then the first sweep's shapes
         anchored = pool(audit.kb, audit.jurisdiction, sorted(self.uses),
                         [rules[r] for r in sorted(rules)], later,
                         anchored=ANCHORED_SIZE) if ANCHORED_SIZE else []
-        turns += [(t, s) for t in anchored for s in ((), *[(p,) for p in periods])]
+        turns = [(t, s) for t in anchored for s in ((), *[(p,) for p in periods])]
+        turns += [(t, s) for t in templates
+                  for s in ((), *[(p,) for p in periods])][:SCAN_TURNS]
         for template, start in turns:
             facts = lean(template, missing, start)
             key = tuple(sorted((k, repr(v)) for k, v in (facts or {}).items()))
