@@ -335,16 +335,17 @@ def _diff_output(audit: Audit, one: LawEncoding, two: LawEncoding, name: str, fi
         # these queries hard, and a witness found so is one of the full query; a frame
         # without a witness is not tried again (it has no more with a region blocked); an
         # undecided frame hands over to the seeded pass (the frames not asked yet wait)
-        kept = []
+        kept, handed_over = [], False
         while frames and len(result.findings) < audit.max_regions:
             frame = frames.pop(0)
             status = narrow([frame], FRAME_RLIMIT)
             if status == "sat":
                 kept.append(frame)
             elif status == "unknown" and not seeded.spent:
+                handed_over = True
                 break
         frames += kept
-        if frames or len(result.findings) >= audit.max_regions:
+        if frames or handed_over or len(result.findings) >= audit.max_regions:
             continue
         # the query within a small budget first: what it decides is final (a model is one
         # of the query, UNSAT is UNSAT), and most queries of the diff are decided so
