@@ -96,3 +96,26 @@ def test_without_the_second_sweep_the_pass_scans_the_first_only(
     list(SeededRegions(audit, one, two, "sickness_benefit_entitled", FIRST, LATER,
                        set(one.output("sickness_benefit_entitled").facts), None).candidates())
     assert calls == [0]
+
+
+def test_the_anchored_sweep_is_scanned_first(bundled: LoadResult) -> None:
+    # every candidate of the pass up to the last region's first one comes from the
+    # anchored sweep (a one-day last period, every date on it), and there are the three
+    # regions of paid_on_day (the main pool needed 2,753 turns for the second one)
+    kb = bundled.kb
+    vocabulary = kb.vocabularies["lu"].facts
+    audit = Audit(kb, "lu")
+    one = audit.encoding(law_as_of=FIRST, tag="L1|")
+    two = audit.encoding(law_as_of=LATER, shared=one.shared, tag="L2|")
+    uses = set().union(*(one.output(n).facts for n in one.cone({OUTPUT})))
+    regions: set[Any] = set()
+    for facts, region in SeededRegions(audit, one, two, OUTPUT, FIRST, LATER, uses,
+                                       None).candidates():
+        periods = [v for n, v in facts.items() if vocabulary[n].type.kind == "periods"]
+        dates = {v for n, v in facts.items() if vocabulary[n].type.kind == "date"}
+        last = periods[0][-1]
+        assert last.start == last.end and dates <= {last.start}
+        regions.add(region)
+        if len(regions) == 3:
+            break
+    assert regions == {((PAYMENT,), ()), ((), (PAYMENT,)), ((PAYMENT,), (PAYMENT,))}
