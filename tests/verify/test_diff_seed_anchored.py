@@ -10,6 +10,7 @@ the solver's own search took 3-5 s to find."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -53,15 +54,19 @@ def test_the_second_sweep_puts_every_date_on_a_one_day_last_period(
     assert len(first) == POOL_SIZE and first != anchored[:len(first)]
 
 
-def test_the_second_sweep_reaches_a_region_the_first_misses(bundled: LoadResult) -> None:
-    kb = bundled.kb
-    vocabulary = kb.vocabularies["lu"].facts
+def _candidates(kb: KnowledgeBase) -> Iterator[tuple[dict[str, Any], Any]]:
+    """The seeded pass's candidates for paid_on_day, 2016 → 2020, in its order."""
     audit = Audit(kb, "lu")
     one = audit.encoding(law_as_of=FIRST, tag="L1|")
     two = audit.encoding(law_as_of=LATER, shared=one.shared, tag="L2|")
     uses = set().union(*(one.output(n).facts for n in one.cone({OUTPUT})))
-    candidates = SeededRegions(audit, one, two, OUTPUT, FIRST, LATER, uses,
-                               None).candidates()
+    return SeededRegions(audit, one, two, OUTPUT, FIRST, LATER, uses, None).candidates()
+
+
+def test_the_second_sweep_reaches_a_region_the_first_misses(bundled: LoadResult) -> None:
+    kb = bundled.kb
+    vocabulary = kb.vocabularies["lu"].facts
+    candidates = _candidates(kb)
     facts = next((f for f, region in candidates if region == ((), (PAYMENT,))), None)
     assert facts is not None, "the region is reached"
     # the first candidate of the region is one of the second sweep: a one-day last
@@ -102,15 +107,9 @@ def test_the_anchored_sweep_is_scanned_first(bundled: LoadResult) -> None:
     # every candidate of the pass up to the last region's first one comes from the
     # anchored sweep (a one-day last period, every date on it), and there are the three
     # regions of paid_on_day (the main pool needed 2,753 turns for the second one)
-    kb = bundled.kb
-    vocabulary = kb.vocabularies["lu"].facts
-    audit = Audit(kb, "lu")
-    one = audit.encoding(law_as_of=FIRST, tag="L1|")
-    two = audit.encoding(law_as_of=LATER, shared=one.shared, tag="L2|")
-    uses = set().union(*(one.output(n).facts for n in one.cone({OUTPUT})))
+    vocabulary = bundled.kb.vocabularies["lu"].facts
     regions: set[Any] = set()
-    for facts, region in SeededRegions(audit, one, two, OUTPUT, FIRST, LATER, uses,
-                                       None).candidates():
+    for facts, region in _candidates(bundled.kb):
         periods = [v for n, v in facts.items() if vocabulary[n].type.kind == "periods"]
         dates = {v for n, v in facts.items() if vocabulary[n].type.kind == "date"}
         last = periods[0][-1]
