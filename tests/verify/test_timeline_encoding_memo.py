@@ -1,8 +1,9 @@
-"""The aggregates a timeline encoding builds once per set of facts (encoding/
-encode_periods.period_function_of, the pinned-frame memo of timelines.charged_exact): the
-payer rules each read the same days of the window and the same CCSS recurrence month in
-every month, and the encoding with these kept is term for term the encoding without them
-(Z3 hash-conses terms: the very same ASTs), only built with fewer calls."""
+"""The terms a timeline encoding builds once (encoding/encode_periods.period_function_of
+and the pinned-frame memo of timelines.charged_exact, per set of facts; a parameter on a
+day, per encoding): the payer rules each read the same days of the window, the same CCSS
+recurrence month and the same parameters in every month, and the encoding with these kept
+is term for term the encoding without them (Z3 hash-conses terms: the very same ASTs),
+only built with fewer calls."""
 
 from __future__ import annotations
 
@@ -68,6 +69,7 @@ def test_the_kept_aggregates_give_the_very_same_terms(
                   lambda memo, name, t: encode_periods.period_function(name, t))
         m.setattr(timelines, "charged_exact",
                   lambda scope, name, t: timelines._charged_exact(scope, name, *t))
+        m.setattr(LawEncoding, "_parameter", LawEncoding._parameter_on)
         rebuilt = _encode(kb, reading, PINNED)
     assert len(kept) == len(rebuilt) > 0
     assert all(a.eq(b) for a, b in zip(kept, rebuilt, strict=True))
@@ -112,3 +114,24 @@ def test_without_a_pinned_month_the_recurrence_is_built_per_call(
     monkeypatch.setattr(timelines, "charged_exact", charged_exact)
     _encode(kb, "ccss_worked_example", FULL)
     assert calls["charged"] == asked["charged"] > 0
+
+
+def test_a_parameter_read_again_gives_the_same_terms_and_its_unknown_value_again(
+        kb: KnowledgeBase) -> None:
+    """A parameter read on the same day by two outputs (or twice by one) gives the same
+    terms, and each reading output records the "known?" of an unknown value, as when it
+    was built each time."""
+    from lexlux.verify.encoding.encode import OutputEnc
+    [param_id] = [p for p in kb.parameters if p.endswith("social_minimum_wage")]
+    enc = LawEncoding(Shared(kb, "lu"), z3.IntVal(to_day_number(LAW)), law_as_of=LAW)
+    day = z3.IntVal(to_day_number(LAW))
+    outs = [OutputEnc(f"o{i}", kb.parameters[param_id].type, f"o{i}") for i in range(2)]
+    first = enc._parameter(outs[0], param_id, day)
+    again = [enc._parameter(out, param_id, day) for out in outs]
+    built = OutputEnc("o", kb.parameters[param_id].type, "o")
+    fresh = enc._parameter_on(built, param_id, day)
+    for found in (first, *again):
+        assert found.term.eq(fresh.term) and found.bad.eq(fresh.bad)
+    assert len(built.unknown) == 1
+    assert [len(o.unknown) for o in outs] == [2, 1]
+    assert all(k.eq(built.unknown[0]) for o in outs for k in o.unknown)
