@@ -62,3 +62,32 @@ def test_quantifiers_and_odd_keys_fall_back_to_the_text() -> None:
     assert occurring(keys, quantified) == _text_search(keys, quantified)
     assert not plain("and") and not plain("a!2") and not plain("(f") and not plain("42")
     assert plain("first_day_counted_over") and plain("given:birth_date")
+
+
+def test_the_names_of_a_bundled_timeline_query_are_those_of_its_printed_text() -> None:
+    """On the constraints of a real query (the payer's cone under the CCSS reading, in a
+    pinned frame), every name found occurs in the printed text, and each symbol of the
+    text's declarations is found."""
+    import re
+    from datetime import date
+
+    from lexlux.calendar.dates import month_index, to_day_number
+    from lexlux.pipeline import load_knowledge_base
+    from lexlux.verify.encoding.encode import LawEncoding, query_constraints
+    from lexlux.verify.encoding.shared import Shared
+    from lexlux.verify.encoding.timelines import Frame
+    loaded = load_knowledge_base()
+    assert loaded.kb is not None
+    law = date(2019, 1, 1)
+    enc = LawEncoding(Shared(loaded.kb, "lu"), z3.IntVal(to_day_number(law)), law_as_of=law,
+                      reading="ccss_worked_example", tag="L1|", timelines=True,
+                      frame=Frame(36, month_index(law)))
+    constraints, _, _ = query_constraints([enc], {0: {"monthly_payer"}})
+    formulas = [f for _, f in constraints if z3.is_expr(f)]
+    names = symbol_names(formulas)
+    assert names
+    solver = z3.Solver()
+    solver.add(*formulas)
+    declared = {name.strip("|").replace("\\|", "|") for name in re.findall(
+        r"^\(declare-fun (\|(?:[^|\\]|\\.)*\||\S+)\s", solver.sexpr(), re.M)}
+    assert names == declared

@@ -135,3 +135,21 @@ def test_a_parameter_read_again_gives_the_same_terms_and_its_unknown_value_again
     assert len(built.unknown) == 1
     assert [len(o.unknown) for o in outs] == [2, 1]
     assert all(k.eq(built.unknown[0]) for o in outs for k in o.unknown)
+
+
+@pytest.mark.parametrize("absent", [[], ["insured_incapacity"],
+                                    ["insured_incapacity", "therapeutic_half_time"]])
+def test_the_narrow_query_without_facts_substitutes_as_z3_does(
+        kb: KnowledgeBase, absent: list[str]) -> None:
+    """timeline_search._without builds the arrays of its substitution once for all the
+    constraints: each constraint becomes the very term ``z3.substitute`` gives."""
+    from lexlux.verify.checks.timeline_search import _substitution
+    formulas, enc = _encoded(kb, None, PINNED)
+    pairs = [(enc.shared.facts.get(f).given, z3.BoolVal(False)) for f in absent]
+    substitute = _substitution(pairs)
+    changed = 0
+    for formula in formulas:
+        expected = z3.substitute(formula, *pairs)
+        assert substitute(formula).eq(expected)
+        changed += not expected.eq(formula)
+    assert (changed > 0) == bool(absent)

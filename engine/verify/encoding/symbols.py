@@ -29,8 +29,7 @@ _APP = z3.Z3_APP_AST
 _QUANTIFIER = z3.Z3_QUANTIFIER_AST
 _UNINTERPRETED = z3.Z3_OP_UNINTERPRETED
 #: the C functions (reading a term cannot fail: no error to ask Z3 for after each call)
-_ast_id, _ast_kind, _to_app = (raw(z3core.Z3_get_ast_id), raw(z3core.Z3_get_ast_kind),
-                               raw(z3core.Z3_to_app))
+_ast_kind = raw(z3core.Z3_get_ast_kind)
 _app_decl, _decl_kind = raw(z3core.Z3_get_app_decl), raw(z3core.Z3_get_decl_kind)
 _app_arg, _num_args = raw(z3core.Z3_get_app_arg), raw(z3core.Z3_get_app_num_args)
 
@@ -38,26 +37,34 @@ _app_arg, _num_args = raw(z3core.Z3_get_app_arg), raw(z3core.Z3_get_app_num_args
 def symbol_names(formulas: Iterable[z3.ExprRef]) -> set[str] | None:
     """The names of the uninterpreted constants and functions applied in ``formulas``
     (None when they hold a quantifier, whose bound variables and patterns are printed
-    too: then only the text answers)."""
+    too: then only the text answers).  Each term is known by its address (every term
+    reached is alive, held by the formulas), each function symbol is asked its kind and
+    name once: few calls into Z3 per term."""
     names: set[str] = set()
     seen: set[int] = set()
+    decls: dict[int, str | None] = {}
     for formula in formulas:
         ctx = formula.ctx.ref()
         todo = [formula.as_ast()]
         while todo:
             ast = todo.pop()
-            key = _ast_id(ctx, ast)
+            key = ast.value
             if key in seen:
                 continue
             seen.add(key)
             kind = _ast_kind(ctx, ast)
             if kind == _APP:
-                app = _to_app(ctx, ast)
-                decl = _app_decl(ctx, app)
-                if _decl_kind(ctx, decl) == _UNINTERPRETED:
-                    names.add(z3core.Z3_get_symbol_string(
-                        ctx, z3core.Z3_get_decl_name(ctx, decl)))
-                todo += [_app_arg(ctx, app, i) for i in range(_num_args(ctx, app))]
+                decl = _app_decl(ctx, ast)
+                if decl.value not in decls:
+                    decls[decl.value] = z3core.Z3_get_symbol_string(
+                        ctx, z3core.Z3_get_decl_name(ctx, decl)) \
+                        if _decl_kind(ctx, decl) == _UNINTERPRETED else None
+                name = decls[decl.value]
+                if name is not None:
+                    names.add(name)
+                count = _num_args(ctx, ast)
+                if count:
+                    todo += [_app_arg(ctx, ast, i) for i in range(count)]
             elif kind == _QUANTIFIER:
                 return None
     return names
