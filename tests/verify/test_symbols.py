@@ -3,6 +3,7 @@ give the answer the search in the printed text gave (timeline_search._without)."
 
 from __future__ import annotations
 
+import pytest
 import z3
 from lexlux.verify.encoding.symbols import occurring, plain, symbol_names
 
@@ -91,3 +92,26 @@ def test_the_names_of_a_bundled_timeline_query_are_those_of_its_printed_text() -
     declared = {name.strip("|").replace("\\|", "|") for name in re.findall(
         r"^\(declare-fun (\|(?:[^|\\]|\\.)*\||\S+)\s", solver.sexpr(), re.M)}
     assert names == declared
+
+
+def test_the_walk_stops_once_every_key_is_found_and_answers_as_the_text(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a quantifier after the names found (the walk stops before it) or before them
+    (then the keys not yet found are looked up in the text), the answers are the text's."""
+    x = z3.Int("day_considered")
+    quantified = z3.ForAll([x], x >= z3.Int("bound_only"))
+    plain_part = z3.Int("first_day_counted_over:x") > z3.Int("incapacity_start")
+    keys = ["first_day_counted_over", "incapacity_start", "bound_only", "day_considered",
+            "absent_symbol"]
+    for formulas in ([quantified, plain_part], [plain_part, quantified]):
+        assert occurring(keys, formulas) == _text_search(keys, formulas)
+    printed: list[int] = []
+    real = z3.ExprRef.sexpr
+
+    def sexpr(self: z3.ExprRef) -> str:
+        printed.append(1)
+        return real(self)
+    monkeypatch.setattr(z3.ExprRef, "sexpr", sexpr)
+    # every key found in the names met: nothing printed, whatever the formulas hold
+    assert occurring(keys[:2], [quantified, plain_part]) == [True, True]
+    assert not printed
