@@ -379,10 +379,10 @@ def _without(shared: Shared, absent: list[str], constraints: list[Constraint],
     """The query with the facts ``absent`` not given, simplified: the provisions that need
     them drop out, and so do the abstract calendar values only they use."""
     pairs = [(shared.facts.get(f).given, z3.BoolVal(False)) for f in absent]
+    substitute = _substitution(pairs)
 
     def fix(formula: Any) -> Any:
-        return z3.simplify(z3.substitute(formula, *pairs)) if z3.is_expr(formula) \
-            else formula
+        return z3.simplify(substitute(formula)) if z3.is_expr(formula) else formula
     fixed = [(label, fix(f)) for label, f in constraints]
     formulas = [fix(f) for f in formulas] + [z3.Not(g) for g, _ in pairs]
     if not calls:                 # nothing to look up
@@ -391,6 +391,22 @@ def _without(shared: Shared, absent: list[str], constraints: list[Constraint],
     found = occurring([_symbol(c) for c in calls], [f for _, f in fixed if z3.is_expr(f)])
     used = [c for c, occurs in zip(calls, found, strict=True) if occurs]
     return fixed, formulas, used
+
+
+def _substitution(pairs: list[tuple[Any, Any]]) -> Callable[[Any], Any]:
+    """``z3.substitute(formula, *pairs)`` for many formulas: the same call into Z3 (so the
+    same terms), with the arrays of the pairs built once, not checked again for each
+    formula (``pairs``: Boolean constants, each replaced by a Boolean value)."""
+    count = len(pairs)
+    sources, targets = (z3.Ast * count)(), (z3.Ast * count)()
+    for i, (source, target) in enumerate(pairs):
+        sources[i], targets[i] = source.as_ast(), target.as_ast()
+
+    def substitute(formula: Any) -> Any:
+        ctx = formula.ctx
+        return z3.z3._to_expr_ref(z3.Z3_substitute(ctx.ref(), formula.as_ast(), count,
+                                                   sources, targets), ctx)
+    return substitute
 
 
 def _symbol(call: AbstractCall) -> str:

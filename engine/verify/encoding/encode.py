@@ -288,6 +288,21 @@ class LawEncoding:
         return self.as_of
 
     def _parameter(self, out: OutputEnc, param_id: str, on: Any) -> E:
+        """The parameter's value on the day ``on``, built once per encoding and day (a
+        timeline reads its parameters in every month): the same terms, and the same
+        "known?" of unknown values recorded for ``out``."""
+        key = (param_id, on.get_id())
+        memo: dict[Any, tuple[E, list[Any], Any]] = self.__dict__.setdefault("_params", {})
+        if key not in memo:
+            mark = len(out.unknown)
+            found = self._parameter_on(out, param_id, on)
+            memo[key] = (found, out.unknown[mark:], on)   # ``on`` kept alive: Z3 reuses
+            return found                                  # the id of a freed term
+        found, unknown, _ = memo[key]
+        out.unknown += unknown
+        return found
+
+    def _parameter_on(self, out: OutputEnc, param_id: str, on: Any) -> E:
         param = self.kb.parameters[param_id]
         kind = param.type.kind
         fixed = is_int_value(on)        # the date is a number

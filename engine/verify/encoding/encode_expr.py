@@ -226,9 +226,10 @@ class ExprEncoder:
                                     ), FALSE
         if name in WORKING_DAY_FUNCTIONS:
             return working_day_call(self.scope, name, t, policies[0])
-        from .encode_periods import PERIOD_FUNCTIONS, period_function
+        from .encode_periods import PERIOD_FUNCTIONS, period_function_of
         if name in PERIOD_FUNCTIONS:
-            return period_function(name, t)
+            return period_function_of(cal.__dict__.setdefault("_period_functions", {}),
+                                      name, t)
         if name in ("employer_charged_days_in_window", "employer_charged_month"):
             if not self.scope.timelines:
                 return charged_call(self.scope, name, t)

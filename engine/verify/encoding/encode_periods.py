@@ -55,6 +55,21 @@ def longest_gap(p: PeriodsVar, a: Any, b: Any) -> Any:
     return _max(longest, z3.If(cursor <= b, b - cursor + 1, 0))
 
 
+def period_function_of(memo: dict[Any, Any], name: str, t: list[Any]) -> tuple[Any, Any]:
+    """:func:`period_function`, kept in ``memo`` (one per set of facts: the calendar of a
+    :class:`~.shared.Shared`) by the function and its arguments: a timeline encodes the
+    same aggregate for every rule that reads it in a month (the payer rules each read the
+    days of the window ending on the eve of the month), and Z3 would give the very same
+    terms again (it hash-conses them), so they are built once."""
+    key = (name, *(id(x) if isinstance(x, PeriodsVar) else
+                   x.get_id() if isinstance(x, z3.AstRef) else repr(x) for x in t))
+    if key not in memo:
+        memo[key] = (period_function(name, t), list(t))   # the arguments kept alive: Z3
+        #                                                   reuses the id of a freed term
+    found: tuple[Any, Any] = memo[key][0]
+    return found
+
+
 def period_function(name: str, t: list[Any]) -> tuple[Any, Any]:
     """Value and error condition of a period function of the rule language."""
     p = _periods(t[0])

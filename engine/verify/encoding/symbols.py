@@ -18,7 +18,7 @@ is looked up in the printed text as before.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 import z3
 from z3 import z3core
@@ -29,8 +29,7 @@ _APP = z3.Z3_APP_AST
 _QUANTIFIER = z3.Z3_QUANTIFIER_AST
 _UNINTERPRETED = z3.Z3_OP_UNINTERPRETED
 #: the C functions (reading a term cannot fail: no error to ask Z3 for after each call)
-_ast_id, _ast_kind, _to_app = (raw(z3core.Z3_get_ast_id), raw(z3core.Z3_get_ast_kind),
-                               raw(z3core.Z3_to_app))
+_ast_kind = raw(z3core.Z3_get_ast_kind)
 _app_decl, _decl_kind = raw(z3core.Z3_get_app_decl), raw(z3core.Z3_get_decl_kind)
 _app_arg, _num_args = raw(z3core.Z3_get_app_arg), raw(z3core.Z3_get_app_num_args)
 
@@ -40,27 +39,44 @@ def symbol_names(formulas: Iterable[z3.ExprRef]) -> set[str] | None:
     (None when they hold a quantifier, whose bound variables and patterns are printed
     too: then only the text answers)."""
     names: set[str] = set()
+    for name in _names(formulas):
+        if name is None:
+            return None
+        names.add(name)
+    return names
+
+
+def _names(formulas: Iterable[z3.ExprRef]) -> Iterator[str | None]:
+    """The names of the uninterpreted constants and functions applied in ``formulas``, as
+    the walk meets them (each once), and None where it meets a quantifier.  Each term is
+    known by its address (every term reached is alive, held by the formulas), each
+    function symbol is asked its kind and name once: few calls into Z3 per term."""
     seen: set[int] = set()
+    decls: dict[int, str | None] = {}
     for formula in formulas:
         ctx = formula.ctx.ref()
         todo = [formula.as_ast()]
         while todo:
             ast = todo.pop()
-            key = _ast_id(ctx, ast)
+            key = ast.value
             if key in seen:
                 continue
             seen.add(key)
             kind = _ast_kind(ctx, ast)
             if kind == _APP:
-                app = _to_app(ctx, ast)
-                decl = _app_decl(ctx, app)
-                if _decl_kind(ctx, decl) == _UNINTERPRETED:
-                    names.add(z3core.Z3_get_symbol_string(
-                        ctx, z3core.Z3_get_decl_name(ctx, decl)))
-                todo += [_app_arg(ctx, app, i) for i in range(_num_args(ctx, app))]
+                decl = _app_decl(ctx, ast)
+                if decl.value not in decls:
+                    name = z3core.Z3_get_symbol_string(
+                        ctx, z3core.Z3_get_decl_name(ctx, decl)) \
+                        if _decl_kind(ctx, decl) == _UNINTERPRETED else None
+                    decls[decl.value] = name
+                    if name is not None:
+                        yield name
+                count = _num_args(ctx, ast)
+                if count:
+                    todo += [_app_arg(ctx, ast, i) for i in range(count)]
             elif kind == _QUANTIFIER:
-                return None
-    return names
+                yield None
 
 
 #: The tokens of printed formulas that are not symbols' names (SMT-LIB operators, sorts,
@@ -81,18 +97,36 @@ def plain(key: str) -> bool:
 
 
 def occurring(keys: Sequence[str], formulas: Sequence[z3.ExprRef]) -> list[bool]:
-    """For each key: does it occur in the printed ``formulas`` (as the text search)?"""
-    names = symbol_names(formulas)
+    """For each key: does it occur in the printed ``formulas`` (as the text search)?  The
+    walk stops once every plain key is found in a name (a name met is printed whatever
+    else the formulas hold); a key not found, or not plain, or any key not found before a
+    quantifier, is looked up in the printed text."""
+    found: dict[str, bool] = {}
+    wanted = {key for key in keys if plain(key)}
+    quantified = False
+    if wanted:     # the last formulas first (any order gives the same answers; a query's
+        #            abstract calls are met early there: its calls' own outputs and facts)
+        for name in _names(reversed(formulas)):
+            if name is None:
+                quantified = True
+                break
+            for key in [k for k in wanted if k in name]:
+                found[key] = True
+                wanted.discard(key)
+            if not wanted:
+                break
+        else:
+            found.update(dict.fromkeys(wanted, False))     # the whole walk: absent
     text: str | None = None
-    found = []
+    answers = []
     for key in keys:
-        if names is not None and plain(key):
-            found.append(key in names or any(key in name for name in names))
+        if key in found and not (quantified and not found[key]):
+            answers.append(found[key])
             continue
         if text is None:
             text = "\n".join(f.sexpr() for f in formulas)
-        found.append(key in text)
-    return found
+        answers.append(key in text)
+    return answers
 
 
 __all__ = ["occurring", "plain", "symbol_names"]

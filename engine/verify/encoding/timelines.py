@@ -233,6 +233,23 @@ def charged_exact(scope: ExprScope, name: str, t: list[Any]) -> tuple[Any, Any, 
     p, d, n, limit = t
     if not isinstance(p, PeriodsVar):
         raise NotEncodable(f"{name}() of periods that are not a fact of the case")
+    frame: Frame = scope.frame
+    if frame.first_month is None:
+        return _charged_exact(scope, name, p, d, n, limit)
+    # a pinned frame: no calendar arithmetic (nothing recorded per output), so the same
+    # call (every payer rule asks the month of the eve of each month) gives the same terms
+    # (Z3 hash-conses them): built once per set of facts, frame and arguments
+    key = (name, frame, id(p), *(x.get_id() if isinstance(x, z3.AstRef) else repr(x)
+                                 for x in (d, n, limit)))
+    memo: dict[Any, Any] = scope.calendar.__dict__.setdefault("_charged_exact", {})
+    if key not in memo:       # the arguments kept alive: Z3 reuses the id of a freed term
+        memo[key] = (_charged_exact(scope, name, p, d, n, limit), (p, d, n, limit))
+    found: tuple[Any, Any, Any] = memo[key][0]
+    return found
+
+
+def _charged_exact(scope: ExprScope, name: str, p: PeriodsVar, d: Any, n: Any, limit: Any
+                   ) -> tuple[Any, Any, Any]:
     leaves = _leaves(n)
     if len(leaves) > 1 and all(z3.is_int_value(v) for _, v in leaves):
         value: Any = None
