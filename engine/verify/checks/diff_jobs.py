@@ -1,0 +1,497 @@
+"""Stage 5 (verify): ``lexlux diff --jobs N``, the diff's outputs worked out by N processes.
+
+A diff works out its outputs one by one, in the order of their dependencies
+(:func:`.diff_pool.dependency_order`), then each other reading (:mod:`.reading_diff`).  Each
+output's diff (:func:`.versions._diff_output`, here a *unit*) reads what the outputs before
+it left behind: the pool of their witnesses (:class:`.diff_pool.Pool`: replayed first as
+regions, completed as seeds, read whole by the timeline search's narrow attempts).  So the
+units are not independent, and this module runs them *speculatively*, then checks each
+against what a one-process run would have given it:
+
+* a first pass over the diff (the same loop, :func:`.versions.diff_versions`, with each
+  unit only noted) lists the units in the order of a one-process run, with what each
+  waits for: the units of the outputs it reads (for a unit under another reading, every
+  unit of the default reading, whose pool it starts from); a unit of the timeline search
+  (a timeline output or one reading one), every unit before it — so that it reads the
+  whole pool of a one-process run, and the timeline units are run together, in order, by
+  one process (the timeline search keeps state between its queries, as for ``verify
+  --jobs``: :mod:`.parallel`);
+* this process and ``N - 1`` forked workers then take units (a claim is a file created
+  exclusively in a temporary folder of this run; the timeline units are claimed as one),
+  the first unit in order whose units waited for are done.  Each runs it on a pool rebuilt
+  from the units done so far, in their order, and writes down every read of the pool
+  (:class:`RecordingPool`: the regions replayed, the seeds returned, the cases read, the
+  cases added) and the unit's result;
+* this process then walks the diff again, in order, with the pool of a one-process run.
+  For each unit it replays the reads written down against that pool: when each read gives
+  what it gave, the unit read exactly what a one-process run would have given it, and its
+  result is taken (its cases added to the pool); otherwise (or when its worker failed) this
+  process runs the unit itself, there and then.  A unit run after a timeline unit so
+  redone is redone too (the timeline search's state).
+
+So the pool each result rests on is that of ``--jobs 1``.  What is not shared: the Z3 terms
+(built per process in another order: ``z3.simplify`` orders by term id, which can change the
+text of a narrow query) and the slice solvers (:mod:`.quick`) keep per-process histories,
+which can change whether a query is decided within its budget and which model gives a
+witness.  On the bundled diffs the JSON is that of ``--jobs 1`` (benchmarks/diff_jobs.py,
+docs/verification.md).  A worker that fails is a warning and its units are run here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import pickle
+import shutil
+import tempfile
+import time
+import traceback
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ...evaluate.case import Case
+from ...evaluate.interpreter import OutputResult
+from .context import Audit
+from .diff_pool import Pool
+from .versions import DiffResult, _diff_output, diff_versions
+
+#: The claim of every unit of the timeline search (one process runs them, in order).
+TIMELINE = "timeline"
+#: How long a process waits between two looks at the units done (seconds).
+POLL = 0.005
+
+
+class RecordingPool(Pool):
+    """A copy of a pool that writes down every read and every addition (:attr:`events`),
+    to be replayed against another pool (:func:`replays`)."""
+
+    def __init__(self, base: Pool) -> None:
+        self._quiet = 1
+        self.events: list[tuple[Any, ...]] = []
+        super().__init__(base.kb, base.jurisdiction, base.first, base.second,
+                         reading=base.reading)
+        self._cases: list[Case] = list(base.cases)
+        self._found: list[str] = list(base.found_for)
+        self._quiet = 0
+
+    # the cases read directly (the timeline search's narrow attempts read them whole)
+    @property
+    def cases(self) -> list[Case]:
+        self._read()
+        return self._cases
+
+    @cases.setter
+    def cases(self, value: list[Case]) -> None:
+        self._cases = value
+
+    @property
+    def found_for(self) -> list[str]:
+        self._read()
+        return self._found
+
+    @found_for.setter
+    def found_for(self, value: list[str]) -> None:
+        self._found = value
+
+    def _read(self) -> None:
+        if self._quiet:
+            return
+        event = ("cases", _snapshot(self._cases, self._found))
+        if not self.events or self.events[-1] != event:
+            self.events.append(event)
+
+    def add(self, facts: dict[str, Any], output: str) -> None:
+        before = len(self._cases)
+        self._quiet += 1
+        try:
+            super().add(facts, output)
+        finally:
+            self._quiet -= 1
+        self.events.append(("add", dict(facts), output, len(self._cases) > before))
+
+    def seeds(self, outputs: set[str], facts: set[str], skip: list[Case]  # type: ignore[override]
+              ) -> list[Case]:
+        self._quiet += 1
+        try:
+            found = super().seeds(outputs, facts, skip)
+        finally:
+            self._quiet -= 1
+        self.events.append(("seeds", set(outputs), set(facts),
+                            [dict(c.facts) for c in skip], [dict(c.facts) for c in found]))
+        return found
+
+    def regions(self, name: str, facts: set[str]
+                ) -> Iterator[tuple[Case, OutputResult, OutputResult]]:
+        pulled: list[dict[str, Any]] = []
+        end = [False]
+        self.events.append(("regions", name, set(facts), pulled, end))
+        inner = super().regions(name, facts)
+        while True:
+            self._quiet += 1
+            try:
+                item = next(inner)
+            except StopIteration:
+                end[0] = True
+                return
+            finally:
+                self._quiet -= 1
+            pulled.append(dict(item[0].facts))
+            yield item
+
+
+def _snapshot(cases: list[Case], found: list[str]) -> list[tuple[str, dict[str, Any]]]:
+    return [(output, dict(case.facts)) for case, output in zip(cases, found, strict=True)]
+
+
+def replays(pool: Pool, events: list[tuple[Any, ...]]) -> bool:
+    """Whether each read of ``events`` gives on ``pool`` what it gave when it was written
+    down (tried on a copy: ``pool`` is not changed)."""
+    trial = Pool(pool.kb, pool.jurisdiction, pool.first, pool.second, reading=pool.reading)
+    trial.cases, trial.found_for = list(pool.cases), list(pool.found_for)
+    for event in events:
+        kind = event[0]
+        if kind == "regions":
+            _, name, facts, pulled, end = event
+            found = trial.regions(name, facts)
+            for expected in pulled:
+                item = next(found, None)
+                if item is None or item[0].facts != expected:
+                    return False
+            if end[0] and next(found, None) is not None:
+                return False
+        elif kind == "seeds":
+            _, outputs, facts, skip, got = event
+            shown = [Case("shown", pool.jurisdiction, pool.as_of, dict(f)) for f in skip]
+            if [c.facts for c in trial.seeds(outputs, facts, shown)] != got:
+                return False
+        elif kind == "cases":
+            if _snapshot(trial.cases, trial.found_for) != event[1]:
+                return False
+        elif kind == "add":
+            _, facts, output, added = event
+            before = len(trial.cases)
+            trial.add(facts, output)
+            if (len(trial.cases) > before) != added:
+                return False
+    return True
+
+
+def apply_additions(pool: Pool, events: list[tuple[Any, ...]]) -> None:
+    """Add to ``pool`` the cases a unit added, in its order."""
+    for event in events:
+        if event[0] == "add":
+            pool.add(event[1], event[2])
+
+
+@dataclass
+class Unit:
+    """One output's diff (under ``reading``), as the diff's loop asks for it."""
+
+    index: int
+    name: str
+    reading: str | None
+    timeline: bool
+    #: the units whose cases it waits for
+    after: tuple[int, ...]
+    #: the arguments of the diff's loop (the encodings, the dates, show_horizon)
+    args: tuple[Any, ...]
+    #: the settings the diff's loop gives the audit (audit.quick_rlimit, .first_round)
+    settings: tuple[Any, ...]
+
+    @property
+    def claim(self) -> str:
+        return TIMELINE if self.timeline else f"u{self.index}"
+
+
+@dataclass
+class Run:
+    """The state of one audit's diff with ``--jobs N``."""
+
+    audit: Audit
+    jobs: int
+    units: list[Unit] = field(default_factory=list)
+    folder: Path | None = None
+    owner: int = 0
+    warnings: list[str] = field(default_factory=list)
+    _done: dict[int, dict[str, Any]] = field(default_factory=dict)
+    _stamps: dict[int, float] = field(default_factory=dict)
+    _processes: list[Any] = field(default_factory=list)
+    _next: int = 0                      # the unit the last walk is at
+    _slices: Any = None
+    _redone_timeline: bool = False      # a timeline unit was redone here: redo the rest
+
+    # -- the first pass: the units, in order --------------------------------------------
+    def note(self, audit: Audit, one: Any, two: Any, name: str, first: date, second: date,
+             pool: Pool, show_horizon: bool, reading: str | None = None) -> DiffResult:
+        """In place of a unit, during the first pass: note it (nothing is solved)."""
+        timeline, read = self.reads(name)
+        index = len(self.units)
+        if timeline:
+            after = tuple(range(index))
+        elif reading is None:
+            after = tuple(u.index for u in self.units if u.reading is None and u.name in read)
+        else:
+            after = tuple(u.index for u in self.units if u.reading is None
+                          or (u.reading == reading and u.name in read))
+        self.units.append(Unit(index, name, reading, timeline, after,
+                               (one, two, first, second, show_horizon),
+                               (audit.quick_rlimit, dict(audit.first_round))))
+        return DiffResult(name, "same", reading=reading)
+
+    def reads(self, name: str) -> tuple[bool, set[str]]:
+        """Whether ``name`` is a timeline output or reads one (its diff goes to the
+        timeline search), and the outputs it reads (from the rules: no Z3 term built)."""
+        from .slices import Slices
+        if self._slices is None:
+            self._slices = Slices(self.audit.kb)
+        _, _, _, read = self._slices.rules(self.audit.jurisdiction, [name])
+        outputs = self.audit.kb.vocabularies[self.audit.jurisdiction].outputs
+        timeline = any(outputs[o].type.kind == "timeline" for o in read | {name}
+                       if o in outputs)
+        return timeline, read - {name}
+
+    # -- claims and results ----------------------------------------------------------
+    def take(self, key: str) -> bool:
+        """Whether this process runs the units of the claim ``key`` (now or before)."""
+        assert self.folder is not None
+        path = self.folder / f"claim-{key}"
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        except FileExistsError:
+            return self.holder(key) == self.owner
+        except OSError:
+            return False
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(str(self.owner))
+        return True
+
+    def holder(self, key: str) -> int | None:
+        assert self.folder is not None
+        try:
+            return int((self.folder / f"claim-{key}").read_text(encoding="ascii"))
+        except (OSError, ValueError):
+            return None
+
+    def done(self) -> dict[int, dict[str, Any]]:
+        """The units done so far (read again when their file changed)."""
+        assert self.folder is not None
+        for path in self.folder.glob("done-*"):
+            index = int(path.name.removeprefix("done-"))
+            with contextlib.suppress(OSError):
+                stamp = path.stat().st_mtime_ns
+                if self._stamps.get(index) != stamp:
+                    self._done[index] = pickle.loads(path.read_bytes())
+                    self._stamps[index] = stamp
+        return self._done
+
+    def deliver(self, unit: Unit, result: DiffResult, events: list[tuple[Any, ...]]
+                ) -> None:
+        """Write a unit's result and the reads of its pool (read by every process)."""
+        assert self.folder is not None
+        record = {"result": result, "events": events, "owner": self.owner}
+        data = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
+        temporary = self.folder / f"tmp-{self.owner}-{unit.index}"
+        temporary.write_bytes(data)
+        temporary.replace(self.folder / f"done-{unit.index}")
+        self._done[unit.index] = record
+        with contextlib.suppress(OSError):
+            self._stamps[unit.index] = (self.folder / f"done-{unit.index}").stat().st_mtime_ns
+
+    # -- the units run ahead ---------------------------------------------------------
+    def step(self) -> bool | None:
+        """Run the first unit in order that is free (or this process's) and whose units
+        waited for are done: True if one ran, False if none is ready yet, None if none is
+        left to take."""
+        done = self.done()
+        left = False
+        for unit in self.units:
+            if unit.index in done or unit.index < self._next:
+                continue
+            holder = self.holder(unit.claim)
+            if holder is not None and holder != self.owner:
+                continue
+            left = True
+            if all(i in done for i in unit.after) and self.take(unit.claim):
+                self.run(unit, self.pool_for(unit))
+                return True
+        return False if left else None
+
+    def pool_for(self, unit: Unit) -> Pool:
+        """The pool of a one-process run before ``unit``, as far as the units done so far
+        tell (rebuilt from their additions, in order)."""
+        audit, first, second = self.audit, unit.args[2], unit.args[3]
+        default = Pool(audit.kb, audit.jurisdiction, first, second)
+        for other in self.units:
+            if other.reading is None and other.index in self._done and (
+                    unit.reading is not None or other.index < unit.index):
+                apply_additions(default, self._done[other.index]["events"])
+        if unit.reading is None:
+            return default
+        pool = Pool(audit.kb, audit.jurisdiction, first, second, reading=unit.reading)
+        pool.cases, pool.found_for = list(default.cases), list(default.found_for)
+        for other in self.units[:unit.index]:
+            if other.reading == unit.reading and other.index in self._done:
+                apply_additions(pool, self._done[other.index]["events"])
+        return pool
+
+    def run(self, unit: Unit, pool: Pool) -> tuple[DiffResult, RecordingPool]:
+        """Run ``unit`` on a recording copy of ``pool`` and deliver it."""
+        audit = self.audit
+        one, two, first, second, show_horizon = unit.args
+        saved = audit.quick_rlimit, audit.first_round, audit.witness_dir
+        audit.quick_rlimit, audit.first_round = unit.settings[0], dict(unit.settings[1])
+        audit.witness_dir = None            # written by the last walk, for what it keeps
+        recording = RecordingPool(pool)
+        try:
+            result = _diff_output(audit, one, two, unit.name, first, second, recording,
+                                  show_horizon, reading=unit.reading)
+        finally:
+            audit.quick_rlimit, audit.first_round, audit.witness_dir = saved
+        self.deliver(unit, result, recording.events)
+        if self.owner:
+            worker_done(unit)
+        return result, recording
+
+    # -- the last walk (this process) --------------------------------------------------
+    def walk(self, audit: Audit, one: Any, two: Any, name: str, first: date, second: date,
+             pool: Pool, show_horizon: bool, reading: str | None = None) -> DiffResult:
+        """In place of a unit, during the last walk: the result of a one-process run's
+        pool (a unit run ahead whose reads replay on ``pool``, else run here)."""
+        unit = self.units[self._next]
+        assert (unit.name, unit.reading) == (name, reading), "the same loop, the same units"
+        self._next += 1
+        record = self.wait_for(unit)
+        if record is not None and not (unit.timeline and self._redone_timeline) \
+                and replays(pool, record["events"]):
+            apply_additions(pool, record["events"])
+            result: DiffResult = record["result"]
+            _write_witnesses(audit, result)
+            return result
+        if unit.timeline:
+            self._redone_timeline = True
+        result, recording = self.run(unit, pool)
+        pool.cases, pool.found_for = list(recording.cases), list(recording.found_for)
+        _write_witnesses(audit, result)
+        return result
+
+    def wait_for(self, unit: Unit) -> dict[str, Any] | None:
+        """The record of ``unit`` once it is done, or None when no other process will do
+        it (free, or its process stopped); meanwhile, run units ahead."""
+        while True:
+            done = self.done()
+            if unit.index in done:
+                return done[unit.index]
+            holder = self.holder(unit.claim)
+            if holder is None and self.take(unit.claim):
+                return None
+            holder = self.holder(unit.claim)
+            if holder == self.owner or holder is None or not self.alive(holder):
+                self.done()
+                return self._done.get(unit.index)
+            if not self.step():
+                time.sleep(POLL)
+
+    # -- the workers --------------------------------------------------------------------
+    def start(self) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="lexlux-diff-"))
+        methods = multiprocessing.get_all_start_methods()
+        if "fork" not in methods:       # the units hold Z3 terms: only a fork shares them
+            self.warnings.append("--jobs: no fork on this platform; the diff runs in one "
+                                 "process")
+            return
+        context: Any = multiprocessing.get_context("fork")
+        for owner in range(1, self.jobs):
+            process = context.Process(target=_worker, args=(self, owner), daemon=True,
+                                      name=f"lexlux-diff-{owner}")
+            process.start()
+            self._processes.append(process)
+
+    def alive(self, owner: int) -> bool:
+        return 0 < owner <= len(self._processes) and self._processes[owner - 1].is_alive()
+
+    def finish(self) -> None:
+        """Stop the workers (every unit is done) and report those that failed."""
+        failed = [n for n, p in enumerate(self._processes, start=1)
+                  if not p.is_alive() and p.exitcode != 0]
+        for process in self._processes:     # what they run now is no longer needed
+            if process.is_alive():
+                process.terminate()
+            process.join()
+        for owner, process in enumerate(self._processes, start=1):
+            if owner in failed and self.folder is not None:
+                failure = self.folder / f"error-{owner}"
+                why = failure.read_text(encoding="utf-8") if failure.exists() else \
+                    f"exit code {process.exitcode}"
+                self.warnings.append(f"worker {owner} stopped ({why}); its units were run "
+                                     "by the main process")
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def worker_done(unit: Unit) -> None:
+    """Called by a worker after each unit it delivered (a test plants a failure here)."""
+
+
+def _worker(state: Run, owner: int) -> None:
+    """A worker: take units until none is left (or this run stops)."""
+    state.owner = owner
+    state.audit.progress = lambda _: None
+    parent = os.getppid()
+    assert state.folder is not None
+    try:
+        while os.getppid() == parent:
+            ran = state.step()
+            if ran is None:
+                break
+            if not ran:
+                time.sleep(POLL)
+    except BaseException as exc:        # reported by the main process, never a traceback
+        last = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
+        where = f" at {Path(last[0].filename).name}:{last[0].lineno}" if last else ""
+        with contextlib.suppress(OSError):
+            (state.folder / f"error-{owner}").write_text(
+                f"{type(exc).__name__}: {exc}{where}", encoding="utf-8")
+        os._exit(1)
+    os._exit(0)
+
+
+def _write_witnesses(audit: Audit, result: DiffResult) -> None:
+    """Write the witness cases of a result run with no witness folder (``--witness-dir``)."""
+    if audit.witness_dir is None:
+        return
+    from ...output import write_atomically
+    for finding in result.findings:
+        if finding.witness_yaml is not None and finding.witness_path is None:
+            path = audit.witness_dir / f"{finding.fingerprint}.case.yaml"
+            write_atomically(path, finding.witness_yaml, argument="--witness-dir")
+            finding.witness_path = path
+
+
+def diff_in_processes(audit: Audit, first: date, second: date, names: list[str], *,
+                      show_horizon: bool, jobs: int,
+                      warnings: list[str]) -> list[DiffResult]:
+    """The results of :func:`.versions.diff_versions` (with the readings) for ``names``,
+    worked out by ``jobs`` processes; the workers' problems are added to ``warnings``."""
+    state = Run(audit, jobs)
+    list(diff_versions(audit, first, second, names, show_horizon=show_horizon,
+                       readings=True, run=state.note))
+    if len(state.units) < 2:
+        return list(diff_versions(audit, first, second, names, show_horizon=show_horizon,
+                                  readings=True))
+    try:
+        state.start()
+        if state._processes:
+            while state.step():         # this process's share before its last walk
+                pass
+        return list(diff_versions(audit, first, second, names, show_horizon=show_horizon,
+                                  readings=True, run=state.walk))
+    finally:
+        state.finish()
+        warnings += state.warnings
+
+
+__all__ = ["RecordingPool", "Run", "diff_in_processes", "replays"]
