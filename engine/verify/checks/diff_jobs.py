@@ -47,11 +47,11 @@ import shutil
 import tempfile
 import time
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ...evaluate.case import Case
 from ...evaluate.interpreter import OutputResult
@@ -59,8 +59,12 @@ from .context import Audit
 from .diff_pool import Pool
 from .versions import DiffResult, _diff_output, diff_versions
 
+T = TypeVar("T")
+
 #: The claim of every unit of the timeline search (one process runs them, in order).
 TIMELINE = "timeline"
+#: The state of the last run in this process (its ``log``: benchmarks/diff_jobs.py).
+LAST: Run | None = None
 #: How long a process waits between two looks at the units done (seconds).
 POLL = 0.005
 
@@ -103,6 +107,19 @@ class RecordingPool(Pool):
         event = ("cases", _snapshot(self._cases, self._found))
         if not self.events or self.events[-1] != event:
             self.events.append(event)
+
+    def fact_sets(self, outputs: set[str], uses: set[str], read: Callable[[], T]) -> T:
+        """``read()``, a read of the whole pool that depends only on which of its cases
+        give which of the facts ``uses``, and whether each was found for one of
+        ``outputs`` (:func:`.timeline_diff._seed_facts`): written down as those, not as
+        the whole pool."""
+        self.events.append(("fact_sets", set(outputs), set(uses),
+                            _fact_sets(self._cases, self._found, outputs, uses)))
+        self._quiet += 1
+        try:
+            return read()
+        finally:
+            self._quiet -= 1
 
     def add(self, facts: dict[str, Any], output: str) -> None:
         before = len(self._cases)
@@ -147,9 +164,21 @@ def _snapshot(cases: list[Case], found: list[str]) -> list[tuple[str, dict[str, 
     return [(output, dict(case.facts)) for case, output in zip(cases, found, strict=True)]
 
 
+def _fact_sets(cases: list[Case], found: list[str], outputs: set[str], uses: set[str]
+               ) -> set[tuple[bool, frozenset[str]]]:
+    return {(output in outputs, frozenset(case.facts.keys() & uses))
+            for case, output in zip(cases, found, strict=True)}
+
+
 def replays(pool: Pool, events: list[tuple[Any, ...]]) -> bool:
     """Whether each read of ``events`` gives on ``pool`` what it gave when it was written
     down (tried on a copy: ``pool`` is not changed)."""
+    return mismatch(pool, events) is None
+
+
+def mismatch(pool: Pool, events: list[tuple[Any, ...]]) -> str | None:
+    """The first read of ``events`` that gives something else on ``pool`` (its kind), or
+    None when each gives what it gave (tried on a copy: ``pool`` is not changed)."""
     trial = Pool(pool.kb, pool.jurisdiction, pool.first, pool.second, reading=pool.reading)
     trial.cases, trial.found_for = list(pool.cases), list(pool.found_for)
     for event in events:
@@ -160,24 +189,28 @@ def replays(pool: Pool, events: list[tuple[Any, ...]]) -> bool:
             for expected in pulled:
                 item = next(found, None)
                 if item is None or item[0].facts != expected:
-                    return False
+                    return str(kind)
             if end[0] and next(found, None) is not None:
-                return False
+                return str(kind)
         elif kind == "seeds":
             _, outputs, facts, skip, got = event
             shown = [Case("shown", pool.jurisdiction, pool.as_of, dict(f)) for f in skip]
             if [c.facts for c in trial.seeds(outputs, facts, shown)] != got:
-                return False
+                return str(kind)
+        elif kind == "fact_sets":
+            _, outputs, uses, expected = event
+            if _fact_sets(trial.cases, trial.found_for, outputs, uses) != expected:
+                return str(kind)
         elif kind == "cases":
             if _snapshot(trial.cases, trial.found_for) != event[1]:
-                return False
+                return str(kind)
         elif kind == "add":
             _, facts, output, added = event
             before = len(trial.cases)
             trial.add(facts, output)
             if (len(trial.cases) > before) != added:
-                return False
-    return True
+                return str(kind)
+    return None
 
 
 def apply_additions(pool: Pool, events: list[tuple[Any, ...]]) -> None:
@@ -222,7 +255,11 @@ class Run:
     _processes: list[Any] = field(default_factory=list)
     _next: int = 0                      # the unit the last walk is at
     _slices: Any = None
+    _confirmed: set[int] = field(default_factory=set)
     _redone_timeline: bool = False      # a timeline unit was redone here: redo the rest
+    #: what became of each unit in the last walk: (unit, "kept" | "run here" | "redone",
+    #: the process that ran the result kept, its CPU seconds) — benchmarks/diff_jobs.py
+    log: list[tuple[str, str, int, float]] = field(default_factory=list)
 
     # -- the first pass: the units, in order --------------------------------------------
     def note(self, audit: Audit, one: Any, two: Any, name: str, first: date, second: date,
@@ -230,13 +267,17 @@ class Run:
         """In place of a unit, during the first pass: note it (nothing is solved)."""
         timeline, read = self.reads(name)
         index = len(self.units)
-        if timeline:
-            after = tuple(range(index))
-        elif reading is None:
-            after = tuple(u.index for u in self.units if u.reading is None and u.name in read)
-        else:
-            after = tuple(u.index for u in self.units if u.reading is None
-                          or (u.reading == reading and u.name in read))
+        # the units of the outputs it reads (under its reading or the default one); a
+        # timeline unit, or a unit under another reading, also every unit whose cases are
+        # in its pool (under the default reading, those before it: a timeline unit's narrow
+        # attempts read the whole pool, and a unit under another reading replays many of
+        # them) and every timeline unit before it (they run in order); what it reads of
+        # the units it does not wait for is checked by the last walk
+        whole = timeline or reading is not None
+        after = tuple(u.index for u in self.units if
+                      (u.name in read and u.reading in (None, reading))
+                      or (whole and u.reading is None)
+                      or (timeline and (u.timeline or u.reading == reading)))
         self.units.append(Unit(index, name, reading, timeline, after,
                                (one, two, first, second, show_horizon),
                                (audit.quick_rlimit, dict(audit.first_round))))
@@ -276,6 +317,19 @@ class Run:
         except (OSError, ValueError):
             return None
 
+    def confirmed(self) -> set[int]:
+        """The units the last walk has passed (their records are those it kept or ran)."""
+        assert self.folder is not None
+        if self.owner:
+            self._confirmed |= {int(p.name.removeprefix("ok-"))
+                                for p in self.folder.glob("ok-*")}
+        return self._confirmed
+
+    def confirm(self, unit: Unit) -> None:
+        assert self.folder is not None
+        self._confirmed.add(unit.index)
+        (self.folder / f"ok-{unit.index}").write_bytes(b"")
+
     def done(self) -> dict[int, dict[str, Any]]:
         """The units done so far (read again when their file changed)."""
         assert self.folder is not None
@@ -288,11 +342,12 @@ class Run:
                     self._stamps[index] = stamp
         return self._done
 
-    def deliver(self, unit: Unit, result: DiffResult, events: list[tuple[Any, ...]]
-                ) -> None:
+    def deliver(self, unit: Unit, result: DiffResult, events: list[tuple[Any, ...]],
+                seconds: float) -> None:
         """Write a unit's result and the reads of its pool (read by every process)."""
         assert self.folder is not None
-        record = {"result": result, "events": events, "owner": self.owner}
+        record = {"result": result, "events": events, "owner": self.owner,
+                  "seconds": seconds, "end": time.time()}
         data = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
         temporary = self.folder / f"tmp-{self.owner}-{unit.index}"
         temporary.write_bytes(data)
@@ -346,12 +401,26 @@ class Run:
         audit.quick_rlimit, audit.first_round = unit.settings[0], dict(unit.settings[1])
         audit.witness_dir = None            # written by the last walk, for what it keeps
         recording = RecordingPool(pool)
+        started = time.process_time()
+        from . import timeline_diff
+        seed_facts = getattr(timeline_diff, "_seed_facts", None)
+        if seed_facts is not None:      # its read of the pool, written down as fact sets
+            def recorded(audit: Audit, one: Any, two: Any, name: str, pool: Pool,
+                         outputs: set[str], uses: set[str]) -> Any:
+                assert seed_facts is not None
+                if not isinstance(pool, RecordingPool):
+                    return seed_facts(audit, one, two, name, pool, outputs, uses)
+                return pool.fact_sets(outputs, uses, lambda: seed_facts(
+                    audit, one, two, name, pool, outputs, uses))
+            timeline_diff._seed_facts = recorded
         try:
             result = _diff_output(audit, one, two, unit.name, first, second, recording,
                                   show_horizon, reading=unit.reading)
         finally:
             audit.quick_rlimit, audit.first_round, audit.witness_dir = saved
-        self.deliver(unit, result, recording.events)
+            if seed_facts is not None:
+                timeline_diff._seed_facts = seed_facts
+        self.deliver(unit, result, recording.events, time.process_time() - started)
         if self.owner:
             worker_done(unit)
         return result, recording
@@ -365,15 +434,22 @@ class Run:
         assert (unit.name, unit.reading) == (name, reading), "the same loop, the same units"
         self._next += 1
         record = self.wait_for(unit)
-        if record is not None and not (unit.timeline and self._redone_timeline) \
-                and replays(pool, record["events"]):
+        why = "not run" if record is None else "after a timeline unit redone" if (
+            unit.timeline and self._redone_timeline) else mismatch(pool, record["events"])
+        if why is None:
+            assert record is not None
             apply_additions(pool, record["events"])
+            self.confirm(unit)
+            self.log.append((_label(unit), "kept", record["owner"], record["seconds"]))
             result: DiffResult = record["result"]
             _write_witnesses(audit, result)
             return result
-        if unit.timeline:
-            self._redone_timeline = True
+        if unit.timeline and self.holder(TIMELINE) != self.owner:
+            self._redone_timeline = True    # another process ran the timeline units before
         result, recording = self.run(unit, pool)
+        self.confirm(unit)
+        self.log.append((_label(unit), "run here" if record is None else f"redone ({why})", 0,
+                         self._done[unit.index]["seconds"]))
         pool.cases, pool.found_for = list(recording.cases), list(recording.found_for)
         _write_witnesses(audit, result)
         return result
@@ -459,6 +535,10 @@ def _worker(state: Run, owner: int) -> None:
     os._exit(0)
 
 
+def _label(unit: Unit) -> str:
+    return unit.name + (f" [{unit.reading}]" if unit.reading else "")
+
+
 def _write_witnesses(audit: Audit, result: DiffResult) -> None:
     """Write the witness cases of a result run with no witness folder (``--witness-dir``)."""
     if audit.witness_dir is None:
@@ -476,7 +556,8 @@ def diff_in_processes(audit: Audit, first: date, second: date, names: list[str],
                       warnings: list[str]) -> list[DiffResult]:
     """The results of :func:`.versions.diff_versions` (with the readings) for ``names``,
     worked out by ``jobs`` processes; the workers' problems are added to ``warnings``."""
-    state = Run(audit, jobs)
+    global LAST
+    state = LAST = Run(audit, jobs)
     list(diff_versions(audit, first, second, names, show_horizon=show_horizon,
                        readings=True, run=state.note))
     if len(state.units) < 2:
@@ -484,9 +565,6 @@ def diff_in_processes(audit: Audit, first: date, second: date, names: list[str],
                                   readings=True))
     try:
         state.start()
-        if state._processes:
-            while state.step():         # this process's share before its last walk
-                pass
         return list(diff_versions(audit, first, second, names, show_horizon=show_horizon,
                                   readings=True, run=state.walk))
     finally:
