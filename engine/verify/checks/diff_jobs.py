@@ -66,7 +66,7 @@ TIMELINE = "timeline"
 #: The state of the last run in this process (its ``log``: benchmarks/diff_jobs.py).
 LAST: Run | None = None
 #: How long a process waits between two looks at the units done (seconds).
-POLL = 0.005
+POLL = 0.01
 
 
 class RecordingPool(Pool):
@@ -255,7 +255,7 @@ class Run:
     _processes: list[Any] = field(default_factory=list)
     _next: int = 0                      # the unit the last walk is at
     _slices: Any = None
-    _confirmed: set[int] = field(default_factory=set)
+    _holders: dict[str, int] = field(default_factory=dict)
     _redone_timeline: bool = False      # a timeline unit was redone here: redo the rest
     #: what became of each unit in the last walk: (unit, "kept" | "run here" | "redone",
     #: the process that ran the result kept, its CPU seconds) — benchmarks/diff_jobs.py
@@ -308,38 +308,34 @@ class Run:
             return False
         with os.fdopen(fd, "w", encoding="ascii") as handle:
             handle.write(str(self.owner))
+        self._holders[key] = self.owner
         return True
 
     def holder(self, key: str) -> int | None:
+        """The process that claimed ``key`` (None: free); a claim never changes."""
         assert self.folder is not None
-        try:
-            return int((self.folder / f"claim-{key}").read_text(encoding="ascii"))
-        except (OSError, ValueError):
-            return None
-
-    def confirmed(self) -> set[int]:
-        """The units the last walk has passed (their records are those it kept or ran)."""
-        assert self.folder is not None
-        if self.owner:
-            self._confirmed |= {int(p.name.removeprefix("ok-"))
-                                for p in self.folder.glob("ok-*")}
-        return self._confirmed
-
-    def confirm(self, unit: Unit) -> None:
-        assert self.folder is not None
-        self._confirmed.add(unit.index)
-        (self.folder / f"ok-{unit.index}").write_bytes(b"")
+        known = self._holders.get(key)
+        if known is None:
+            try:
+                known = int((self.folder / f"claim-{key}").read_text(encoding="ascii"))
+            except (OSError, ValueError):
+                return None
+            self._holders[key] = known
+        return known
 
     def done(self) -> dict[int, dict[str, Any]]:
         """The units done so far (read again when their file changed)."""
         assert self.folder is not None
-        for path in self.folder.glob("done-*"):
-            index = int(path.name.removeprefix("done-"))
-            with contextlib.suppress(OSError):
-                stamp = path.stat().st_mtime_ns
-                if self._stamps.get(index) != stamp:
-                    self._done[index] = pickle.loads(path.read_bytes())
-                    self._stamps[index] = stamp
+        with os.scandir(self.folder) as entries:
+            for entry in entries:
+                if not entry.name.startswith("done-"):
+                    continue
+                index = int(entry.name.removeprefix("done-"))
+                with contextlib.suppress(OSError):
+                    stamp = entry.stat().st_mtime_ns
+                    if self._stamps.get(index) != stamp:
+                        self._done[index] = pickle.loads(Path(entry.path).read_bytes())
+                        self._stamps[index] = stamp
         return self._done
 
     def deliver(self, unit: Unit, result: DiffResult, events: list[tuple[Any, ...]],
@@ -439,7 +435,6 @@ class Run:
         if why is None:
             assert record is not None
             apply_additions(pool, record["events"])
-            self.confirm(unit)
             self.log.append((_label(unit), "kept", record["owner"], record["seconds"]))
             result: DiffResult = record["result"]
             _write_witnesses(audit, result)
@@ -447,7 +442,6 @@ class Run:
         if unit.timeline and self.holder(TIMELINE) != self.owner:
             self._redone_timeline = True    # another process ran the timeline units before
         result, recording = self.run(unit, pool)
-        self.confirm(unit)
         self.log.append((_label(unit), "run here" if record is None else f"redone ({why})", 0,
                          self._done[unit.index]["seconds"]))
         pool.cases, pool.found_for = list(recording.cases), list(recording.found_for)
