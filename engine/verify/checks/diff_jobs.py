@@ -67,6 +67,8 @@ TIMELINE = "timeline"
 LAST: Run | None = None
 #: How long a process waits between two looks at the units done (seconds).
 POLL = 0.01
+#: How long the units done may be taken as unchanged while the folder's time is (seconds).
+RESCAN = 0.1
 
 
 class RecordingPool(Pool):
@@ -252,6 +254,8 @@ class Run:
     warnings: list[str] = field(default_factory=list)
     _done: dict[int, dict[str, Any]] = field(default_factory=dict)
     _stamps: dict[int, float] = field(default_factory=dict)
+    _seen: int = -1                     # the folder's mtime at the last look
+    _scanned: float = 0.0
     _processes: list[Any] = field(default_factory=list)
     _next: int = 0                      # the unit the last walk is at
     _slices: Any = None
@@ -299,15 +303,21 @@ class Run:
     def take(self, key: str) -> bool:
         """Whether this process runs the units of the claim ``key`` (now or before)."""
         assert self.folder is not None
-        path = self.folder / f"claim-{key}"
+        if key in self._holders:
+            return self._holders[key] == self.owner
+        # the claim appears with its owner written in it: a hard link to a written file
+        # fails if the claim exists (no reader sees a claim without its owner)
+        written = self.folder / f"tmp-claim-{self.owner}"
         try:
-            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+            written.write_text(str(self.owner), encoding="ascii")
+            os.link(written, self.folder / f"claim-{key}")
         except FileExistsError:
             return self.holder(key) == self.owner
         except OSError:
             return False
-        with os.fdopen(fd, "w", encoding="ascii") as handle:
-            handle.write(str(self.owner))
+        finally:
+            with contextlib.suppress(OSError):
+                written.unlink()
         self._holders[key] = self.owner
         return True
 
@@ -326,6 +336,13 @@ class Run:
     def done(self) -> dict[int, dict[str, Any]]:
         """The units done so far (read again when their file changed)."""
         assert self.folder is not None
+        # nothing written since the last look (the folder's time is coarse: a full look
+        # at least every RESCAN seconds all the same)
+        with contextlib.suppress(OSError):
+            stamp, now = self.folder.stat().st_mtime_ns, time.monotonic()
+            if stamp == self._seen and now - self._scanned < RESCAN:
+                return self._done
+            self._seen, self._scanned = stamp, now
         with os.scandir(self.folder) as entries:
             for entry in entries:
                 if not entry.name.startswith("done-"):
