@@ -103,7 +103,8 @@ def register(sub: Any) -> None:
     diff.add_argument("--jobs", type=_jobs, default=1, metavar="N",
                       help="processes working out the outputs (default 1; 0: one per "
                            "CPU); each result rests on the witnesses of a one-process "
-                           "run, see docs/verification.md")
+                           "run, but a witness of a timeline output may differ, see "
+                           "docs/verification.md")
     add_format(diff)
     add_rules(diff)
     diff.set_defaults(handler=cmd_diff)

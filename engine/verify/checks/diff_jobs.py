@@ -33,7 +33,9 @@ So the pool each result rests on is that of ``--jobs 1``.  What is not shared: t
 (built per process in another order: ``z3.simplify`` orders by term id, which can change the
 text of a narrow query) and the slice solvers (:mod:`.quick`) keep per-process histories,
 which can change whether a query is decided within its budget and which model gives a
-witness.  On the bundled diffs the JSON is that of ``--jobs 1`` (benchmarks/diff_jobs.py,
+witness: on the bundled diff 2016-01-01 -> 2020-01-01 the witnesses of ``monthly_payer``
+(a timeline output) differ in some runs, its statuses, regions and fingerprints never; on
+2018-12-31 -> 2019-01-01 the JSON is that of ``--jobs 1`` (benchmarks/diff_jobs.py,
 docs/verification.md).  A worker that fails is a warning and its units are run here.
 """
 
