@@ -373,12 +373,14 @@ class Run:
 
     # -- the units run ahead ---------------------------------------------------------
     def step(self) -> bool | None:
-        """Run the first unit in order that is free (or this process's) and whose units
-        waited for are done: True if one ran, False if none is ready yet, None if none is
-        left to take."""
+        """Run a unit that is free (or this process's) and whose units waited for are
+        done: True if one ran, False if none is ready yet, None if none is left to take."""
         done = self.done()
         left = False
-        for unit in self.units:
+        # this process takes the first unit in order (its walk is at the front); a worker
+        # the last one that is ready, away from the front, where it is least often waited
+        # for (the units still ahead are mostly worked out by then)
+        for unit in (reversed(self.units) if self.owner else self.units):
             if unit.index in done or unit.index < self._next:
                 continue
             holder = self.holder(unit.claim)
