@@ -422,13 +422,15 @@ class Run:
         from . import timeline_diff
         seed_facts = getattr(timeline_diff, "_seed_facts", None)
         if seed_facts is not None:      # its read of the pool, written down as fact sets
-            def recorded(audit: Audit, one: Any, two: Any, name: str, pool: Pool,
-                         outputs: set[str], uses: set[str]) -> Any:
+            def recorded(*args: Any, **options: Any) -> Any:
+                """(audit, one, two, name, pool, outputs, uses); called otherwise, its
+                reads of the pool are written down whole (the cases read)."""
                 assert seed_facts is not None
-                if not isinstance(pool, RecordingPool):
-                    return seed_facts(audit, one, two, name, pool, outputs, uses)
-                return pool.fact_sets(outputs, uses, lambda: seed_facts(
-                    audit, one, two, name, pool, outputs, uses))
+                if len(args) == 7 and not options and isinstance(args[4], RecordingPool) \
+                        and isinstance(args[5], set) and isinstance(args[6], set):
+                    return args[4].fact_sets(args[5], args[6],
+                                             lambda: seed_facts(*args))
+                return seed_facts(*args, **options)
             timeline_diff._seed_facts = recorded
         try:
             result = _diff_output(audit, one, two, unit.name, first, second, recording,
@@ -465,7 +467,7 @@ class Run:
         result, recording = self.run(unit, pool)
         self.log.append((_label(unit), "run here" if record is None else f"redone ({why})", 0,
                          self._done[unit.index]["seconds"]))
-        pool.cases, pool.found_for = list(recording.cases), list(recording.found_for)
+        pool.cases, pool.found_for = list(recording._cases), list(recording._found)
         _write_witnesses(audit, result)
         return result
 
