@@ -100,6 +100,11 @@ def register(sub: Any) -> None:
                            "starting point (valid_from_basis: horizon), hidden by default")
     diff.add_argument("--reform", type=Path, metavar="REFORM.yaml",
                         help="audit the law after this reform (applied to a copy)")
+    diff.add_argument("--jobs", type=_jobs, default=1, metavar="N",
+                      help="processes working out the outputs (default 1; 0: one per "
+                           "CPU); each result rests on the witnesses of a one-process "
+                           "run, but a witness of a timeline output may differ, see "
+                           "docs/verification.md")
     add_format(diff)
     add_rules(diff)
     diff.set_defaults(handler=cmd_diff)
@@ -206,7 +211,8 @@ def cmd_diff(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     report = run_diff(kb, args.first, args.second, outputs=args.output,
                       max_regions=args.max_regions, witness_dir=args.witness_dir,
                       progress=_progress(args, stderr),
-                      cache=getattr(args, "cache", None), show_horizon=args.show_horizon)
+                      cache=getattr(args, "cache", None), show_horizon=args.show_horizon,
+                      jobs=args.jobs)
     for warning in report.warnings:
         stderr.write(f"lexlux diff: {warning}\n")
     if args.format == "json":

@@ -28,6 +28,7 @@ default reading only.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -52,11 +53,12 @@ def other_readings(audit: Audit, name: str) -> list[str]:
 
 
 def diff_readings(audit: Audit, first: date, second: date, names: list[str],
-                  laws: tuple[LawAt, LawAt], seeds: Pool, show_horizon: bool
-                  ) -> list[DiffResult]:
+                  laws: tuple[LawAt, LawAt], seeds: Pool, show_horizon: bool,
+                  run: Callable[..., DiffResult] | None = None) -> list[DiffResult]:
     """The diff of each output of ``names`` with readings under each of its other readings,
     in the order of ``names`` and then of the readings; ``laws``: the law at each date
-    (:mod:`.same_law`); ``seeds``: the witness pool of the default diff."""
+    (:mod:`.same_law`); ``seeds``: the witness pool of the default diff; ``run``: in place
+    of :func:`.versions._diff_output` (:mod:`.diff_jobs`)."""
     from .diff_pool import Pool, dependency_order
     from .same_law import SAME_LAW, same_law
     wanted = {name: other_readings(audit, name) for name in names}
@@ -74,8 +76,8 @@ def diff_readings(audit: Audit, first: date, second: date, names: list[str],
                 results[name, reading] = DiffResult(name, "same", reason=SAME_LAW,
                                                     reading=reading)
             else:
-                results[name, reading] = _diff_output(audit, one, two, name, first, second,
-                                                      pool, show_horizon, reading=reading)
+                results[name, reading] = (run or _diff_output)(
+                    audit, one, two, name, first, second, pool, show_horizon, reading=reading)
     return [results[name, reading] for name in names for reading in wanted[name]]
 
 

@@ -197,14 +197,17 @@ def run_diff(kb: KnowledgeBase, first: date, second: date, *,
              outputs: Sequence[str] | None = None, max_regions: int = 3,
              witness_dir: Path | None = None,
              progress: Callable[[str], None] | None = None, cache: Path | None = None,
-             show_horizon: bool = False, rlimit: int | None = None) -> DiffReport:
+             show_horizon: bool = False, rlimit: int | None = None, jobs: int = 1
+             ) -> DiffReport:
     """Where the law of ``first`` and of ``second`` disagree, output by output (each
     jurisdiction's own outputs).  An output no rule concludes is LX404 (raised).  Regions
     that differ only because the knowledge base starts a provision there (its horizon) are
     left out unless ``show_horizon``; an output with nothing else is "horizon".  After the
     outputs under the default reading come those with readings under each other reading
-    (:mod:`.reading_diff`; ``reading`` in their JSON)."""
+    (:mod:`.reading_diff`; ``reading`` in their JSON).  ``jobs``: processes working out
+    the outputs (:mod:`.diff_jobs`)."""
     report = DiffReport(first, second)
+    troubles: list[str] = []
     found = audits(kb, witness_dir=witness_dir, progress=progress, cache=cache,
                    rlimit=rlimit)
     everywhere = {n for audit in found for n in audit.outputs()}
@@ -217,12 +220,18 @@ def run_diff(kb: KnowledgeBase, first: date, second: date, *,
     for audit in found:
         audit.max_regions = max_regions
         names = [n for n in (outputs or audit.outputs()) if n in audit.outputs()]
-        if names:
+        if names and jobs > 1:
+            from .diff_jobs import diff_in_processes
+            report.results += diff_in_processes(audit, first, second, names,
+                                                show_horizon=show_horizon, jobs=jobs,
+                                                warnings=troubles)
+        elif names:
             report.results += list(diff_versions(audit, first, second, names,
                                                  show_horizon=show_horizon, readings=True))
     save_cache(found)
     if found and found[0].cache is not None:
         report.warnings = cache_warnings(found[0].cache)
+    report.warnings += troubles
     if not show_horizon:
         from .horizon import horizon_only
         for r in report.results:

@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -177,14 +177,18 @@ def _horizon_notes(audit: Audit, name: str, first: date, second: date) -> list[s
 
 
 def diff_versions(audit: Audit, first: date, second: date, names: list[str] | None, *,
-                  show_horizon: bool = True, readings: bool = False) -> Iterator[DiffResult]:
+                  show_horizon: bool = True, readings: bool = False,
+                  run: Callable[..., DiffResult] | None = None) -> Iterator[DiffResult]:
     """Each output's answer, in the order of ``names`` (default: every output); they are
     worked out in the order of their dependencies (:mod:`.diff_pool`).  Without
     ``show_horizon``, a region that is only the knowledge base's horizon (which ``lexlux
     diff`` then hides) is not summarised as fact ranges.  With ``readings``, after them the
     answers under each other reading of the outputs that have readings
-    (:mod:`.reading_diff`; ``DiffResult.reading``)."""
+    (:mod:`.reading_diff`; ``DiffResult.reading``).  ``run``: what works out one output's
+    diff in place of :func:`_diff_output`, with its arguments (``diff --jobs N``:
+    :mod:`.diff_jobs`)."""
     from .diff_pool import Pool, dependency_order
+    diff_one = run or _diff_output
     from .same_law import SAME_LAW, LawAt, same_law
     laws = LawAt(audit.kb, audit.jurisdiction, first), LawAt(audit.kb, audit.jurisdiction,
                                                              second)
@@ -202,11 +206,12 @@ def diff_versions(audit: Audit, first: date, second: date, names: list[str] | No
             if same_law(*laws, name):      # the same text on both dates: no query needed
                 results[name] = DiffResult(name, "same", reason=SAME_LAW)
             else:
-                results[name] = _diff_output(audit, one, two, name, first, second, pool,
-                                             show_horizon)
+                results[name] = diff_one(audit, one, two, name, first, second, pool,
+                                         show_horizon)
         if readings:
             from .reading_diff import diff_readings
-            others = diff_readings(audit, first, second, wanted, laws, pool, show_horizon)
+            others = diff_readings(audit, first, second, wanted, laws, pool, show_horizon,
+                                   run=run)
     finally:
         audit.quick_rlimit, audit.first_round = saved, rounds
     for name in wanted:
