@@ -164,11 +164,17 @@ class Audit:
                     if again.status == "sat":
                         return again, facts
         early = nicer_first and not cores and not proof
+        # the nicer query was asked with the whole budget and gave no model: asked again
+        # below, it would give the same answer (fresh contexts, a deterministic budget),
+        # so it is not asked again (checks/nicer_first.py)
+        nicer_done = False
         if early:
-            first = self._nicer_first(self._near(encodings[0], facts, anchor), constraints,
-                                      extra, goals, calls, case_terms, replaying, key)
+            near = self._near(encodings[0], facts, anchor)
+            first = self._nicer_first(near, constraints, extra, goals, calls, case_terms,
+                                      replaying, key)
             if first is not None:
                 return first, facts
+            nicer_done = bool(near) and self._nicer_whole()
         # the truth first, from the slice solver (checks/quick.py): an answer a check
         # reads no further is final; for a witness, the nicer query is tried first
         quick = None if cores and calls else self._slices.decide(
@@ -181,6 +187,8 @@ class Audit:
                 self.cache.put(key, quick, ())
             return SolveResult(quick), facts
         near = self._near(encodings[0], facts, anchor)
+        if nicer_done:
+            near = []                     # the nicer query's answer is known: no model
         if quick == "sat" and near:
             nicer = solve(constraints, [*extra, *goals, *near], calls, rlimit=self.rlimit,
                           case_terms=case_terms, confirm=replaying,
@@ -197,6 +205,8 @@ class Audit:
                                       replaying, key)
             if first is not None:
                 return first, facts
+            if self._nicer_whole():
+                near = []
         result = solve(constraints, [*extra, *goals], calls, rlimit=self.rlimit,
                        cores=cores, case_terms=case_terms, confirm=replaying, proof=proof,
                        first_round=self.first_round)
@@ -228,6 +238,12 @@ class Audit:
             near.append(z3.And(enc.as_of >= to_day_number(date(2010, 1, 1)),
                                enc.as_of <= to_day_number(date(2030, 12, 31))))
         return near
+
+    def _nicer_whole(self) -> bool:
+        """Whether :meth:`_nicer_first` asks the nicer query with the query's whole budget
+        (then its answer is the one the nicer query after the query would get)."""
+        from .nicer_first import NICER_FIRST_RLIMIT
+        return self.rlimit <= NICER_FIRST_RLIMIT
 
     def _nicer_first(self, near: list[Any], constraints: Sequence[Any], extra: list[Any],
                      goals: Sequence[Any], calls: Sequence[Any], case_terms: list[Any],

@@ -14,14 +14,13 @@ case showed, and is the only one that may conclude that there are no more.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
-
-from ...compile.graph import build_output_graph
+from ...compile.graph import _output_edges
 from ...compile.model import KnowledgeBase
 from ...evaluate.case import Case
 from ...evaluate.interpreter import OutputResult
@@ -32,21 +31,37 @@ from .witness import describe, write_case
 
 def dependency_order(kb: KnowledgeBase, jurisdiction: str, names: Sequence[str]
                      ) -> list[str]:
-    """``names`` with every output after the outputs it reads (otherwise as given)."""
+    """``names`` with every output after the outputs it reads (otherwise as given): of the
+    outputs whose inputs among ``names`` are all placed, the first in ``names`` comes next
+    (the order networkx's ``lexicographical_topological_sort`` gives on the output graph
+    of :func:`.graph.build_output_graph`, without importing networkx — 0.1 s of a diff —
+    or building the graph)."""
     rank = {name: i for i, name in enumerate(names)}
-    graph = build_output_graph(kb)
     prefix = f"{jurisdiction}."
-    ours = nx.DiGraph()
-    ours.add_nodes_from(names)
-    for source, target in graph.edges:
-        if source.startswith(prefix) and target.startswith(prefix):
+    needs: dict[str, set[str]] = {name: set() for name in rank}   # output -> its inputs
+    for kind, source, target, _ in _output_edges(kb):
+        if kind == "edge" and source.startswith(prefix) and target.startswith(prefix):
             a, b = source[len(prefix):], target[len(prefix):]
             if a in rank and b in rank:
-                ours.add_edge(a, b)
-    try:
-        return list(nx.lexicographical_topological_sort(ours, key=lambda n: rank[n]))
-    except nx.NetworkXUnfeasible:      # a circle (LX311 at compile): as given
+                needs[b].add(a)
+    readers: dict[str, list[str]] = {name: [] for name in rank}
+    for name, inputs in needs.items():
+        for source in inputs:
+            readers[source].append(name)
+    waiting = {name: len(inputs) for name, inputs in needs.items()}
+    ready = [(rank[name], name) for name, count in waiting.items() if count == 0]
+    heapq.heapify(ready)
+    order: list[str] = []
+    while ready:
+        _, name = heapq.heappop(ready)
+        order.append(name)
+        for reader in readers[name]:
+            waiting[reader] -= 1
+            if waiting[reader] == 0:
+                heapq.heappush(ready, (rank[reader], reader))
+    if len(order) < len(rank):          # a circle (LX311 at compile): as given
         return list(names)
+    return order
 
 
 class Pool:

@@ -70,39 +70,39 @@ class AbstractCall:
         return out
 
     def lemma(self, model: z3.ModelRef) -> Any | None:
-        """If the model gives a wrong value, the constraint that corrects it."""
+        """If the model gives a wrong value, the constraint that corrects it.  (Each
+        argument is read from the model once; the guard's terms are built only for a
+        lemma that needs them: most models of a refined query are exact for most calls.)"""
         def number(x: Any) -> int:
             return as_long(model.eval(x, model_completion=True))
         python: list[Any] = []
-        guard: list[Any] = []
+        pins: list[tuple[Any, Any]] = []   # (argument, its value): the guard, unbuilt
         ground: list[Any] = []          # the arguments of the function symbol
         for arg, kind in zip(self.args, self.arg_kinds, strict=True):
             if isinstance(arg, PeriodsVar):
                 count = number(arg.count)
-                python.append(tuple(Period(from_day_number(number(arg.starts[i])),
-                                           from_day_number(number(arg.ends[i])))
-                                    for i in range(count)))
-                guard += [eq(arg.count, count)]
+                bounds = [(number(arg.starts[i]), number(arg.ends[i])) for i in range(count)]
+                python.append(tuple(Period(from_day_number(a), from_day_number(b))
+                                    for a, b in bounds))
+                pins.append((arg.count, count))
                 ground.append(count)
                 for i in range(len(arg.starts)):
-                    active = i < count
-                    if active:
-                        guard += [eq(arg.starts[i], number(arg.starts[i])),
-                                  eq(arg.ends[i], number(arg.ends[i]))]
-                    ground += [number(arg.starts[i]) if active else 0,
-                               number(arg.ends[i]) if active else 0]
+                    if i < count:
+                        pins += [(arg.starts[i], bounds[i][0]), (arg.ends[i], bounds[i][1])]
+                    ground += [bounds[i][0] if i < count else 0,
+                               bounds[i][1] if i < count else 0]
                 continue
             if kind == "real":
                 exact = model.eval(arg, model_completion=True)
                 fraction = Fraction(exact.as_fraction()) if z3.is_rational_value(exact) \
                     else Fraction(int(exact.as_long()))
                 python.append(fraction)
-                guard.append(arg == z3.RealVal(fraction))
+                pins.append((arg, fraction))
                 ground.append(z3.RealVal(fraction))
                 continue
             value = number(arg)
             python.append(from_day_number(value) if kind == "date" else value)
-            guard.append(eq(arg, value))
+            pins.append((arg, value))
             ground.append(value)
         try:
             expected = self.compute(*python)
@@ -115,6 +115,8 @@ class AbstractCall:
         if self.symbol is not None:     # a ground fact of the function
             return self.symbol(*[v if z3.is_expr(v) else z3.IntVal(v)
                                  for v in ground]) == wanted
+        guard = [arg == z3.RealVal(value) if isinstance(value, Fraction) else eq(arg, value)
+                 for arg, value in pins]
         return z3.Implies(and_(*guard), self.result == wanted)
 
 
