@@ -105,6 +105,11 @@ def register(sub: Any) -> None:
                            "CPU); each result rests on the witnesses of a one-process "
                            "run, but a witness of a timeline output may differ, see "
                            "docs/verification.md")
+    diff.add_argument("--cache", type=Path, metavar="DIR",
+                      help="keep each output's diff in DIR/verify-unsat.json (the file of "
+                           "verify --cache), keyed by the content of the rules it reads: "
+                           "after an edit only the outputs reading the edited rules run "
+                           "again; a result is reused only when its witnesses replay")
     add_format(diff)
     add_rules(diff)
     diff.set_defaults(handler=cmd_diff)
@@ -211,8 +216,7 @@ def cmd_diff(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     report = run_diff(kb, args.first, args.second, outputs=args.output,
                       max_regions=args.max_regions, witness_dir=args.witness_dir,
                       progress=_progress(args, stderr),
-                      cache=getattr(args, "cache", None), show_horizon=args.show_horizon,
-                      jobs=args.jobs)
+                      cache=args.cache, show_horizon=args.show_horizon, jobs=args.jobs)
     for warning in report.warnings:
         stderr.write(f"lexlux diff: {warning}\n")
     if args.format == "json":
@@ -240,7 +244,9 @@ def cmd_diff(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         stdout.write(f"lexlux diff: {len(report.differ)} of {len(report.results)} output(s) "
                      "differ or are undecided"
                      + (f"; {report.hidden} region(s) that are only the knowledge base's "
-                        "horizon hidden (--show-horizon)" if report.hidden else "") + "\n")
+                        "horizon hidden (--show-horizon)" if report.hidden else "")
+                     + (f"; {report.cache['from_cache']} from the cache, "
+                        f"{report.cache['run']} worked out" if report.cache else "") + "\n")
     return 1 if report.differ else 0
 
 

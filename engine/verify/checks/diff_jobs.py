@@ -53,13 +53,16 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ...evaluate.case import Case
 from ...evaluate.interpreter import OutputResult
 from .context import Audit
 from .diff_pool import Pool
 from .versions import DiffResult, _diff_output, diff_versions
+
+if TYPE_CHECKING:
+    from .diff_cache import DiffCache
 
 T = TypeVar("T")
 
@@ -224,6 +227,35 @@ def apply_additions(pool: Pool, events: list[tuple[Any, ...]]) -> None:
             pool.add(event[1], event[2])
 
 
+def run_recorded(audit: Audit, one: Any, two: Any, name: str, first: date, second: date,
+                 pool: Pool, show_horizon: bool, reading: str | None
+                 ) -> tuple[DiffResult, RecordingPool]:
+    """One output's diff (:func:`.versions._diff_output`) on a recording copy of ``pool``
+    (``pool`` itself is not changed): its result, and the copy with every read and
+    addition written down (``diff --jobs N`` and ``diff --cache``: :mod:`.diff_cache`)."""
+    recording = RecordingPool(pool)
+    from . import timeline_diff
+    seed_facts = getattr(timeline_diff, "_seed_facts", None)
+    if seed_facts is not None:      # its read of the pool, written down as fact sets
+        def recorded(*args: Any, **options: Any) -> Any:
+            """(audit, one, two, name, pool, outputs, uses); called otherwise, its
+            reads of the pool are written down whole (the cases read)."""
+            assert seed_facts is not None
+            if len(args) == 7 and not options and isinstance(args[4], RecordingPool) \
+                    and isinstance(args[5], set) and isinstance(args[6], set):
+                return args[4].fact_sets(args[5], args[6],
+                                         lambda: seed_facts(*args))
+            return seed_facts(*args, **options)
+        timeline_diff._seed_facts = recorded
+    try:
+        result = _diff_output(audit, one, two, name, first, second, recording,
+                              show_horizon, reading=reading)
+    finally:
+        if seed_facts is not None:
+            timeline_diff._seed_facts = seed_facts
+    return result, recording
+
+
 @dataclass
 class Unit:
     """One output's diff (under ``reading``), as the diff's loop asks for it."""
@@ -238,6 +270,8 @@ class Unit:
     args: tuple[Any, ...]
     #: the settings the diff's loop gives the audit (audit.quick_rlimit, .first_round)
     settings: tuple[Any, ...]
+    #: its key in the cache of ``diff --cache`` (:mod:`.diff_cache`), if any
+    key: str | None = None
 
     @property
     def claim(self) -> str:
@@ -250,6 +284,9 @@ class Run:
 
     audit: Audit
     jobs: int
+    #: ``diff --cache``: a unit found there is done before any process starts (its stored
+    #: reads of the pool stand for it), and taken by the last walk if they replay
+    cache: DiffCache | None = None
     units: list[Unit] = field(default_factory=list)
     folder: Path | None = None
     owner: int = 0
@@ -284,9 +321,20 @@ class Run:
                       (u.name in read and u.reading in (None, reading))
                       or (whole and u.reading is None)
                       or (timeline and (u.timeline or u.reading == reading)))
+        key = None if self.cache is None else self.cache.key(audit, name, first, second,
+                                                             show_horizon, reading)
         self.units.append(Unit(index, name, reading, timeline, after,
                                (one, two, first, second, show_horizon),
-                               (audit.quick_rlimit, dict(audit.first_round))))
+                               (audit.quick_rlimit, dict(audit.first_round)), key))
+        entry = None if key is None or self.cache is None else \
+            self.cache.store.units.get(key)
+        if entry is not None and self.cache is not None:
+            try:
+                events = [self.cache._unevent(audit.jurisdiction, e) for e in entry["events"]]
+            except Exception:               # a damaged entry: the unit runs
+                return DiffResult(name, "same", reading=reading)
+            self._done[index] = {"result": None, "events": events, "owner": -1,
+                                 "seconds": 0.0, "entry": entry}
         return DiffResult(name, "same", reading=reading)
 
     def reads(self, name: str) -> tuple[bool, set[str]]:
@@ -417,28 +465,12 @@ class Run:
         saved = audit.quick_rlimit, audit.first_round, audit.witness_dir
         audit.quick_rlimit, audit.first_round = unit.settings[0], dict(unit.settings[1])
         audit.witness_dir = None            # written by the last walk, for what it keeps
-        recording = RecordingPool(pool)
         started = time.process_time()
-        from . import timeline_diff
-        seed_facts = getattr(timeline_diff, "_seed_facts", None)
-        if seed_facts is not None:      # its read of the pool, written down as fact sets
-            def recorded(*args: Any, **options: Any) -> Any:
-                """(audit, one, two, name, pool, outputs, uses); called otherwise, its
-                reads of the pool are written down whole (the cases read)."""
-                assert seed_facts is not None
-                if len(args) == 7 and not options and isinstance(args[4], RecordingPool) \
-                        and isinstance(args[5], set) and isinstance(args[6], set):
-                    return args[4].fact_sets(args[5], args[6],
-                                             lambda: seed_facts(*args))
-                return seed_facts(*args, **options)
-            timeline_diff._seed_facts = recorded
         try:
-            result = _diff_output(audit, one, two, unit.name, first, second, recording,
-                                  show_horizon, reading=unit.reading)
+            result, recording = run_recorded(audit, one, two, unit.name, first, second, pool,
+                                             show_horizon, unit.reading)
         finally:
             audit.quick_rlimit, audit.first_round, audit.witness_dir = saved
-            if seed_facts is not None:
-                timeline_diff._seed_facts = seed_facts
         self.deliver(unit, result, recording.events, time.process_time() - started)
         if self.owner:
             worker_done(unit)
@@ -453,6 +485,17 @@ class Run:
         assert (unit.name, unit.reading) == (name, reading), "the same loop, the same units"
         self._next += 1
         record = self.wait_for(unit)
+        if record is not None and "entry" in record and self.cache is not None:
+            taken, stale = self.cache.taken(audit, record["entry"], pool, name, first,
+                                            second, reading)
+            if taken is not None:
+                apply_additions(pool, taken[1])
+                self.cache.hits += 1
+                self.cache.log.append((_label(unit), "from the cache"))
+                self.log.append((_label(unit), "from the cache", -1, 0.0))
+                return taken[0]
+            self.cache.stale[stale] = self.cache.stale.get(stale, 0) + 1
+            record = None                   # run here
         why = "not run" if record is None else "after a timeline unit redone" if (
             unit.timeline and self._redone_timeline) else mismatch(pool, record["events"])
         if why is None:
@@ -461,6 +504,7 @@ class Run:
             self.log.append((_label(unit), "kept", record["owner"], record["seconds"]))
             result: DiffResult = record["result"]
             _write_witnesses(audit, result)
+            self.stored(unit, result, record["events"])
             return result
         if unit.timeline and self.holder(TIMELINE) != self.owner:
             self._redone_timeline = True    # another process ran the timeline units before
@@ -469,7 +513,16 @@ class Run:
                          self._done[unit.index]["seconds"]))
         pool.cases, pool.found_for = list(recording._cases), list(recording._found)
         _write_witnesses(audit, result)
+        self.stored(unit, result, recording.events)
         return result
+
+    def stored(self, unit: Unit, result: DiffResult, events: list[tuple[Any, ...]]) -> None:
+        """``diff --cache``: keep a unit's result taken by the last walk (run, not found)."""
+        if self.cache is not None:
+            self.cache.ran += 1
+            self.cache.log.append((_label(unit), "run"))
+            if unit.key is not None:
+                self.cache.put(self.audit, unit.key, result, events)
 
     def wait_for(self, unit: Unit) -> dict[str, Any] | None:
         """The record of ``unit`` once it is done, or None when no other process will do
@@ -569,17 +622,19 @@ def _write_witnesses(audit: Audit, result: DiffResult) -> None:
 
 
 def diff_in_processes(audit: Audit, first: date, second: date, names: list[str], *,
-                      show_horizon: bool, jobs: int,
-                      warnings: list[str]) -> list[DiffResult]:
+                      show_horizon: bool, jobs: int, warnings: list[str],
+                      cache: DiffCache | None = None) -> list[DiffResult]:
     """The results of :func:`.versions.diff_versions` (with the readings) for ``names``,
-    worked out by ``jobs`` processes; the workers' problems are added to ``warnings``."""
+    worked out by ``jobs`` processes; the workers' problems are added to ``warnings``.
+    ``cache``: the units of ``diff --cache`` (:mod:`.diff_cache`)."""
     global LAST
-    state = LAST = Run(audit, jobs)
+    state = LAST = Run(audit, jobs, cache)
     list(diff_versions(audit, first, second, names, show_horizon=show_horizon,
                        readings=True, run=state.note))
-    if len(state.units) < 2:
+    if len(state.units) < 2 or all(u.index in state._done for u in state.units[1:]):
+        # one unit, or none but the first to run: no worker would have anything to do
         return list(diff_versions(audit, first, second, names, show_horizon=show_horizon,
-                                  readings=True))
+                                  readings=True, run=None if cache is None else cache.run))
     try:
         state.start()
         return list(diff_versions(audit, first, second, names, show_horizon=show_horizon,
@@ -589,4 +644,4 @@ def diff_in_processes(audit: Audit, first: date, second: date, names: list[str],
         warnings += state.warnings
 
 
-__all__ = ["RecordingPool", "Run", "diff_in_processes", "replays"]
+__all__ = ["RecordingPool", "Run", "diff_in_processes", "replays", "run_recorded"]

@@ -178,6 +178,8 @@ class DiffReport:
     hidden: int = 0
     #: why the cache file was ignored (a warning), if it was
     warnings: list[str] = field(default_factory=list)
+    #: with ``cache``: the units taken from it and run (:meth:`.diff_cache.DiffCache.summary`)
+    cache: dict[str, Any] | None = None
 
     @property
     def differ(self) -> list[DiffResult]:
@@ -190,7 +192,8 @@ class DiffReport:
                              "status": r.status, "reason": r.reason,
                              **({"bound": r.bound} if r.bound else {}),
                              "findings": [to_json(kb, f) for f in r.findings]}
-                            for r in self.results]}
+                            for r in self.results],
+                **({"cache": self.cache} if self.cache is not None else {})}
 
 
 def run_diff(kb: KnowledgeBase, first: date, second: date, *,
@@ -205,11 +208,18 @@ def run_diff(kb: KnowledgeBase, first: date, second: date, *,
     left out unless ``show_horizon``; an output with nothing else is "horizon".  After the
     outputs under the default reading come those with readings under each other reading
     (:mod:`.reading_diff`; ``reading`` in their JSON).  ``jobs``: processes working out
-    the outputs (:mod:`.diff_jobs`)."""
+    the outputs (:mod:`.diff_jobs`).  ``cache``: a folder where each output's diff is
+    kept by the content of what it reads, and taken again when its reads of the pool of
+    witnesses and its witnesses replay (:mod:`.diff_cache`; ``lexlux diff --cache``)."""
     report = DiffReport(first, second)
     troubles: list[str] = []
-    found = audits(kb, witness_dir=witness_dir, progress=progress, cache=cache,
-                   rlimit=rlimit)
+    # no query cache (audit.cache): the diff keeps whole units (:mod:`.diff_cache`), and a
+    # unit that runs runs as without ``cache``
+    found = audits(kb, witness_dir=witness_dir, progress=progress, rlimit=rlimit)
+    units = None
+    if cache is not None:
+        from .diff_cache import DiffCache
+        units = DiffCache.open(cache, kb)
     everywhere = {n for audit in found for n in audit.outputs()}
     unknown = [n for n in (outputs or []) if n not in everywhere]
     if unknown:
@@ -224,13 +234,15 @@ def run_diff(kb: KnowledgeBase, first: date, second: date, *,
             from .diff_jobs import diff_in_processes
             report.results += diff_in_processes(audit, first, second, names,
                                                 show_horizon=show_horizon, jobs=jobs,
-                                                warnings=troubles)
+                                                warnings=troubles, cache=units)
         elif names:
-            report.results += list(diff_versions(audit, first, second, names,
-                                                 show_horizon=show_horizon, readings=True))
-    save_cache(found)
-    if found and found[0].cache is not None:
-        report.warnings = cache_warnings(found[0].cache)
+            report.results += list(diff_versions(
+                audit, first, second, names, show_horizon=show_horizon, readings=True,
+                run=None if units is None else units.run))
+    if units is not None:
+        units.save()
+        report.warnings = units.warnings()
+        report.cache = units.summary()
     report.warnings += troubles
     if not show_horizon:
         from .horizon import horizon_only

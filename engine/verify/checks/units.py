@@ -40,6 +40,7 @@ from .slices import NotCanonicalError, Slices
 from .timeline_notes import timeline_log
 
 if TYPE_CHECKING:
+    from ...compile.model import KnowledgeBase
     from .context import Audit
 
 #: Stands for the folder of the rules in stored spans and texts.
@@ -250,16 +251,19 @@ def _root(audit: Audit) -> str:
     """The folder of the rules as spans name it (the common folder of the rule files)."""
     found: str | None = getattr(audit.cache, "_root", None)
     if found is None:
-        kb = audit.kb
-        files = [r.file for r in kb.rules.values()] + [v.file for v in
-                                                        kb.vocabularies.values()]
-        try:
-            found = os.path.commonpath(files) if files else ""
-        except ValueError:
-            found = ""
-        if files and found == files[0]:             # a single file
-            found = str(Path(found).parent)
-        audit.cache._root = found
+        found = audit.cache._root = rules_root(audit.kb)
+    return found
+
+
+def rules_root(kb: KnowledgeBase) -> str:
+    """The common folder of the rule and vocabulary files (``""``: none)."""
+    files = [r.file for r in kb.rules.values()] + [v.file for v in kb.vocabularies.values()]
+    try:
+        found = os.path.commonpath(files) if files else ""
+    except ValueError:
+        found = ""
+    if files and found == files[0]:             # a single file
+        found = str(Path(found).parent)
     return found
 
 
