@@ -299,18 +299,30 @@ def batch(law: Law, cases: Iterable[CaseInput], *, reform: PathInput | Law,
 
 
 def diff(law: Law, first: DateInput, second: DateInput, *,
-         outputs: Sequence[str] | None = None, max_regions: int = 3) -> dict[str, Any]:
+         outputs: Sequence[str] | None = None, max_regions: int = 3, jobs: int = 1,
+         cache: PathInput | None = None) -> dict[str, Any]:
     """Where the law of ``first`` and the law of ``second`` give different results, for
     any case: per output, ``same`` (proved; for a timeline output only within the frames
     its ``bound`` states), ``differ`` (with witness cases replayed by the
     evaluator), ``unknown`` or ``not verified``; an output with readings again under each
-    other reading (key ``reading``).  The JSON of ``lexlux diff``."""
+    other reading (key ``reading``).  The JSON of ``lexlux diff``.  ``jobs``: processes
+    working out the outputs (``lexlux diff --jobs``); ``cache``: a folder keeping each
+    output's diff by the content of the rules it reads (``lexlux diff --cache``: the JSON
+    then says how many came from it, key ``cache``; a damaged cache file is ignored, its
+    warning in ``warnings``)."""
     a, b = _date(first, "first"), _date(second, "second")
     assert a is not None and b is not None
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise InvalidInput([error("LX314", f"jobs must be a number of processes (1 or "
+                                  f"more), not {jobs!r}")])
     with _translated():
         report = run_diff(law.loaded.kb, a, b, outputs=list(outputs) if outputs else None,
-                          max_regions=max_regions)
-    return report.to_json(law.loaded.kb)
+                          max_regions=max_regions, jobs=jobs,
+                          cache=Path(cache) if cache is not None else None)
+    data = report.to_json(law.loaded.kb)
+    if report.warnings:
+        data["warnings"] = list(report.warnings)
+    return data
 
 
 def verify(law: Law, *, checks: Sequence[str] | None = None, as_of: DateInput | None = None,
