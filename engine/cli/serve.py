@@ -41,6 +41,10 @@ def register(sub: Any) -> None:
     serve.add_argument("--scenarios", type=Path, metavar="DIR",
                        help="scenario folder shown on rule pages (default: tests/law of a "
                             "checkout, if present)")
+    serve.add_argument("--diff-cache", type=Path, metavar="DIR",
+                       help="keep each output's diff of /api/v1/diff in DIR, as lexlux diff "
+                            "--cache does: after an edit of the rules (a restart), only the "
+                            "outputs reading what changed are worked out again")
     add_rules(serve)
     serve.set_defaults(handler=cmd_serve)
     site = sub.add_parser("site", help="write the law explorer as static HTML pages")
@@ -86,6 +90,7 @@ def _workbench(args: argparse.Namespace) -> Any:
     workbench = Workbench.load(args.rules, scenarios, sources)
     if not workbench.loaded.ok:
         raise LexluxError(workbench.loaded.diagnostics)
+    workbench.diff_cache = getattr(args, "diff_cache", None)
     return workbench
 
 
@@ -108,6 +113,7 @@ def cmd_serve(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             "rules": [str(p) for p in args.rules or []],
             "scenarios": str(args.scenarios) if args.scenarios else None,
             "sources": str(args.sources) if args.sources else None,
+            "diff_cache": str(args.diff_cache) if args.diff_cache else None,
             "settings": {"lang": args.lang, "cors_origins": list(args.cors_origin),
                          "max_body_bytes": args.max_body, "max_jobs": args.max_jobs,
                                       "audit": args.audit}})
@@ -144,6 +150,8 @@ def worker_app() -> Any:
     workbench = Workbench.load([Path(p) for p in given["rules"]] or None,
                                Path(given["scenarios"]) if given["scenarios"] else None,
                                Path(given["sources"]) if given["sources"] else None)
+    if given.get("diff_cache"):
+        workbench.diff_cache = Path(given["diff_cache"])
     options = given["settings"]
     _freeze_heap()
     return create_app(workbench, Settings(lang=options["lang"],

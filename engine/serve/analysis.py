@@ -81,7 +81,10 @@ def _translated(exc: LexluxError, name: str | None = None, status: int = 422) ->
 
 def diff_of(wb: Workbench, body: dict[str, Any]) -> dict[str, Any]:
     """Where the law of ``first`` and of ``second`` give different results for any case
-    (``lexlux diff``): per output same / differ (with witnesses) / unknown / horizon."""
+    (``lexlux diff``): per output same / differ (with witnesses) / unknown / horizon.  With
+    ``lexlux serve --diff-cache DIR``, each output's diff is kept there (``lexlux diff
+    --cache``; the answer's ``cache``); the number of processes is not a request's to
+    choose (the server's ``--workers`` share the machine)."""
     from ..verify.checks.run import run_diff
     first = read_date(body.get("first"), "first")
     second = read_date(body.get("second"), "second")
@@ -97,11 +100,13 @@ def diff_of(wb: Workbench, body: dict[str, Any]) -> dict[str, Any]:
     def compute() -> dict[str, Any]:
         try:
             report = run_diff(wb.kb, first, second, outputs=outputs, max_regions=max_regions,
-                              rlimit=rlimit)
+                              rlimit=rlimit, cache=wb.diff_cache)
         except LexluxError as exc:
             raise _translated(exc) from None
         data = report.to_json(wb.kb)
         data["hidden_horizon_regions"] = report.hidden
+        if report.warnings:         # a damaged cache file (ignored, written again)
+            data["warnings"] = list(report.warnings)
         return data
     return _cached(wb, "diff", request, compute)
 

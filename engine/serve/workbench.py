@@ -50,6 +50,9 @@ class Workbench:
     max_rlimit: int | None = None
     #: the most persons one batch job evaluates
     max_batch: int = 100_000
+    #: ``lexlux serve --diff-cache DIR``: the folder keeping each output's diff
+    #: (checks/diff_cache.py), shared by the server's processes; None: none
+    diff_cache: Path | None = None
     _scenarios: dict[str, list[dict[str, Any]]] | None = None
 
     def __post_init__(self) -> None:

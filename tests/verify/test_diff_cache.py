@@ -241,3 +241,27 @@ def test_the_python_api_takes_jobs_and_cache(rules: Path, tmp_path: Path) -> Non
     for bad in (0, -1, "2", True):
         with pytest.raises(api.InvalidInput, match="jobs"):
             api.diff(law, FIRST, SECOND, jobs=bad)  # type: ignore[arg-type]
+
+
+def test_the_workbench_keeps_its_diffs_in_the_server_s_cache_folder(
+        rules: Path, tmp_path: Path) -> None:
+    """``lexlux serve --diff-cache DIR``: a server started again (here: a new workbench,
+    whose in-memory answers are gone) takes each output's diff from the folder."""
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+    from lexlux.serve.app import create_app
+    from lexlux.serve.settings import Settings
+    from lexlux.serve.workbench import Workbench
+    body = {"first": FIRST, "second": SECOND, "max_regions": 1}
+    answers = []
+    for _ in range(2):
+        bench = Workbench.load([rules])
+        bench.diff_cache = tmp_path / "cache"
+        client = TestClient(create_app(bench, Settings()))
+        response = client.post("/api/v1/diff", json=body)
+        assert response.status_code == 200, response.json()
+        answers.append(response.json()["data"])
+    assert answers[0]["cache"]["run"] == 2 and answers[1]["cache"]["from_cache"] == 2
+    assert answers[0]["outputs"] == answers[1]["outputs"]
+    assert "cache" not in TestClient(create_app(Workbench.load([rules]), Settings())).post(
+        "/api/v1/diff", json=body).json()["data"]
