@@ -34,8 +34,8 @@ def _summaries(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
     seen: list[tuple[str, list[str], list[str]]] = []
     summarise = region_bounds.summarise
 
-    def both(region: Any, goals: Any) -> list[str]:
-        lines = summarise(region, goals)
+    def both(region: Any, goals: Any, **more: Any) -> list[str]:
+        lines = summarise(region, goals, **more)
         old = region.audit.region([region.one, region.two], [{region.name}] * 2,
                                   [*region.goals, *goals])
         seen.append((region.name, lines, old))
