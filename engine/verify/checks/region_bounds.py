@@ -62,7 +62,7 @@ FIRST_RLIMIT = 160_000
 #: witness before the summary starts from the witness (:class:`ColdSolver`): on the
 #: bundled diffs the first regions of their outputs are found within 47,000 units, or not
 #: within 160,000.
-PROBE_RLIMIT = 50_000
+PROBE_RLIMIT = 20_000
 #: What each check of a summary started from the witness may spend (a fresh solver).
 COLD_RLIMIT = 40_000
 
@@ -101,9 +101,15 @@ class RegionSolver:
     constraints and the goals every region has) in a context of its own."""
 
     def __init__(self, shared: Sequence[Any]) -> None:
+        self.shared = list(shared)
+        self._start()
+
+    def _start(self) -> None:
+        """A new solver for ``shared`` (as it was made: the same terms in the same order,
+        so that its searches are those of a solver that never checked anything)."""
         self.ctx = z3.Context()
         self.solver = z3.Solver(ctx=self.ctx)
-        self.solver.add(*[_into(f, self.ctx) for f in shared])
+        self.solver.add(*[_into(f, self.ctx) for f in self.shared])
         self.counted = 0
         #: a case of some region was found by this solver (its first checks take the
         #: whole :data:`FIRST_RLIMIT`)
@@ -121,6 +127,7 @@ class RegionSolver:
             if witness is None:
                 return _Bounds(self, facts, budget).run(sorted(names))
             probe = FIRST_RLIMIT if self.reached else PROBE_RLIMIT
+            fresh = self.counted == 0           # this solver has checked nothing yet
             found = _Bounds(self, facts, budget, first=probe).run(sorted(names))
             if found.reached or not found.unsettled:    # a case, or none at all (UNSAT)
                 self.reached = self.reached or found.reached
@@ -134,7 +141,13 @@ class RegionSolver:
             if out.reached and out.unsettled and out.decided:
                 # a range check decided, not every one: the region is not out of reach,
                 # so the output's solver is asked as before (its whole first check), and
-                # what either settles is kept
+                # what either settles is kept; a solver whose only check was the probe is
+                # made anew first, so that it searches as if there had been no probe
+                if fresh:
+                    self.solver.pop()
+                    self._start()
+                    self.solver.push()
+                    self.solver.add(*[_into(g, self.ctx) for g in goals])
                 again = _Bounds(self, facts, budget).run(sorted(names))
                 self.reached = self.reached or again.reached
                 out = _merged(out, again)
