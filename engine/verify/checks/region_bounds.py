@@ -132,7 +132,7 @@ class RegionSolver:
             if found.reached or not found.unsettled:    # a case, or none at all (UNSAT)
                 self.reached = self.reached or found.reached
                 return found
-            cold = ColdSolver(self.solver.assertions())
+            cold = ColdSolver(self)
             out = _Bounds(cold, facts, budget - found.spent, check=COLD_RLIMIT,
                           stop=True).start(sorted(names), witness_pins(witness, facts, names,
                                                                        cold.ctx))
@@ -175,30 +175,32 @@ class RegionSolver:
 
 
 class ColdSolver:
-    """The constraints of one region in a context of their own, each check asked of a
-    fresh solver: a hard check gives up far sooner than on the incremental solver (Z3's
-    preprocessing of a one-shot query puts fixed values in), at the price of learning
-    nothing from one check to the next."""
+    """The constraints of one region (those of ``owner``'s solver, in its context: nothing
+    is translated), each check asked of a fresh solver: a hard check gives up far sooner
+    than on the incremental solver (Z3's preprocessing of a one-shot query puts fixed
+    values in), at the price of learning nothing from one check to the next.  The units
+    spent are counted on ``owner`` (one count per context)."""
 
-    def __init__(self, constraints: Sequence[Any]) -> None:
-        self.ctx = z3.Context()
-        self.base = [_into(f, self.ctx) for f in constraints]
-        self.counted = 0
+    def __init__(self, owner: RegionSolver) -> None:
+        self.owner, self.ctx = owner, owner.ctx
+        self.base = owner.solver.assertions()
 
     def check(self, extra: Sequence[Any], limit: int) -> tuple[str, z3.ModelRef | None, int]:
         """As :meth:`RegionSolver.check`, on a fresh solver."""
         solver = z3.Solver(ctx=self.ctx)
         solver.set("rlimit", limit)
-        solver.add(*self.base, *[_into(e, self.ctx) for e in extra])
+        solver.add(self.base)
+        solver.add(*[_into(e, self.ctx) for e in extra])
         try:
             answer = solver.check()
         except z3.Z3Exception:
             answer = z3.unknown
+        owner = self.owner
         try:
             count = int(solver.statistics().get_key_value("rlimit count"))
         except z3.Z3Exception:
-            count = self.counted + limit
-        spent, self.counted = max(count - self.counted, 0), max(count, self.counted)
+            count = owner.counted + limit
+        spent, owner.counted = max(count - owner.counted, 0), max(count, owner.counted)
         if answer == z3.sat:
             return "sat", solver.model(), spent
         return ("unsat" if answer == z3.unsat else "unknown"), None, spent
