@@ -5,6 +5,8 @@ is given; a bound; an enum value) costs and answers, and how each summary ends.
     .venv/bin/python benchmarks/region_summaries.py [--boundaries 2018-12-31,2019-01-01 ...]
         [--regions] [--fresh] [--pinned]
 
+The checks of a summary started from the witness (fresh solvers, ``ColdSolver``) are
+counted apart as ``cold …``, and a summary that asked any is marked ``(from the witness)``.
 ``--regions``: a line per summary.  ``--fresh``: each check that ends unknown is asked
 again, with the same limit and ten times it, of a fresh (non-incremental) Z3 solver in a
 context of its own.  ``--pinned``: for each summary, after its witness is made, whether a

@@ -15,20 +15,31 @@ it is *named* as not summarised — never left out as if the region left it free
 facts settled before are still shown.
 
 **Started from the witness.**  A region of the diff comes with its witness (a case the
-evaluator replayed, or the model it was read from), so it is known to have cases.  Where
-the output's solver finds none within :data:`PROBE_RLIMIT` (on the bundled diffs: the
-regions of ``sickness_benefit_paid_on_day``, ``contract_ends_automatically_on`` and a few
-more, whose first check used to spend its whole :data:`FIRST_RLIMIT` and end
-"not summarised"), the summary starts from the witness instead, on solvers of its own
-(:class:`ColdSolver`: a fresh Z3 solver for every check, in a context apart): the case
-with the witness's facts fixed is its first model, and each range check asks without
-them.  A fresh solver gives up on a hard check for a tenth of what the incremental one
-spends, but it keeps no lemmas from one check to the next, so such a summary stops at its
-first check not decided within :data:`COLD_RLIMIT` and names the facts left.  The regions
-whose first check is decided within the probe are summarised exactly as before; only the
-output's solver's history after a probe that ends undecided differs (its later regions may
-then settle other facts), which the bundled diffs are checked for (docs/verification.md,
-stop 17).
+evaluator replayed, or the model it was read from), so it is known to have cases.  On an
+output's solver that has found no case of any region yet, the first check is a probe of
+:data:`PROBE_RLIMIT` units; where it finds none (on the bundled diffs: the regions of
+``sickness_benefit_paid_on_day``, ``contract_ends_automatically_on`` and a few more, whose
+first check used to spend its whole :data:`FIRST_RLIMIT` and end "not summarised"), the
+summary starts from the witness on fresh solvers (:class:`ColdSolver`, one per check, in the
+output solver's context): the case with the witness's facts fixed is its first model, and
+each range check asks without them.  A fresh solver gives up on a hard check for a tenth of
+what the incremental one spends, but learns nothing from one check to the next, so that
+summary stops at its first check not decided within :data:`COLD_RLIMIT`:
+
+* its first range check undecided: the region is out of reach, and the line says so;
+* every fact settled: that is the summary;
+* some check decided, not all: the output's solver is asked as before (its whole first
+  check, then the bisection), made anew first when the probe was its only check, so that
+  it searches exactly as it did without the probe; what either settles is kept.
+
+A solver that has found a case of some region gets the whole first check at once, as
+before.  So an output's first region, and every region after one that was reached, is
+summarised by the searches of before and says at least what it said — unless its probe
+fails and the summary from the witness finds its first range check out of reach, which is
+then taken as the region's being out of reach (a heuristic: every such region of the
+bundled diffs was out of reach before too).  A region after regions the solver never
+reached is asked of a solver whose history differs (on the bundled diffs, such regions
+were all out of reach before: docs/verification.md, stop 17).
 """
 
 from __future__ import annotations
@@ -58,10 +69,10 @@ CHECK_RLIMIT = 200_000
 #: takes at most about 150,000 units where it succeeds; where it does not, the summary is
 #: out of reach of the budget anyway.
 FIRST_RLIMIT = 160_000
-#: What the output's solver may spend on the first check of a region that comes with its
-#: witness before the summary starts from the witness (:class:`ColdSolver`): on the
-#: bundled diffs the first regions of their outputs are found within 47,000 units, or not
-#: within 160,000.
+#: What an output's solver that has found no case yet may spend on the first check of a
+#: region that comes with its witness, before the summary starts from the witness (see the
+#: module): on the bundled diffs most first checks that succeed take under 19,000 units,
+#: the others (up to 158,000) are reached again from the witness.
 PROBE_RLIMIT = 20_000
 #: What each check of a summary started from the witness may spend (a fresh solver).
 COLD_RLIMIT = 40_000
