@@ -5,6 +5,8 @@ is given; a bound; an enum value) costs and answers, and how each summary ends.
     .venv/bin/python benchmarks/region_summaries.py [--boundaries 2018-12-31,2019-01-01 ...]
         [--regions] [--fresh] [--pinned]
 
+The checks of a summary started from the witness (fresh solvers, ``ColdSolver``) are
+counted apart as ``cold …``, and a summary that asked any is marked ``(from the witness)``.
 ``--regions``: a line per summary.  ``--fresh``: each check that ends unknown is asked
 again, with the same limit and ten times it, of a fresh (non-incremental) Z3 solver in a
 context of its own.  ``--pinned``: for each summary, after its witness is made, whether a
@@ -84,6 +86,9 @@ def main() -> None:
     aside = [0.0]           # CPU of the experiments (not counted in the summaries')
     check, run, given, least = (rb.RegionSolver.check, rb._Bounds.run, rb._Bounds.given,
                                 rb._Bounds.least)
+    cold_check, start = rb.ColdSolver.check, rb._Bounds.start
+    kinds_cold: list[int] = []      # one per check of a summary started from the witness
+    cold_seen = [0]
     summarise = rb.summarise
 
     def timed_check(self: Any, extra: Any, limit: int, **more: Any) -> Any:
@@ -105,6 +110,22 @@ def main() -> None:
             phase[0] = "enum"       # asks of bounds() outside given() and least()
         return answer
 
+    def timed_cold(self: Any, extra: Any, limit: int) -> Any:
+        cpu = time.process_time()
+        answer = cold_check(self, extra, limit)
+        row = kinds[("cold " + phase[0], answer[0])]
+        row[0] += 1
+        row[1] += time.process_time() - cpu
+        row[2] += answer[2]
+        kinds_cold.append(1)
+        if phase[0] == "first":
+            phase[0] = "enum"
+        return answer
+
+    def timed_start(self: Any, names: list[str], pins: Any) -> Any:
+        phase[0] = "first"
+        return start(self, names, pins)
+
     def in_phase(name: str, method: Callable[..., Any]) -> Callable[..., Any]:
         def wrapper(*a: Any, **k: Any) -> Any:
             saved, phase[0] = phase[0], name
@@ -118,12 +139,16 @@ def main() -> None:
         phase[0] = "first"
         return run(self, names, *more)
 
-    def timed_summarise(region: Any, goals: Any, *more: Any) -> list[str]:
+    def timed_summarise(region: Any, goals: Any, *more: Any, **named: Any) -> list[str]:
         cpu, count = time.process_time(), sum(int(v[0]) for v in kinds.values())
         before = aside[0]
-        lines = summarise(region, goals, *more)
+        lines = summarise(region, goals, *more, **named)
         end = ("not summarised" if any("not summarised —" in line for line in lines) else
                "partial" if any("was not settled" in line for line in lines) else "settled")
+        if any("started from the witness" in line for line in lines) or \
+                cold_seen[0] != len(kinds_cold):
+            end += " (from the witness)"
+        cold_seen[0] = len(kinds_cold)
         summaries.append((region.name + (f" [{region.reading}]" if region.reading else ""),
                           time.process_time() - cpu - (aside[0] - before),
                           sum(int(v[0]) for v in kinds.values()) - count, len(lines), end))
@@ -162,6 +187,8 @@ def main() -> None:
         pinned.append(f"{region.name:<48} assumed: {a} {ca:.3f} s  asserted: {f} {cf:.3f} s")
 
     rb.RegionSolver.check = timed_check  # type: ignore[method-assign]
+    rb.ColdSolver.check = timed_cold  # type: ignore[method-assign]
+    rb._Bounds.start = timed_start  # type: ignore[method-assign]
     rb._Bounds.run = timed_run  # type: ignore[method-assign]
     rb._Bounds.given = in_phase("given", given)  # type: ignore[method-assign]
     rb._Bounds.least = in_phase("least", least)  # type: ignore[method-assign]
@@ -193,7 +220,7 @@ def main() -> None:
                                              for k, (n, c) in sorted(ends.items())))
             for (kind, answer), (n, c, units) in sorted(kinds.items(),
                                                          key=lambda kv: -kv[1][1]):
-                print(f"    {kind:<6} {answer:<8} {int(n):4d} checks  CPU {c:6.3f} s  "
+                print(f"    {kind:<11} {answer:<8} {int(n):4d} checks  CPU {c:6.3f} s  "
                       f"{int(units):>10,} units")
             if args.regions:
                 for name, c, n, _, end in sorted(summaries, key=lambda s: -s[1]):
@@ -204,6 +231,8 @@ def main() -> None:
                 print("    pinned " + line)
     finally:
         rb.RegionSolver.check = check  # type: ignore[method-assign]
+        rb.ColdSolver.check = cold_check  # type: ignore[method-assign]
+        rb._Bounds.start = start  # type: ignore[method-assign]
         rb._Bounds.run, rb._Bounds.given, rb._Bounds.least = run, given, least  # type: ignore[method-assign]
         rb.summarise = summarise
         versions._Region.replayed = replayed  # type: ignore[method-assign]

@@ -34,8 +34,8 @@ def _summaries(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
     seen: list[tuple[str, list[str], list[str]]] = []
     summarise = region_bounds.summarise
 
-    def both(region: Any, goals: Any) -> list[str]:
-        lines = summarise(region, goals)
+    def both(region: Any, goals: Any, **more: Any) -> list[str]:
+        lines = summarise(region, goals, **more)
         old = region.audit.region([region.one, region.two], [{region.name}] * 2,
                                   [*region.goals, *goals])
         seen.append((region.name, lines, old))
@@ -113,3 +113,132 @@ def test_a_bound_is_the_least_value_of_some_case() -> None:
         assert bounds.least(z3.BoolVal(True), y, 6) <= 6         # the floor is reached
     finally:
         solver.solver.pop()
+
+
+def _limits(monkeypatch: pytest.MonkeyPatch) -> tuple[list[int], list[int]]:
+    """The limits of the checks of the output's solvers and of the fresh ones."""
+    mine: list[int] = []
+    cold: list[int] = []
+    check, cold_check = region_bounds.RegionSolver.check, region_bounds.ColdSolver.check
+
+    def counted(self: Any, extra: Any, limit: int) -> Any:
+        mine.append(limit)
+        return check(self, extra, limit)
+
+    def cold_counted(self: Any, extra: Any, limit: int) -> Any:
+        cold.append(limit)
+        return cold_check(self, extra, limit)
+    monkeypatch.setattr(region_bounds.RegionSolver, "check", counted)
+    monkeypatch.setattr(region_bounds.ColdSolver, "check", cold_counted)
+    return mine, cold
+
+
+def test_a_summary_started_from_the_witness_says_what_the_optimisation_says(
+        kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the output's solver finds no case within the probe: each summary starts from its
+    # witness on fresh solvers, and proves the same ranges
+    monkeypatch.setattr(region_bounds, "PROBE_RLIMIT", 1)
+    _, cold = _limits(monkeypatch)
+    witnesses: list[Any] = []
+    summarise = region_bounds.summarise
+
+    def kept(region: Any, goals: Any, **more: Any) -> list[str]:
+        witnesses.append(more.get("witness"))
+        return summarise(region, goals, **more)
+    monkeypatch.setattr(region_bounds, "summarise", kept)
+    seen = _summaries(kb, monkeypatch)
+    assert cold and all(w is not None for w in witnesses)
+    assert cold[0] == region_bounds.FIRST_RLIMIT        # the witness's case, fixed
+    assert cold.count(region_bounds.FIRST_RLIMIT) == len(witnesses)    # one per region
+    assert set(cold) == {region_bounds.FIRST_RLIMIT, region_bounds.COLD_RLIMIT}
+    for name, lines, old in seen:
+        expected = ["region (each fact's range over the cases of this region): "
+                    + "; ".join(old)] if old else []
+        assert lines == expected, name
+    assert any("absence_start: 2060-12-29 or earlier; certificate_received_on: "
+               "1990-01-03 or later" in line for _, lines, _ in seen for line in lines)
+
+
+def test_a_region_out_of_reach_from_the_witness_is_not_summarised(
+        kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(region_bounds, "PROBE_RLIMIT", 1)
+    monkeypatch.setattr(region_bounds, "COLD_RLIMIT", 1)
+    mine, cold = _limits(monkeypatch)
+    audit = Audit(kb, "lu", max_regions=3)
+    results = {r.output: r for r in diff_versions(audit, *BOUNDARY, None)}
+    [finding] = results["certificate_in_time"].findings
+    assert finding.replay is not None and finding.replay.endswith("confirmed")
+    [line] = [line for line in finding.details if line.startswith("region")]
+    assert line.startswith("region: not summarised — the solver found no case of the "
+                           "region within 1 rlimit units, so the summary started from the "
+                           "witness, whose first range check was not decided")
+    # the first range check undecided, the summary stops: the output's solver is not
+    # asked again (its whole first check is what the probe spares)
+    assert region_bounds.FIRST_RLIMIT not in mine
+    assert len(cold) == 2 * len([r for r in results.values() if r.findings])
+
+
+def test_the_probe_is_for_a_solver_that_has_found_no_case_yet() -> None:
+    import z3
+    x = z3.Int("x")
+    solver = region_bounds.RegionSolver([x >= 3, x <= 40])
+    limits: list[int] = []
+    check = solver.check
+
+    def counted(extra: Any, limit: int) -> Any:
+        limits.append(limit)
+        return check(extra, limit)
+    solver.check = counted  # type: ignore[method-assign]
+    witness = z3.Solver()
+    witness.add(x == 5)
+    assert witness.check() == z3.sat
+    for goal in (x <= 10, x >= 20):
+        found = solver.summary([goal], None, set(), witness=witness.model())  # type: ignore[arg-type]
+        assert found.reached and not found.from_witness
+    assert limits == [region_bounds.PROBE_RLIMIT, region_bounds.FIRST_RLIMIT]
+    # without a witness (the conflicts' overlaps, the tests) the first check is whole
+    assert solver.summary([x == 7], None, set()).reached  # type: ignore[arg-type]
+    assert limits[-1] == region_bounds.FIRST_RLIMIT
+
+
+def test_what_either_summary_settles_is_kept() -> None:
+    one = region_bounds.Summary(lines=["a: 3 only"], unsettled=["b", "c"], reached=True,
+                                spent=10, settled={"a": "a: 3 only"})
+    two = region_bounds.Summary(lines=["b: true only"], unsettled=["a"], reached=True,
+                                spent=5, settled={"b": "b: true only", "c": None})
+    both = region_bounds._merged(one, two)
+    assert both.lines == ["a: 3 only", "b: true only"]
+    assert both.unsettled == [] and both.reached and both.spent == 15
+    assert not both.from_witness        # the output's solver reached the region
+    partial = region_bounds._merged(one, region_bounds.Summary(unsettled=["a", "b", "c"]))
+    assert partial.lines == ["a: 3 only"] and partial.unsettled == ["b", "c"]
+    assert partial.from_witness
+
+
+def test_a_region_within_reach_is_asked_of_the_output_solver_made_anew(
+        kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the probe finds no case, the summary from the witness decides one range check and
+    # then no more: the output's solver (made anew, its probe forgotten) is asked as
+    # before, and the lines are those of the optimisation
+    monkeypatch.setattr(region_bounds, "PROBE_RLIMIT", 1)
+    cold_check, start = region_bounds.ColdSolver.check, region_bounds.RegionSolver._start
+    asked: dict[int, int] = {}
+    made: list[int] = []
+
+    def two_then_unknown(self: Any, extra: Any, limit: int) -> Any:
+        asked[id(self)] = asked.get(id(self), 0) + 1
+        if asked[id(self)] > 2:
+            return "unknown", None, limit
+        return cold_check(self, extra, limit)
+
+    def counted(self: Any) -> None:
+        made.append(id(self))
+        start(self)
+    monkeypatch.setattr(region_bounds.ColdSolver, "check", two_then_unknown)
+    monkeypatch.setattr(region_bounds.RegionSolver, "_start", counted)
+    seen = _summaries(kb, monkeypatch)
+    assert asked and len(made) == 2 * len(set(made))    # each solver made twice
+    for name, lines, old in seen:
+        expected = ["region (each fact's range over the cases of this region): "
+                    + "; ".join(old)] if old else []
+        assert lines == expected, name

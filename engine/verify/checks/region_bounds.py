@@ -13,16 +13,45 @@ A summary is descriptive (the witness is the finding), so it has a budget of its
 (:data:`SUMMARY_RLIMIT`, every check together).  A fact whose range is not settled within
 it is *named* as not summarised — never left out as if the region left it free — and the
 facts settled before are still shown.
+
+**Started from the witness.**  A region of the diff comes with its witness (a case the
+evaluator replayed, or the model it was read from), so it is known to have cases.  On an
+output's solver that has found no case of any region yet, the first check is a probe of
+:data:`PROBE_RLIMIT` units; where it finds none (on the bundled diffs: the regions of
+``sickness_benefit_paid_on_day``, ``contract_ends_automatically_on`` and a few more, whose
+first check used to spend its whole :data:`FIRST_RLIMIT` and end "not summarised"), the
+summary starts from the witness on fresh solvers (:class:`ColdSolver`, one per check, in the
+output solver's context): the case with the witness's facts fixed is its first model, and
+each range check asks without them.  A fresh solver gives up on a hard check for a tenth of
+what the incremental one spends, but learns nothing from one check to the next, so that
+summary stops at its first check not decided within :data:`COLD_RLIMIT`:
+
+* its first range check undecided: the region is out of reach, and the line says so;
+* every fact settled: that is the summary;
+* some check decided, not all: the output's solver is asked as before (its whole first
+  check, then the bisection), made anew first when the probe was its only check, so that
+  it searches exactly as it did without the probe; what either settles is kept.
+
+A solver that has found a case of some region gets the whole first check at once, as
+before.  So an output's first region, and every region after one that was reached, is
+summarised by the searches of before and says at least what it said — unless its probe
+fails and the summary from the witness finds its first range check out of reach, which is
+then taken as the region's being out of reach (a heuristic: every such region of the
+bundled diffs was out of reach before too).  A region after regions the solver never
+reached is asked of a solver whose history differs (on the bundled diffs, such regions
+were all out of reach before: docs/verification.md, stop 17).
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import z3
 
+from ...evaluate.case import Case
 from ..encoding.calendar_terms import horizon_bounds
 from ..encoding.encode import query_constraints
 from ..encoding.facts import FactVar, FactVars
@@ -40,6 +69,22 @@ CHECK_RLIMIT = 200_000
 #: takes at most about 150,000 units where it succeeds; where it does not, the summary is
 #: out of reach of the budget anyway.
 FIRST_RLIMIT = 160_000
+#: What an output's solver that has found no case yet may spend on the first check of a
+#: region that comes with its witness, before the summary starts from the witness (see the
+#: module): on the bundled diffs most first checks that succeed take under 19,000 units,
+#: the others (up to 158,000) are reached again from the witness.
+PROBE_RLIMIT = 20_000
+#: What each check of a summary started from the witness may spend (a fresh solver).
+COLD_RLIMIT = 40_000
+
+
+class _Checks(Protocol):
+    """What a summary asks of its solver (:class:`RegionSolver` or :class:`ColdSolver`)."""
+
+    ctx: z3.Context
+
+    def check(self, extra: Sequence[Any], limit: int
+              ) -> tuple[str, z3.ModelRef | None, int]: ...
 
 
 @dataclass
@@ -54,6 +99,12 @@ class Summary:
     reached: bool = False
     spent: int = 0
     budget: int = SUMMARY_RLIMIT
+    #: started from the witness: the output's solver found no case within the probe
+    from_witness: bool = False
+    #: checks decided after the first (the first model found)
+    decided: int = 0
+    #: the line of each fact settled (None: left free), by name
+    settled: dict[str, str | None] = field(default_factory=dict)
 
 
 class RegionSolver:
@@ -61,20 +112,60 @@ class RegionSolver:
     constraints and the goals every region has) in a context of its own."""
 
     def __init__(self, shared: Sequence[Any]) -> None:
+        self.shared = list(shared)
+        self._start()
+
+    def _start(self) -> None:
+        """A new solver for ``shared`` (as it was made: the same terms in the same order,
+        so that its searches are those of a solver that never checked anything)."""
         self.ctx = z3.Context()
         self.solver = z3.Solver(ctx=self.ctx)
-        self.solver.add(*[_into(f, self.ctx) for f in shared])
+        self.solver.add(*[_into(f, self.ctx) for f in self.shared])
         self.counted = 0
+        #: a case of some region was found by this solver (its first checks take the
+        #: whole :data:`FIRST_RLIMIT`)
+        self.reached = False
 
     def summary(self, goals: Sequence[Any], facts: FactVars, names: set[str], *,
-                budget: int = SUMMARY_RLIMIT) -> Summary:
-        """The ranges of ``names`` over the cases of the shared constraints and ``goals``."""
+                budget: int = SUMMARY_RLIMIT, witness: Case | z3.ModelRef | None = None
+                ) -> Summary:
+        """The ranges of ``names`` over the cases of the shared constraints and ``goals``;
+        with the region's ``witness``, started from it when this solver finds no case
+        within :data:`PROBE_RLIMIT` (see the module)."""
         self.solver.push()
         try:
             self.solver.add(*[_into(g, self.ctx) for g in goals])
-            return _Bounds(self, facts, budget).run(sorted(names))
+            if witness is None:
+                return _Bounds(self, facts, budget).run(sorted(names))
+            probe = FIRST_RLIMIT if self.reached else PROBE_RLIMIT
+            fresh = self.counted == 0           # this solver has checked nothing yet
+            found = _Bounds(self, facts, budget, first=probe).run(sorted(names))
+            if found.reached or not found.unsettled:    # a case, or none at all (UNSAT)
+                self.reached = self.reached or found.reached
+                return found
+            cold = ColdSolver(self)
+            out = _Bounds(cold, facts, budget - found.spent, check=COLD_RLIMIT,
+                          stop=True).start(sorted(names), witness_pins(witness, facts, names,
+                                                                       cold.ctx))
+            out.spent += found.spent
+            out.from_witness = True
+            if out.reached and out.unsettled and out.decided:
+                # a range check decided, not every one: the region is not out of reach,
+                # so the output's solver is asked as before (its whole first check), and
+                # what either settles is kept; a solver whose only check was the probe is
+                # made anew first, so that it searches as if there had been no probe
+                if fresh:
+                    self.solver.pop()
+                    self._start()
+                    self.solver.push()
+                    self.solver.add(*[_into(g, self.ctx) for g in goals])
+                again = _Bounds(self, facts, budget).run(sorted(names))
+                self.reached = self.reached or again.reached
+                out = _merged(out, again)
         finally:
             self.solver.pop()
+        out.budget = budget
+        return out
 
     def check(self, extra: Sequence[Any], limit: int) -> tuple[str, z3.ModelRef | None, int]:
         """"sat" (with a model), "unsat" or "unknown", and the rlimit units spent."""
@@ -94,25 +185,97 @@ class RegionSolver:
         return ("unsat" if answer == z3.unsat else "unknown"), None, spent
 
 
+class ColdSolver:
+    """The constraints of one region (those of ``owner``'s solver, in its context: nothing
+    is translated), each check asked of a fresh solver: a hard check gives up far sooner
+    than on the incremental solver (Z3's preprocessing of a one-shot query puts fixed
+    values in), at the price of learning nothing from one check to the next.  The units
+    spent are counted on ``owner`` (one count per context)."""
+
+    def __init__(self, owner: RegionSolver) -> None:
+        self.owner, self.ctx = owner, owner.ctx
+        self.base = owner.solver.assertions()
+
+    def check(self, extra: Sequence[Any], limit: int) -> tuple[str, z3.ModelRef | None, int]:
+        """As :meth:`RegionSolver.check`, on a fresh solver."""
+        solver = z3.Solver(ctx=self.ctx)
+        solver.set("rlimit", limit)
+        solver.add(self.base)
+        solver.add(*[_into(e, self.ctx) for e in extra])
+        try:
+            answer = solver.check()
+        except z3.Z3Exception:
+            answer = z3.unknown
+        owner = self.owner
+        try:
+            count = int(solver.statistics().get_key_value("rlimit count"))
+        except z3.Z3Exception:
+            count = owner.counted + limit
+        spent, owner.counted = max(count - owner.counted, 0), max(count, owner.counted)
+        if answer == z3.sat:
+            return "sat", solver.model(), spent
+        return ("unsat" if answer == z3.unsat else "unknown"), None, spent
+
+
+def _merged(one: Summary, two: Summary) -> Summary:
+    """What either summary settles (both are proved: a fact settled by one is settled),
+    in name order; the other facts not settled."""
+    settled = {**one.settled, **two.settled}
+    names = sorted({*settled, *one.unsettled, *two.unsettled})
+    return Summary(lines=[line for name in names if (line := settled.get(name))],
+                   unsettled=[name for name in names if name not in settled],
+                   reached=one.reached or two.reached, spent=one.spent + two.spent,
+                   from_witness=not two.reached, settled=settled)
+
+
+def witness_pins(witness: Case | z3.ModelRef, facts: FactVars, names: set[str],
+                 ctx: z3.Context) -> list[Any] | None:
+    """The facts ``names`` fixed at the witness's values, in ``ctx`` (None if one is
+    outside the encoding's abstractions): from the replayed case, or read off the model."""
+    pins: list[Any] = []
+    if isinstance(witness, Case):
+        for name in sorted(names):
+            try:
+                pairs = facts.pin(name, witness.facts.get(name))
+            except (ValueError, KeyError):
+                return None
+            pins += [_into(v, ctx) == _into(c, ctx) for v, c in pairs]
+        return pins
+    model = witness.translate(ctx)
+    for term in facts.terms(names):
+        mine = _into(term, ctx)
+        pins.append(mine == model.eval(mine, model_completion=True))
+    return pins
+
+
 class _UnsettledError(Exception):
     """A check of the summary was not decided (or the budget is used up)."""
 
 
 class _Bounds:
-    def __init__(self, region: RegionSolver, facts: FactVars, budget: int) -> None:
+    """``first``, ``check``: the limits of the first check and of the others; ``stop``:
+    the first check not decided ends the summary (every fact not settled yet is named)."""
+
+    def __init__(self, region: _Checks, facts: FactVars, budget: int, *,
+                 first: int = FIRST_RLIMIT, check: int = CHECK_RLIMIT,
+                 stop: bool = False) -> None:
         self.region, self.facts = region, facts
         self.out = Summary(budget=budget)
         self.models: list[z3.ModelRef] = []
+        self.first, self.check, self.stop, self.stopped = first, check, stop, False
 
     def ask(self, *extra: Any) -> z3.ModelRef | None:
         left = self.out.budget - self.out.spent
-        if left <= 0:
+        if left <= 0 or self.stopped:
             raise _UnsettledError
-        limit = CHECK_RLIMIT if self.models else FIRST_RLIMIT
+        limit = self.check if self.models else self.first
         status, model, spent = self.region.check(extra, min(limit, left))
         self.out.spent += spent
         if status == "unknown":
+            self.stopped = self.stop
             raise _UnsettledError
+        if self.models:
+            self.out.decided += 1
         if model is not None:
             self.models.append(model)
         return model
@@ -129,6 +292,22 @@ class _Bounds:
         except _UnsettledError:
             self.out.unsettled = list(names)
             return self.out
+        return self.ranges(names)
+
+    def start(self, names: list[str], pins: list[Any] | None) -> Summary:
+        """The summary started from a case of the region: ``pins`` (its facts fixed)
+        give the first model; nothing is settled if they give none."""
+        if pins is not None:
+            with contextlib.suppress(_UnsettledError):
+                self.ask(*pins)
+        if not self.models:
+            self.out.unsettled = list(names)
+            return self.out
+        return self.ranges(names)
+
+
+    def ranges(self, names: list[str]) -> Summary:
+        """Each fact's line, a case of the region being known (``self.models``)."""
         self.out.reached = True
         for name in names:
             var = self.facts.get(name)
@@ -137,6 +316,7 @@ class _Bounds:
             except _UnsettledError:
                 self.out.unsettled.append(name)
                 continue
+            self.out.settled[name] = line
             if line:
                 self.out.lines.append(line)
         return self.out
@@ -196,9 +376,12 @@ class _Bounds:
         return best
 
 
-def summarise(region: _Region, goals: Sequence[Any]) -> list[str]:
+def summarise(region: _Region, goals: Sequence[Any], *,
+              witness: Case | z3.ModelRef | None = None) -> list[str]:
     """The detail lines of the fact ranges of one region of a diff: the cases of the
-    diff's query (``region.goals``, before any region is blocked) where ``goals`` hold."""
+    diff's query (``region.goals``, before any region is blocked) where ``goals`` hold;
+    ``witness``: the region's witness (case or model), where the summary starts when the
+    output's solver finds no case quickly."""
     audit, encodings = region.audit, [region.one, region.two]
     names = [{region.name}, {region.name}]
     constraints, _, facts = query_constraints(encodings, dict(enumerate(names)))
@@ -208,12 +391,14 @@ def summarise(region: _Region, goals: Sequence[Any]) -> list[str]:
         region.ranges = RegionSolver([*(f for _, f in constraints), *extra,
                                       *region.goals])
     found = region.ranges.summary(goals, encodings[0].shared.facts, facts,
-                                  budget=SUMMARY_RLIMIT)
+                                  budget=SUMMARY_RLIMIT, witness=witness)
     lines = []
     if found.lines:
         lines.append("region (each fact's range over the cases of this region): "
                      + "; ".join(found.lines))
-    if found.unsettled and not found.reached:
+    if found.from_witness:
+        lines += _from_witness(found)
+    elif found.unsettled and not found.reached:
         lines.append("region: not summarised — within the summary's budget "
                      f"({FIRST_RLIMIT:,} rlimit units to find a case of the region) the "
                      "solver found none, so no fact's range is known (none is claimed "
@@ -226,12 +411,34 @@ def summarise(region: _Region, goals: Sequence[Any]) -> list[str]:
     return lines
 
 
+def _from_witness(found: Summary) -> list[str]:
+    """The lines of a summary started from the witness that say what is not known."""
+    probe = (f"the solver found no case of the region within {PROBE_RLIMIT:,} rlimit "
+             "units, so the summary started from the witness")
+    if not found.reached:
+        return [f"region: not summarised — {probe}, and a solver given the witness's facts "
+                f"found no case within {FIRST_RLIMIT:,} units (the calendar abstraction), "
+                "so no fact's range is known (none is claimed free); the witness is one "
+                "case of the region"]
+    if found.unsettled and not found.lines:
+        return [f"region: not summarised — {probe}, whose first range check was not "
+                f"decided within {COLD_RLIMIT:,} rlimit units, so no fact's range is known "
+                "(none is claimed free); the witness is one case of the region"]
+    if found.unsettled:
+        return ["region: the range of " + ", ".join(found.unsettled) + " was not settled "
+                f"— {probe}, and it stops at its first check not decided within "
+                f"{COLD_RLIMIT:,} rlimit units — not summarised, not left free; the witness "
+                "is one case of the region"]
+    return []
+
+
 def _into(formula: Any, ctx: z3.Context) -> Any:
     if isinstance(formula, bool):
         return z3.BoolVal(formula, ctx)
     if isinstance(formula, int):
         return z3.IntVal(formula, ctx)
-    return formula.translate(ctx)
+    return formula if formula.ctx == ctx else formula.translate(ctx)
 
 
-__all__ = ["CHECK_RLIMIT", "FIRST_RLIMIT", "SUMMARY_RLIMIT", "RegionSolver", "Summary", "summarise"]
+__all__ = ["CHECK_RLIMIT", "COLD_RLIMIT", "FIRST_RLIMIT", "PROBE_RLIMIT", "SUMMARY_RLIMIT",
+           "ColdSolver", "RegionSolver", "Summary", "summarise", "witness_pins"]

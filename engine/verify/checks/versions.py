@@ -431,7 +431,7 @@ class _Region:
         region_a, region_b = _versions_won(a, won_a), _versions_won(b, won_b)
         goals.append(not_(and_(region_a, region_b)))
         result.status = "differ"
-        finding = self.finding(won_a, won_b, region_a, region_b)
+        finding = self.finding(won_a, won_b, region_a, region_b, witness=case)
         result.findings.append(pool.witness(finding, case, results, self.audit.witness_dir))
         return True
 
@@ -458,14 +458,18 @@ class _Region:
         result.status = "differ"
         read: dict[str, Any] = {"reading": self.reading} if self.reading else {}
         finding = self.audit.witness(
-            self.finding(won_a, won_b, region_a, region_b), one, answer, facts,
+            self.finding(won_a, won_b, region_a, region_b, witness=answer.model), one,
+            answer, facts,
             [(one, a, {"law_as_of": first, **read}), (two, b, {"law_as_of": second, **read})],
             as_of=max(first, second))
         pool.add(finding.facts or {}, name)
         result.findings.append(finding)
 
-    def finding(self, won_a: list[str], won_b: list[str], region_a: Any, region_b: Any
-                ) -> Finding:
+    def finding(self, won_a: list[str], won_b: list[str], region_a: Any, region_b: Any,
+                witness: Case | z3.ModelRef | None = None) -> Finding:
+        """``witness``: the region's case (replayed) or the model it was read from, from
+        which its summary starts when the summary's solver finds no case quickly
+        (checks/region_bounds.py)."""
         audit, name, first, second = self.audit, self.name, self.first, self.second
         versions = tuple(dict.fromkeys([*won_a, *won_b]))
         changed = _parameter_changes(audit, versions, first, second)
@@ -488,7 +492,7 @@ class _Region:
         if (not self.show_horizon and horizon_only(finding)) or not self.summarised:
             return finding              # hidden by lexlux diff: not summarised
         from .region_bounds import summarise
-        finding.details += summarise(self, [region_a, region_b])
+        finding.details += summarise(self, [region_a, region_b], witness=witness)
         return finding
 
 
