@@ -11,10 +11,18 @@ term — go straight to the C constructor that z3's function ends in (``Z3_mk_it
 term (Z3 hash-conses terms, so it is the very same AST).  Anything else (a ``Real``
 beside an ``Int``, a Python ``bool`` or ``Fraction``, another context) is handed to z3's
 own function unchanged.  tests/verify/test_fast_terms.py compares both on every case.
+
+The Python object wrapping each new term is made here too (:func:`made`): z3's
+``AstRef.__init__`` looks the context up and increments the term's reference count through
+a wrapper that then asks Z3 for an error (two calls into Z3 and five Python calls per
+term); here it is one call, with the same count.  No term is built, kept or freed
+differently: the reference counts, hence the term ids Z3 hands out, are those z3's
+functions give.
 """
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import z3
@@ -49,9 +57,35 @@ _IntNumRef = z3.IntNumRef
 _INT_AST = _INT.as_ast()
 
 
+_new = object.__new__
+_inc_ref = raw(z3.Z3_inc_ref)
+_mk_numeral = raw(z3.Z3_mk_numeral)
+_mk_and, _mk_or = raw(z3.Z3_mk_and), raw(z3.Z3_mk_or)
+_mk_mul, _mk_div, _mk_mod = raw(z3.Z3_mk_mul), raw(z3.Z3_mk_div), raw(z3.Z3_mk_mod)
+_mk_const, _mk_symbol = raw(z3.Z3_mk_const), raw(z3.Z3_mk_string_symbol)
+_BOOL_SORT = z3.BoolSort().ast.value
+
+
+_ENCODING = sys.getdefaultencoding() or "latin-1"    # as z3core's ``_str_to_bytes``
+
+
+def _str_to_bytes(text: str) -> bytes:
+    return text.encode(_ENCODING)
+
+
+def made(cls: Any, ast: Any) -> Any:
+    """``cls(ast, main_ctx())`` for a term of the main context just made: the wrapper with
+    the reference z3's ``AstRef.__init__`` takes, without its lookups and error query."""
+    term = _new(cls)
+    term.ast = ast
+    term.ctx = _MAIN
+    _inc_ref(_REF, ast)
+    return term
+
+
 def int_val(n: int) -> Any:
     """``z3.IntVal(n)``."""
-    return _IntNumRef(z3.Z3_mk_numeral(_REF, str(n), _INT_AST), _MAIN)
+    return made(_IntNumRef, _mk_numeral(_REF, _str_to_bytes(str(n)), _INT_AST))
 
 
 def _sort(x: Any) -> int:
@@ -77,17 +111,17 @@ def ite(c: Any, a: Any, b: Any) -> Any:
     if isinstance(c, _BOOL) and c.ctx is _MAIN:
         a, b = _int_like(a, b), _int_like(b, a)
         if _same_arith(a, b):
-            return _ArithRef(_mk_ite(_REF, c.ast, a.ast, b.ast), _MAIN)
+            return made(_ArithRef, _mk_ite(_REF, c.ast, a.ast, b.ast))
         if isinstance(a, _BOOL) and isinstance(b, _BOOL) and a.ctx is _MAIN \
                 and b.ctx is _MAIN:
-            return _BoolRef(_mk_ite(_REF, c.ast, a.ast, b.ast), _MAIN)
+            return made(_BoolRef, _mk_ite(_REF, c.ast, a.ast, b.ast))
     return z3.If(c, a, b)
 
 
 def not_term(x: Any) -> Any:
     """``z3.Not(x)``."""
     if isinstance(x, _BOOL) and x.ctx is _MAIN:
-        return _BoolRef(_mk_not(_REF, x.ast), _MAIN)
+        return made(_BoolRef, _mk_not(_REF, x.ast))
     return z3.Not(x)
 
 
@@ -103,14 +137,72 @@ def _binary(make: Any, a: Any, b: Any) -> Any:
 
 def add(a: Any, b: Any) -> Any:
     """``a + b``."""
-    made = _binary(_mk_add, a, b)
-    return a + b if made is None else _ArithRef(made, _MAIN)
+    term = _binary(_mk_add, a, b)
+    return a + b if term is None else made(_ArithRef, term)
 
 
 def sub(a: Any, b: Any) -> Any:
     """``a - b``."""
-    made = _binary(_mk_sub, a, b)
-    return a - b if made is None else _ArithRef(made, _MAIN)
+    term = _binary(_mk_sub, a, b)
+    return a - b if term is None else made(_ArithRef, term)
+
+
+def mul(a: Any, b: Any) -> Any:
+    """``a * b`` (neither a Boolean)."""
+    term = _binary(_mk_mul, a, b)
+    return a * b if term is None else made(_ArithRef, term)
+
+
+def _divide(make: Any, a: Any, b: Any) -> Any:
+    a, b = _int_like(a, b), _int_like(b, a)
+    if not _same_arith(a, b):
+        return None
+    return made(_ArithRef, make(_REF, a.ast, b.ast))
+
+
+def div(a: Any, b: Any) -> Any:
+    """``a / b`` (``div`` of two ``Int`` terms, ``/`` of two ``Real`` ones)."""
+    term = _divide(_mk_div, a, b)
+    return a / b if term is None else term
+
+
+def mod(a: Any, b: Any) -> Any:
+    """``a % b`` (of ``Int`` terms)."""
+    term = _divide(_mk_mod, a, b) if is_int(a) or is_int(b) else None
+    return a % b if term is None else term
+
+
+def and_all(items: list[Any]) -> Any:
+    """``z3.And(items)`` of two or more Boolean terms (nothing folded)."""
+    return _join(_mk_and, z3.And, items)
+
+
+def or_all(items: list[Any]) -> Any:
+    """``z3.Or(items)`` of two or more Boolean terms (nothing folded)."""
+    return _join(_mk_or, z3.Or, items)
+
+
+def _join(make: Any, slow: Any, items: list[Any]) -> Any:
+    for x in items:
+        if not isinstance(x, _BOOL) or x.ctx is not _MAIN:
+            return slow(items)
+    args = (z3.Ast * len(items))()
+    for i, x in enumerate(items):
+        args[i] = x.ast
+    return made(_BoolRef, make(_REF, len(items), args))
+
+
+def const(name: str, sort: Any) -> Any:
+    """``z3.Const(name, sort)`` (and ``z3.Bool``, ``z3.Int``, ``z3.Real``) of the main
+    context."""
+    if sort.ctx is _MAIN:
+        kind = sort.ast.value
+        cls = _BoolRef if kind == _BOOL_SORT else _ArithRef \
+            if kind in (_INT_SORT, _REAL_SORT) else None
+        if cls is not None:
+            return made(cls, _mk_const(_REF, _mk_symbol(_REF, _str_to_bytes(name)),
+                                       sort.ast))
+    return z3.Const(name, sort)
 
 
 def _reflected(a: Any, b: Any) -> bool:
@@ -123,39 +215,39 @@ def _compare(make: Any, a: Any, b: Any) -> Any | None:
     a, b = _int_like(a, b), _int_like(b, a)
     if not _same_arith(a, b):
         return None
-    return _BoolRef(make(_REF, a.ast, b.ast), _MAIN)
+    return made(_BoolRef, make(_REF, a.ast, b.ast))
 
 
 def ge(a: Any, b: Any) -> Any:
     """``a >= b`` (with a number ``a``, Python asks ``b <= a``, as here)."""
     if _reflected(a, b):
         return a >= b if not isinstance(b, z3.ExprRef) else le(b, a)
-    made = _compare(_mk_ge, a, b)
-    return a >= b if made is None else made
+    term = _compare(_mk_ge, a, b)
+    return a >= b if term is None else term
 
 
 def le(a: Any, b: Any) -> Any:
     """``a <= b`` (with a number ``a``: ``b >= a``)."""
     if _reflected(a, b):
         return a <= b if not isinstance(b, z3.ExprRef) else ge(b, a)
-    made = _compare(_mk_le, a, b)
-    return a <= b if made is None else made
+    term = _compare(_mk_le, a, b)
+    return a <= b if term is None else term
 
 
 def gt(a: Any, b: Any) -> Any:
     """``a > b`` (with a number ``a``: ``b < a``)."""
     if _reflected(a, b):
         return a > b if not isinstance(b, z3.ExprRef) else lt(b, a)
-    made = _compare(_mk_gt, a, b)
-    return a > b if made is None else made
+    term = _compare(_mk_gt, a, b)
+    return a > b if term is None else term
 
 
 def lt(a: Any, b: Any) -> Any:
     """``a < b`` (with a number ``a``: ``b > a``)."""
     if _reflected(a, b):
         return a < b if not isinstance(b, z3.ExprRef) else gt(b, a)
-    made = _compare(_mk_lt, a, b)
-    return a < b if made is None else made
+    term = _compare(_mk_lt, a, b)
+    return a < b if term is None else term
 
 
 def sum_(terms: list[Any]) -> Any:
@@ -167,7 +259,7 @@ def sum_(terms: list[Any]) -> Any:
             args = (z3.Ast * len(terms))()
             for i, t in enumerate(terms):
                 args[i] = t.ast
-            return _ArithRef(_mk_add(_REF, len(terms), args), _MAIN)
+            return made(_ArithRef, _mk_add(_REF, len(terms), args))
     return z3.Sum(terms)
 
 
@@ -181,7 +273,7 @@ def eq(a: Any, b: Any) -> Any:
     b = _int_like(b, a)
     if _same_arith(a, b) or (isinstance(a, _BOOL) and isinstance(b, _BOOL)
                              and a.ctx is _MAIN and b.ctx is _MAIN):
-        return _BoolRef(_mk_eq(_REF, a.ast, b.ast), _MAIN)
+        return made(_BoolRef, _mk_eq(_REF, a.ast, b.ast))
     return a.__eq__(b)
 
 
@@ -220,7 +312,12 @@ _solver_assert = raw(z3.Z3_solver_assert)
 def translate(formula: Any, ctx: z3.Context) -> Any:
     """``formula.translate(ctx)``."""
     if type(formula) is _BoolRef:
-        return _BoolRef(_translate(formula.ctx.ref(), formula.ast, ctx.ref()), ctx)
+        ref = ctx.ref()
+        term = _new(_BoolRef)
+        term.ast = _translate(formula.ctx.ref(), formula.ast, ref)
+        term.ctx = ctx
+        _inc_ref(ref, term.ast)
+        return term
     return formula.translate(ctx)
 
 
