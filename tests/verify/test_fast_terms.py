@@ -144,3 +144,32 @@ def test_wrappers_hold_their_reference() -> None:
     again = 123457 + z3.Int("held")
     assert term.eq(again) and term.get_id() == again.get_id()
     assert str(term) == "123457 + held"
+
+
+def test_translate_terms_and_numerals() -> None:
+    ctx = z3.Context()
+    for term in (X, X + 1, R, z3.IntVal(7), z3.RealVal("1/3"), ft.ite(P, X, Y), ft.add(X, 2)):
+        fast, slow = ft.translate(term, ctx), term.translate(ctx)
+        assert type(fast) is type(slow) and fast.eq(slow) and fast.ctx is ctx
+
+
+def test_model_values() -> None:
+    """``model_value`` reads what ``model.eval(…, model_completion=True)`` gives."""
+    solver = z3.Solver()
+    solver.add(X == 41, R == z3.Q(1, 2), P, z3.Not(Q))
+    assert solver.check() == z3.sat
+    model = solver.model()
+    ctx = z3.Context()
+    other = z3.Solver(ctx=ctx)
+    other.add(ft.translate(X == -5, ctx), ft.translate(P, ctx))
+    assert other.check() == z3.sat
+    into = other.model()
+    cases = [(X, 41, -5), (X + 1, 42, -4), (P, True, True), (Q, False, False),
+             (R, None, None), (Y, 0, 0), (X > 40, True, False), (z3.IntVal(-3), -3, -3)]
+    for term, here, there in cases:
+        assert ft.model_value(model, term) == here
+        assert ft.model_value(into, term, ctx) == there
+        slow = model.eval(term, model_completion=True)
+        expected = slow.as_long() if z3.is_int_value(slow) else \
+            True if z3.is_true(slow) else False if z3.is_false(slow) else None
+        assert ft.model_value(model, term) == expected

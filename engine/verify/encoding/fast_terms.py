@@ -309,16 +309,54 @@ _translate = raw(z3.Z3_translate)
 _solver_assert = raw(z3.Z3_solver_assert)
 
 
+_get_ast_kind, _get_sort_kind = raw(z3.Z3_get_ast_kind), raw(z3.Z3_get_sort_kind)
+_model_eval, _get_bool_value = raw(z3.Z3_model_eval), raw(z3.Z3_get_bool_value)
+_dec_ref, _numeral_string = raw(z3.Z3_dec_ref), raw(z3.Z3_get_numeral_string)
+
+
 def translate(formula: Any, ctx: z3.Context) -> Any:
     """``formula.translate(ctx)``."""
-    if type(formula) is _BoolRef:
+    cls = type(formula)
+    if cls is _BoolRef or cls is _ArithRef:
         ref = ctx.ref()
-        term = _new(_BoolRef)
-        term.ast = _translate(formula.ctx.ref(), formula.ast, ref)
-        term.ctx = ctx
-        _inc_ref(ref, term.ast)
-        return term
+        ast = _translate(formula.ctx.ref(), formula.ast, ref)
+        if cls is _BoolRef or _get_ast_kind(ref, ast) == z3.Z3_APP_AST:  # not a numeral
+            term = _new(cls)
+            term.ast = ast
+            term.ctx = ctx
+            _inc_ref(ref, ast)
+            return term
+        return z3.z3._to_expr_ref(ast, ctx)
     return formula.translate(ctx)
+
+
+def model_value(model: z3.ModelRef, term: Any, into: z3.Context | None = None
+                ) -> int | bool | None:
+    """``model.eval(term, model_completion=True)`` read as a Python value: an ``int`` for
+    an integer numeral, ``True``/``False`` for a Boolean constant, else None.  With
+    ``into``: of ``translate(term, into)``, that term released once evaluated.  The terms
+    are held and released as z3's wrappers in ``model.eval(term.translate(into), …)``
+    followed by reading the value hold and release them, so Z3 makes and frees the same
+    terms in the same order (its ids then stay those z3's functions give)."""
+    ref = model.ctx.ref()
+    out = (z3.Ast * 1)()
+    evaluated = translate(term, into) if into is not None else term
+    if not _model_eval(ref, model.model, evaluated.as_ast(), True, out):
+        raise z3.Z3Exception("failed to evaluate expression in the model")
+    del evaluated, term        # the translated term goes first, then the value below
+    ast = out[0]
+    _inc_ref(ref, ast)
+    try:
+        kind = _get_sort_kind(ref, _get_sort(ref, ast))
+        if kind == z3.Z3_INT_SORT and _get_ast_kind(ref, ast) == z3.Z3_NUMERAL_AST:
+            return int(_numeral_string(ref, ast))
+        if kind == z3.Z3_BOOL_SORT:
+            value = _get_bool_value(ref, ast)
+            return True if value == z3.Z3_L_TRUE else False if value == z3.Z3_L_FALSE \
+                else None
+        return None
+    finally:
+        _dec_ref(ref, ast)
 
 
 def assert_all(solver: z3.Solver, formulas: Any) -> None:
