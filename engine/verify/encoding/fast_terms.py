@@ -106,12 +106,29 @@ def _same_arith(a: Any, b: Any) -> bool:
         and b.ctx is _MAIN and _sort(a) == _sort(b)
 
 
+def _operands(a: Any, b: Any) -> tuple[Any, Any] | None:
+    """``(_int_like(a, b), _int_like(b, a))`` when those are terms of one arithmetic sort
+    of the main context, else None: the same numeral made, with one sort query where
+    one argument is a Python int (the other's)."""
+    if type(a) is int:
+        if isinstance(b, _ARITH) and b.ctx is _MAIN and _sort(b) == _INT_SORT:
+            return int_val(a), b
+        return None
+    if type(b) is int:
+        if isinstance(a, _ARITH) and a.ctx is _MAIN and _sort(a) == _INT_SORT:
+            return a, int_val(b)
+        return None
+    if _same_arith(a, b):
+        return a, b
+    return None
+
+
 def ite(c: Any, a: Any, b: Any) -> Any:
     """``z3.If(c, a, b)``."""
     if isinstance(c, _BOOL) and c.ctx is _MAIN:
-        a, b = _int_like(a, b), _int_like(b, a)
-        if _same_arith(a, b):
-            return made(_ArithRef, _mk_ite(_REF, c.ast, a.ast, b.ast))
+        ops = _operands(a, b)
+        if ops is not None:
+            return made(_ArithRef, _mk_ite(_REF, c.ast, ops[0].ast, ops[1].ast))
         if isinstance(a, _BOOL) and isinstance(b, _BOOL) and a.ctx is _MAIN \
                 and b.ctx is _MAIN:
             return made(_BoolRef, _mk_ite(_REF, c.ast, a.ast, b.ast))
@@ -127,11 +144,11 @@ def not_term(x: Any) -> Any:
 
 def _binary(make: Any, a: Any, b: Any) -> Any:
     """Both arguments coerced as z3's operators do, or None (then use the operator)."""
-    a, b = _int_like(a, b), _int_like(b, a)
-    if not _same_arith(a, b):
+    ops = _operands(a, b)
+    if ops is None:
         return None
     args = (z3.Ast * 2)()
-    args[0], args[1] = a.ast, b.ast
+    args[0], args[1] = ops[0].ast, ops[1].ast
     return make(_REF, 2, args)
 
 
@@ -154,10 +171,10 @@ def mul(a: Any, b: Any) -> Any:
 
 
 def _divide(make: Any, a: Any, b: Any) -> Any:
-    a, b = _int_like(a, b), _int_like(b, a)
-    if not _same_arith(a, b):
+    ops = _operands(a, b)
+    if ops is None:
         return None
-    return made(_ArithRef, make(_REF, a.ast, b.ast))
+    return made(_ArithRef, make(_REF, ops[0].ast, ops[1].ast))
 
 
 def div(a: Any, b: Any) -> Any:
@@ -212,10 +229,10 @@ def _reflected(a: Any, b: Any) -> bool:
 
 
 def _compare(make: Any, a: Any, b: Any) -> Any | None:
-    a, b = _int_like(a, b), _int_like(b, a)
-    if not _same_arith(a, b):
+    ops = _operands(a, b)
+    if ops is None:
         return None
-    return made(_BoolRef, make(_REF, a.ast, b.ast))
+    return made(_BoolRef, make(_REF, ops[0].ast, ops[1].ast))
 
 
 def ge(a: Any, b: Any) -> Any:

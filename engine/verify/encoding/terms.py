@@ -27,14 +27,17 @@ _TRUE_AST, _FALSE_AST = TRUE.ast.value, FALSE.ast.value
 _BoolRef = z3.BoolRef
 _MAIN = z3.main_ctx()
 _REF = _MAIN.ref()
-_mk_not = raw(z3.Z3_mk_not)
+_mk_not, _mk_and, _mk_or = raw(z3.Z3_mk_not), raw(z3.Z3_mk_and), raw(z3.Z3_mk_or)
+_Ast = z3.Ast
 
 
-def _fold(xs: tuple[Any, ...], unit: int, absorbing: int, join: Any) -> Any:
+def _fold(xs: tuple[Any, ...], unit: int, absorbing: int, make: Any, slow: Any) -> Any:
     """``and_`` (``unit`` true, ``absorbing`` false) or ``or_`` (the other way round): the
-    constants dropped or deciding, compared by pointer, the rest joined by ``join``
-    (``z3.And`` / ``z3.Or``: :func:`.fast_terms.and_all`)."""
+    constants dropped or deciding, compared by pointer, the rest joined by ``make`` (the C
+    function of ``slow``, ``z3.And`` / ``z3.Or``, used as :func:`.fast_terms.and_all`
+    does, or ``slow`` itself for anything but Boolean terms of the main context)."""
     items = []
+    fast = True
     for x in xs:
         if isinstance(x, _BoolRef):
             pointer = x.ast.value
@@ -42,18 +45,30 @@ def _fold(xs: tuple[Any, ...], unit: int, absorbing: int, join: Any) -> Any:
                 continue
             if pointer == absorbing:
                 return FALSE if absorbing == _FALSE_AST else TRUE
+            if x.ctx is not _MAIN:
+                fast = False
+        else:
+            fast = False
         items.append(x)
-    if not items:
+    n = len(items)
+    if n == 0:
         return TRUE if unit == _TRUE_AST else FALSE
-    return items[0] if len(items) == 1 else join(items)
+    if n == 1:
+        return items[0]
+    if not fast:
+        return slow(items)
+    args = (_Ast * n)()
+    for i, x in enumerate(items):
+        args[i] = x.ast
+    return made(_BoolRef, make(_REF, n, args))
 
 
 def and_(*xs: Any) -> Any:
-    return _fold(xs, _TRUE_AST, _FALSE_AST, and_all)
+    return _fold(xs, _TRUE_AST, _FALSE_AST, _mk_and, and_all)
 
 
 def or_(*xs: Any) -> Any:
-    return _fold(xs, _FALSE_AST, _TRUE_AST, or_all)
+    return _fold(xs, _FALSE_AST, _TRUE_AST, _mk_or, or_all)
 
 
 def not_(x: Any) -> Any:
