@@ -156,7 +156,7 @@ def test_translate_terms_and_numerals() -> None:
 def test_model_values() -> None:
     """``model_value`` reads what ``model.eval(…, model_completion=True)`` gives."""
     solver = z3.Solver()
-    solver.add(X == 41, R == z3.Q(1, 2), P, z3.Not(Q))
+    solver.add(X == 41, 2 * R == 1, P, z3.Not(Q))
     assert solver.check() == z3.sat
     model = solver.model()
     ctx = z3.Context()
