@@ -33,7 +33,7 @@ def same(fast: Any, slow: Any) -> None:
 def built(make: Any, *args: Any) -> Any:
     try:
         return make(*args)
-    except (z3.Z3Exception, TypeError, AttributeError) as exc:
+    except (z3.Z3Exception, TypeError, AttributeError, ZeroDivisionError) as exc:
         return type(exc)
 
 
@@ -110,3 +110,66 @@ def test_folded_connectives() -> None:
     assert and_() is TRUE and or_() is FALSE
     assert not_(TRUE) is FALSE and not_(FALSE) is TRUE
     same(not_(P), z3.Not(P))
+
+
+@pytest.mark.parametrize("a, b", list(itertools.product(ARITH + OTHER, repeat=2)))
+def test_product_quotient_remainder(a: Any, b: Any) -> None:
+    for fast, slow in ((ft.mul, operator.mul), (ft.div, operator.truediv),
+                       (ft.mod, operator.mod)):
+        check(fast, slow, a, b)
+
+
+def test_connectives_unfolded() -> None:
+    for items in ([P, Q], [P, X > Y, Q], [P, z3.BoolVal(True)], [P], [P, True]):
+        check(ft.and_all, z3.And, items)
+        check(ft.or_all, z3.Or, items)
+    other = z3.Context()
+    items = [z3.Bool("p", other), z3.Bool("q", other)]
+    same(ft.and_all(items), z3.And(items))
+
+
+def test_constants() -> None:
+    for name, sort in (("c_b", z3.BoolSort()), ("c_i", z3.IntSort()), ("c_r", z3.RealSort()),
+                       ("c_a", z3.ArraySort(z3.IntSort(), z3.IntSort())), ("ç é", z3.IntSort())):
+        same(ft.const(name, sort), z3.Const(name, sort))
+    other = z3.Context()
+    same(ft.const("p", z3.BoolSort(other)), z3.Bool("p", other))
+
+
+def test_wrappers_hold_their_reference() -> None:
+    """A term made here outlives the terms it was built from (its own reference)."""
+    import gc
+    term = ft.add(ft.int_val(123457), z3.Int("held"))
+    gc.collect()
+    again = 123457 + z3.Int("held")
+    assert term.eq(again) and term.get_id() == again.get_id()
+    assert str(term) == "123457 + held"
+
+
+def test_translate_terms_and_numerals() -> None:
+    ctx = z3.Context()
+    for term in (X, X + 1, R, z3.IntVal(7), z3.RealVal("1/3"), ft.ite(P, X, Y), ft.add(X, 2)):
+        fast, slow = ft.translate(term, ctx), term.translate(ctx)
+        assert type(fast) is type(slow) and fast.eq(slow) and fast.ctx is ctx
+
+
+def test_model_values() -> None:
+    """``model_value`` reads what ``model.eval(…, model_completion=True)`` gives."""
+    solver = z3.Solver()
+    solver.add(X == 41, 2 * R == 1, P, z3.Not(Q))
+    assert solver.check() == z3.sat
+    model = solver.model()
+    ctx = z3.Context()
+    other = z3.Solver(ctx=ctx)
+    other.add(ft.translate(X == -5, ctx), ft.translate(P, ctx))
+    assert other.check() == z3.sat
+    into = other.model()
+    cases = [(X, 41, -5), (X + 1, 42, -4), (P, True, True), (Q, False, False),
+             (R, None, None), (Y, 0, 0), (X > 40, True, False), (z3.IntVal(-3), -3, -3)]
+    for term, here, there in cases:
+        assert ft.model_value(model, term) == here
+        assert ft.model_value(into, term, ctx) == there
+        slow = model.eval(term, model_completion=True)
+        expected = slow.as_long() if z3.is_int_value(slow) else \
+            True if z3.is_true(slow) else False if z3.is_false(slow) else None
+        assert ft.model_value(model, term) == expected

@@ -55,6 +55,7 @@ from ...evaluate.case import Case
 from ..encoding.calendar_terms import horizon_bounds
 from ..encoding.encode import query_constraints
 from ..encoding.facts import FactVar, FactVars
+from ..encoding.fast_terms import model_value, translate
 from ..encoding.plausible import plausible
 from .regions import _describe, _domain, _measured
 
@@ -281,9 +282,11 @@ class _Bounds:
         return model
 
     def value(self, model: z3.ModelRef, term: Any) -> int:
-        value = model.eval(_into(term, self.region.ctx), model_completion=True)
-        return int(value.as_long()) if z3.is_int_value(value) else \
-            (1 if z3.is_true(value) else 0)
+        # model.eval(_into(term, ctx), model_completion=True), read (fast_terms)
+        ctx = self.region.ctx
+        value = model_value(model, term, ctx) if isinstance(term, z3.ExprRef) else \
+            model_value(model, _into(term, ctx))
+        return value if type(value) is int else (1 if value is True else 0)
 
     def run(self, names: list[str]) -> Summary:
         try:
@@ -437,7 +440,9 @@ def _into(formula: Any, ctx: z3.Context) -> Any:
         return z3.BoolVal(formula, ctx)
     if isinstance(formula, int):
         return z3.IntVal(formula, ctx)
-    return formula if formula.ctx == ctx else formula.translate(ctx)
+    if formula.ctx == ctx:
+        return formula
+    return translate(formula, ctx)      # formula.translate(ctx), as fast_terms makes it
 
 
 __all__ = ["CHECK_RLIMIT", "COLD_RLIMIT", "FIRST_RLIMIT", "PROBE_RLIMIT", "SUMMARY_RLIMIT",

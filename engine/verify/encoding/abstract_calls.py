@@ -25,7 +25,7 @@ from ...calendar.working_days import (
 )
 from .calendar_terms import Calendar
 from .facts import Interner, PeriodsVar, encode_constant
-from .fast_terms import as_long, eq
+from .fast_terms import as_long, eq, model_value
 from .terms import FALSE, TRUE, NotEncodable, and_, not_
 
 if TYPE_CHECKING:
@@ -73,8 +73,9 @@ class AbstractCall:
         """If the model gives a wrong value, the constraint that corrects it.  (Each
         argument is read from the model once; the guard's terms are built only for a
         lemma that needs them: most models of a refined query are exact for most calls.)"""
-        def number(x: Any) -> int:
-            return as_long(model.eval(x, model_completion=True))
+        def number(x: Any) -> int:      # as_long(model.eval(x, model_completion=True))
+            value = model_value(model, x)
+            return value if type(value) is int else as_long(model.eval(x, model_completion=True))
         python: list[Any] = []
         pins: list[tuple[Any, Any]] = []   # (argument, its value): the guard, unbuilt
         ground: list[Any] = []          # the arguments of the function symbol

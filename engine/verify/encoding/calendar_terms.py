@@ -32,7 +32,7 @@ from ...calendar.dates import (
     start_of_month,
     to_day_number,
 )
-from .fast_terms import ge, is_int_value, le
+from .fast_terms import add, and_all, div, eq, ge, int_val, is_int_value, ite, le, lt, mod, mul, sub
 
 HORIZON_START = date(1990, 1, 1)
 HORIZON_END = date(2060, 12, 31)
@@ -87,24 +87,46 @@ class TableCalendar:
 
 
 def civil(d: z3.ArithRef) -> tuple[z3.ArithRef, z3.ArithRef, z3.ArithRef]:
-    """(year, month 1-12, day) of a day number, in linear arithmetic (1901-2099)."""
-    t = d - _MARCH_1968
-    cycle, rest = t / 1461, t % 1461
-    year_in_cycle = z3.If(rest == 1460, 3, rest / 365)
-    day_of_year = rest - 365 * year_in_cycle          # 0 = 1 March
-    march_month = (5 * day_of_year + 2) / 153         # 0 = March … 11 = February
-    day = day_of_year - (153 * march_month + 2) / 5 + 1
-    month = z3.If(march_month < 10, march_month + 3, march_month - 9)
-    year = 1968 + 4 * cycle + year_in_cycle + z3.If(march_month >= 10, 1, 0)
+    """(year, month 1-12, day) of a day number, in linear arithmetic (1901-2099).
+
+    Built with :mod:`.fast_terms` in the order Python evaluates the arithmetic it stands
+    for (given in each comment), so that Z3 makes the same terms in the same order:
+    ``test_calendar_fast.py`` compares both."""
+    t = sub(d, _MARCH_1968)                                     # d - _MARCH_1968
+    cycle, rest = div(t, 1461), mod(t, 1461)                    # t / 1461, t % 1461
+    # z3.If(rest == 1460, 3, rest / 365)
+    year_in_cycle = ite(eq(rest, 1460), 3, div(rest, 365))
+    day_of_year = sub(rest, mul(365, year_in_cycle))            # rest - 365 * year_in_cycle
+    # (5 * day_of_year + 2) / 153: 0 = March … 11 = February
+    march_month = div(add(mul(5, day_of_year), 2), 153)
+    # day_of_year - (153 * march_month + 2) / 5 + 1
+    day = add(sub(day_of_year, div(add(mul(153, march_month), 2), 5)), 1)
+    # z3.If(march_month < 10, march_month + 3, march_month - 9)
+    month = ite(lt(march_month, 10), add(march_month, 3), sub(march_month, 9))
+    # 1968 + 4 * cycle + year_in_cycle + z3.If(march_month >= 10, 1, 0)
+    year = add(add(add(1968, mul(4, cycle)), year_in_cycle), _one_if(ge(march_month, 10)))
     return year, month, day
 
 
 def month_start_day(i: z3.ArithRef) -> z3.ArithRef:
-    """Day number of the first day of month ``i`` (a :func:`lexlux.calendar.dates.month_index`)."""
-    year, month0 = i / 12, i % 12                     # month0: 0 = January
-    march_year = year - 1968 - z3.If(month0 < 2, 1, 0)
-    march_month = z3.If(month0 >= 2, month0 - 2, month0 + 10)
-    return _MARCH_1968 + 365 * march_year + march_year / 4 + (153 * march_month + 2) / 5
+    """Day number of the first day of month ``i`` (a :func:`lexlux.calendar.dates.month_index`).
+    (As :func:`civil`, the Python arithmetic in the comments, built alike.)"""
+    year, month0 = div(i, 12), mod(i, 12)             # i / 12, i % 12: 0 = January
+    # year - 1968 - z3.If(month0 < 2, 1, 0)
+    march_year = sub(sub(year, 1968), _one_if(lt(month0, 2)))
+    # z3.If(month0 >= 2, month0 - 2, month0 + 10)
+    march_month = ite(ge(month0, 2), sub(month0, 2), add(month0, 10))
+    # _MARCH_1968 + 365 * march_year + march_year / 4 + (153 * march_month + 2) / 5
+    return add(add(add(_MARCH_1968, mul(365, march_year)), div(march_year, 4)),
+               div(add(mul(153, march_month), 2), 5))
+
+
+def _one_if(c: z3.BoolRef) -> z3.ArithRef:
+    """``z3.If(c, 1, 0)`` (z3 makes the numeral 1, then 0, then the if-then-else)."""
+    if isinstance(c, z3.BoolRef) and c.ctx is z3.main_ctx():
+        one = int_val(1)
+        return ite(c, one, int_val(0))
+    return z3.If(c, 1, 0)
 
 
 class Calendar:
@@ -156,16 +178,16 @@ class Calendar:
 
     def _in_table(self, x: z3.ArithRef) -> None:
         starts = month_starts()
-        self.assumptions.append(z3.And(x >= starts[0], x < starts[-1]))
+        self.assumptions.append(and_all([ge(x, starts[0]), lt(x, starts[-1])]))
 
     def month_start(self, d: z3.ArithRef) -> z3.ArithRef:
         d = self._fold(d)
         if is_int_value(d):
-            return z3.IntVal(to_day_number(start_of_month(from_day_number(d.as_long()))))
+            return int_val(to_day_number(start_of_month(from_day_number(d.as_long()))))
         if d.get_id() in self._month_of:
             return self.start_by_number(self._month_of[d.get_id()])
         self._in_table(d)
-        start = self._memo("start", d, lambda: d - civil(d)[2] + 1)
+        start = self._memo("start", d, lambda: add(sub(d, civil(d)[2]), 1))  # d - … + 1
         self._starts.add(start.get_id())
         return self._known(start, self.month_number(d))
 
@@ -173,34 +195,34 @@ class Calendar:
         d = self._fold(d)
         if is_int_value(d):
             day = first_day_of_next_month(from_day_number(d.as_long()))
-            return z3.IntVal(to_day_number(day))
-        return self.start_by_number(self.month_number(d) + 1)
+            return int_val(to_day_number(day))
+        return self.start_by_number(add(self.month_number(d), 1))
 
     def end_of_month(self, d: z3.ArithRef) -> z3.ArithRef:
         d = self._fold(d)
-        end = self.next_month_start(d) - 1
+        end = sub(self.next_month_start(d), 1)
         return end if is_int_value(d) else self._known(end, self.month_number(d))
 
     def month_number(self, d: z3.ArithRef) -> z3.ArithRef:
         """:func:`lexlux.calendar.dates.month_index` of the date."""
         d = self._fold(d)
         if is_int_value(d):
-            return z3.IntVal(month_index(from_day_number(d.as_long())))
+            return int_val(month_index(from_day_number(d.as_long())))
         if d.get_id() in self._month_of:
             return self._month_of[d.get_id()]
         self._in_table(d)
 
         def build() -> z3.ArithRef:
             year, month, _ = civil(d)
-            return 12 * year + month - 1
+            return sub(add(mul(12, year), month), 1)     # 12 * year + month - 1
         return self._memo("index", d, build)
 
     def start_by_number(self, i: z3.ArithRef) -> z3.ArithRef:
         """First day of the month whose month_index is ``i``."""
         i = self._fold(i)
         if is_int_value(i):
-            return z3.IntVal(to_day_number(month_start_from_index(i.as_long())))
-        self.assumptions.append(z3.And(i >= FIRST_INDEX, i <= LAST_INDEX + 1))
+            return int_val(to_day_number(month_start_from_index(i.as_long())))
+        self.assumptions.append(and_all([ge(i, FIRST_INDEX), le(i, LAST_INDEX + 1)]))
         start = self._memo("by_number", i, lambda: month_start_day(i))
         self._starts.add(start.get_id())
         return self._known(start, i)
@@ -208,14 +230,14 @@ class Calendar:
     def add_months(self, d: z3.ArithRef, n: z3.ArithRef) -> tuple[z3.ArithRef, z3.BoolRef]:
         """``add_months(d, n, 'clamp')`` and whether the day exists (``'refuse'``)."""
         d, n = self._fold(d), self._fold(n)
-        target = self.month_number(d) + n
+        target = add(self.month_number(d), n)
         start = self.start_by_number(target)
-        length = self.start_by_number(target + 1) - start
+        length = sub(self.start_by_number(add(target, 1)), start)
         if d.get_id() in self._starts:      # the first of a month: day 1 always exists
             return start, z3.BoolVal(True)
-        day = d - self.month_start(d) + 1
-        exists = day <= length
-        result = start + z3.If(exists, day, length) - 1
+        day = add(sub(d, self.month_start(d)), 1)        # d - month_start(d) + 1
+        exists = le(day, length)
+        result = sub(add(start, ite(exists, day, length)), 1)   # start + If(…) - 1
         if is_int_value(result):
             return result, exists
         if is_int_value(n):
@@ -231,13 +253,13 @@ class Calendar:
         shifted = self._shifted.get(d.get_id())
         if shifted is not None:
             return self.reaches(shifted[0], index - shifted[1])
-        return d >= to_day_number(month_start_from_index(index))
+        return ge(d, to_day_number(month_start_from_index(index)))
 
     @staticmethod
     def weekday(d: z3.ArithRef) -> z3.ArithRef:
         """Monday = 0 … Sunday = 6 (1970-01-01, day 0, was a Thursday)."""
-        return (d + 3) % 7
+        return mod(add(d, 3), 7)
 
 
 def horizon_bounds(d: z3.ArithRef) -> z3.BoolRef:
-    return z3.And(ge(d, to_day_number(HORIZON_START)), le(d, to_day_number(HORIZON_END)))
+    return and_all([ge(d, to_day_number(HORIZON_START)), le(d, to_day_number(HORIZON_END))])

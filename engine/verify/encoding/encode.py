@@ -41,11 +41,12 @@ from .encode_expr import (
     sequence,
 )
 from .facts import encode_constant
-from .fast_terms import is_int_value, ite
+from .fast_terms import const, eq, ge, int_val, is_int_value, ite
 from .shared import Shared, _coerce, _zero, in_force, value_sorts
 from .timelines import FULL, Frame
 
 Constraint = tuple[str | None, Any]      # (tracking label or None, formula)
+_BOOL = z3.BoolSort()
 
 
 @dataclass
@@ -170,16 +171,16 @@ class LawEncoding:
             c.winner = and_(c.applies, not_(or_(*beaters)))
         out.bad = or_(*[c.bad for c in cs])
         out.any_winner = or_(*[c.winner for c in cs])
-        pairs = [and_(a.winner, b.winner, not_(and_(*[x == y for x, y in zip(
+        pairs = [and_(a.winner, b.winner, not_(and_(*[eq(x, y) for x, y in zip(
             a.values, b.values, strict=True)])))
             for i, a in enumerate(cs) for b in cs[i + 1:]]
         out.conflict = or_(*pairs)
-        consts = tuple(z3.Const(f"{out.owner}.value{i}", s) for i, s in enumerate(sorts))
+        consts = tuple(const(f"{out.owner}.value{i}", s) for i, s in enumerate(sorts))
         chain: tuple[Any, ...] = consts
         for c in reversed(cs):
             chain = tuple(ite(c.winner, v, w) for v, w in zip(c.values, chain, strict=True))
         if cs:
-            out.constraints.append((None, and_(*[x == y for x, y in zip(
+            out.constraints.append((None, and_(*[eq(x, y) for x, y in zip(
                 consts, chain, strict=True) if x is not y])))
         out.value = consts
 
@@ -268,7 +269,7 @@ class LawEncoding:
         encoder = ExprEncoder(scope)
         lets = dict(version.lets)
 
-        on_key = z3.simplify(on).sexpr()      # text: an id may be reused once freed
+        on_key = self._on_key(on)
 
         def local(name: str) -> E:
             key = (out.owner, f"{version.id}@{on_key}", name)
@@ -279,10 +280,25 @@ class LawEncoding:
         scope.encoder = encoder       # type: ignore[attr-defined]
         return scope
 
+    def _on_key(self, on: Any) -> str:
+        """The text of ``on`` simplified: the key of the lets of a version on that day
+        (text: an id may be reused once freed).  Asked for every conclusion, of a few
+        distinct days: kept per term (``on`` kept alive, its id then stays its own) when
+        simplifying gives ``on`` itself — so no term is built or freed by asking again."""
+        memo: dict[int, tuple[str, Any]] = self.__dict__.setdefault("_on_keys", {})
+        found = memo.get(on.get_id())
+        if found is not None:
+            return found[0]
+        simple = z3.simplify(on)
+        key: str = simple.sexpr()
+        if simple.eq(on):
+            memo[on.get_id()] = (key, on)
+        return key
+
     def selection_day(self, rule: Rule) -> Any:
         """The date on which ``rule``'s version is chosen (transitional clauses aside)."""
         if self.law_as_of is not None:
-            return z3.IntVal(to_day_number(self.law_as_of))
+            return int_val(to_day_number(self.law_as_of))
         if rule.selected_by:
             return self.shared.facts.get(rule.selected_by).term
         return self.as_of
@@ -318,16 +334,16 @@ class LawEncoding:
         term: Any = self._constant(param_id, concrete[0] if concrete else _zero(kind))
         bad: Any = TRUE if not values else not_(start_ok) if fixed else TRUE
         for value in values:
-            applies = TRUE if fixed else on >= to_day_number(value.start)
+            applies = TRUE if fixed else ge(on, to_day_number(value.start))
             if value.value is None:
                 bad = ite(applies, TRUE, bad)
                 continue
             if value.value is UNKNOWN:
                 # abstraction unknown_parameters: a free value, "missing" unless assumed
-                known = z3.Bool(f"parameter:{param_id}@{value.start}?")
+                known = const(f"parameter:{param_id}@{value.start}?", _BOOL)
                 out.unknown.append(known)
                 sort = value_sorts(param.type)[0]
-                free = z3.Const(f"parameter:{param_id}@{value.start}", sort)
+                free = const(f"parameter:{param_id}@{value.start}", sort)
                 term, bad = ite(applies, free, term), ite(applies, not_(known), bad)
                 continue
             constant = self._constant(param_id, value.value)
@@ -345,7 +361,7 @@ class LawEncoding:
                                                            Any, Any]:
         """For each version: selected?, the date its parameters use; and bad/und."""
         if self.law_as_of is not None:
-            day = z3.IntVal(to_day_number(self.law_as_of))
+            day = int_val(to_day_number(self.law_as_of))
             concerned_law: Any = TRUE
             if rule.selected_by and rule.selected_if_missing == "not_applicable":
                 # --law-as-of chooses the version, never the rule's applicability
@@ -359,13 +375,13 @@ class LawEncoding:
         for version in rule.versions:
             if version.transitional is None:
                 continue
-            frm = z3.IntVal(to_day_number(version.valid_from))
+            frm = int_val(to_day_number(version.valid_from))
             scope = self._scope(out, rule, version, frm)
             reaches = scope.encoder.encode(   # type: ignore[attr-defined]
                 version.transitional[0].expr)
             out.abstract_calls += scope.abstract_calls
             out.beyond = or_(out.beyond, *scope.beyond)
-            evaluated = and_(going, self.as_of >= frm)
+            evaluated = and_(going, ge(self.as_of, frm))
             bad = or_(bad, and_(evaluated, reaches.bad))
             und = or_(und, and_(evaluated, not_(reaches.bad), reaches.und))
             chosen[version.index] = and_(evaluated, not_(reaches.bad), not_(reaches.und),
@@ -385,7 +401,7 @@ class LawEncoding:
             day = self.as_of
         selected = {v.index: or_(chosen.get(v.index, FALSE), and_(concerned, in_force(v, day)))
                     for v in rule.versions}
-        on = {v.index: (z3.If(chosen[v.index], z3.IntVal(to_day_number(v.valid_from)), day)
+        on = {v.index: (ite(chosen[v.index], int_val(to_day_number(v.valid_from)), day)
                         if v.index in chosen else day) for v in rule.versions}
         return selected, on, bad, und
 
@@ -417,14 +433,14 @@ class LawEncoding:
         bad = or_(bad, and_(alive, value_bad))
         alive = and_(alive, not_(value_bad), not_(value_und))
         base = f"{self.tag}{version.id}#{out.name}#{k}"
-        applies, is_bad = z3.Bool(base + ".applies"), z3.Bool(base + ".bad")
+        applies, is_bad = const(base + ".applies", _BOOL), const(base + ".bad", _BOOL)
         if conclusion.each_month is not None:
             terms = list(values[0].terms)
         else:
             terms = [_coerce(e.term, s) for e, s in zip(values, sorts, strict=True)]
-        consts = tuple(z3.Const(f"{base}.value{i}", s) for i, s in enumerate(sorts))
-        definition = [applies == alive, is_bad == bad,
-                      *[c == t for c, t in zip(consts, terms, strict=True)]]
+        consts = tuple(const(f"{base}.value{i}", s) for i, s in enumerate(sorts))
+        definition = [eq(applies, alive), eq(is_bad, bad),
+                      *[eq(c, t) for c, t in zip(consts, terms, strict=True)]]
         out.constraints.append((version.id, and_(*definition)))
         out.conclusions.append(ConclusionEnc(rule, version, conclusion, applies, is_bad,
                                              consts))

@@ -25,7 +25,7 @@ from .abstract_calls import (
 )
 from .calendar_terms import Calendar
 from .facts import Interner, PeriodsVar, encode_constant
-from .fast_terms import add, eq, ge, gt, is_int, is_real, ite, le, lt, sub
+from .fast_terms import add, div, eq, ge, gt, is_int, is_real, ite, le, lt, mul, sub
 from .terms import FALSE, TRUE, E, NotEncodable, and_, not_, or_, sequence
 from .timelines import FULL, Frame
 
@@ -67,6 +67,11 @@ def _equal(a: E, b: E) -> Any:
     if any(isinstance(x, PeriodsVar) for x, _ in pairs):
         raise NotEncodable("comparison of periods")
     return and_(*[eq(x, y) for x, y in pairs])
+
+
+#: the arithmetic and comparison operators (``a op b``, as Python builds it)
+_OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
+    "<": lt, "<=": le, ">": gt, ">=": ge, "+": add, "-": sub, "*": mul}
 
 
 class ExprEncoder:
@@ -139,13 +144,10 @@ class ExprEncoder:
             return E((equal if op == "==" else not_(equal),), bad, und)
         a, b = _numeric(left.term, right.term)
         if op == "/":
-            zero = b == 0
+            zero = eq(b, 0)
             bad = or_(bad, and_(not_(bad), not_(und), zero))
-            return E((_real(a) / _real(b),), bad, und)
-        table: dict[str, Callable[[Any, Any], Any]] = {
-            "<": lt, "<=": le, ">": gt, ">=": ge, "+": add, "-": sub,
-            "*": lambda x, y: x * y}
-        return E((table[op](a, b),), bad, und)
+            return E((div(_real(a), _real(b)),), bad, und)
+        return E((_OPERATORS[op](a, b),), bad, und)
 
     # calls ------------------------------------------------------------------------
     def _call(self, expr: Call) -> E:
@@ -192,9 +194,9 @@ class ExprEncoder:
             "days_inclusive": lambda: (add(sub(t[1], t[0]), 1), lt(t[1], t[0])),
             "months_window_start": lambda: (
                 cal.start_by_number(add(sub(cal.month_number(t[0]), t[1]), 1)), lt(t[1], 1)),
-            "weeks_window_start": lambda: (add(sub(t[0], 7 * t[1]), 1), lt(t[1], 1)),
+            "weeks_window_start": lambda: (add(sub(t[0], mul(7, t[1])), 1), lt(t[1], 1)),
             "days": lambda: (t[0], FALSE),
-            "weeks": lambda: (7 * t[0], FALSE),
+            "weeks": lambda: (mul(7, t[0]), FALSE),
             "months": lambda: (t[0], FALSE),
             "day_count": lambda: (t[0], FALSE),
         }
@@ -220,10 +222,10 @@ class ExprEncoder:
         if name == "floor":
             return z3.ToInt(_real(t[0])), FALSE
         if name == "year":
-            return cal.month_number(t[0]) / 12, FALSE
-        if name == "end_of_year":
-            return cal.end_of_month(cal.start_by_number((cal.month_number(t[0]) / 12) * 12 + 11)
-                                    ), FALSE
+            return div(cal.month_number(t[0]), 12), FALSE
+        if name == "end_of_year":       # (month_number(t) / 12) * 12 + 11
+            return cal.end_of_month(cal.start_by_number(
+                add(mul(div(cal.month_number(t[0]), 12), 12), 11))), FALSE
         if name in WORKING_DAY_FUNCTIONS:
             return working_day_call(self.scope, name, t, policies[0])
         from .encode_periods import PERIOD_FUNCTIONS, period_function_of

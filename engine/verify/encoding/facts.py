@@ -20,7 +20,7 @@ from ...calendar.dates import from_day_number, to_day_number
 from ...calendar.periods import Period
 from ...compile.model import Duration, KnowledgeBase, Months, Type, Vocabulary
 from .calendar_terms import HORIZON_START, horizon_bounds
-from .fast_terms import add, ge, le, sub
+from .fast_terms import add, ge, int_val, le, sub
 
 #: Most periods a periods fact holds in the encoding (abstraction ``bounded_periods``).
 MAX_PERIODS = 3
@@ -273,15 +273,15 @@ def encode_constant(value: Any, interner: Interner) -> Any:
     if isinstance(value, bool):
         return z3.BoolVal(value)
     if isinstance(value, int):
-        return z3.IntVal(value)
+        return int_val(value)
     if isinstance(value, Fraction):
         return z3.Q(value.numerator, value.denominator)
     if isinstance(value, date):
-        return z3.IntVal(to_day_number(value))
+        return int_val(to_day_number(value))
     if isinstance(value, Duration):
-        return z3.IntVal(value.days)
+        return int_val(value.days)
     if isinstance(value, Months):
-        return z3.IntVal(value.count)
+        return int_val(value.count)
     if isinstance(value, str):
-        return z3.IntVal(interner.code(value))
+        return int_val(interner.code(value))
     raise TypeError(f"cannot encode the constant {value!r}")

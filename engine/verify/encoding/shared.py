@@ -13,6 +13,7 @@ from ...calendar.dates import to_day_number
 from ...compile.model import KnowledgeBase, Rule, RuleVersion, Type
 from .calendar_terms import Calendar
 from .facts import FactVars, Interner, vocabulary_values
+from .fast_terms import and_all, ge, lt
 from .terms import NotEncodable
 
 
@@ -77,10 +78,11 @@ def _coerce(term: Any, sort: Any) -> Any:
 
 
 def in_force(version: RuleVersion, day: Any) -> Any:
+    """``day >= start`` (and ``day < until``): built by :mod:`.fast_terms`, the same terms."""
     start = to_day_number(version.valid_from)
     if version.valid_until is None:
-        return day >= start
-    return z3.And(day >= start, day < to_day_number(version.valid_until))
+        return ge(day, start)
+    return and_all([ge(day, start), lt(day, to_day_number(version.valid_until))])
 
 
 def _zero(kind: str) -> Any:

@@ -9,7 +9,7 @@ from typing import Any
 
 import z3
 
-from .fast_terms import not_term, raw
+from .fast_terms import and_all, made, not_term, or_all, raw
 
 TRUE, FALSE = z3.BoolVal(True), z3.BoolVal(False)
 
@@ -24,56 +24,62 @@ class NotEncodable(Exception):  # noqa: N818 - the name says what happened
 
 
 _TRUE_AST, _FALSE_AST = TRUE.ast.value, FALSE.ast.value
+_BoolRef = z3.BoolRef
+_MAIN = z3.main_ctx()
+_REF = _MAIN.ref()
+_mk_not, _mk_and, _mk_or = raw(z3.Z3_mk_not), raw(z3.Z3_mk_and), raw(z3.Z3_mk_or)
+_Ast = z3.Ast
 
 
-#: the C functions of ``Z3_mk_and`` / ``Z3_mk_or`` (fast_terms.raw)
-_RAW = {z3.Z3_mk_and: raw(z3.Z3_mk_and), z3.Z3_mk_or: raw(z3.Z3_mk_or)}
-
-
-def _join(make: Any, items: list[Any]) -> Any:
-    """``z3.And`` / ``z3.Or`` of Boolean terms, built without re-checking each argument
-    (the same term ``z3.And(items)`` gives; that one is used for anything else)."""
-    if not all(isinstance(x, z3.BoolRef) for x in items):
-        return (z3.And if make is z3.Z3_mk_and else z3.Or)(items)
-    ctx = items[0].ctx
-    args = (z3.Ast * len(items))(*[x.ast for x in items])
-    if all(x.ctx is ctx for x in items):       # Z3 cannot object: no error to ask for
-        make = _RAW.get(make, make)
-    return z3.BoolRef(make(ctx.ref(), len(items), args), ctx)
-
-
-def _fold(xs: tuple[Any, ...], unit: int, absorbing: int, make: Any) -> Any:
+def _fold(xs: tuple[Any, ...], unit: int, absorbing: int, make: Any, slow: Any) -> Any:
     """``and_`` (``unit`` true, ``absorbing`` false) or ``or_`` (the other way round): the
-    constants dropped or deciding, compared by pointer, the rest joined by ``make``."""
+    constants dropped or deciding, compared by pointer, the rest joined by ``make`` (the C
+    function of ``slow``, ``z3.And`` / ``z3.Or``, used as :func:`.fast_terms.and_all`
+    does, or ``slow`` itself for anything but Boolean terms of the main context)."""
     items = []
+    fast = True
     for x in xs:
-        if isinstance(x, z3.BoolRef):
+        if isinstance(x, _BoolRef):
             pointer = x.ast.value
             if pointer == unit:
                 continue
             if pointer == absorbing:
                 return FALSE if absorbing == _FALSE_AST else TRUE
+            if x.ctx is not _MAIN:
+                fast = False
+        else:
+            fast = False
         items.append(x)
-    if not items:
+    n = len(items)
+    if n == 0:
         return TRUE if unit == _TRUE_AST else FALSE
-    return items[0] if len(items) == 1 else _join(make, items)
+    if n == 1:
+        return items[0]
+    if not fast:
+        return slow(items)
+    args = (_Ast * n)()
+    for i, x in enumerate(items):
+        args[i] = x.ast
+    return made(_BoolRef, make(_REF, n, args))
 
 
 def and_(*xs: Any) -> Any:
-    return _fold(xs, _TRUE_AST, _FALSE_AST, z3.Z3_mk_and)
+    return _fold(xs, _TRUE_AST, _FALSE_AST, _mk_and, and_all)
 
 
 def or_(*xs: Any) -> Any:
-    return _fold(xs, _FALSE_AST, _TRUE_AST, z3.Z3_mk_or)
+    return _fold(xs, _FALSE_AST, _TRUE_AST, _mk_or, or_all)
 
 
 def not_(x: Any) -> Any:
-    if isinstance(x, z3.BoolRef):
+    if isinstance(x, _BoolRef):
         pointer = x.ast.value
         if pointer == _TRUE_AST:
             return FALSE
         if pointer == _FALSE_AST:
             return TRUE
+        if x.ctx is _MAIN:                     # fast_terms.not_term, inline
+            return made(_BoolRef, _mk_not(_REF, x.ast))
     return not_term(x)
 
 
