@@ -15,7 +15,7 @@ import z3
 from lexlux.calendar.dates import month_index, to_day_number
 from lexlux.compile.model import KnowledgeBase
 from lexlux.pipeline import load_knowledge_base
-from lexlux.verify.encoding import encode_periods, timelines
+from lexlux.verify.encoding import encode_periods, month_values, timelines
 from lexlux.verify.encoding.encode import LawEncoding, query_constraints
 from lexlux.verify.encoding.shared import Shared
 from lexlux.verify.encoding.timelines import FULL, Frame
@@ -90,6 +90,8 @@ def test_each_aggregate_is_built_once_per_set_of_facts_and_frame(
         return exact(scope, name, t)
     monkeypatch.setattr(encode_periods, "period_function_of", period_function_of)
     monkeypatch.setattr(timelines, "charged_exact", charged_exact)
+    # the month values kept (month_values.py) would ask each of them once: not kept here
+    monkeypatch.setattr(month_values, "ENABLED", [False])
     _, enc = _encoded(kb, reading, PINNED)
     kept = enc.shared.calendar.__dict__
     # the payer rules read the days of the same windows (or the same month of the

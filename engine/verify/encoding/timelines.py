@@ -23,6 +23,7 @@ only cases within it (a proof holds for them), and the pinned evaluation
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -31,6 +32,7 @@ import z3
 
 from .facts import PeriodsVar
 from .fast_terms import as_long, eq, ge, gt, int_val, is_int, is_int_value, ite, lt, sub, sum_
+from .month_values import FRAME_READS, MonthValues
 from .terms import FALSE, TRUE, E, NotEncodable, and_, not_, or_, sequence
 
 if TYPE_CHECKING:
@@ -121,19 +123,26 @@ def encode_timeline(scope: ExprScope, encode: Any, value_expr: Any, frm: E, unti
     values: list[Any] = []
     real = sort == z3.RealSort()
     saved = scope.month
+    # in a pinned frame the same sub-expression in the same month gives the same terms in
+    # every rule, law and frame of the query: built once (month_values.py)
+    reuse: Any = contextlib.nullcontext(encode) if frame.first_month is None or \
+        not hasattr(encode, "__self__") else \
+        MonthValues.of(scope).installed(scope, encode.__self__)
+    nothing = zero(sort)
     try:
-        for i, month in enumerate(starts):
-            scope.month = month
-            value = encode(value_expr)
-            active = gt(count, i)
-            parts.append(E(value.terms, and_(active, value.bad), and_(active, value.und)))
-            term = value.term
-            if real and is_int(term):
-                term = z3.ToReal(term)
-            values.append(ite(active, term, zero(sort)))
+        with reuse as encode_month:
+            for i, month in enumerate(starts):
+                scope.month = month
+                value = encode_month(value_expr)
+                active = gt(count, i)
+                parts.append(E(value.terms, and_(active, value.bad), and_(active, value.und)))
+                term = value.term
+                if real and is_int(term):
+                    term = z3.ToReal(term)
+                values.append(ite(active, term, nothing))
     finally:
         scope.month = saved
-    values += [zero(sort)] * (TIMELINE_MONTHS - len(values))    # beyond the frame: empty
+    values += [nothing] * (TIMELINE_MONTHS - len(values))    # beyond the frame: empty
     bad, und = sequence(parts)
     beyond = and_(not_(frm.bad), not_(frm.und), not_(until.bad), not_(until.und),
                   not_(fits))
@@ -143,6 +152,7 @@ def encode_timeline(scope: ExprScope, encode: Any, value_expr: Any, frm: E, unti
 
 def scan(scope: ExprScope, timeline: E, value: E, start: Any) -> tuple[Any, Any]:
     """(exists, first day of the first matching month) over the slots."""
+    FRAME_READS[0] += 1                 # its terms depend on the frame's number of months
     first, count, *slots = timeline.terms
     cal = scope.calendar
     frame: Frame = scope.frame
@@ -234,6 +244,7 @@ def charged_exact(scope: ExprScope, name: str, t: list[Any]) -> tuple[Any, Any, 
     if not isinstance(p, PeriodsVar):
         raise NotEncodable(f"{name}() of periods that are not a fact of the case")
     frame: Frame = scope.frame
+    FRAME_READS[0] += 1                 # its terms depend on the frame's number of months
     if frame.first_month is None:
         return _charged_exact(scope, name, p, d, n, limit)
     # a pinned frame: no calendar arithmetic (nothing recorded per output), so the same
