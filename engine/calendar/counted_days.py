@@ -101,18 +101,18 @@ def first_day_counted_over_uncached(insured: tuple[Period, ...], half: tuple[Per
             else:
                 low = middle + 1
         return start + timedelta(days=high)
+    indexes: tuple[PeriodIndex, PeriodIndex] | None
     try:
-        whole, part = index_of(insured), index_of(half)
+        indexes = index_of(insured), index_of(half)
     except ValueError:
-        whole = part = None
-    if whole is None or part is None or \
-            (window_days > 0 and start.toordinal() - window_days < 0):
+        indexes = None
+    if indexes is None or (window_days > 0 and start.toordinal() - window_days < 0):
         # a period that ends before it starts, or a sliding window reaching before the
         # calendar's first day: the day-by-day search, which says so (ValueError,
         # OverflowError) on the first total it needs, if any, as it always did
         return _scan_by_day(insured, half, rate, limit, window_start, window_days, start,
                             end)
-    return _scan(whole, part, Fraction(rate), limit, window_start, window_days, start, end,
+    return _scan(*indexes, Fraction(rate), limit, window_start, window_days, start, end,
                  inside)
 
 
