@@ -24,13 +24,12 @@ datetime.date(2019, 1, 8)
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from datetime import date, timedelta
 from fractions import Fraction
 from functools import lru_cache
 
-from .periods import Period, days_in_window, index_of
+from .periods import Period, PeriodIndex, days_in_window, index_of
 
 
 def counted_total(insured: tuple[Period, ...], half: tuple[Period, ...], rate: Fraction,
@@ -41,7 +40,10 @@ def counted_total(insured: tuple[Period, ...], half: tuple[Period, ...], rate: F
         return 0
     total = days_in_window(insured, start, end)
     partial = days_in_window(half, start, end)
-    return total - partial + math.floor(partial * Fraction(rate))
+    whole = Fraction(rate)
+    # math.floor(partial × rate), in integers (a Fraction product made and floored per day
+    # was most of the cost of a search that asks for the total day after day)
+    return total - partial + partial * whole.numerator // whole.denominator
 
 
 def _candidates(insured: tuple[Period, ...], start: date, end: date) -> Iterator[date]:
@@ -99,9 +101,79 @@ def first_day_counted_over_uncached(insured: tuple[Period, ...], half: tuple[Per
             else:
                 low = middle + 1
         return start + timedelta(days=high)
+    indexes: tuple[PeriodIndex, PeriodIndex] | None
+    try:
+        indexes = index_of(insured), index_of(half)
+    except ValueError:
+        indexes = None
+    if indexes is None or (window_days > 0 and start.toordinal() - window_days < 0):
+        # a period that ends before it starts, or a sliding window reaching before the
+        # calendar's first day: the day-by-day search, which says so (ValueError,
+        # OverflowError) on the first total it needs, if any, as it always did
+        return _scan_by_day(insured, half, rate, limit, window_start, window_days, start,
+                            end)
+    return _scan(*indexes, Fraction(rate), limit, window_start, window_days, start, end,
+                 inside)
+
+
+def _scan_by_day(insured: tuple[Period, ...], half: tuple[Period, ...], rate: Fraction,
+                 limit: int, window_start: date, window_days: int, start: date, end: date
+                 ) -> date | None:
+    """The day-by-day search of :func:`_scan`, with no index and no day skipped."""
     for day in _candidates(insured, start, end):
         first = window_start if window_days <= 0 else \
             max(window_start, day - timedelta(days=window_days - 1))
         if counted_total(insured, half, rate, first, day) > limit:
             return day
+    return None
+
+
+def _scan(whole: PeriodIndex, part: PeriodIndex, rate: Fraction, limit: int,
+          window_start: date, window_days: int, start: date, end: date, inside: bool
+          ) -> date | None:
+    """The day-by-day search: ``start``, then every day of ``insured`` in ``(start, end]``
+    (the total over a fixed or sliding window can only grow on a day of incapacity), the
+    first whose total exceeds ``limit`` — :func:`counted_total` of each day's window, on
+    day ordinals.
+
+    A day whose total is ``t <= limit`` rules out the next ``(limit - t) // step`` days
+    when the total grows by at most ``step`` a day: with ``0 <= rate <= 1`` a day coming
+    into the window adds at most 1 (a day of incapacity, or a half-time day counted at the
+    rate: ``floor((h + 1) × rate) - floor(h × rate) <= 1``) and a day leaving it (a sliding
+    window) takes at least 0 off when the half-time days are days of incapacity
+    (``inside``), at most adds 1 otherwise (a half-time day outside ``insured`` counted
+    off); so ``step`` is 1 for a fixed window or ``inside``, else 2.  With another rate,
+    no day is skipped."""
+    count_whole, count_part = whole.count_ordinals, part.count_ordinals
+    num, den = rate.numerator, rate.denominator
+    first_of_window = window_start.toordinal()
+    sliding = window_days > 0
+    step = 0 if not 0 <= rate <= 1 else 1 if not sliding or inside else 2
+
+    def total(day: int) -> int:
+        low = max(first_of_window, day - window_days + 1) if sliding else first_of_window
+        if day < low:
+            return 0
+        partial = count_part(low, day)
+        return count_whole(low, day) - partial + partial * num // den
+
+    first, last = start.toordinal(), end.toordinal()
+    found = total(first)
+    if found > limit:
+        return start
+    skip_to = first + (limit - found) // step + 1 if step else first + 1
+    # the days of insured after start, run by run (runs are sorted and disjoint)
+    for run_start, run_end in zip(*whole.ordinals(), strict=True):
+        if run_end <= first:
+            continue
+        if run_start > last:
+            break
+        day = max(run_start, first + 1, skip_to)
+        stop = min(run_end, last)
+        while day <= stop:
+            found = total(day)
+            if found > limit:
+                return date.fromordinal(day)
+            day += (limit - found) // step + 1 if step else 1
+        skip_to = day
     return None

@@ -235,6 +235,11 @@ class PeriodIndex:
             total -= last - b
         return total
 
+    def ordinals(self) -> tuple[list[int], list[int]]:
+        """The ordinals of the first and of the last day of each run, in date order (read
+        only: the index's own lists)."""
+        return self._starts, self._ends
+
     def nth(self, n: int, start: date, end: date) -> date | None:
         """The ``n``-th distinct day of the periods inside ``[start, end]``, or None."""
         if n < 1:

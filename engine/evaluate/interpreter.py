@@ -278,6 +278,9 @@ class Evaluation:
         # answer is kept, never a failure; an answer cannot change later in the evaluation,
         # since every output it read is kept in results
         self._selected: dict[str, tuple[RuleVersion | None, date, str]] = {}
+        #: a circular dependency was met (its error is told by the output where the circle
+        #: closed, which depends on the order of the outputs asked: see shared.py)
+        self.circular = False
         self._not_disapplied: set[str] = set()
         # what an expression reads, through a weak reference to this evaluation: the
         # environments kept to explain a "no" (TraceNode.why_false) make no cycle with it
@@ -400,6 +403,7 @@ class Evaluation:
             self.results[name] = result
             return result
         if name in self.active:
+            self.circular = True
             raise EvaluationError("circular dependency: " + " → ".join([*self.active, name]))
         self.active.append(name)
         try:
@@ -643,6 +647,23 @@ def outputs_in_force(kb: KnowledgeBase, jurisdiction: str) -> list[str]:
     return list(names)
 
 
+def output_result(run: Evaluation, name: str) -> OutputResult:
+    """The result of ``name`` in ``run`` as :func:`evaluate` gives it: an output the
+    vocabulary does not have, or an evaluation that fails outside any rule (a circular
+    dependency, a date beyond the calendar), is a result with the status "error"."""
+    if name not in run.vocabulary.outputs:
+        return OutputResult(name, "error", None, Type("string"),
+                            message=f"{name!r} is not an output of these rules")
+    try:
+        return run.output(name)
+    except EvaluationError as exc:
+        return OutputResult(name, "error", None, run.vocabulary.outputs[name].type,
+                            message=str(exc))
+    except (OverflowError, DateRangeError):
+        return OutputResult(name, "error", None, run.vocabulary.outputs[name].type,
+                            message=f"a date would be {OUTSIDE_THE_CALENDAR}")
+
+
 def evaluate(kb: KnowledgeBase, case: Case, as_of: date, *, law_as_of: date | None = None,
              outputs: Sequence[str] | None = None, reading: str | None = None,
              known: Mapping[str, OutputResult] | None = None) -> Outcome:
@@ -658,19 +679,7 @@ def evaluate(kb: KnowledgeBase, case: Case, as_of: date, *, law_as_of: date | No
     names = list(outputs) if outputs else outputs_in_force(kb, case.jurisdiction)
     results: dict[str, OutputResult] = {}
     for name in names:
-        if name not in run.vocabulary.outputs:
-            results[name] = OutputResult(name, "error", None, Type("string"),
-                                         message=f"{name!r} is not an output of these rules")
-            continue
-        try:
-            results[name] = run.output(name)
-        except EvaluationError as exc:
-            results[name] = OutputResult(name, "error", None,
-                                         run.vocabulary.outputs[name].type, message=str(exc))
-        except (OverflowError, DateRangeError):
-            results[name] = OutputResult(name, "error", None,
-                                         run.vocabulary.outputs[name].type,
-                                         message=f"a date would be {OUTSIDE_THE_CALENDAR}")
+        results[name] = output_result(run, name)
     for name, result in results.items():
         # a fact is only an error for an output that was asked for: evaluating every output,
         # "cannot be answered" is the normal state of outputs the case is not about

@@ -58,9 +58,14 @@ def laws_differ(kb: KnowledgeBase, case: Case, as_of: date, output: str, first: 
     means it — a value against no value or a conflict, or two different values, neither
     missing — else None."""
     try:
-        a, b = (evaluate(kb, case, as_of, law_as_of=day, outputs=[output],
-                         reading=reading).results[output]
-                for day in (first, second))
+        a = evaluate(kb, case, as_of, law_as_of=first, outputs=[output],
+                     reading=reading).results[output]
+        if a.status not in _DECIDED:
+            # a missing fact or an error under the first law: no difference, whatever the
+            # second law gives (the evaluator is not asked for it)
+            return None
+        b = evaluate(kb, case, as_of, law_as_of=second, outputs=[output],
+                     reading=reading).results[output]
     except (MissingFactError, UndeterminedError, EvaluationError, OverflowError,
             DateRangeError, ValueError):
         return None

@@ -42,10 +42,11 @@ from typing import TYPE_CHECKING, Any
 import z3
 
 from ...calendar.dates import DateRangeError, to_day_number
+from ...evaluate import shared
 from ...evaluate.builtins import EvaluationError
 from ...evaluate.case import Case
 from ...evaluate.expressions import MissingFactError, UndeterminedError
-from ...evaluate.interpreter import OutputResult, evaluate
+from ...evaluate.interpreter import OutputResult
 from ..encoding.calendar_terms import horizon_bounds
 from ..encoding.encode import LawEncoding, query_constraints
 from ..encoding.plausible import plausible
@@ -124,13 +125,13 @@ class SeededRegions:
         memo: dict[tuple[tuple[str, str], ...], tuple[OutputResult, ...] | None] = {}
 
         def results(facts: dict[str, Any]) -> tuple[OutputResult, ...] | None:
-            key = tuple(sorted((k, repr(v)) for k, v in facts.items()))
+            key = shared.facts_key(facts)
             if key not in memo:
                 case = Case("seed", audit.jurisdiction, later, dict(facts), {}, None)
                 try:
                     memo[key] = tuple(
-                        evaluate(audit.kb, case, later, law_as_of=day, outputs=[name],
-                                 reading=self.reading).results[name]
+                        shared.result(audit.kb, case, later, name, law_as_of=day,
+                                      reading=self.reading, key=key)
                         for day in (self.first, self.second))
                 except (MissingFactError, UndeterminedError, EvaluationError,
                         OverflowError, DateRangeError, ValueError, ArithmeticError):
