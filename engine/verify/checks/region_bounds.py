@@ -66,6 +66,11 @@ if TYPE_CHECKING:
 SUMMARY_RLIMIT = 600_000
 #: What one check of a summary may spend (at most what is left of the summary's).
 CHECK_RLIMIT = 200_000
+#: What one check of the bisection of a bound (:meth:`_Bounds.least`) may spend on the
+#: output's solver: a heuristic, the tail of the bundled diffs' checks — every one of them
+#: that is decided takes at most 75,673 units (the others, in one region, ran to 200,000
+#: without an answer: ``CHECK_RLIMIT``'s last 100,000 units never decided a bound there).
+BISECT_RLIMIT = 100_000
 #: What the first check (a case of the region at all) may spend: on the bundled diffs it
 #: takes at most about 150,000 units where it succeeds; where it does not, the summary is
 #: out of reach of the budget anyway.
@@ -146,7 +151,7 @@ class RegionSolver:
                 return found
             cold = ColdSolver(self)
             out = _Bounds(cold, facts, budget - found.spent, check=COLD_RLIMIT,
-                          stop=True).start(sorted(names), witness_pins(witness, facts, names,
+                          bisect=COLD_RLIMIT, stop=True).start(sorted(names), witness_pins(witness, facts, names,
                                                                        cold.ctx))
             out.spent += found.spent
             out.from_witness = True
@@ -259,17 +264,20 @@ class _Bounds:
 
     def __init__(self, region: _Checks, facts: FactVars, budget: int, *,
                  first: int = FIRST_RLIMIT, check: int = CHECK_RLIMIT,
-                 stop: bool = False) -> None:
+                 bisect: int = BISECT_RLIMIT, stop: bool = False) -> None:
         self.region, self.facts = region, facts
         self.out = Summary(budget=budget)
         self.models: list[z3.ModelRef] = []
         self.first, self.check, self.stop, self.stopped = first, check, stop, False
+        self.bisect = bisect
 
-    def ask(self, *extra: Any) -> z3.ModelRef | None:
+    def ask(self, *extra: Any, bound: bool = False) -> z3.ModelRef | None:
+        """A model of the region with ``extra``, None if there is none; ``bound``: a check
+        of :meth:`least` (limited to ``bisect``, not ``check``)."""
         left = self.out.budget - self.out.spent
         if left <= 0 or self.stopped:
             raise _UnsettledError
-        limit = self.check if self.models else self.first
+        limit = (self.bisect if bound else self.check) if self.models else self.first
         status, model, spent = self.region.check(extra, min(limit, left))
         self.out.spent += spent
         if status == "unknown":
@@ -360,18 +368,18 @@ class _Bounds:
                 v = self.value(model, term)
                 best = v if best is None else min(best, v)
         if best is None:
-            model = self.ask(guard)
+            model = self.ask(guard, bound=True)
             assert model is not None, "the fact is given in some case of the region"
             best = self.value(model, term)
         if best <= floor:
             return best
-        model = self.ask(guard, term <= floor)
+        model = self.ask(guard, term <= floor, bound=True)
         if model is not None:
             return self.value(model, term)
         bad = floor                     # term <= bad: no case
         while best - bad > 1:
             mid = (bad + best) // 2
-            model = self.ask(guard, term <= mid)
+            model = self.ask(guard, term <= mid, bound=True)
             if model is None:
                 bad = mid
             else:
