@@ -62,11 +62,14 @@ if TYPE_CHECKING:
 #: Resource limit of the query with a candidate fixed (decided at once, or not at all).
 SEED_RLIMIT = 1_000_000
 #: Resource limit of the check that one date alone is possible for the encoding: a date
-#: beyond the calendar's horizon is ruled out within 15,000 units on the bundled diffs; a
-#: possible date is seldom shown possible at all (the check then ends undecided, which
-#: keeps the date, as a possible one), so a larger budget only costs (200,000: 0.3 s of
-#: undecided checks per repaired candidate).
-REPAIR_RLIMIT = 50_000
+#: beyond the calendar's horizon is ruled out within 15,000 units on the bundled diffs
+#: (14,039-14,812); a possible date is seldom shown possible at all (the check then ends
+#: undecided, which keeps the date, as a possible one), so a larger budget only costs
+#: (200,000: 0.3 s of undecided checks per repaired candidate; 50,000 until stop 18, whose
+#: second half never decided a check of the bundled diffs).  A heuristic: a date another
+#: knowledge base rules out only beyond it is kept, and its candidate then fails to
+#: confirm, as any candidate outside the encoding does.
+REPAIR_RLIMIT = 25_000
 #: How many candidates the solver is asked about for one output (each passing the
 #: evaluator's test); then the diff goes on as before.
 SEED_TRIES = 12
