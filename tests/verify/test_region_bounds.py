@@ -89,12 +89,12 @@ def test_a_fact_not_settled_is_named(kb: KnowledgeBase, monkeypatch: pytest.Monk
 
 
 def _first_only(ask: Any) -> Any:
-    def first(self: Any, *extra: Any) -> Any:
+    def first(self: Any, *extra: Any, **more: Any) -> Any:
         if self.models:
             raise region_bounds._UnsettledError
         self.out.budget += 10**7           # the first check only
         try:
-            return ask(self, *extra)
+            return ask(self, *extra, **more)
         finally:
             self.out.budget -= 10**7
     return first
@@ -113,6 +113,46 @@ def test_a_bound_is_the_least_value_of_some_case() -> None:
         assert bounds.least(z3.BoolVal(True), y, 6) <= 6         # the floor is reached
     finally:
         solver.solver.pop()
+
+
+def test_the_bisection_has_a_limit_of_its_own() -> None:
+    # the first check has FIRST_RLIMIT, whether a fact is given CHECK_RLIMIT, and each
+    # check of a bound's bisection BISECT_RLIMIT (stop 18: its tail decided nothing)
+    import z3
+    x, y = z3.Ints("x y")
+    solver = region_bounds.RegionSolver([x >= 3, x <= 40, y == 2 * x])
+    limits: list[int] = []
+    check = solver.check
+
+    def counted(extra: Any, limit: int) -> Any:
+        limits.append(limit)
+        return check(extra, limit)
+    solver.check = counted  # type: ignore[method-assign]
+    bounds = region_bounds._Bounds(solver, None, 10**7)  # type: ignore[arg-type]
+    solver.solver.push()
+    try:
+        assert bounds.ask() is not None
+        assert bounds.ask(x >= 10) is not None
+        assert limits == [region_bounds.FIRST_RLIMIT, region_bounds.CHECK_RLIMIT]
+        assert bounds.least(z3.BoolVal(True), x, -10**9) == 3
+        assert len(limits) > 3
+        assert set(limits[2:]) == {region_bounds.BISECT_RLIMIT}
+    finally:
+        solver.solver.pop()
+    assert region_bounds.BISECT_RLIMIT < region_bounds.CHECK_RLIMIT
+
+
+def test_a_bound_not_bisected_within_its_limit_is_named(
+        kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    # each bisection check undecided: the facts whose bounds need one are named, not
+    # left free, whatever the summary's budget has left
+    monkeypatch.setattr(region_bounds, "BISECT_RLIMIT", 1)
+    audit = Audit(kb, "lu", max_regions=3)
+    results = {r.output: r for r in diff_versions(audit, *BOUNDARY, None)}
+    [finding] = results["certificate_in_time"].findings
+    [line] = [line for line in finding.details if "not settled" in line]
+    assert "the range of absence_start, certificate_received_on was not settled" in line
+    assert f"budget ({region_bounds.SUMMARY_RLIMIT:,} rlimit units)" in line
 
 
 def _limits(monkeypatch: pytest.MonkeyPatch) -> tuple[list[int], list[int]]:

@@ -14,6 +14,14 @@ A summary is descriptive (the witness is the finding), so it has a budget of its
 it is *named* as not summarised — never left out as if the region left it free — and the
 facts settled before are still shown.
 
+**The limits of the checks** are heuristics read off the bundled diffs (each constant
+says where its figure comes from): a check that ends undecided within its limit leaves its
+fact named as not settled, so a limit too small for another knowledge base costs it
+summary lines, never a false one.  The bisection of a bound (:meth:`_Bounds.least`)
+has :data:`BISECT_RLIMIT`, half the :data:`CHECK_RLIMIT` of whether a fact is given (whose
+checks are decided up to 197,317 units): no bisection check of the bundled diffs needs
+more than 75,673, and those that end undecided used to spend 200,000 each (stop 18).
+
 **Started from the witness.**  A region of the diff comes with its witness (a case the
 evaluator replayed, or the model it was read from), so it is known to have cases.  On an
 output's solver that has found no case of any region yet, the first check is a probe of
@@ -150,9 +158,9 @@ class RegionSolver:
                 self.reached = self.reached or found.reached
                 return found
             cold = ColdSolver(self)
+            pins = witness_pins(witness, facts, names, cold.ctx)
             out = _Bounds(cold, facts, budget - found.spent, check=COLD_RLIMIT,
-                          bisect=COLD_RLIMIT, stop=True).start(sorted(names), witness_pins(witness, facts, names,
-                                                                       cold.ctx))
+                          bisect=COLD_RLIMIT, stop=True).start(sorted(names), pins)
             out.spent += found.spent
             out.from_witness = True
             if out.reached and out.unsettled and out.decided:
@@ -259,17 +267,19 @@ class _UnsettledError(Exception):
 
 
 class _Bounds:
-    """``first``, ``check``: the limits of the first check and of the others; ``stop``:
+    """``first``, ``check``, ``bisect``: the limits of the first check, of the others and
+    of those of a bound's bisection (default :data:`BISECT_RLIMIT`); ``stop``:
     the first check not decided ends the summary (every fact not settled yet is named)."""
 
     def __init__(self, region: _Checks, facts: FactVars, budget: int, *,
                  first: int = FIRST_RLIMIT, check: int = CHECK_RLIMIT,
-                 bisect: int = BISECT_RLIMIT, stop: bool = False) -> None:
+                 bisect: int | None = None, stop: bool = False) -> None:
         self.region, self.facts = region, facts
         self.out = Summary(budget=budget)
         self.models: list[z3.ModelRef] = []
         self.first, self.check, self.stop, self.stopped = first, check, stop, False
-        self.bisect = bisect
+        # read when the summary is made (a module setting, as the probe's)
+        self.bisect = BISECT_RLIMIT if bisect is None else bisect
 
     def ask(self, *extra: Any, bound: bool = False) -> z3.ModelRef | None:
         """A model of the region with ``extra``, None if there is none; ``bound``: a check
@@ -453,5 +463,5 @@ def _into(formula: Any, ctx: z3.Context) -> Any:
     return translate(formula, ctx)      # formula.translate(ctx), as fast_terms makes it
 
 
-__all__ = ["CHECK_RLIMIT", "COLD_RLIMIT", "FIRST_RLIMIT", "PROBE_RLIMIT", "SUMMARY_RLIMIT",
-           "ColdSolver", "RegionSolver", "Summary", "summarise", "witness_pins"]
+__all__ = ["BISECT_RLIMIT", "CHECK_RLIMIT", "COLD_RLIMIT", "FIRST_RLIMIT", "PROBE_RLIMIT",
+           "SUMMARY_RLIMIT", "ColdSolver", "RegionSolver", "Summary", "summarise", "witness_pins"]
