@@ -3,7 +3,7 @@ check — what each kind of check (the first, "a case of the region at all"; whe
 is given; a bound; an enum value) costs and answers, and how each summary ends.
 
     .venv/bin/python benchmarks/region_summaries.py [--boundaries 2018-12-31,2019-01-01 ...]
-        [--regions] [--fresh] [--pinned]
+        [--regions] [--fresh] [--pinned] [--tail]
 
 The checks of a summary started from the witness (fresh solvers, ``ColdSolver``) are
 counted apart as ``cold …``, and a summary that asked any is marked ``(from the witness)``.
@@ -12,7 +12,10 @@ again, with the same limit and ten times it, of a fresh (non-incremental) Z3 sol
 context of its own.  ``--pinned``: for each summary, after its witness is made, whether a
 case of the region is found with the witness's facts fixed — as assumptions of the
 summary's incremental solver (copied into a context of its own) and asserted in a fresh
-solver.  The experiments run outside the summary's solver, so its answers are those of
+solver.  ``--tail``: for each kind of check, the units of the largest that was decided
+against the limits it had, and what the undecided ones spent (where a limit's tail never
+decides anything, a smaller limit gives the same summaries for less: stop 18).  The
+experiments run outside the summary's solver, so its answers are those of
 ``lexlux diff``; they build a few terms in the main context (the witness's values), which
 can change the text of later queries (see docs/verification.md, stop 15).  Figures are
 printed, never asserted.
@@ -69,6 +72,8 @@ def main() -> None:
                         help="ask each undecided check again of a fresh solver")
     parser.add_argument("--pinned", action="store_true",
                         help="try each region's first case with its witness fixed")
+    parser.add_argument("--tail", action="store_true",
+                        help="the largest decided check of each kind against its limit")
     args = parser.parse_args()
     from lexlux.pipeline import load_knowledge_base
     from lexlux.verify.checks import region_bounds as rb
@@ -88,6 +93,14 @@ def main() -> None:
                                 rb._Bounds.least)
     cold_check, start = rb.ColdSolver.check, rb._Bounds.start
     kinds_cold: list[int] = []      # one per check of a summary started from the witness
+    # (kind, decided): [checks, largest units, limits seen]
+    tails: dict[tuple[str, bool], list[Any]] = defaultdict(lambda: [0, 0, set()])
+
+    def tail(kind: str, answer: Any, limit: int) -> None:
+        row = tails[(kind, answer[0] != "unknown")]
+        row[0] += 1
+        row[1] = max(row[1], answer[2])
+        row[2].add(limit)
     cold_seen = [0]
     summarise = rb.summarise
 
@@ -98,6 +111,7 @@ def main() -> None:
         row[0] += 1
         row[1] += time.process_time() - cpu
         row[2] += answer[2]
+        tail(phase[0], answer, limit)
         if args.fresh and answer[0] == "unknown":
             start = time.process_time()
             mine = [rb._into(e, self.ctx) for e in extra]
@@ -117,6 +131,7 @@ def main() -> None:
         row[0] += 1
         row[1] += time.process_time() - cpu
         row[2] += answer[2]
+        tail("cold " + phase[0], answer, limit)
         kinds_cold.append(1)
         if phase[0] == "first":
             phase[0] = "enum"
@@ -200,6 +215,7 @@ def main() -> None:
         for boundary in args.boundaries:
             first, second = (date.fromisoformat(d) for d in boundary.split(","))
             kinds.clear()
+            tails.clear()
             summaries.clear()
             fresh.clear()
             pinned.clear()
@@ -225,6 +241,11 @@ def main() -> None:
             if args.regions:
                 for name, c, n, _, end in sorted(summaries, key=lambda s: -s[1]):
                     print(f"    {name:<70} CPU {c:6.3f} s  {n:3d} checks  {end}")
+            if args.tail:
+                for (kind, decided), (n, most, limits) in sorted(tails.items()):
+                    print(f"    tail {kind:<11} {'decided' if decided else 'undecided':<9} "
+                          f"{n:4d} checks, largest {most:>9,} units, limits "
+                          + ", ".join(f"{x:,}" for x in sorted(limits)))
             for line in fresh:
                 print("    " + line)
             for line in pinned:
