@@ -39,6 +39,12 @@ def register(sub: Any) -> None:
 
 
 def cmd_audit(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from ..verify.collector import collector_paused
+    with collector_paused():     # Z3 term ids independent of the collector (verify/collector.py)
+        return _audit(args, stdout, stderr)
+
+
+def _audit(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from ..output import write_atomically
     from ..report.audit_report import InvariantResult, render_markdown
     from ..verify.checks.accepted import apply_accepted, default_path, load_accepted

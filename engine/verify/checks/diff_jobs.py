@@ -34,7 +34,9 @@ So the pool each result rests on is that of ``--jobs 1``.  What is not shared: t
 text of a narrow query) and the slice solvers (:mod:`.quick`) keep per-process histories,
 which can change whether a query is decided within its budget and which model gives a
 witness: on the bundled diff 2016-01-01 -> 2020-01-01 the witnesses of ``monthly_payer``
-(a timeline output) differ in some runs, its statuses, regions and fingerprints never; on
+(a timeline output) differed in three runs of nine at stop 16, its statuses, regions and
+fingerprints never (at stop 18, with the collector paused during a run:
+:mod:`..collector`, none of 21 runs differed); on
 2018-12-31 -> 2019-01-01 the JSON is that of ``--jobs 1`` (benchmarks/diff_jobs.py,
 docs/verification.md).  A worker that fails is a warning and its units are run here.
 """

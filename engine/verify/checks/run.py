@@ -14,6 +14,7 @@ from typing import Any
 
 from ...compile.model import KnowledgeBase
 from ...diagnostics import LexluxError, error
+from ..collector import pausing_collector
 from .accepted import apply_accepted, load_accepted
 from .context import Audit
 from .findings import Finding, to_json
@@ -102,6 +103,7 @@ def unknown_rule(kb: KnowledgeBase, rule: str) -> str | None:
     return f"no rule {rule!r}" + (f"; did you mean {close[0]!r}?" if close else "")
 
 
+@pausing_collector
 def run_audit(kb: KnowledgeBase, *, checks: Sequence[str] | None = None,
               as_of: date | None = None, rule: str | None = None,
               witness_dir: Path | None = None, accepted: Path | None = None,
@@ -196,6 +198,7 @@ class DiffReport:
                 **({"cache": self.cache} if self.cache is not None else {})}
 
 
+@pausing_collector
 def run_diff(kb: KnowledgeBase, first: date, second: date, *,
              outputs: Sequence[str] | None = None, max_regions: int = 3,
              witness_dir: Path | None = None,
