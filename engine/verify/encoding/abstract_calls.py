@@ -148,8 +148,7 @@ def counted_call(scope: ExprScope, name: str, t: list[Any]) -> tuple[Any, Any]:
     """first_day_counted_over (engine/calendar/counted_days.py): free values (the date, and
     whether it exists), refined by models like the CCSS recurrence."""
     from ...calendar.counted_days import first_day_counted_over
-    closed = counted_closed_form_of(scope.interner.__dict__.setdefault("_counted_closed", {}),
-                                    name, t)
+    closed = _counted_closed_form(name, t)
     if closed is not None:
         return closed
     kinds = ("periods", "periods", "real", "int", "date", "int", "date", "date")
@@ -195,31 +194,6 @@ def counted_call(scope: ExprScope, name: str, t: list[Any]) -> tuple[Any, Any]:
     scope.calendar.assumptions.append(z3.Implies(has_term, and_(day_term >= t[6],
                                                                   day_term <= t[7])))
     return day_term, not_(has_term)
-
-
-def counted_closed_form_of(memo: dict[Any, Any], name: str, t: list[Any]
-                           ) -> tuple[Any, Any] | None:
-    """:func:`_counted_closed_form`, kept in ``memo`` by the function and the terms of its
-    arguments, as :func:`.encode_periods.period_function_of` keeps the period aggregates:
-    it reads neither the calendar nor the frame and records nothing (no abstract call, no
-    assumption), so the same call gives the very same terms (Z3 hash-conses them).  The
-    payer rules ask it with the same arguments in many months, under both laws and in
-    both frames (18 and 36 months) of a timeline query: ``memo`` is the interner's, shared
-    by the encodings of those frames and laws, so it is built once for all of them."""
-    key = (name, *(_periods_key(x) if isinstance(x, PeriodsVar) else
-                   x.get_id() if isinstance(x, z3.AstRef) else repr(x) for x in t))
-    if key not in memo:
-        memo[key] = (_counted_closed_form(name, t), list(t))  # the arguments kept alive:
-        #                                             Z3 reuses the id of a freed term
-    found: tuple[Any, Any] | None = memo[key][0]
-    return found
-
-
-def _periods_key(p: PeriodsVar) -> tuple[int, ...]:
-    """The ids of the terms of ``p`` (a periods expression of a rule builds a new
-    :class:`PeriodsVar` of the same terms at each call: :func:`_counted_closed_form`
-    reads only its terms)."""
-    return (p.count.get_id(), *(t.get_id() for t in (*p.starts, *p.ends)))
 
 
 def _counted_closed_form(name: str, t: list[Any]) -> tuple[Any, Any] | None:
