@@ -52,28 +52,39 @@ def _same_terms(a: list[Any], b: list[Any]) -> bool:
     return len(a) == len(b) and all(x.eq(y) for x, y in zip(a, b, strict=True))
 
 
-def _both(kb: KnowledgeBase, reading: str | None
+def _both(kb: KnowledgeBase, reading: str | None, before: str | bool | None = False
           ) -> tuple[tuple[list[Any], list[Any], set[str]], list[FrameTwin]]:
     """The query of the 18-month frame after the 36-month one, as a diff asks them (a
-    fresh interner: no memo of another test is read)."""
-    interner, donors = Interner(), {}
+    fresh interner: no memo of another test is read); with ``before`` (a reading), the
+    36-month frame's query under that reading is asked first, with an interner of its
+    own, as the diff asks the readings one after the other."""
+    donors: dict[Any, FrameTwin] = {}
     as_of = z3.IntVal(to_day_number(SECOND))
+    if before is not False:
+        assert before is None or isinstance(before, str)
+        _query(_twins(kb, Interner(), donors, before, 36, as_of))
+    interner = Interner()
     _query(_twins(kb, interner, donors, reading, 36, as_of))
     narrow = _twins(kb, interner, donors, reading, 18, as_of)
     return _query(narrow), narrow
 
 
-@pytest.mark.parametrize("reading", [None, "ccss_worked_example"])
-def test_the_taken_outputs_give_the_very_same_query(kb: KnowledgeBase, reading: str | None,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    (taken, calls, facts), narrow = _both(kb, reading)
+@pytest.mark.parametrize(("reading", "before"), [(None, False),
+                                                 ("ccss_worked_example", False),
+                                                 ("ccss_worked_example", None)])
+def test_the_taken_outputs_give_the_very_same_query(
+        kb: KnowledgeBase, reading: str | None, before: str | bool | None,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    (taken, calls, facts), narrow = _both(kb, reading, before)
+    if before is not False:                  # the donor: the other reading's 36 months
+        assert all(t.donors[t.donor_key()].reading != reading for t in narrow)
     for twin in narrow:
         donor = twin.donors[twin.donor_key()]
         assert donor is not twin and twin.taken > 0
         assert any(out is donor.outputs.get(n) for n, out in twin.outputs.items())
         assert twin.outputs[PAYER] is not donor.outputs[PAYER]     # never the timeline
     monkeypatch.setattr(frame_outputs, "ENABLED", [False])
-    (built, built_calls, built_facts), plain = _both(kb, reading)
+    (built, built_calls, built_facts), plain = _both(kb, reading, before)
     assert sum(t.taken for t in plain) == 0
     assert _same_terms(taken, built) and _same_terms(calls, built_calls)
     assert facts == built_facts
@@ -112,3 +123,17 @@ def test_an_output_is_encoded_when_a_read_would_find_another_entry(
     assert frame_outputs._replayable(calendar, units[0].journal) is False
     assert narrow[0].output(root) is not donor.outputs[root]    # encoded here
     assert root in narrow[0]._units
+
+
+def test_nothing_is_taken_from_an_interner_with_other_codes(kb: KnowledgeBase) -> None:
+    donors: dict[Any, FrameTwin] = {}
+    as_of = z3.IntVal(to_day_number(SECOND))
+    _query(_twins(kb, Interner(), donors, None, 36, as_of))
+    same, other = Interner(), Interner()
+    same_twins = _twins(kb, same, donors, None, 18, as_of)
+    _query(same_twins)
+    other_twins = _twins(kb, other, donors, None, 18, as_of)
+    other.code("a value no rule has")            # a code the donor's interner lacks
+    _query(other_twins)
+    assert sum(t.taken for t in same_twins) > 0
+    assert sum(t.taken for t in other_twins) == 0

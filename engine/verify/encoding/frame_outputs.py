@@ -9,8 +9,9 @@ The timelines differ from frame to frame, but the outputs of the cone that are n
 timeline and read none (the payer reads when the benefit is exhausted, whether it goes
 on after disaffiliation, …) are the same terms in every frame: nothing in their
 encoding depends on the frame's length.  So a :class:`FrameTwin` takes them from the
-first twin of the same interner, law, reading, tag, as-of term and first month (its
-*donor*) instead of encoding them again.
+first twin of the same law, tag, as-of term and first month (its *donor*) instead of
+encoding them again, under any reading whose rules for them are the same (the diff asks
+the payer under each reading: the outputs it reads have no reading of their own).
 
 What an output's encoding depends on besides its rules, and how a taken output is known
 to be the one an encoding would build:
@@ -18,8 +19,11 @@ to be the one an encoding would build:
 * the frame's length: an output is taken only when no output first encoded with it is a
   timeline, no function of it read the frame (:data:`~.month_values.FRAME_READS`) and
   every output it reads outside them was taken or could be;
-* the law, reading, tag, as-of term, first month and the codes of enum values: the
-  donor's are the same (one interner);
+* the law, tag, as-of term and first month: the donor's are the same; the reading: the
+  rules of each output taken (:meth:`~.encode.LawEncoding.candidates`) are the same
+  under the donor's; the codes of enum values: the donor's interner, or one with the
+  same codes (every interner codes the knowledge base's values alike, in sorted order,
+  and a value met later gets the next code: :class:`~.facts.Interner`);
 * the calendar of the set of facts: most of its tables are memos of pure functions, but
   three give answers that depend on what was encoded before (``_month_of``, ``_starts``,
   ``_shifted``: a date known to be a month's first day, its month, a shifted date), and
@@ -77,10 +81,10 @@ class FrameTwin(LawEncoding):
         self.taken = 0                   # outputs taken from the donor
 
     def donor_key(self) -> tuple[Any, ...]:
-        """What the outputs of a twin depend on but the frame's length (the interner and
-        the as-of term are kept alive by the donor: their ids stay their own)."""
-        return (id(self.shared.interner), self.law_as_of, self.reading, self.tag,
-                self.as_of.get_id(), self.frame.first_month)
+        """What the outputs of a twin depend on but the frame's length, the reading and the
+        interner (checked output by output: :meth:`_take`); the as-of term is kept alive
+        by the donor, so its id stays its own."""
+        return (self.law_as_of, self.tag, self.as_of.get_id(), self.frame.first_month)
 
     def output(self, name: str) -> OutputEnc:
         if name in self.outputs:
@@ -121,6 +125,13 @@ class FrameTwin(LawEncoding):
         unit = donor._units.get(name)
         if unit is None or not unit.free or any(n in self.outputs for n in unit.names):
             return False
+        if self.reading != donor.reading and any(      # another reading: the same rules
+                [r.id for r in self.candidates(n)] != [r.id for r in donor.candidates(n)]
+                for n in unit.names):
+            return False
+        if self.shared.interner is not donor.shared.interner and \
+                self.shared.interner.codes != donor.shared.interner.codes:
+            return False                 # another code for an enum value met later
         calendar = self.shared.calendar
         if not _replayable(calendar, unit.journal):
             return False
