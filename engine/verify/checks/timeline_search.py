@@ -47,7 +47,10 @@ full encoding, whose first month is free, is not solved (Z3 does not decide it).
 
 Every frame's encodings are built once per audit (:func:`frame_twin`) and shared by every
 check and query; the widest frame of the anchor month is the audit's own timeline encoding
-(:func:`main_frame`), so the full-horizon encoding with its division is never built.  All
+(:func:`main_frame`), so the full-horizon encoding with its division is never built.  The
+outputs of a query's cone that are no timeline and read none are the same terms in every
+frame of a month: a twin takes them from the first twin of its month, under any reading
+whose rules for them are the same (:mod:`lexlux.verify.encoding.frame_outputs`).  All
 the frames of one query share one budget (the audit's ``--rlimit``, or the smaller budget a
 check gives: :data:`CHECK_RLIMIT`, :data:`DEAD_RLIMIT`).
 
