@@ -47,7 +47,10 @@ full encoding, whose first month is free, is not solved (Z3 does not decide it).
 
 Every frame's encodings are built once per audit (:func:`frame_twin`) and shared by every
 check and query; the widest frame of the anchor month is the audit's own timeline encoding
-(:func:`main_frame`), so the full-horizon encoding with its division is never built.  All
+(:func:`main_frame`), so the full-horizon encoding with its division is never built.  The
+outputs of a query's cone that are no timeline and read none are the same terms in every
+frame of a month: a twin takes them from the first twin of its month, under any reading
+whose rules for them are the same (:mod:`lexlux.verify.encoding.frame_outputs`).  All
 the frames of one query share one budget (the audit's ``--rlimit``, or the smaller budget a
 check gives: :data:`CHECK_RLIMIT`, :data:`DEAD_RLIMIT`).
 
@@ -68,6 +71,7 @@ from ...calendar.dates import month_index, month_start_from_index
 from ..encoding.calendar_terms import horizon_bounds
 from ..encoding.encode import Constraint, LawEncoding, query_constraints
 from ..encoding.encode_expr import AbstractCall
+from ..encoding.frame_outputs import FrameTwin
 from ..encoding.plausible import plausible
 from ..encoding.shared import Shared
 from ..encoding.solve import Budget, SolveResult
@@ -192,7 +196,9 @@ def frame_twin(audit: Audit, enc: LawEncoding, frame: Frame) -> LawEncoding:
     """``enc`` in ``frame`` (same reading, date of the law and tag, so the same named
     constants; the same codes of enum values): ``enc`` itself when it is in that frame,
     else one encoding per audit, frame, reading, date and tag, shared by every query and
-    check (the twins of one frame share one set of facts)."""
+    check (the twins of one frame share one set of facts).  A twin in a pinned frame
+    takes the outputs in which no frame is read from the first twin of its month
+    (:class:`~lexlux.verify.encoding.frame_outputs.FrameTwin`)."""
     if enc.frame == frame:
         return enc
     memo: dict[Any, Any] = audit.__dict__.setdefault("_frames", {})
@@ -203,9 +209,10 @@ def frame_twin(audit: Audit, enc: LawEncoding, frame: Frame) -> LawEncoding:
         if skey not in memo:         # (the interner is kept alive: its id stays unique)
             memo[skey] = (Shared(audit.kb, audit.jurisdiction, interner=interner), interner)
         shared = memo[skey][0]
-        memo[key] = LawEncoding(shared, enc.as_of, law_as_of=enc.law_as_of,
-                                reading=enc.reading, tag=enc.tag, timelines=True,
-                                frame=frame)
+        # the outputs no frame reads are taken from the first twin of the same month
+        memo[key] = FrameTwin(shared, enc.as_of, law_as_of=enc.law_as_of,
+                              reading=enc.reading, tag=enc.tag, timelines=True,
+                              frame=frame, donors=audit.__dict__.setdefault("_donors", {}))
     twin: LawEncoding = memo[key]
     return twin
 

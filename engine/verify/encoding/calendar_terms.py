@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 import z3
 
@@ -129,6 +130,12 @@ def _one_if(c: z3.BoolRef) -> z3.ArithRef:
     return z3.If(c, 1, 0)
 
 
+#: A read (``"get"``, the entry found or None) or a write (``"set"``, the value written
+#: and the term of the key's id) of one of the calendar's tables: (kind, table, key id,
+#: entry, term), :attr:`Calendar.journal`.
+Entry = tuple[str, str, int, Any, Any]
+
+
 class Calendar:
     """Builds calendar terms; caches them per argument term (one instance per query) and
     records, per output being encoded, the assumption that arguments are in the table."""
@@ -144,11 +151,35 @@ class Calendar:
         #: the terms whose ids key the tables above, kept alive: Z3 reuses the id of a
         #: freed term, and another term must never find this one's entry
         self._alive: list[z3.ExprRef] = []
+        #: while an output is encoded for other frames to take (frame_outputs.py): each
+        #: read and write of the three tables whose answers depend on what was encoded
+        #: before (``_month_of``, ``_starts``, ``_shifted``), in order (:data:`Entry`)
+        self.journal: list[Entry] | None = None
+
+    def _read(self, table: str, key: int) -> Any:
+        """The entry of ``key`` in ``table`` (None: none), journaled."""
+        found: Any = (key in self._starts or None) if table == "starts" else \
+            self._month_of.get(key) if table == "month_of" else self._shifted.get(key)
+        if self.journal is not None:
+            self.journal.append(("get", table, key, found, None))
+        return found
+
+    def _write(self, table: str, key: int, value: Any, alive: Any) -> None:
+        """``table[key] = value`` (``alive``: the term of id ``key``), journaled."""
+        if table == "starts":
+            self._starts.add(key)
+        elif table == "month_of":
+            self._month_of[key] = value
+        else:
+            self._shifted[key] = value
+        if self.journal is not None:
+            self.journal.append(("set", table, key, value, alive))
 
     def _known(self, term: z3.ArithRef, index: z3.ArithRef) -> z3.ArithRef:
         """Remember that ``term`` lies in month ``index`` (so that nested calendar
         functions do not redo the arithmetic)."""
-        self._month_of.setdefault(term.get_id(), index)
+        if self._read("month_of", term.get_id()) is None:
+            self._write("month_of", term.get_id(), index, term)
         self._alive.append(term)
         return term
 
@@ -184,11 +215,12 @@ class Calendar:
         d = self._fold(d)
         if is_int_value(d):
             return int_val(to_day_number(start_of_month(from_day_number(d.as_long()))))
-        if d.get_id() in self._month_of:
-            return self.start_by_number(self._month_of[d.get_id()])
+        known = self._read("month_of", d.get_id())
+        if known is not None:
+            return self.start_by_number(known)
         self._in_table(d)
         start = self._memo("start", d, lambda: add(sub(d, civil(d)[2]), 1))  # d - … + 1
-        self._starts.add(start.get_id())
+        self._write("starts", start.get_id(), True, start)
         return self._known(start, self.month_number(d))
 
     def next_month_start(self, d: z3.ArithRef) -> z3.ArithRef:
@@ -208,8 +240,9 @@ class Calendar:
         d = self._fold(d)
         if is_int_value(d):
             return int_val(month_index(from_day_number(d.as_long())))
-        if d.get_id() in self._month_of:
-            return self._month_of[d.get_id()]
+        known = self._read("month_of", d.get_id())
+        if known is not None:
+            return known
         self._in_table(d)
 
         def build() -> z3.ArithRef:
@@ -224,7 +257,7 @@ class Calendar:
             return int_val(to_day_number(month_start_from_index(i.as_long())))
         self.assumptions.append(and_all([ge(i, FIRST_INDEX), le(i, LAST_INDEX + 1)]))
         start = self._memo("by_number", i, lambda: month_start_day(i))
-        self._starts.add(start.get_id())
+        self._write("starts", start.get_id(), True, start)
         return self._known(start, i)
 
     def add_months(self, d: z3.ArithRef, n: z3.ArithRef) -> tuple[z3.ArithRef, z3.BoolRef]:
@@ -233,7 +266,7 @@ class Calendar:
         target = add(self.month_number(d), n)
         start = self.start_by_number(target)
         length = sub(self.start_by_number(add(target, 1)), start)
-        if d.get_id() in self._starts:      # the first of a month: day 1 always exists
+        if self._read("starts", d.get_id()):   # the first of a month: day 1 always exists
             return start, z3.BoolVal(True)
         day = add(sub(d, self.month_start(d)), 1)        # d - month_start(d) + 1
         exists = le(day, length)
@@ -241,7 +274,7 @@ class Calendar:
         if is_int_value(result):
             return result, exists
         if is_int_value(n):
-            self._shifted[result.get_id()] = (d, n.as_long())
+            self._write("shifted", result.get_id(), (d, n.as_long()), result)
             self._cache[("shifted", result.get_id())] = result     # keeps the id alive
         return self._known(result, target), exists
 
@@ -250,7 +283,7 @@ class Calendar:
         first day of that month; for ``d = add_months(x, n)`` it is asked of ``x`` and
         ``index - n``, so that no calendar arithmetic on ``d`` is needed."""
         d = self._fold(d)
-        shifted = self._shifted.get(d.get_id())
+        shifted = self._read("shifted", d.get_id())
         if shifted is not None:
             return self.reaches(shifted[0], index - shifted[1])
         return ge(d, to_day_number(month_start_from_index(index)))
