@@ -55,13 +55,31 @@ def test_the_2016_reclassification_reform_changes_the_25_employee_threshold_l551
 
 def test_differences_that_are_only_the_horizon_are_hidden_unless_asked() -> None:
     # the disabled-worker rules start on 2014-01-29, the coordinated texts the 004 sheets cite
-    # (valid_from_basis: horizon): before it the knowledge base claims nothing
+    # (valid_from_basis: horizon): before it the knowledge base claims nothing, and no rule
+    # concluding the output is in force on 2014-01-28, so it is not even compared
     out, err = io.StringIO(), io.StringIO()
     argv = ["diff", "--from", "2014-01-28", "--to", "2014-01-29", "--output",
             "disabled_extra_leave_days", "--max-regions", "1"]
     code = run(argv, out, err)
     assert code == 0, out.getvalue()
-    assert out.getvalue().startswith("horizon[disabled_extra_leave_days]: differs only")
+    assert out.getvalue().startswith("horizon[disabled_extra_leave_days]: not compared: no "
+                                     "provision concluding it is in force on 2014-01-28")
+    assert "1 output(s) not compared" in out.getvalue()
+    out = io.StringIO()
+    assert run([*argv, "--show-horizon"], out, err) == 1
+    assert "valid_from_basis: horizon" in out.getvalue()
+
+
+def test_a_region_that_is_only_the_horizon_is_hidden_unless_asked() -> None:
+    # under the guide's reading, the practical guide's rule (lu.guide_csl.s1-1, commentary)
+    # starts on 2016-01-01 at the horizon beside L.121-6 (5), in force on both dates: the
+    # diff searches, and hides the region it finds
+    out, err = io.StringIO(), io.StringIO()
+    argv = ["diff", "--from", "2015-12-31", "--to", "2016-01-01", "--output",
+            "dismissal_permitted_from", "--max-regions", "1"]
+    assert run(argv, out, err) == 0, out.getvalue()
+    assert "horizon[dismissal_permitted_from, reading guide_case_law]: differs only" \
+        in out.getvalue()
     assert "1 region(s) that are only the knowledge base's horizon hidden" in out.getvalue()
     out = io.StringIO()
     assert run([*argv, "--show-horizon"], out, err) == 1

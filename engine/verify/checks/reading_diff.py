@@ -60,6 +60,7 @@ def diff_readings(audit: Audit, first: date, second: date, names: list[str],
     (:mod:`.same_law`); ``seeds``: the witness pool of the default diff; ``run``: in place
     of :func:`.versions._diff_output` (:mod:`.diff_jobs`)."""
     from .diff_pool import Pool, dependency_order
+    from .horizon import horizon_only_output
     from .same_law import SAME_LAW, same_law
     wanted = {name: other_readings(audit, name) for name in names}
     results: dict[tuple[str, str], DiffResult] = {}
@@ -74,6 +75,10 @@ def diff_readings(audit: Audit, first: date, second: date, names: list[str],
             audit.progress(f"diff: {name} (reading {reading})")
             if same_law(*laws, name):
                 results[name, reading] = DiffResult(name, "same", reason=SAME_LAW,
+                                                    reading=reading)
+            elif not show_horizon and (hidden := horizon_only_output(
+                    audit.kb, audit.jurisdiction, name, first, second)):
+                results[name, reading] = DiffResult(name, "horizon", reason=hidden,
                                                     reading=reading)
             else:
                 results[name, reading] = (run or _diff_output)(

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import z3
 
 from ...calendar.dates import to_day_number
-from ...compile.model import ParameterValue, RuleVersion
+from ...compile.model import KnowledgeBase, ParameterValue, RuleVersion
 from ...evaluate.case import Case
 from ...evaluate.interpreter import OutputResult
 from ..encoding.encode import LawEncoding, OutputEnc
@@ -91,7 +91,7 @@ def _stale_exceptions(audit: Audit) -> Iterator[Finding]:
 @dataclass
 class DiffResult:
     output: str
-    status: str                       # "same" | "differ" | "unknown" | "not verified"
+    status: str     # "same" | "differ" | "unknown" | "not verified" | "horizon" (hidden)
     findings: list[Finding] = field(default_factory=list)
     reason: str = ""
     #: "same" only within bounded timeline frames: the bound, in words (empty: proved)
@@ -189,6 +189,7 @@ def diff_versions(audit: Audit, first: date, second: date, names: list[str] | No
     :mod:`.diff_jobs`)."""
     from .diff_pool import Pool, dependency_order
     diff_one = run or _diff_output
+    from .horizon import horizon_only_output
     from .same_law import SAME_LAW, LawAt, same_law
     laws = LawAt(audit.kb, audit.jurisdiction, first), LawAt(audit.kb, audit.jurisdiction,
                                                              second)
@@ -205,6 +206,9 @@ def diff_versions(audit: Audit, first: date, second: date, names: list[str] | No
             audit.progress(f"diff: {name}")
             if same_law(*laws, name):      # the same text on both dates: no query needed
                 results[name] = DiffResult(name, "same", reason=SAME_LAW)
+            elif not show_horizon and (hidden := horizon_only_output(
+                    audit.kb, audit.jurisdiction, name, first, second)):
+                results[name] = DiffResult(name, "horizon", reason=hidden)
             else:
                 results[name] = diff_one(audit, one, two, name, first, second, pool,
                                          show_horizon)
@@ -472,7 +476,7 @@ class _Region:
         (checks/region_bounds.py)."""
         audit, name, first, second = self.audit, self.name, self.first, self.second
         versions = tuple(dict.fromkeys([*won_a, *won_b]))
-        changed = _parameter_changes(audit, versions, first, second)
+        changed = parameter_changes(audit.kb, versions, first, second)
         changed += _horizon_notes(audit, name, first, second)
         from .explain_findings import region_lines
         changed = [*region_lines(audit.kb, name, first, won_a),
@@ -501,15 +505,15 @@ def _applied(result: OutputResult) -> list[str]:
     return list(dict.fromkeys(result.version_ids))
 
 
-def _parameter_changes(audit: Audit, versions: tuple[str, ...], first: date, second: date
-                       ) -> list[str]:
+def parameter_changes(kb: KnowledgeBase, versions: tuple[str, ...], first: date,
+                      second: date) -> list[str]:
     """The parameters of ``versions`` whose value differs between the two dates."""
     lines: list[str] = []
     for vid in versions:
-        rule = audit.kb.rules[vid.partition("@")[0]]
+        rule = kb.rules[vid.partition("@")[0]]
         version = next(v for v in rule.versions if v.id == vid)
         for alias, param_id in sorted(version.parameters.items()):
-            param = audit.kb.parameters.get(param_id)
+            param = kb.parameters.get(param_id)
             if param is None:
                 continue
             a, b = param.value_on(first), param.value_on(second)

@@ -1,0 +1,58 @@
+"""lexlux diff does not search an output whose every difference it would hide as the
+knowledge base's horizon (checks/horizon.py, ``horizon_only_output``): on one date no
+provision concluding it is in force, the other date's start where the knowledge base
+starts (valid_from_basis: horizon), and no parameter they read changes value."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from lexlux.pipeline import LoadResult
+from lexlux.verify.checks.horizon import horizon_only, horizon_only_output
+from lexlux.verify.checks.run import run_diff
+
+BEFORE, START = date(2014, 1, 28), date(2014, 1, 29)   # the disabled-worker rules start
+#: outputs of the disabled-worker rules whose every version starts on 2014-01-29 at the
+#: knowledge base's horizon, reading no parameter that starts then
+NOT_COMPARED = ("disabled_extra_leave_days", "may_apply_for_disabled_status")
+
+
+@pytest.mark.parametrize("name", NOT_COMPARED)
+def test_an_output_that_starts_at_the_horizon_is_not_compared(bundled: LoadResult,
+                                                              name: str) -> None:
+    why = horizon_only_output(bundled.kb, "lu", name, BEFORE, START)
+    assert why.startswith("not compared: no provision concluding it is in force on 2014-01-28")
+    assert "valid_from_basis: horizon" in why and "--show-horizon" in why
+    # the same in the other direction (the later date first)
+    assert "in force on 2014-01-28" in horizon_only_output(bundled.kb, "lu", name, START,
+                                                           BEFORE)
+
+
+@pytest.mark.parametrize(("name", "first", "second"), [
+    # a parameter it reads starts on the same date (no value -> 300): an amendment may hide
+    # there, so the diff searches
+    ("disabled_quota_met", BEFORE, START),
+    # provisions on both dates (the 2019 reform of CSS art. 14)
+    ("sickness_benefit_limit_reached_on", date(2018, 12, 31), date(2019, 1, 1)),
+    # no provision before 2019, but the RPTRT law's date is stated, not the horizon
+    ("rptrt_eligible", date(2018, 12, 31), date(2019, 1, 1)),
+])
+def test_an_output_that_may_differ_otherwise_is_compared(bundled: LoadResult, name: str,
+                                                         first: date, second: date) -> None:
+    assert horizon_only_output(bundled.kb, "lu", name, first, second) == ""
+
+
+def test_what_the_search_would_find_is_only_the_horizon(bundled: LoadResult) -> None:
+    """The premise, checked by searching anyway (--show-horizon): every region found is
+    one lexlux diff hides; without --show-horizon the outputs are "horizon" at once."""
+    shown = run_diff(bundled.kb, BEFORE, START, outputs=list(NOT_COMPARED),
+                     show_horizon=True, max_regions=2)
+    for result in shown.results:
+        regions = [f for f in result.findings if f.code == "LX507"]
+        assert result.status == "differ" and regions, result
+        assert all(horizon_only(f) for f in regions), result.output
+    hidden = run_diff(bundled.kb, BEFORE, START, outputs=list(NOT_COMPARED))
+    assert [(r.output, r.status, r.findings) for r in hidden.results] == [
+        (name, "horizon", []) for name in NOT_COMPARED]
+    assert all(r.reason.startswith("not compared") for r in hidden.results)
