@@ -3,7 +3,11 @@ time of each boundary, and with ``--outputs`` of each output and each solver que
 machine is shared: CPU time is the steadier figure).
 
     .venv/bin/python benchmarks/diff_boundaries.py [--boundaries 2016-01-01,2020-01-01 ...]
-        [--outputs] [--queries] [--max-regions 3]
+        [--every-boundary] [--outputs] [--queries] [--max-regions 3]
+
+``--every-boundary``: instead of the two spans above, each date on which a rule version or
+a parameter value of the bundled rules starts or ends, as ``D−1,D`` (the goal of issue 14
+is per boundary; docs/verification.md, stop 18).
 
 Each solver query is timed by wrapping :func:`lexlux.verify.encoding.solve.solve` where the
 checks call it (the engine is not changed).  Figures are printed, never asserted.
@@ -16,7 +20,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -67,9 +71,24 @@ def timed_solver(log: list[tuple[str, float, float, Any]], label: Callable[[], s
         setattr(module, attribute, ranges)
 
 
+def every_boundary(kb: Any) -> list[str]:
+    """``D−1,D`` for each date a rule version or a parameter value starts or ends."""
+    days: set[date] = set()
+    for rule in kb.rules.values():
+        for version in rule.versions:
+            days.add(version.valid_from)
+            if version.valid_until is not None:
+                days.add(version.valid_until)
+    for parameter in kb.parameters.values():
+        days.update(value.start for value in parameter.values)
+    return [f"{day - timedelta(days=1)},{day}" for day in sorted(days)]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--boundaries", nargs="*", default=list(BOUNDARIES))
+    parser.add_argument("--every-boundary", action="store_true",
+                        help="every date a rule version or parameter value starts or ends")
     parser.add_argument("--outputs", action="store_true", help="a line per output")
     parser.add_argument("--queries", action="store_true",
                         help="a line per solver query (implies --outputs)")
@@ -89,7 +108,7 @@ def main() -> None:
     current = [""]
     log: list[tuple[str, float, float, Any]] = []
     totals = []
-    for boundary in args.boundaries:
+    for boundary in every_boundary(kb) if args.every_boundary else args.boundaries:
         first, second = (date.fromisoformat(d) for d in boundary.split(","))
         log.clear()
         per_output: list[tuple[str, float, float]] = []
