@@ -11,6 +11,7 @@ import pytest
 from lexlux.pipeline import LoadResult
 from lexlux.verify.checks.horizon import horizon_only, horizon_only_output
 from lexlux.verify.checks.run import run_diff
+from lexlux.verify.checks.versions import parameter_changes
 
 BEFORE, START = date(2014, 1, 28), date(2014, 1, 29)   # the disabled-worker rules start
 #: outputs of the disabled-worker rules whose every version starts on 2014-01-29 at the
@@ -29,10 +30,28 @@ def test_an_output_that_starts_at_the_horizon_is_not_compared(bundled: LoadResul
                                                            BEFORE)
 
 
+def test_a_parameter_the_knowledge_base_starts_there_is_the_horizon_too(
+        bundled: LoadResult) -> None:
+    # CSS art. 14 and its 52 weeks (364 days) both start on 2016-01-01 at the horizon, the
+    # parameter's first value with no amending act: not an amendment of 2016
+    why = horizon_only_output(bundled.kb, "lu", "sickness_benefit_limit_reached_on",
+                              date(2015, 12, 31), date(2016, 1, 1))
+    assert why.startswith("not compared")
+    lines = parameter_changes(bundled.kb, ("lu.code_securite_sociale.art-014.p2@2016-01-01",),
+                              date(2015, 12, 31), date(2016, 1, 1))
+    assert lines and all(line.startswith("note: parameter ") for line in lines), lines
+    assert any("lu.sickness_benefit.max_weeks" in line for line in lines)
+    # the 2019 change of the same parameter (52 -> 78 weeks, by the law of 10 August 2018)
+    # is a change of the law
+    lines = parameter_changes(bundled.kb, ("lu.code_securite_sociale.art-014.p2@2016-01-01",),
+                              date(2018, 12, 31), date(2019, 1, 1))
+    assert any(line.startswith("parameter lu.sickness_benefit.max_weeks") for line in lines)
+
+
 @pytest.mark.parametrize(("name", "first", "second"), [
-    # a parameter it reads starts on the same date (no value -> 300): an amendment may hide
-    # there, so the diff searches
-    ("disabled_quota_met", BEFORE, START),
+    # a parameter it reads starts on the same date by an act (L.121-6's 77 days, from the
+    # single-status law of 2008): an amendment, so the diff searches
+    ("salary_continuation_applies", date(2008, 12, 31), date(2009, 1, 1)),
     # provisions on both dates (the 2019 reform of CSS art. 14)
     ("sickness_benefit_limit_reached_on", date(2018, 12, 31), date(2019, 1, 1)),
     # no provision before 2019, but the RPTRT law's date is stated, not the horizon

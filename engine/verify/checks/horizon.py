@@ -47,9 +47,11 @@ def horizon_only_output(kb: KnowledgeBase, jurisdiction: str, name: str, first: 
     on the other date starts where the knowledge base starts (``valid_from_basis:
     horizon``, the note every region of such an output carries), and no parameter read by
     any version in force on the other date changes value between the dates (so no region
-    can name one).  Those are the three tests of :func:`horizon_only`, taken over every
-    version that can win instead of the ones a region's witness shows: every region the
-    search could find is one ``lexlux diff`` hides, and the search is not made."""
+    can name one; a parameter the knowledge base starts on the other date, with no
+    amending act, is only a note).  Those are the three tests of :func:`horizon_only`,
+    taken over every version that can win instead of the ones a region's witness shows:
+    every region the search could find is one ``lexlux diff`` hides, and the search is
+    not made."""
     from .versions import parameter_changes
     rules = kb.rules_concluding(jurisdiction, name)
     if not rules:
@@ -61,11 +63,13 @@ def horizon_only_output(kb: KnowledgeBase, jurisdiction: str, name: str, first: 
         starts = sorted({v.id for v in present if v.valid_from_basis == "horizon"})
         if not starts:
             continue
-        if parameter_changes(kb, tuple(v.id for v in present), first, second):
+        if any(not line.startswith("note: ")
+               for line in parameter_changes(kb, tuple(v.id for v in present), first, second)):
             continue
         return (f"not compared: no provision concluding it is in force on {empty_day}, and "
                 f"on {full_day} {', '.join(starts)} start(s) where the knowledge base "
                 "starts (valid_from_basis: horizon, the sources do not say since when), "
-                "with no parameter changing value: any difference is the knowledge base's "
+                "with no parameter changing value (one that starts there with no amending "
+                "act is the horizon too): any difference is the knowledge base's "
                 "starting point, which lexlux diff hides (--show-horizon compares it)")
     return ""

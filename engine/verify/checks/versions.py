@@ -507,7 +507,11 @@ def _applied(result: OutputResult) -> list[str]:
 
 def parameter_changes(kb: KnowledgeBase, versions: tuple[str, ...], first: date,
                       second: date) -> list[str]:
-    """The parameters of ``versions`` whose value differs between the two dates."""
+    """The parameters of ``versions`` whose value differs between the two dates: a line
+    "parameter …: old → new" for each change of the law, and a line "note: parameter …"
+    for a parameter that has no value on one date only because the knowledge base starts
+    it on the other (its first value, with no amending act: in force before, the sources
+    do not say since when), which is not an amendment."""
     lines: list[str] = []
     for vid in versions:
         rule = kb.rules[vid.partition("@")[0]]
@@ -519,7 +523,15 @@ def parameter_changes(kb: KnowledgeBase, versions: tuple[str, ...], first: date,
             a, b = param.value_on(first), param.value_on(second)
             if (a and a.value) != (b and b.value):   # a new dated entry with the same value
                 #                                      is not a change of the law
-                line = f"parameter {param_id} ({alias}): {_show(a)} → {_show(b)}"
+                start = a or b
+                if (a is None or b is None) and start is param.values[0] and \
+                        start.amended_by is None:
+                    line = (f"note: parameter {param_id} ({alias}) has no value on "
+                            f"{first if a is None else second}: the knowledge base starts it "
+                            f"on {start.start} ({_show(start)}; in force before, the sources "
+                            "do not say since when) — not an amendment")
+                else:
+                    line = f"parameter {param_id} ({alias}): {_show(a)} → {_show(b)}"
                 if line not in lines:
                     lines.append(line)
     return lines
