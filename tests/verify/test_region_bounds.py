@@ -115,12 +115,8 @@ def test_a_bound_is_the_least_value_of_some_case() -> None:
         solver.solver.pop()
 
 
-def test_the_bisection_has_a_limit_of_its_own() -> None:
-    # the first check has FIRST_RLIMIT, whether a fact is given CHECK_RLIMIT, and each
-    # check of a bound's bisection BISECT_RLIMIT (stop 18: its tail decided nothing)
-    import z3
-    x, y = z3.Ints("x y")
-    solver = region_bounds.RegionSolver([x >= 3, x <= 40, y == 2 * x])
+def _limits_of(solver: region_bounds.RegionSolver) -> list[int]:
+    """The resource limit of each check ``solver`` makes from now on, in order."""
     limits: list[int] = []
     check = solver.check
 
@@ -128,6 +124,16 @@ def test_the_bisection_has_a_limit_of_its_own() -> None:
         limits.append(limit)
         return check(extra, limit)
     solver.check = counted  # type: ignore[method-assign]
+    return limits
+
+
+def test_the_bisection_has_a_limit_of_its_own() -> None:
+    # the first check has FIRST_RLIMIT, whether a fact is given CHECK_RLIMIT, and each
+    # check of a bound's bisection BISECT_RLIMIT (stop 18: its tail decided nothing)
+    import z3
+    x, y = z3.Ints("x y")
+    solver = region_bounds.RegionSolver([x >= 3, x <= 40, y == 2 * x])
+    limits = _limits_of(solver)
     bounds = region_bounds._Bounds(solver, None, 10**7)  # type: ignore[arg-type]
     solver.solver.push()
     try:
@@ -222,13 +228,7 @@ def test_the_probe_is_for_a_solver_that_has_found_no_case_yet() -> None:
     import z3
     x = z3.Int("x")
     solver = region_bounds.RegionSolver([x >= 3, x <= 40])
-    limits: list[int] = []
-    check = solver.check
-
-    def counted(extra: Any, limit: int) -> Any:
-        limits.append(limit)
-        return check(extra, limit)
-    solver.check = counted  # type: ignore[method-assign]
+    limits = _limits_of(solver)
     witness = z3.Solver()
     witness.add(x == 5)
     assert witness.check() == z3.sat
