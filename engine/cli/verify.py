@@ -209,6 +209,7 @@ def cmd_verify(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 def cmd_diff(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from ..verify.checks.findings import render_text
+    from ..verify.checks.horizon import not_compared
     from ..verify.checks.run import run_diff
     kb = _load(args, stdout)
     if kb is None:
@@ -235,7 +236,7 @@ def cmd_diff(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                              + (f" ({r.reason})" if r.reason else "") + "\n")
             elif r.status == "not verified":
                 stdout.write(f"not verified[{label}]: {r.reason}\n")
-            elif r.status == "horizon" and r.reason:      # not compared (checks/horizon.py)
+            elif not_compared(r.status, r.reason):
                 stdout.write(f"horizon[{label}]: {r.reason}\n")
             elif r.status == "horizon":
                 stdout.write(f"horizon[{label}]: differs only where the knowledge base "
@@ -243,13 +244,13 @@ def cmd_diff(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                              "shows it\n")
             for finding in r.findings:
                 stdout.write(render_text(kb, finding) + "\n")
-        not_compared = sum(r.status == "horizon" and bool(r.reason) for r in report.results)
+        skipped = sum(not_compared(r.status, r.reason) for r in report.results)
         stdout.write(f"lexlux diff: {len(report.differ)} of {len(report.results)} output(s) "
                      "differ or are undecided"
                      + (f"; {report.hidden} region(s) that are only the knowledge base's "
                         "horizon hidden (--show-horizon)" if report.hidden else "")
-                     + (f"; {not_compared} output(s) not compared, any difference being only "
-                        "the knowledge base's horizon (--show-horizon)" if not_compared else "")
+                     + (f"; {skipped} output(s) not compared, any difference being only "
+                        "the knowledge base's horizon (--show-horizon)" if skipped else "")
                      + (f"; {report.cache['from_cache']} from the cache, "
                         f"{report.cache['run']} worked out" if report.cache else "") + "\n")
     return 1 if report.differ else 0

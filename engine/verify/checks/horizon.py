@@ -24,6 +24,16 @@ if TYPE_CHECKING:
     from ...compile.model import KnowledgeBase
 
 
+#: How the reason of an output not compared (:func:`horizon_only_output`) begins.
+NOT_COMPARED = "not compared: "
+
+
+def not_compared(status: str, reason: str) -> bool:
+    """Whether a diff result is "horizon" because it was not compared (no search made),
+    not because every region its search found was hidden."""
+    return status == "horizon" and reason.startswith(NOT_COMPARED)
+
+
 def horizon_only(finding: Finding) -> bool:
     if finding.code != "LX507":
         return False
@@ -66,7 +76,7 @@ def horizon_only_output(kb: KnowledgeBase, jurisdiction: str, name: str, first: 
         if any(not line.startswith("note: ")
                for line in parameter_changes(kb, tuple(v.id for v in present), first, second)):
             continue
-        return (f"not compared: no provision concluding it is in force on {empty_day}, and "
+        return (f"{NOT_COMPARED}no provision concluding it is in force on {empty_day}, and "
                 f"on {full_day} {', '.join(starts)} start(s) where the knowledge base "
                 "starts (valid_from_basis: horizon, the sources do not say since when), "
                 "with no parameter changing value (one that starts there with no amending "
