@@ -41,6 +41,7 @@ from ..encoding.solve import Budget, SolveResult
 from ..encoding.timelines import TIMELINE_MONTHS, Frame
 from .context import Audit
 from .findings import Finding
+from .one_sided import all_found, none_left, possible_regions
 from .seeds import replayed_test, seeded_query
 from .timeline_search import BOUNDED, _frame_query, core_facts, frame_twin, is_bounded
 from .versions import (
@@ -100,6 +101,8 @@ def diff_timeline_output(audit: Audit, name: str, first: date, second: date, poo
             continue
         asked.append((f"a case of an earlier output's diff, replayed on {name!r}",
                       "a case found (the evaluator shows the difference)"))
+    rules = one.candidates(name)
+    possible = possible_regions(rules, name, first, second)   # (:mod:`.one_sided`)
     test = _differs(audit, name, first, second, seen, reading)
     anchor = z3.IntVal(to_day_number(later))
 
@@ -112,7 +115,7 @@ def diff_timeline_output(audit: Audit, name: str, first: date, second: date, poo
     # (the same whatever ran before), as of the later date, on which the evaluator shows
     # the difference in a region not seen yet, confirmed by the solver with the case fixed
     # in the widest frame from the month of the later date
-    while len(result.findings) < audit.max_regions:
+    while len(result.findings) < audit.max_regions and not all_found(possible, seen):
         seeded = seeded_query(audit, [one, two], [{name}, {name}], [*goals, *pinned],
                               replayed_test(audit, test), what=f"diff of {name!r}",
                               frame=Frame(TIMELINE_MONTHS, month), as_of=later)
@@ -127,7 +130,7 @@ def diff_timeline_output(audit: Audit, name: str, first: date, second: date, poo
     budget = Budget(SEED_BUDGET)
     sets = _seed_facts(audit, one, two, name, pool, cone - {name}, uses)
     for only, months in _attempts(sets, budget):
-        if len(result.findings) >= audit.max_regions:
+        if len(result.findings) >= audit.max_regions or all_found(possible, seen):
             break
         attempt = _frame_query(audit, [one, two], [{name}, {name}], [*goals, *pinned],
                                Frame(months, month), set(only), True, budget, SEED_RLIMIT)
@@ -142,9 +145,10 @@ def diff_timeline_output(audit: Audit, name: str, first: date, second: date, poo
             witnessed(*attempt)
     bound = ""
     while len(result.findings) < audit.max_regions:
-        what = (f"diff: whether the law of {first} and of {second} give {name!r} different "
-                "results" + region.under
-                + (f" outside the {len(seen)} region(s) found" if seen else ""))
+        what = _closing(region, name, first, second, seen)
+        if all_found(possible, seen):
+            asked.append((what, none_left(first, second, rules, name)))
+            break
         answer, facts = audit.query([one, two], [{name}, {name}], goals, anchor=anchor,
                                     confirm=test, what=what, timeline_rlimit=DIFF_RLIMIT)
         asked.append((what, _answer(answer)))
@@ -158,8 +162,18 @@ def diff_timeline_output(audit: Audit, name: str, first: date, second: date, poo
     if result.status == "same":
         result.bound = bound
         result.reason = f"within bounded timeline frames only: {bound}" if bound else ""
-    result.findings.append(note(name, first, second, asked, bound, reading))
+    exact = all_found(possible, seen) and not any(_answer_bounded(a) for _, a in asked)
+    result.findings.append(note(name, first, second, asked, bound, reading, exact=exact))
     return result
+
+
+def _closing(region: _Region, name: str, first: date, second: date,
+             seen: set[tuple[tuple[str, ...], tuple[str, ...]]]) -> str:
+    """The diff's closing question (asked of the solver unless :mod:`.one_sided` answers
+    it)."""
+    return (f"diff: whether the law of {first} and of {second} give {name!r} different "
+            "results" + region.under
+            + (f" outside the {len(seen)} region(s) found" if seen else ""))
 
 
 def diff_encodings(audit: Audit, first: date, second: date, reading: str | None,
@@ -205,26 +219,43 @@ def _seed_facts(audit: Audit, one: LawEncoding, two: LawEncoding, name: str, poo
     return sorted(ranked, key=lambda s: (*ranked[s], sorted(s)))[:SEED_SETS]
 
 
+#: The answer of a bounded proof, in a note's list of questions.
+NO_CASE_IN_FRAMES = "no case within the frames"
+
+
+def _answer_bounded(answer: str) -> bool:
+    return answer == NO_CASE_IN_FRAMES
+
+
 def _answer(result: SolveResult) -> str:
     if result.status == "sat":
         return "a case found (the evaluator replays it)"
     if is_bounded(result):
-        return "no case within the frames"
+        return NO_CASE_IN_FRAMES
     return "undecided (LX510)"
 
 
 def note(name: str, first: date, second: date, asked: list[tuple[str, str]], bound: str,
-         reading: str | None = None) -> Finding:
+         reading: str | None = None, exact: bool = False) -> Finding:
     """LX522 for the diff of a timeline output: each question asked, its answer, the bound
-    (under ``reading``, when not the default)."""
+    (under ``reading``, when not the default).  ``exact``: every region the output can
+    have was found (:mod:`.one_sided`) and no answer rests on the frames, which the note
+    says instead of a bound (its key, and so its fingerprint, stays the same)."""
+    under = f" under the reading {reading!r}" if reading else ""
+    key = f"timeline_bounded_proof|diff|{first}|{second}" + (
+        f"|reading={reading}" if reading else "")
+    lines = [f"{what}: {answer}" for what, answer in asked]
+    if exact:
+        return Finding("LX522", f"the diff of {name!r} between {first} and {second}{under} "
+                       "is exact, not bounded by timeline frames: every region it can have "
+                       "was found, each with a witness replayed by the evaluator",
+                       output=name, key=key, details=lines)
     claim = bound or ("no answer of the diff is a bounded proof (each is a replayed witness "
                       "or undecided)")
-    under = f" under the reading {reading!r}" if reading else ""
     return Finding("LX522", f"the diff of {name!r} between {first} and {second}{under} is "
                    f"verified only within bounded timeline frames: {claim}", output=name,
-                   key=f"timeline_bounded_proof|diff|{first}|{second}"
-                   + (f"|reading={reading}" if reading else ""),
-                   details=[*[f"{what}: {answer}" for what, answer in asked],
-                            "declared abstraction 'timeline_bounded_proof' (a note, not a "
-                            "problem): 'no case within the frames' is proved for those "
-                            "frames only, not for longer histories or other months"])
+                   key=key, details=[*lines,
+                                     "declared abstraction 'timeline_bounded_proof' (a note, "
+                                     "not a problem): 'no case within the frames' is proved "
+                                     "for those frames only, not for longer histories or "
+                                     "other months"])

@@ -29,6 +29,7 @@ from ..encoding.solve import SolveResult
 from .confirm import laws_differ
 from .context import Audit, Replayed
 from .findings import Finding
+from .one_sided import all_found, possible_regions
 from .witness import build_case
 
 if TYPE_CHECKING:
@@ -288,6 +289,9 @@ def _diff_output(audit: Audit, one: LawEncoding, two: LawEncoding, name: str, fi
             shown.append(case)
     test = _differs(audit, name, first, second, seen, reading)
     anchor = z3.IntVal(to_day_number(second))
+    # the regions it can have, when one date has no provision (:mod:`.one_sided`): once
+    # each is found, the diff stops, its closing query being UNSAT by construction
+    possible = possible_regions(one.candidates(name), name, first, second)
 
     def witnessed(answer: SolveResult, facts: set[str]) -> None:
         region.witnessed(answer, facts, result, goals, seen, pool)
@@ -310,7 +314,7 @@ def _diff_output(audit: Audit, one: LawEncoding, two: LawEncoding, name: str, fi
         return answer.status
 
     for case in pool.seeds(cone - {name}, uses, shown)[:SEEDS]:   # partial witnesses
-        if len(result.findings) >= audit.max_regions:
+        if len(result.findings) >= audit.max_regions or all_found(possible, seen):
             break
         pins = _pins(one, case, uses)
         if pins is not None:
@@ -331,13 +335,13 @@ def _diff_output(audit: Audit, one: LawEncoding, two: LawEncoding, name: str, fi
     day = to_day_number(max(first, second))
     frames = [var.term == day for var in (one.shared.facts.get(f) for f in sorted(uses))
               if var.type.kind == "date"]
-    while len(result.findings) < audit.max_regions:
+    while len(result.findings) < audit.max_regions and not all_found(possible, seen):
         if undecided and not seeded.spent and seeded_region():
             # once the solver has left a query of this output undecided, the seeded pass
             # comes before any other query; after each region it finds, the query within
             # a frame's budget tells whether any is left (UNSAT is final)
-            if len(result.findings) < audit.max_regions and \
-                    narrow([], AFTER_SEED_RLIMIT) == "unsat":
+            if len(result.findings) < audit.max_regions and not all_found(possible, seen) \
+                    and narrow([], AFTER_SEED_RLIMIT) == "unsat":
                 break
             continue
         # a date fixed on the boundary: the month arithmetic of a free date is what makes
@@ -345,7 +349,8 @@ def _diff_output(audit: Audit, one: LawEncoding, two: LawEncoding, name: str, fi
         # without a witness is not tried again (it has no more with a region blocked); an
         # undecided frame hands over to the seeded pass (the frames not asked yet wait)
         kept, handed_over = [], False
-        while frames and len(result.findings) < audit.max_regions:
+        while frames and len(result.findings) < audit.max_regions and \
+                not all_found(possible, seen):
             frame = frames.pop(0)
             status = narrow([frame], FRAME_RLIMIT)
             if status == "sat":
@@ -354,7 +359,8 @@ def _diff_output(audit: Audit, one: LawEncoding, two: LawEncoding, name: str, fi
                 handed_over = True
                 break
         frames += kept
-        if frames or handed_over or len(result.findings) >= audit.max_regions:
+        if frames or handed_over or len(result.findings) >= audit.max_regions or \
+                all_found(possible, seen):
             continue
         # the query within a small budget first: what it decides is final (a model is one
         # of the query, UNSAT is UNSAT), and most queries of the diff are decided so
