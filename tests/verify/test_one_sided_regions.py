@@ -8,11 +8,14 @@ from datetime import date
 from typing import Any
 
 import pytest
+from lexlux.calendar.dates import month_index
 from lexlux.pipeline import LoadResult
 from lexlux.verify.checks import one_sided
 from lexlux.verify.checks.context import Audit
 from lexlux.verify.checks.one_sided import all_found, possible_regions
-from lexlux.verify.checks.run import run_diff
+from lexlux.verify.checks.run import audits, run_diff
+from lexlux.verify.checks.timeline_diff import PROBE_MONTHS, diff_encodings
+from lexlux.verify.encoding.timelines import TIMELINE_MONTHS, Frame
 
 BEFORE, START = date(2008, 12, 31), date(2009, 1, 1)    # the single status comes in force
 STATUTE = "lu.code_du_travail.L121-6.p3.a2.s1@2009-01-01"
@@ -109,3 +112,56 @@ def test_the_search_it_skips_finds_nothing(bundled: LoadResult,
         other = next(r for r in searched.results if r.output == name and r.reading is None)
         assert other.findings[-1].details[-2].endswith("no case within the frames"), \
             other.findings[-1].details
+
+
+#: the timeline outputs of the bundled rules and the outputs that read one
+TIMELINE_DIFFS = ("days_counted_in_month", "monthly_payer", "twelve_month_count",
+                  "continuation_limit_reached", "self_employed_benefit_suspended",
+                  "seventy_seventh_day", "salary_continuation_end", "new_right_opens_on")
+
+
+@pytest.mark.parametrize("law", [START, date(2016, 1, 1), date(2019, 1, 1)])
+@pytest.mark.parametrize("reading", [None, "ccss_worked_example"])
+def test_the_facts_a_cone_reads_do_not_depend_on_the_frame(bundled: LoadResult, law: date,
+                                                           reading: str | None) -> None:
+    """The premise of timeline_diff._known_in_pool: the facts read by the cone of a
+    timeline output, to which the pool's cases are cut, are the same in a frame of one
+    month as in the widest frame (each month encodes the same expressions)."""
+    audit = next(a for a in audits(bundled.kb) if a.jurisdiction == "lu")
+    month = month_index(law)
+    by_frame = []
+    for months in (PROBE_MONTHS, TIMELINE_MONTHS):
+        one, two = diff_encodings(audit, BEFORE, law, reading, Frame(months, month))
+        by_frame.append({(enc.tag, name): set().union(*(enc.output(n).facts
+                                                        for n in enc.cone({name})))
+                         for enc in (one, two) for name in TIMELINE_DIFFS})
+    assert by_frame[0] == by_frame[1]
+    assert any(by_frame[0].values())
+
+
+def test_a_timeline_output_whose_regions_the_pool_shows_is_not_encoded_in_frames(
+        bundled: LoadResult, monkeypatch: pytest.MonkeyPatch) -> None:
+    """monthly_payer comes after twelve_month_count, whose witness shows its one region:
+    it is answered from the pool (no query, no encoding in the widest frame), with the
+    findings the full path gives."""
+    from lexlux.verify.checks import timeline_diff
+    answered: list[str] = []
+    original = timeline_diff._known_in_pool
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        found = original(*args, **kwargs)
+        if found is not None:
+            answered.append(found.output)
+        return found
+
+    monkeypatch.setattr(timeline_diff, "_known_in_pool", spy)
+    names = ["twelve_month_count", "monthly_payer"]
+    known = run_diff(bundled.kb, BEFORE, START, outputs=names)
+    assert "monthly_payer" in answered
+    # the same findings when it is searched for (the one-month frame not used)
+    monkeypatch.setattr(timeline_diff, "_known_in_pool", lambda *a, **k: None)
+    full = run_diff(bundled.kb, BEFORE, START, outputs=names)
+    assert [(r.output, r.reading, r.status, [(f.fingerprint, f.message, f.details, f.facts)
+                                             for f in r.findings]) for r in known.results] == \
+        [(r.output, r.reading, r.status, [(f.fingerprint, f.message, f.details, f.facts)
+                                          for f in r.findings]) for r in full.results]

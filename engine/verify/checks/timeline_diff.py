@@ -36,6 +36,8 @@ from typing import TYPE_CHECKING
 import z3
 
 from ...calendar.dates import month_index, to_day_number
+from ...evaluate.case import Case
+from ...evaluate.interpreter import OutputResult
 from ..encoding.encode import LawEncoding
 from ..encoding.solve import Budget, SolveResult
 from ..encoding.timelines import TIMELINE_MONTHS, Frame
@@ -46,7 +48,9 @@ from .seeds import replayed_test, seeded_query
 from .timeline_search import BOUNDED, _frame_query, core_facts, frame_twin, is_bounded
 from .versions import (
     DiffResult,
+    _applied,
     _differs,
+    _key,
     _Region,
     differ_goals,
 )
@@ -71,6 +75,9 @@ SEED_SETS = 2
 SEED_HORIZONS = (18, TIMELINE_MONTHS)
 SEED_RLIMIT = 4_000_000
 SEED_BUDGET = 10_000_000
+#: The months of the frame in which an output whose regions are all known from the pool
+#: is encoded (:func:`_known_in_pool`): its facts and blocking formulas only.
+PROBE_MONTHS = 1
 
 
 def diff_timeline_output(audit: Audit, name: str, first: date, second: date, pool: Pool,
@@ -81,6 +88,13 @@ def diff_timeline_output(audit: Audit, name: str, first: date, second: date, poo
     later = max(first, second)
     month = month_index(later)
     one, two = diff_encodings(audit, first, second, reading, Frame(TIMELINE_MONTHS, month))
+    rules = one.candidates(name)
+    possible = possible_regions(rules, name, first, second)   # (:mod:`.one_sided`)
+    if possible is not None:
+        known = _known_in_pool(audit, name, first, second, pool, show_horizon, reading,
+                               possible, Frame(PROBE_MONTHS, month))
+        if known is not None:
+            return known
     a, b = one.output(name), two.output(name)
     if a.not_encodable or b.not_encodable:
         return DiffResult(name, "not verified", reason=a.not_encodable or
@@ -101,8 +115,6 @@ def diff_timeline_output(audit: Audit, name: str, first: date, second: date, poo
             continue
         asked.append((f"a case of an earlier output's diff, replayed on {name!r}",
                       "a case found (the evaluator shows the difference)"))
-    rules = one.candidates(name)
-    possible = possible_regions(rules, name, first, second)   # (:mod:`.one_sided`)
     test = _differs(audit, name, first, second, seen, reading)
     anchor = z3.IntVal(to_day_number(later))
 
@@ -164,6 +176,52 @@ def diff_timeline_output(audit: Audit, name: str, first: date, second: date, poo
         result.reason = f"within bounded timeline frames only: {bound}" if bound else ""
     exact = all_found(possible, seen) and not any(_answer_bounded(a) for _, a in asked)
     result.findings.append(note(name, first, second, asked, bound, reading, exact=exact))
+    return result
+
+
+def _known_in_pool(audit: Audit, name: str, first: date, second: date, pool: Pool,
+                   show_horizon: bool, reading: str | None, possible: list[frozenset[str]],
+                   frame: Frame) -> DiffResult | None:
+    """The diff of ``name`` when every region it can have (``possible``,
+    :mod:`.one_sided`) is shown by the cases of the ``pool`` (the witnesses of earlier
+    outputs), else None (nothing done but evaluations).  Then no query is asked, and the
+    encodings in the widest frame are not needed: the facts the output's cone reads (to
+    which each case is cut, as in :func:`diff_timeline_output`) and the regions' blocking
+    formulas are taken from its encodings in ``frame``, a frame of
+    :data:`PROBE_MONTHS` month(s) from the same month.  The facts an encoding reads do not
+    depend on its number of months (each month encodes the same expressions; the first
+    month is in every frame): ``tests/verify/test_one_sided_regions.py`` compares them for
+    every timeline output of the bundled rules.  The findings, their order and the note are
+    those :func:`diff_timeline_output` gives in the widest frame."""
+    one, two = diff_encodings(audit, first, second, reading, frame)
+    a, b = one.output(name), two.output(name)
+    if a.not_encodable or b.not_encodable:
+        return None
+    uses = set().union(*(one.output(n).facts for n in one.cone({name})))
+    shown: list[tuple[Case, OutputResult, OutputResult]] = []
+    keys: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+    for case, in_first, in_second in pool.regions(name, uses):   # as the loop below
+        if len(keys) >= audit.max_regions:
+            break
+        key = _key(_applied(in_first), _applied(in_second))
+        if key not in keys:
+            keys.append(key)
+            shown.append((case, in_first, in_second))
+    if not all_found(possible, keys):
+        return None
+    result = DiffResult(name, "same", reading=reading)
+    goals = differ_goals(a, b)
+    region = _Region(audit, one, two, name, first, second, goals, show_horizon,
+                     summarised=False, reading=reading)
+    seen: set[tuple[tuple[str, ...], tuple[str, ...]]] = set()
+    asked = []
+    for case, in_first, in_second in shown:
+        region.replayed(case, (in_first, in_second), result, goals, seen, pool)
+        asked.append((f"a case of an earlier output's diff, replayed on {name!r}",
+                      "a case found (the evaluator shows the difference)"))
+    asked.append((_closing(region, name, first, second, seen),
+                  none_left(first, second, one.candidates(name), name)))
+    result.findings.append(note(name, first, second, asked, "", reading, exact=True))
     return result
 
 
