@@ -49,6 +49,7 @@ from .versions import (
     _Region,
     differ_goals,
 )
+from .witness_variants import differing_variant
 
 if TYPE_CHECKING:
     from .diff_pool import Pool
@@ -121,6 +122,19 @@ def diff_timeline_output(audit: Audit, name: str, first: date, second: date, poo
         asked.append((f"diff, a case of the seeded pass, as of {later}",
                       "a case found (the evaluator replays it)"))
         witnessed(*seeded)
+    # the variants of the regions' witnesses next (:mod:`.witness_variants`): one date
+    # fact more, on one of the witness's own dates, shown by the evaluator
+    while len(result.findings) < audit.max_regions:
+        witnesses = [f.facts for f in result.findings if f.facts]
+        variant = differing_variant(audit.kb, audit.jurisdiction, name, first, second,
+                                    witnesses, uses, seen, reading)
+        if variant is None:
+            break
+        fact, day, case, results = variant
+        region.replayed(case, results, result, goals, seen, pool)
+        pool.add(case.facts, name)
+        asked.append((f"diff, a variant of a witness of this diff ({fact} on {day}), as of "
+                      f"{later}", "a case found (the evaluator shows the difference)"))
     # narrow attempts next: the facts that the witnesses of the outputs it reads needed,
     # as of the later date (the date witnesses are replayed on), in shorter frames; a model
     # is one of the full query, any other answer says nothing
