@@ -96,3 +96,14 @@ def test_where_the_77_day_rule_alone_applies_both_laws_agree(kb: KnowledgeBase) 
                    for day in (date(2015, 12, 31), date(2016, 1, 1))]
         assert [list(dict.fromkeys(r.version_ids)) for r in results] == [[S1], [S1]]
         assert results[0].value == results[1].value
+
+
+def test_a_version_in_force_on_one_date_only_is_not_named(kb: KnowledgeBase) -> None:
+    """Every version's conclusions are encoded under each law; one in force on one date
+    only gives the output under that law only: it is not named (nor left out)."""
+    kept = _kept(kb, date(2008, 12, 31), date(2009, 1, 1))
+    assert S1 not in kept                      # the 77-day rule starts on 2009-01-01
+    for vid in kept:
+        [version] = [v for v in kb.rules[vid.split("@")[0]].versions if v.id == vid]
+        assert version.in_force_on(date(2008, 12, 31)) and version.in_force_on(
+            date(2009, 1, 1))

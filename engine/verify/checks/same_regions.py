@@ -39,14 +39,19 @@ from .versions import _versions_won
 
 def unchanged_versions(first: LawAt, second: LawAt, a: OutputEnc, b: OutputEnc
                        ) -> list[str]:
-    """The versions that may give the output under both laws (``a`` under the law of
-    ``first``, ``b`` under that of ``second``), read the same parameter values on both
-    dates, and read only outputs whose law is the same on both dates (sorted)."""
+    """The versions in force on both dates that may give the output under both laws
+    (``a`` under the law of ``first``, ``b`` under that of ``second``), read the same
+    parameter values on both dates, and read only outputs whose law is the same on both
+    dates (sorted).  (An encoding holds the conclusions of every version, each given only
+    under the law of a date it is in force on: a version in force on one date only can
+    give the output under one law only, and is not named.)"""
     ids_a = {c.version.id: c.version for c in a.conclusions}
     ids_b = {c.version.id for c in b.conclusions}
     kept: list[str] = []
     for vid in sorted(ids_a.keys() & ids_b):
         version = ids_a[vid]
+        if not (version.in_force_on(first.day) and version.in_force_on(second.day)):
+            continue                   # it gives the output under one law at most
         reads_a: list[str] = []
         reads_b: list[str] = []
         if first._version(version, reads_a) != second._version(version, reads_b):
