@@ -6,10 +6,11 @@ found.  On 2018-12-31 → 2019-01-01 the benefit limit of CSS art. 14 (2) goes f
 weeks (parameter ``lu.sickness_benefit.max_weeks``); the witness of the region "L.125-4
 under the old law, the 77-day rule under the new one" is an incapacity of 78 weeks less two
 days with the insured's history.  Give that case one more end of the benefit (the medical
-board's finding of fitness, a CNS refusal, invalidity, the 68th birthday, …) on its last
-day: under the old law the limit came first, so the contract ended by L.125-4 (nobody pays
-from the month after); under the new law the limit is not reached, the other end stands and
-CSS art. 9 applies (the CNS pays up to that end).  That third region (L.125-4, art. 9) is
+board's finding of fitness, a CNS refusal, invalidity, …) on its last day, or a birth date
+(the 68th birthday, decades ahead, is an end: ``art-009.ends``): under the old law the
+limit came first, so the contract ended by L.125-4 (nobody pays from the month after);
+under the new law the limit is not reached, the other end stands and CSS art. 9 applies
+(the CNS pays up to that end).  That third region (L.125-4, art. 9) is
 beyond the seeded pool (a case needs a long incapacity, the insured's history *and* an end
 in between: none of its 480 cases) and beyond the solver's budget: the narrow attempts and
 the final query all spent their 4·10⁶ units without a model (LX510).  The evaluator shows
