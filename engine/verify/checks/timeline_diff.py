@@ -17,7 +17,13 @@ not encoded for it:
   ``--max-regions`` regions; before the solver's search, the witnesses of earlier outputs
   are replayed, then the seeded pass (:mod:`.seeds`: candidates generated from the
   knowledge base as of the later date, confirmed with the case fixed) and narrow attempts
-  are asked, and their models are regions like any other;
+  are asked, and their models are regions like any other; after the seeded pass, the
+  variants of the regions' own witnesses (:mod:`.witness_variants`: one date fact more, on
+  one of the witness's dates) are shown to the evaluator, and a variant that differs in a
+  region not seen yet is a witness as a replayed case of an earlier output is;
+* before the narrow attempts, the regions where one version alone gives the output under
+  both laws with the same parameter values and outputs read (:mod:`.same_regions`) are
+  left out of the goals: no case can differ there (a proof by the text of the law);
 * no model in any frame of the :data:`~.timeline_search.PROOF_MONTHS` months from the
   month of the later date is "same" *within that bound only*: the result carries the bound
   (:attr:`.versions.DiffResult.bound`), and is never reported as proved without it;
@@ -44,6 +50,7 @@ from ..encoding.timelines import TIMELINE_MONTHS, Frame
 from .context import Audit
 from .findings import Finding
 from .one_sided import all_found, none_left, possible_regions
+from .same_regions import same_version_goals
 from .seeds import replayed_test, seeded_query
 from .timeline_search import BOUNDED, _frame_query, core_facts, frame_twin, is_bounded
 from .versions import (
@@ -54,6 +61,7 @@ from .versions import (
     _Region,
     differ_goals,
 )
+from .witness_variants import differing_variant
 
 if TYPE_CHECKING:
     from .diff_pool import Pool
@@ -136,6 +144,28 @@ def diff_timeline_output(audit: Audit, name: str, first: date, second: date, poo
         asked.append((f"diff, a case of the seeded pass, as of {later}",
                       "a case found (the evaluator replays it)"))
         witnessed(*seeded)
+    # the variants of the regions' witnesses next (:mod:`.witness_variants`): one date
+    # fact more, on one of the witness's own dates, shown by the evaluator
+    while len(result.findings) < audit.max_regions and not all_found(possible, seen):
+        witnesses = [f.facts for f in result.findings if f.facts]
+        variant = differing_variant(audit.kb, audit.jurisdiction, name, first, second,
+                                    witnesses, uses, seen, reading)
+        if variant is None:
+            break
+        fact, day, case, results = variant
+        region.replayed(case, results, result, goals, seen, pool)
+        pool.add(case.facts, name)
+        asked.append((f"diff, a variant of a witness of this diff ({fact} on {day}), as of "
+                      f"{later}", "a case found (the evaluator shows the difference)"))
+    # the regions where one version alone gives the output under both laws, with the same
+    # parameters and outputs read, are left out (:mod:`.same_regions`: no case there)
+    if len(result.findings) < audit.max_regions:
+        kept, left_out = same_version_goals(audit.kb, audit.jurisdiction, first, second, a, b)
+        goals += left_out
+        for version in kept:
+            asked.append((f"diff: the region where {version} alone gives {name!r} under "
+                          "both laws, left out", "the same version, parameter values and "
+                          "outputs read on both dates: no case there"))
     # narrow attempts next: the facts that the witnesses of the outputs it reads needed,
     # as of the later date (the date witnesses are replayed on), in shorter frames; a model
     # is one of the full query, any other answer says nothing
