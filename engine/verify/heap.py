@@ -13,7 +13,7 @@ system time, the contexts alone 0.8 s of CPU (13 ms for a context made in fresh 
 
 What: :func:`heap_kept` around a run (:func:`.checks.run.run_audit`,
 :func:`.checks.run.run_diff`) raises glibc's trim threshold to :data:`TRIM_THRESHOLD` and
-its mmap threshold to :data:`MMAP_THRESHOLD` (its largest), so freed memory stays in the
+its mmap threshold to :data:`MMAP_THRESHOLD`, so freed memory stays in the
 heap for the next allocation.  When the outermost run ends, the heap is trimmed
 (``malloc_trim``) and the trim threshold comes down to :data:`AFTER_TRIM_THRESHOLD`, the
 value glibc's own dynamic threshold reaches once a large block has been freed (twice the
@@ -50,8 +50,8 @@ M_MMAP_THRESHOLD = -3
 #: Freed memory kept at the top of the heap during a run: enough for the contexts a diff
 #: holds at once (the slice solvers of the outputs in progress, a solve's contexts).
 TRIM_THRESHOLD = 512 * 1024 * 1024
-#: Blocks at least this large are mapped apart (glibc's largest allowed value on 64-bit
-#: systems; Z3's tables are smaller, so they come from the heap).
+#: Blocks at least this large are mapped apart (the ceiling of glibc's dynamic threshold
+#: on 64-bit systems; Z3's tables are smaller, so they come from the heap).
 MMAP_THRESHOLD = 32 * 1024 * 1024
 #: The trim threshold after the outermost run (the mmap threshold stays).
 AFTER_TRIM_THRESHOLD = 2 * MMAP_THRESHOLD
