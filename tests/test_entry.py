@@ -37,6 +37,8 @@ def _exits(monkeypatch: pytest.MonkeyPatch, code: Any) -> list[int]:
         sys.exit(code)
     monkeypatch.setattr(entry, "main", fake_main)
     monkeypatch.setattr(entry.atexit, "_run_exitfuncs", lambda: None)
+    # threads left by other tests (servers, the LSP) would take the normal exit
+    monkeypatch.setattr(entry.threading, "active_count", lambda: 1)
     return codes
 
 
@@ -57,7 +59,9 @@ def test_a_message_exits_normally(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_another_thread_alive_exits_normally(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = threading.active_count
     codes = _exits(monkeypatch, 0)
+    monkeypatch.setattr(entry.threading, "active_count", real)
     done = threading.Event()
     thread = threading.Thread(target=done.wait)
     thread.start()
