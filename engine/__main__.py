@@ -1,5 +1,5 @@
 """``python -m lexlux`` runs the command line."""
 
-from .cli import main
+from .cli.entry import console
 
-main()
+console()

@@ -178,7 +178,7 @@ class Audit:
         # the truth first, from the slice solver (checks/quick.py): an answer a check
         # reads no further is final; for a witness, the nicer query is tried first
         quick = None if cores and calls else self._slices.decide(
-            tuple(encodings), (tuple(map(frozenset, names)), unknown_missing),
+            tuple(encodings), _slice_key(names, unknown_missing),
             constraints, extra, goals, calls,
             min(self.rlimit, self.quick_rlimit))   # (a core query with calendar
         #   abstractions: its first model is seldom exact, the only answer it could take)
@@ -227,6 +227,12 @@ class Audit:
         if key is not None and result.model is not None:
             self.cache.put(key, "case", _values(result.model, case_terms))
         return result, facts
+
+    def done_with(self, encodings: Sequence[LawEncoding], names: Sequence[set[str]],
+                  unknown_missing: bool = True) -> None:
+        """No more :meth:`query` of ``encodings`` and ``names`` will be asked (the diff,
+        when an output's diff ends): its slice solver is dropped (:meth:`.quick.Slices.release`)."""
+        self._slices.release(tuple(encodings), _slice_key(names, unknown_missing))
 
     def _near(self, enc: LawEncoding, facts: set[str], anchor: Any | None) -> list[Any]:
         """The constraints of the nicer query: the case's dates within
@@ -331,6 +337,11 @@ class Audit:
                        output=output, versions=versions, key=what,
                        details=["UNKNOWN is not OK: raise the resource limit (--rlimit) or "
                                 "simplify the rules involved"])
+
+
+def _slice_key(names: Sequence[set[str]], unknown_missing: bool) -> Any:
+    """The key of a query's slice solver beside its encodings (:meth:`.quick.Slices.decide`)."""
+    return tuple(map(frozenset, names)), unknown_missing
 
 
 def _day(term: Any | None) -> date | None:

@@ -106,6 +106,15 @@ class Slices:
         finally:
             solver.pop()
 
+    def release(self, owners: tuple[Any, ...], key: Any) -> None:
+        """Drop the slice solver of ``owners`` and ``key`` (as given to :meth:`decide`), if
+        there is one: a caller that will put no more queries to it (the diff, when an
+        output's diff ends).  Its context (about 16 MB) is freed at once, for the next
+        context to be made in (:mod:`..heap`), rather than kept until the run ends — a
+        slice solver is dropped otherwise only beyond :data:`KEEP`.  Nothing another
+        slice answers depends on it (each has its own context)."""
+        self._slices.pop((tuple(id(o) for o in owners), key), None)
+
 
 def _same(a: Any, b: Any) -> bool:
     if isinstance(a, bool) or isinstance(b, bool):

@@ -15,6 +15,7 @@ from typing import Any
 from ...compile.model import KnowledgeBase
 from ...diagnostics import LexluxError, error
 from ..collector import pausing_collector
+from ..heap import keeping_heap
 from .accepted import apply_accepted, load_accepted
 from .context import Audit
 from .findings import Finding, to_json
@@ -104,6 +105,7 @@ def unknown_rule(kb: KnowledgeBase, rule: str) -> str | None:
 
 
 @pausing_collector
+@keeping_heap
 def run_audit(kb: KnowledgeBase, *, checks: Sequence[str] | None = None,
               as_of: date | None = None, rule: str | None = None,
               witness_dir: Path | None = None, accepted: Path | None = None,
@@ -199,6 +201,7 @@ class DiffReport:
 
 
 @pausing_collector
+@keeping_heap
 def run_diff(kb: KnowledgeBase, first: date, second: date, *,
              outputs: Sequence[str] | None = None, max_regions: int = 3,
              witness_dir: Path | None = None,

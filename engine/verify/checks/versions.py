@@ -274,6 +274,20 @@ def _diff_output(audit: Audit, one: LawEncoding, two: LawEncoding, name: str, fi
     if a.not_encodable or b.not_encodable:
         return DiffResult(name, "not verified", reason=a.not_encodable or
                           b.not_encodable or "", reading=reading)
+    try:
+        return _diff_plain_output(audit, one, two, name, first, second, pool, show_horizon,
+                                  reading)
+    finally:
+        # no other query of the diff has this output's encodings and names: its slice
+        # solver's context is freed now, for the next contexts (verify/heap.py)
+        audit.done_with([one, two], [{name}, {name}])
+
+
+def _diff_plain_output(audit: Audit, one: LawEncoding, two: LawEncoding, name: str,
+                       first: date, second: date, pool: Pool, show_horizon: bool,
+                       reading: str | None) -> DiffResult:
+    """The diff of an output that is no timeline (:func:`_diff_output`)."""
+    a, b = one.output(name), two.output(name)
     goals = differ_goals(a, b)
     result = DiffResult(name, "same", reading=reading)
     region = _Region(audit, one, two, name, first, second, goals, show_horizon,
