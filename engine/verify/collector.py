@@ -32,47 +32,38 @@ the terms during the run).
 
 from __future__ import annotations
 
-import functools
 import gc
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import ParamSpec, TypeVar
+
+from .run_setting import RunSetting
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
-_lock = threading.Lock()
-_depth = 0                  # runs inside the pause
-_was_enabled = False        # the collector's state before the first of them
+_was_enabled = [False]      # the collector's state before the first run
 
 
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Collect once, then pause the cycle collector until the outermost run ends."""
-    global _depth, _was_enabled
-    with _lock:
-        if _depth == 0:
-            _was_enabled = gc.isenabled()
-            gc.collect()
-            gc.disable()
-        _depth += 1
-    try:
-        yield
-    finally:
-        with _lock:
-            _depth -= 1
-            if _depth == 0 and _was_enabled:
-                gc.enable()
+def _pause() -> None:
+    """Collect once, then pause the collector."""
+    _was_enabled[0] = gc.isenabled()
+    gc.collect()
+    gc.disable()
+
+
+def _resume() -> None:
+    if _was_enabled[0]:
+        gc.enable()
+
+
+_SETTING = RunSetting(_pause, _resume)
+#: Collect once, then pause the cycle collector until the outermost run ends.
+collector_paused = _SETTING.held
 
 
 def pausing_collector(function: Callable[P, R]) -> Callable[P, R]:
     """``function`` run inside :func:`collector_paused`."""
-    @functools.wraps(function)
-    def paused(*args: P.args, **kwargs: P.kwargs) -> R:
-        with collector_paused():
-            return function(*args, **kwargs)
-    return paused
+    return _SETTING.around(function)
 
 
 __all__ = ["collector_paused", "pausing_collector"]

@@ -35,11 +35,10 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import functools
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
+
+from .run_setting import RunSetting
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -55,10 +54,6 @@ TRIM_THRESHOLD = 512 * 1024 * 1024
 MMAP_THRESHOLD = 32 * 1024 * 1024
 #: The trim threshold after the outermost run (the mmap threshold stays).
 AFTER_TRIM_THRESHOLD = 2 * MMAP_THRESHOLD
-
-_lock = threading.Lock()
-_depth = 0                  # runs inside the setting
-
 
 def _libc() -> Any | None:
     """The C library, if it has ``mallopt`` and ``malloc_trim`` (glibc)."""
@@ -85,31 +80,24 @@ def _set(trim: int, mmap: int) -> bool:
         bool(_LIBC.mallopt(M_TRIM_THRESHOLD, trim))
 
 
-@contextmanager
-def heap_kept() -> Iterator[None]:
-    """Keep freed memory in the heap until the outermost run ends."""
-    global _depth
-    with _lock:
-        if _depth == 0:
-            _set(TRIM_THRESHOLD, MMAP_THRESHOLD)
-        _depth += 1
-    try:
-        yield
-    finally:
-        with _lock:
-            _depth -= 1
-            if _depth == 0 and _LIBC is not None:
-                _set(AFTER_TRIM_THRESHOLD, MMAP_THRESHOLD)
-                _LIBC.malloc_trim(0)
+def _keep() -> None:
+    _set(TRIM_THRESHOLD, MMAP_THRESHOLD)
+
+
+def _give_back() -> None:
+    if _LIBC is not None:
+        _set(AFTER_TRIM_THRESHOLD, MMAP_THRESHOLD)
+        _LIBC.malloc_trim(0)
+
+
+_SETTING = RunSetting(_keep, _give_back)
+#: Keep freed memory in the heap until the outermost run ends.
+heap_kept = _SETTING.held
 
 
 def keeping_heap(function: Callable[P, R]) -> Callable[P, R]:
     """``function`` run inside :func:`heap_kept`."""
-    @functools.wraps(function)
-    def kept(*args: P.args, **kwargs: P.kwargs) -> R:
-        with heap_kept():
-            return function(*args, **kwargs)
-    return kept
+    return _SETTING.around(function)
 
 
 __all__ = ["heap_kept", "keeping_heap"]

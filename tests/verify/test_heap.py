@@ -31,14 +31,14 @@ def test_the_outermost_run_sets_and_restores(monkeypatch: pytest.MonkeyPatch) ->
         assert calls == [(heap.TRIM_THRESHOLD, heap.MMAP_THRESHOLD)]
     if heap._LIBC is not None:
         assert calls[1:] == [(heap.AFTER_TRIM_THRESHOLD, heap.MMAP_THRESHOLD)]
-    assert heap._depth == 0
+    assert heap._SETTING.depth == 0
 
 
 def test_an_error_in_the_run_still_restores(monkeypatch: pytest.MonkeyPatch) -> None:
     calls = _recorded(monkeypatch)
     with pytest.raises(RuntimeError), heap.heap_kept():
         raise RuntimeError("a check failed")
-    assert heap._depth == 0
+    assert heap._SETTING.depth == 0
     if heap._LIBC is not None:
         assert calls[-1] == (heap.AFTER_TRIM_THRESHOLD, heap.MMAP_THRESHOLD)
 
@@ -56,8 +56,8 @@ def test_glibc_accepts_the_values() -> None:
 def test_the_runs_keep_the_heap() -> None:
     for function in (run.run_audit, run.run_diff):
         inner = function
-        names = []
+        settings = []
         while hasattr(inner, "__wrapped__"):
-            names.append(inner.__code__.co_name)
+            settings.append(getattr(inner, "run_setting", None))
             inner = inner.__wrapped__
-        assert "kept" in names, function.__name__
+        assert heap._SETTING in settings, function.__name__
