@@ -115,22 +115,3 @@ def test_the_payer_diff_on_1_january_2019_is_decided() -> None:
     assert ("2018-12-31: " + L125_4, "2019-01-01: " + ART_9) in regions
     [note] = [f for f in default["findings"] if f["code"] == "LX522"]
     assert any("a variant of a witness of this diff" in line for line in note["details"])
-
-
-def test_a_variant_that_cannot_happen_is_not_a_witness(kb: KnowledgeBase) -> None:
-    """With every fact the payer may read, the first variant the evaluator shows is a birth
-    date on the incapacity's first day (the 68th birthday is an end of CSS art. 9), which
-    breaks the assumption that the insured is born before the incapacity
-    (lu.plausible.born_before_incapacity): it is skipped, and the witness is the medical
-    board's finding of fitness on the last day."""
-    seen = {((L125_4,), (S1,)), ((L125_4,), (L125_4,))}
-    found = differing_variant(kb, "lu", "monthly_payer", FIRST, SECOND, [WITNESS],
-                              USES | {"birth_date"}, seen)
-    assert found is not None
-    assert found[:2] == ("cmss_fit_from", date(2020, 7, 16))
-    # the skipped variant does show the region: only the assumption rules it out
-    born = Case("born that day", "lu", SECOND, {**WITNESS, "birth_date": date(2019, 1, 19)})
-    assert laws_differ(kb, born, SECOND, "monthly_payer", FIRST, SECOND) is not None
-    from lexlux.evaluate.plausibility import check_assumptions
-    [broken] = check_assumptions(kb, born, None)
-    assert "born before the incapacity" in broken.message
