@@ -119,6 +119,8 @@ class Summary:
     decided: int = 0
     #: the line of each fact settled (None: left free), by name
     settled: dict[str, str | None] = field(default_factory=dict)
+    #: not tried: an earlier region of the output was out of reach (see ``RegionSolver``)
+    skipped: bool = False
 
 
 class RegionSolver:
@@ -139,6 +141,10 @@ class RegionSolver:
         #: a case of some region was found by this solver (its first checks take the
         #: whole :data:`FIRST_RLIMIT`)
         self.reached = False
+        #: a region of this output was found out of reach (no case within the probe, the
+        #: first range check from its witness not decided): the later ones are not tried
+        #: while this solver has reached none (see :meth:`summary`)
+        self.out_of_reach = False
 
     def summary(self, goals: Sequence[Any], facts: FactVars, names: set[str], *,
                 budget: int = SUMMARY_RLIMIT, witness: Case | z3.ModelRef | None = None
@@ -151,6 +157,13 @@ class RegionSolver:
             self.solver.add(*[_into(g, self.ctx) for g in goals])
             if witness is None:
                 return _Bounds(self, facts, budget).run(sorted(names))
+            if self.out_of_reach and not self.reached:
+                # stop 20: a later region of an output whose earlier region was out of
+                # reach and whose solver has found no case of any: on every boundary of
+                # the bundled rules such regions were out of reach too (the probe and the
+                # check from the witness spent 30-90 ms each to say so); not tried
+                return Summary(unsettled=sorted(names), from_witness=True, skipped=True,
+                               budget=budget)
             probe = FIRST_RLIMIT if self.reached else PROBE_RLIMIT
             fresh = self.counted == 0           # this solver has checked nothing yet
             found = _Bounds(self, facts, budget, first=probe).run(sorted(names))
@@ -163,6 +176,7 @@ class RegionSolver:
                           bisect=COLD_RLIMIT, stop=True).start(sorted(names), pins)
             out.spent += found.spent
             out.from_witness = True
+            self.out_of_reach = out.reached and not out.decided and not out.lines
             if out.reached and out.unsettled and out.decided:
                 # a range check decided, not every one: the region is not out of reach,
                 # so the output's solver is asked as before (its whole first check), and
@@ -262,6 +276,21 @@ def witness_pins(witness: Case | z3.ModelRef, facts: FactVars, names: set[str],
     return pins
 
 
+def _other_given(var: FactVar, pins: list[Any], ctx: z3.Context) -> int | None:
+    """Whether ``var`` is given (1) or not (0) in no case of ``pins`` — the given-ness the
+    witness's case does not have, which the summary's first range check asks for; None
+    where ``pins`` do not fix it."""
+    given = _into(var.given, ctx)
+    for pin in pins:
+        if z3.is_eq(pin) and pin.arg(0).eq(given):
+            value = pin.arg(1)
+            if z3.is_true(value):
+                return 0
+            if z3.is_false(value):
+                return 1
+    return None
+
+
 class _UnsettledError(Exception):
     """A check of the summary was not decided (or the budget is used up)."""
 
@@ -277,23 +306,32 @@ class _Bounds:
         self.region, self.facts = region, facts
         self.out = Summary(budget=budget)
         self.models: list[z3.ModelRef] = []
+        #: answers of given-ness checks asked before their fact's turn (:meth:`start`):
+        #: (fact, wanted) -> a case has it
+        self.known: dict[tuple[str, int], bool] = {}
         self.first, self.check, self.stop, self.stopped = first, check, stop, False
         # read when the summary is made (a module setting, as the probe's)
         self.bisect = BISECT_RLIMIT if bisect is None else bisect
 
-    def ask(self, *extra: Any, bound: bool = False) -> z3.ModelRef | None:
+    def ask(self, *extra: Any, bound: bool = False, limit: int | None = None,
+            first: bool | None = None) -> z3.ModelRef | None:
         """A model of the region with ``extra``, None if there is none; ``bound``: a check
-        of :meth:`least` (limited to ``bisect``, not ``check``)."""
+        of :meth:`least` (limited to ``bisect``, not ``check``); ``limit``: a limit of its
+        own (at most the kind's); ``first``: the check that finds the first model (the
+        ``first`` limit, not counted as decided) or not — by default, while none is
+        known."""
         left = self.out.budget - self.out.spent
         if left <= 0 or self.stopped:
             raise _UnsettledError
-        limit = (self.bisect if bound else self.check) if self.models else self.first
-        status, model, spent = self.region.check(extra, min(limit, left))
+        first = not self.models if first is None else first
+        most = self.first if first else (self.bisect if bound else self.check)
+        status, model, spent = self.region.check(
+            extra, min(most if limit is None else min(limit, most), left))
         self.out.spent += spent
         if status == "unknown":
             self.stopped = self.stop
             raise _UnsettledError
-        if self.models:
+        if not first:
             self.out.decided += 1
         if model is not None:
             self.models.append(model)
@@ -317,7 +355,37 @@ class _Bounds:
 
     def start(self, names: list[str], pins: list[Any] | None) -> Summary:
         """The summary started from a case of the region: ``pins`` (its facts fixed)
-        give the first model; nothing is settled if they give none."""
+        give the first model; nothing is settled if they give none.
+
+        The first range check (whether the first fact can take the other given-ness than
+        the witness's) is asked before the witness's case: it needs no model, and where it
+        is not decided the region is out of reach — the summary stops there, without
+        making the witness's case (stop 20: a fresh solver's check on the whole region,
+        10-20 ms, for nothing).  Where it is decided, the checks that follow are those of
+        before (the fresh solvers of a summary from the witness answer each check alone)."""
+        if pins is not None and names:
+            wanted = _other_given(self.facts.get(names[0]), pins, self.region.ctx)
+            if wanted is not None:
+                var = self.facts.get(names[0])
+                try:
+                    model = self.ask(var.given if wanted else z3.Not(var.given),
+                                     first=False)
+                except _UnsettledError:
+                    # out of reach: the witness is a case of the region (it is replayed
+                    # or is a model of the region), nothing is settled
+                    self.out.reached = True
+                    self.out.unsettled = list(names)
+                    return self.out
+                self.known[(var.name, wanted)] = model is not None
+                early = self.models[:]
+                self.models.clear()
+                with contextlib.suppress(_UnsettledError):
+                    self.ask(*pins, first=True)
+                if not self.models:
+                    self.out.unsettled = list(names)
+                    return self.out
+                self.models += early
+                return self.ranges(names)
         if pins is not None:
             with contextlib.suppress(_UnsettledError):
                 self.ask(*pins)
@@ -364,8 +432,12 @@ class _Bounds:
     def given(self, var: FactVar) -> tuple[int, int]:
         seen = {self.value(m, var.given) for m in self.models}
         for wanted in (0, 1):
-            if wanted not in seen and self.ask(var.given if wanted else
-                                               z3.Not(var.given)) is not None:
+            if wanted in seen:
+                continue
+            known = self.known.get((var.name, wanted))
+            if known is None:
+                known = self.ask(var.given if wanted else z3.Not(var.given)) is not None
+            if known:
                 seen.add(wanted)
         return min(seen), max(seen)
 
@@ -436,6 +508,12 @@ def _from_witness(found: Summary) -> list[str]:
     """The lines of a summary started from the witness that say what is not known."""
     probe = (f"the solver found no case of the region within {PROBE_RLIMIT:,} rlimit "
              "units, so the summary started from the witness")
+    if found.skipped:
+        return ["region: not summarised — an earlier region of this output was out of "
+                f"reach of its summary (no case found within {PROBE_RLIMIT:,} rlimit units, "
+                f"and from its witness the first range check not decided within "
+                f"{COLD_RLIMIT:,}), so this region's summary was not tried; no fact's range "
+                "is known (none is claimed free); the witness is one case of the region"]
     if not found.reached:
         return [f"region: not summarised — {probe}, and a solver given the witness's facts "
                 f"found no case within {FIRST_RLIMIT:,} units (the calendar abstraction), "
@@ -463,5 +541,6 @@ def _into(formula: Any, ctx: z3.Context) -> Any:
     return translate(formula, ctx)      # formula.translate(ctx), as fast_terms makes it
 
 
-__all__ = ["BISECT_RLIMIT", "CHECK_RLIMIT", "COLD_RLIMIT", "FIRST_RLIMIT", "PROBE_RLIMIT",
-           "SUMMARY_RLIMIT", "ColdSolver", "RegionSolver", "Summary", "summarise", "witness_pins"]
+__all__ = ["BISECT_RLIMIT", "CHECK_RLIMIT", "COLD_RLIMIT", "FIRST_RLIMIT",
+           "PROBE_RLIMIT", "SUMMARY_RLIMIT", "ColdSolver", "RegionSolver", "Summary",
+           "summarise", "witness_pins"]
