@@ -194,7 +194,8 @@ def test_a_summary_started_from_the_witness_says_what_the_optimisation_says(
     monkeypatch.setattr(region_bounds, "summarise", kept)
     seen = _summaries(kb, monkeypatch)
     assert cold and all(w is not None for w in witnesses)
-    assert cold[0] == region_bounds.FIRST_RLIMIT        # the witness's case, fixed
+    # the first range check comes first (stop 20), then the witness's case, fixed
+    assert cold[:2] == [region_bounds.COLD_RLIMIT, region_bounds.FIRST_RLIMIT]
     assert cold.count(region_bounds.FIRST_RLIMIT) == len(witnesses)    # one per region
     assert set(cold) == {region_bounds.FIRST_RLIMIT, region_bounds.COLD_RLIMIT}
     for name, lines, old in seen:
@@ -219,9 +220,10 @@ def test_a_region_out_of_reach_from_the_witness_is_not_summarised(
                            "region within 1 rlimit units, so the summary started from the "
                            "witness, whose first range check was not decided")
     # the first range check undecided, the summary stops: the output's solver is not
-    # asked again (its whole first check is what the probe spares)
+    # asked again (its whole first check is what the probe spares), and the witness's
+    # case is not made (stop 20: the range check comes first)
     assert region_bounds.FIRST_RLIMIT not in mine
-    assert len(cold) == 2 * len([r for r in results.values() if r.findings])
+    assert cold == [1] * len([r for r in results.values() if r.findings])
 
 
 def test_the_probe_is_for_a_solver_that_has_found_no_case_yet() -> None:
@@ -282,3 +284,64 @@ def test_a_region_within_reach_is_asked_of_the_output_solver_made_anew(
         expected = ["region (each fact's range over the cases of this region): "
                     + "; ".join(old)] if old else []
         assert lines == expected, name
+
+
+def test_the_first_range_check_from_the_witness_asks_the_other_given_ness() -> None:
+    # the witness's pins fix whether the fact is given: the first range check asks for a
+    # case where it is the other way (1: given), before the witness's case is made
+    import z3
+    g = z3.Bool("g")
+    var: Any = type("V", (), {"given": g})()
+    ctx = z3.Context()
+    pins = [g.translate(ctx) == z3.BoolVal(False, ctx)]
+    assert region_bounds._other_given(var, pins, ctx) == 1
+    assert region_bounds._other_given(var, [g.translate(ctx) == z3.BoolVal(True, ctx)],
+                                      ctx) == 0
+    assert region_bounds._other_given(var, [], ctx) is None
+
+
+def test_a_later_region_of_an_output_out_of_reach_is_not_tried() -> None:
+    import z3
+    x = z3.Int("x")
+    solver = region_bounds.RegionSolver([x >= 3, x <= 40])
+    limits = _limits_of(solver)
+    witness = z3.Solver()
+    witness.add(x == 5)
+    assert witness.check() == z3.sat
+    solver.out_of_reach = True          # as an earlier region found out of reach leaves it
+    found = solver.summary([x <= 10], None, {"f"}, witness=witness.model())  # type: ignore[arg-type]
+    assert found.skipped and found.from_witness and not found.reached
+    assert found.unsettled == ["f"] and not found.lines and limits == []    # no check
+    [line] = region_bounds._from_witness(found)
+    assert line.startswith("region: not summarised — an earlier region of this output was "
+                           "out of reach")
+    assert "none is claimed free" in line
+    # a solver that has found a case of some region asks every region
+    solver.reached = True
+    assert not solver.summary([x <= 10], None, set(),  # type: ignore[arg-type]
+                              witness=witness.model()).skipped
+    assert limits == [region_bounds.FIRST_RLIMIT]
+
+
+def test_a_region_out_of_reach_marks_its_output(
+        kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the probe and the first range check from the witness undecided: the output's
+    # solver is marked, so that its later regions are not tried; a region within reach
+    # does not mark it
+    marks: list[tuple[bool, bool]] = []
+    summarise = region_bounds.summarise
+
+    def marked(region: Any, goals: Any, **more: Any) -> list[str]:
+        lines = summarise(region, goals, **more)
+        marks.append((region.ranges.out_of_reach, any("not summarised" in line
+                                                       for line in lines)))
+        return lines
+    monkeypatch.setattr(region_bounds, "summarise", marked)
+    audit = Audit(kb, "lu", max_regions=3)
+    list(diff_versions(audit, *BOUNDARY, None))
+    assert marks and not any(mark for mark, _ in marks)
+    marks.clear()
+    monkeypatch.setattr(region_bounds, "PROBE_RLIMIT", 1)
+    monkeypatch.setattr(region_bounds, "COLD_RLIMIT", 1)
+    list(diff_versions(Audit(kb, "lu", max_regions=3), *BOUNDARY, None))
+    assert marks and all(mark and out for mark, out in marks)

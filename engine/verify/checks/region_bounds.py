@@ -313,20 +313,18 @@ class _Bounds:
         # read when the summary is made (a module setting, as the probe's)
         self.bisect = BISECT_RLIMIT if bisect is None else bisect
 
-    def ask(self, *extra: Any, bound: bool = False, limit: int | None = None,
-            first: bool | None = None) -> z3.ModelRef | None:
+    def ask(self, *extra: Any, bound: bool = False, first: bool | None = None
+            ) -> z3.ModelRef | None:
         """A model of the region with ``extra``, None if there is none; ``bound``: a check
-        of :meth:`least` (limited to ``bisect``, not ``check``); ``limit``: a limit of its
-        own (at most the kind's); ``first``: the check that finds the first model (the
-        ``first`` limit, not counted as decided) or not — by default, while none is
-        known."""
+        of :meth:`least` (limited to ``bisect``, not ``check``); ``first``: the check that
+        finds the first model (the ``first`` limit, not counted as decided) or not — by
+        default, while none is known."""
         left = self.out.budget - self.out.spent
         if left <= 0 or self.stopped:
             raise _UnsettledError
         first = not self.models if first is None else first
         most = self.first if first else (self.bisect if bound else self.check)
-        status, model, spent = self.region.check(
-            extra, min(most if limit is None else min(limit, most), left))
+        status, model, spent = self.region.check(extra, min(most, left))
         self.out.spent += spent
         if status == "unknown":
             self.stopped = self.stop
