@@ -63,9 +63,10 @@ from ...evaluate.case import Case
 from ..encoding.calendar_terms import horizon_bounds
 from ..encoding.encode import query_constraints
 from ..encoding.facts import FactVar, FactVars
-from ..encoding.fast_terms import model_value, translate
+from ..encoding.fast_terms import assert_all, model_value, translate
 from ..encoding.plausible import plausible
 from .regions import _describe, _domain, _measured
+from .rlimit import Limits, rlimit_count
 
 if TYPE_CHECKING:
     from .versions import _Region
@@ -135,6 +136,7 @@ class RegionSolver:
         """A new solver for ``shared`` (as it was made: the same terms in the same order,
         so that its searches are those of a solver that never checked anything)."""
         self.ctx = z3.Context()
+        self.limits = Limits(self.ctx)
         self.solver = z3.Solver(ctx=self.ctx)
         self.solver.add(*[_into(f, self.ctx) for f in self.shared])
         self.counted = 0
@@ -198,13 +200,13 @@ class RegionSolver:
     def check(self, extra: Sequence[Any], limit: int) -> tuple[str, z3.ModelRef | None, int]:
         """"sat" (with a model), "unsat" or "unknown", and the rlimit units spent."""
         solver = self.solver
-        solver.set("rlimit", limit)
+        self.limits.set(solver, limit)
         try:
             answer = solver.check(*[_into(e, self.ctx) for e in extra])
         except z3.Z3Exception:
             answer = z3.unknown
         try:
-            count = int(solver.statistics().get_key_value("rlimit count"))
+            count = rlimit_count(solver)
         except z3.Z3Exception:
             count = self.counted + limit
         spent, self.counted = max(count - self.counted, 0), count
@@ -222,21 +224,22 @@ class ColdSolver:
 
     def __init__(self, owner: RegionSolver) -> None:
         self.owner, self.ctx = owner, owner.ctx
-        self.base = owner.solver.assertions()
+        # the region's constraints, read once (not once per check)
+        self.base = list(owner.solver.assertions())
 
     def check(self, extra: Sequence[Any], limit: int) -> tuple[str, z3.ModelRef | None, int]:
         """As :meth:`RegionSolver.check`, on a fresh solver."""
         solver = z3.Solver(ctx=self.ctx)
-        solver.set("rlimit", limit)
-        solver.add(self.base)
+        owner = self.owner
+        owner.limits.set(solver, limit)
+        assert_all(solver, self.base)
         solver.add(*[_into(e, self.ctx) for e in extra])
         try:
             answer = solver.check()
         except z3.Z3Exception:
             answer = z3.unknown
-        owner = self.owner
         try:
-            count = int(solver.statistics().get_key_value("rlimit count"))
+            count = rlimit_count(solver)
         except z3.Z3Exception:
             count = owner.counted + limit
         spent, owner.counted = max(count - owner.counted, 0), max(count, owner.counted)
