@@ -207,6 +207,9 @@ def main() -> None:
     rb._Bounds.run = timed_run  # type: ignore[method-assign]
     rb._Bounds.given = in_phase("given", given)  # type: ignore[method-assign]
     rb._Bounds.least = in_phase("least", least)  # type: ignore[method-assign]
+    other_given = getattr(rb._Bounds, "other_given", None)    # stop 20 (not on older code)
+    if other_given is not None:
+        rb._Bounds.other_given = in_phase("given", other_given)  # type: ignore[attr-defined]
     rb.summarise = timed_summarise
     replayed, witness = versions._Region.replayed, versions._Region.witnessed
     versions._Region.replayed = witnessed(replayed)  # type: ignore[method-assign]
@@ -255,6 +258,8 @@ def main() -> None:
         rb.ColdSolver.check = cold_check  # type: ignore[method-assign]
         rb._Bounds.start = start  # type: ignore[method-assign]
         rb._Bounds.run, rb._Bounds.given, rb._Bounds.least = run, given, least  # type: ignore[method-assign]
+        if other_given is not None:
+            rb._Bounds.other_given = other_given  # type: ignore[attr-defined]
         rb.summarise = summarise
         versions._Region.replayed = replayed  # type: ignore[method-assign]
         versions._Region.witnessed = witness  # type: ignore[method-assign]

@@ -369,8 +369,7 @@ class _Bounds:
             if wanted is not None:
                 var = self.facts.get(names[0])
                 try:
-                    model = self.ask(var.given if wanted else z3.Not(var.given),
-                                     first=False)
+                    model = self.other_given(var, wanted)
                 except _UnsettledError:
                     # out of reach: the witness is a case of the region (it is replayed
                     # or is a model of the region), nothing is settled
@@ -395,6 +394,11 @@ class _Bounds:
             return self.out
         return self.ranges(names)
 
+
+    def other_given(self, var: FactVar, wanted: int) -> z3.ModelRef | None:
+        """The check of :meth:`given` for ``wanted`` (1: a case where ``var`` is given),
+        asked before any model is known (:meth:`start`); counted as decided."""
+        return self.ask(var.given if wanted else z3.Not(var.given), first=False)
 
     def ranges(self, names: list[str]) -> Summary:
         """Each fact's line, a case of the region being known (``self.models``)."""
