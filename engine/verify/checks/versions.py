@@ -248,6 +248,10 @@ GATE_RLIMIT = 500_000
 #: proves at once; an answer it cannot give within this says nothing, and the seeded pass
 #: is asked again): a frame's.
 AFTER_SEED_RLIMIT = FRAME_RLIMIT
+#: Before the partial witnesses of an output (``SEEDS``, each a search of the solver), the
+#: anchored sweep of the seeded pass (checks/diff_seeds.py): a region it shows is confirmed
+#: with its case fixed, in a fraction of the time (docs/verification.md, stop 20).
+SEEDED_FIRST = True
 
 
 def differ_goals(a: Any, b: Any) -> list[Any]:
@@ -341,7 +345,7 @@ def _diff_plain_output(audit: Audit, one: LawEncoding, two: LawEncoding, name: s
         return True
 
     partial = pool.seeds(cone - {name}, uses, shown)[:SEEDS]   # partial witnesses
-    if partial:
+    if partial and SEEDED_FIRST:
         # the partial witnesses are the solver's search, 0.1-0.5 s each on the bundled
         # diffs: the anchored sweep of the seeded pass first (checks/diff_seeds.py), which
         # reads the evaluator on a few dozen generated histories and confirms a region it
