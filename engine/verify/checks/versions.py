@@ -351,9 +351,17 @@ def _diff_plain_output(audit: Audit, one: LawEncoding, two: LawEncoding, name: s
         # reads the evaluator on a few dozen generated histories and confirms a region it
         # shows with the case fixed (0.01-0.05 s)
         seeded.anchored_only = True
+        asked = False
         while len(result.findings) < audit.max_regions and not all_found(possible, seen) \
                 and not seeded.spent and seeded_region():
-            pass
+            if asked or len(result.findings) >= audit.max_regions or \
+                    all_found(possible, seen):
+                continue
+            # once, after a region: whether any is left, within a frame's budget (the
+            # rest of the sweep costs more than this query; UNSAT is final)
+            asked = True
+            if narrow([], AFTER_SEED_RLIMIT) == "unsat":
+                return result
         seeded.anchored_only = False
     for case in partial:
         if len(result.findings) >= audit.max_regions or all_found(possible, seen):
