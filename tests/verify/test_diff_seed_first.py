@@ -23,26 +23,29 @@ from lexlux.verify.checks.versions import DiffResult, diff_versions
 BEFORE, AFTER = date(2018, 12, 31), date(2019, 1, 1)
 OUTPUT = "sickness_benefit_paid_on_day"
 READ = "sickness_benefit_limit_exceeded_on_day"     # read by OUTPUT, diffed first
+PAYMENT = "sickness_benefit_payment_date"              # reads OUTPUT
 
 
-def _diff(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch, first: bool
-          ) -> tuple[DiffResult, list[int]]:
-    """The diff of READ then OUTPUT, with the anchored sweep first or not; and the budget
-    of each query of the audit asked for OUTPUT."""
+def _diff(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch, first: bool,
+          last: str = OUTPUT) -> tuple[DiffResult, list[tuple[int, str]]]:
+    """The diff of READ, OUTPUT (and ``last``), with the anchored sweep first or not; and
+    the budget and answer of each query of the audit asked for ``last``."""
     monkeypatch.setattr(versions, "SEEDED_FIRST", first)
-    budgets: list[int] = []
+    asked: list[tuple[int, str]] = []
     query = Audit.query
 
     def spy(self: Audit, encodings: Any, names: Any, *args: Any, **kwargs: Any) -> Any:
-        if names[0] == {OUTPUT}:
-            budgets.append(self.rlimit)
-        return query(self, encodings, names, *args, **kwargs)
+        found = query(self, encodings, names, *args, **kwargs)
+        if names[0] == {last}:
+            asked.append((self.rlimit, found[0].status))
+        return found
 
     monkeypatch.setattr(Audit, "query", spy)
     audit = Audit(kb, "lu", max_regions=3)
-    results = list(diff_versions(audit, BEFORE, AFTER, [READ, OUTPUT]))
+    results = list(diff_versions(audit, BEFORE, AFTER, list(dict.fromkeys(
+        [READ, OUTPUT, last]))))
     assert results[0].status == "differ" and results[0].findings
-    return results[1], budgets
+    return results[-1], asked
 
 
 def test_the_anchored_sweep_comes_before_the_partial_witnesses(
@@ -51,10 +54,10 @@ def test_the_anchored_sweep_comes_before_the_partial_witnesses(
     before, asked_before = _diff(kb, monkeypatch, first=False)
     after, asked_after = _diff(kb, monkeypatch, first=True)
     # before: the first region is the solver's completion of READ's witness
-    assert versions.SEED_RLIMIT in asked_before
+    assert versions.SEED_RLIMIT in [budget for budget, _ in asked_before]
     assert SEEDED not in before.findings[0].details
     # now: every region from the anchored sweep, no partial witness asked
-    assert versions.SEED_RLIMIT not in asked_after
+    assert versions.SEED_RLIMIT not in [budget for budget, _ in asked_after]
     assert len(asked_after) < len(asked_before)
     assert after.status == before.status == "differ"
     assert all(SEEDED in f.details for f in after.findings)
@@ -62,6 +65,24 @@ def test_the_anchored_sweep_comes_before_the_partial_witnesses(
     # the same regions, in the same order
     assert [f.fingerprint for f in after.findings] == \
         [f.fingerprint for f in before.findings]
+
+
+def test_after_its_first_region_the_anchored_pass_asks_whether_any_is_left(
+        bundled: LoadResult, monkeypatch: pytest.MonkeyPatch) -> None:
+    """payment_date: one region from the pool (a witness of paid_on_day, replayed), the
+    second from the anchored sweep; then the query within a frame's budget is UNSAT, and
+    the diff ends there, without the rest of the sweep, the partial witnesses or the
+    frames."""
+    kb = bundled.kb
+    before, asked_before = _diff(kb, monkeypatch, first=False, last=PAYMENT)
+    after, asked_after = _diff(kb, monkeypatch, first=True, last=PAYMENT)
+    assert asked_after == [(versions.AFTER_SEED_RLIMIT, "unsat")]
+    assert len(asked_before) > 1 and asked_before[-1][1] == "unsat"
+    assert after.status == before.status == "differ"
+    assert [f.fingerprint for f in after.findings] == \
+        [f.fingerprint for f in before.findings]
+    assert [SEEDED in f.details for f in after.findings] == [False, True]
+    assert [f.facts for f in after.findings] == [f.facts for f in before.findings]
 
 
 def _regions(kb: KnowledgeBase) -> SeededRegions:

@@ -27,7 +27,11 @@ finding says that it came from the seeded pass.  Any other answer drops the cand
 When (:func:`.versions._diff_output`): as soon as a query of the output's diff (a partial
 witness, a frame or the gate) ends undecided, the seeded pass comes before every other
 query; after each region it shows, a query within a frame's budget tells whether any is
-left.  An output whose queries are all decided never asks it.
+left.  And before the partial witnesses of an output (``versions.SEEDED_FIRST``: the
+solver completing an earlier output's witness, 0.1-0.5 s each), the anchored sweep alone
+(:attr:`SeededRegions.anchored_only`: the scan pauses at its end, and goes on from there
+later), with the query "any region left?" once, after its first region.  An output with no
+partial witness whose queries are all decided never asks it.
 
 What is claimed: a seeded witness proves that its region exists, nothing more.  Whether
 there are further regions, or none at all ("same"), is still the solver's query alone.
