@@ -27,7 +27,11 @@ finding says that it came from the seeded pass.  Any other answer drops the cand
 When (:func:`.versions._diff_output`): as soon as a query of the output's diff (a partial
 witness, a frame or the gate) ends undecided, the seeded pass comes before every other
 query; after each region it shows, a query within a frame's budget tells whether any is
-left.  An output whose queries are all decided never asks it.
+left.  And before the partial witnesses of an output (``versions.SEEDED_FIRST``: the
+solver completing an earlier output's witness, 0.1-0.5 s each), the anchored sweep alone
+(:attr:`SeededRegions.anchored_only`: the scan pauses at its end, and goes on from there
+later), with the query "any region left?" once, after its first region.  An output with no
+partial witness whose queries are all decided never asks it.
 
 What is claimed: a seeded witness proves that its region exists, nothing more.  Whether
 there are further regions, or none at all ("same"), is still the solver's query alone.
@@ -99,25 +103,32 @@ class SeededRegions:
         self.later = max(first, second)
         self.tries = 0
         self._found: list[tuple[dict[str, Any], Region]] = []
-        self._scan: Iterator[tuple[dict[str, Any], Region]] | None = None
+        self._scan: Iterator[tuple[dict[str, Any], Region] | None] | None = None
         #: :meth:`next` has found no candidate left (or spent :data:`SEED_TRIES`)
         self.spent = False
         self._query: tuple[list[Any], list[Any], list[Any], set[str]] | None = None
         self._terms: list[Any] = []
         self._alone: dict[tuple[str, Any], bool] = {}   # (date fact, value): possible
+        #: :meth:`next` reads the anchored sweep only (the pass before the partial witnesses)
+        self.anchored_only = False
+        self._anchored_turns = -1
 
     def candidates(self) -> Iterator[tuple[dict[str, Any], Region]]:
         """Each distinct candidate (its lean facts) on which the evaluator gives the output
         different results under the two laws, with its region, in the pool's order; the
-        pool is scanned lazily (no further than a caller reads), once."""
+        pool is scanned lazily (no further than a caller reads), once; with
+        :attr:`anchored_only`, no further than the anchored sweep (the scan stops there,
+        and goes on from there once it is cleared)."""
         yield from self._found
         if self._scan is None:
             self._scan = self._candidates()
         for found in self._scan:
+            if found is None:         # the end of the anchored sweep, while it is the limit
+                return
             self._found.append(found)
             yield found
 
-    def _candidates(self) -> Iterator[tuple[dict[str, Any], Region]]:
+    def _candidates(self) -> Iterator[tuple[dict[str, Any], Region] | None]:
         audit, name, later = self.audit, self.name, self.later
         rules = {r.id: r for enc in (self.one, self.two) for n in sorted(enc.cone({name}))
                  for r in enc.candidates(n)}
@@ -164,9 +175,12 @@ class SeededRegions:
                         [rules[r] for r in sorted(rules)], later,
                         anchored=ANCHORED_SIZE) if ANCHORED_SIZE else []
         turns = [(t, s) for t in anchored for s in ((), *[(p,) for p in periods])]
+        self._anchored_turns = len(turns)
         turns += [(t, s) for t in templates
                   for s in ((), *[(p,) for p in periods])][:SCAN_TURNS]
-        for template, start in turns:
+        for turn, (template, start) in enumerate(turns):
+            while turn == self._anchored_turns and self.anchored_only:
+                yield None            # paused at the end of the anchored sweep
             facts = lean(template, missing, start)
             key = tuple(sorted((k, repr(v)) for k, v in (facts or {}).items()))
             if facts is None or key in shown:
@@ -200,7 +214,8 @@ class SeededRegions:
             if answer is not None and self._region(answer[0]) == region:
                 self.audit.queries += 1
                 return answer
-        self.spent = True
+        if not self.anchored_only:
+            self.spent = True
         return None
 
     def _repaired(self, facts: dict[str, Any], region: Region) -> dict[str, Any] | None:

@@ -248,6 +248,10 @@ GATE_RLIMIT = 500_000
 #: proves at once; an answer it cannot give within this says nothing, and the seeded pass
 #: is asked again): a frame's.
 AFTER_SEED_RLIMIT = FRAME_RLIMIT
+#: Before the partial witnesses of an output (``SEEDS``, each a search of the solver), the
+#: anchored sweep of the seeded pass (checks/diff_seeds.py): a region it shows is confirmed
+#: with its case fixed, in a fraction of the time (docs/verification.md, stop 20).
+SEEDED_FIRST = True
 
 
 def differ_goals(a: Any, b: Any) -> list[Any]:
@@ -327,12 +331,6 @@ def _diff_plain_output(audit: Audit, one: LawEncoding, two: LawEncoding, name: s
         undecided = undecided or answer.status == "unknown"
         return answer.status
 
-    for case in pool.seeds(cone - {name}, uses, shown)[:SEEDS]:   # partial witnesses
-        if len(result.findings) >= audit.max_regions or all_found(possible, seen):
-            break
-        pins = _pins(one, case, uses)
-        if pins is not None:
-            narrow(pins, SEED_RLIMIT)
     from .diff_seeds import SEEDED, SeededRegions
     seeded = SeededRegions(audit, one, two, name, first, second, uses, reading)
 
@@ -345,6 +343,32 @@ def _diff_plain_output(audit: Audit, one: LawEncoding, two: LawEncoding, name: s
         witnessed(*found)
         result.findings[-1].details.append(SEEDED)
         return True
+
+    partial = pool.seeds(cone - {name}, uses, shown)[:SEEDS]   # partial witnesses
+    if partial and SEEDED_FIRST:
+        # the partial witnesses are the solver's search, 0.1-0.5 s each on the bundled
+        # diffs: the anchored sweep of the seeded pass first (checks/diff_seeds.py), which
+        # reads the evaluator on a few dozen generated histories and confirms a region it
+        # shows with the case fixed (0.01-0.05 s)
+        seeded.anchored_only = True
+        asked = False
+        while len(result.findings) < audit.max_regions and not all_found(possible, seen) \
+                and not seeded.spent and seeded_region():
+            if asked or len(result.findings) >= audit.max_regions or \
+                    all_found(possible, seen):
+                continue
+            # once, after a region: whether any is left, within a frame's budget (the
+            # rest of the sweep costs more than this query; UNSAT is final)
+            asked = True
+            if narrow([], AFTER_SEED_RLIMIT) == "unsat":
+                return result
+        seeded.anchored_only = False
+    for case in partial:
+        if len(result.findings) >= audit.max_regions or all_found(possible, seen):
+            break
+        pins = _pins(one, case, uses)
+        if pins is not None:
+            narrow(pins, SEED_RLIMIT)
 
     day = to_day_number(max(first, second))
     frames = [var.term == day for var in (one.shared.facts.get(f) for f in sorted(uses))
