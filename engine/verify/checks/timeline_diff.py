@@ -50,7 +50,10 @@ from ..encoding.timelines import TIMELINE_MONTHS, Frame
 from .context import Audit
 from .findings import Finding
 from .one_sided import all_found, none_left, possible_regions
-from .same_regions import same_version_goals
+from .region_space import covered, region_space
+from .region_space import none_left as none_left_both
+from .same_law import LawAt
+from .same_regions import same_version_goals, unchanged_versions
 from .seeds import replayed_test, seeded_query
 from .timeline_search import BOUNDED, _frame_query, core_facts, frame_twin, is_bounded
 from .versions import (
@@ -109,10 +112,21 @@ def diff_timeline_output(audit: Audit, name: str, first: date, second: date, poo
                           b.not_encodable or "", reading=reading)
     goals = differ_goals(a, b)
     result = DiffResult(name, "same", reading=reading)
+    # with a provision on both dates, the regions the rules allow (:mod:`.region_space`)
+    # and those left out as the same computation under both laws (:mod:`.same_regions`)
+    space = region_space(audit.kb, rules, name, first, second) if possible is None else None
+    left: list[str] = []
+    if space is not None:
+        left = unchanged_versions(LawAt(audit.kb, audit.jurisdiction, first),
+                                  LawAt(audit.kb, audit.jurisdiction, second), a, b)
     # no fact ranges: the audit's encodings are in one frame, the witnesses in others
     region = _Region(audit, one, two, name, first, second, goals, show_horizon,
                      summarised=False, reading=reading)
     seen: set[tuple[tuple[str, ...], tuple[str, ...]]] = set()
+
+    def done() -> bool:
+        """Every region the output can have is found (or left out): none is left."""
+        return all_found(possible, seen) or covered(space, seen, left)
     asked: list[tuple[str, str]] = []
     cone = one.cone({name})
     uses = set().union(*(one.output(n).facts for n in cone))
@@ -135,7 +149,7 @@ def diff_timeline_output(audit: Audit, name: str, first: date, second: date, poo
     # (the same whatever ran before), as of the later date, on which the evaluator shows
     # the difference in a region not seen yet, confirmed by the solver with the case fixed
     # in the widest frame from the month of the later date
-    while len(result.findings) < audit.max_regions and not all_found(possible, seen):
+    while len(result.findings) < audit.max_regions and not done():
         seeded = seeded_query(audit, [one, two], [{name}, {name}], [*goals, *pinned],
                               replayed_test(audit, test), what=f"diff of {name!r}",
                               frame=Frame(TIMELINE_MONTHS, month), as_of=later)
@@ -146,7 +160,7 @@ def diff_timeline_output(audit: Audit, name: str, first: date, second: date, poo
         witnessed(*seeded)
     # the variants of the regions' witnesses next (:mod:`.witness_variants`): one date
     # fact more, on one of the witness's own dates, shown by the evaluator
-    while len(result.findings) < audit.max_regions and not all_found(possible, seen):
+    while len(result.findings) < audit.max_regions and not done():
         witnesses = [f.facts for f in result.findings if f.facts]
         variant = differing_variant(audit.kb, audit.jurisdiction, name, first, second,
                                     witnesses, uses, seen, reading)
@@ -172,7 +186,7 @@ def diff_timeline_output(audit: Audit, name: str, first: date, second: date, poo
     budget = Budget(SEED_BUDGET)
     sets = _seed_facts(audit, one, two, name, pool, cone - {name}, uses)
     for only, months in _attempts(sets, budget):
-        if len(result.findings) >= audit.max_regions or all_found(possible, seen):
+        if len(result.findings) >= audit.max_regions or done():
             break
         attempt = _frame_query(audit, [one, two], [{name}, {name}], [*goals, *pinned],
                                Frame(months, month), set(only), True, budget, SEED_RLIMIT)
@@ -191,6 +205,9 @@ def diff_timeline_output(audit: Audit, name: str, first: date, second: date, poo
         if all_found(possible, seen):
             asked.append((what, none_left(first, second, rules, name)))
             break
+        if space is not None and covered(space, seen, left):
+            asked.append((what, none_left_both(first, second, space, left)))
+            break
         answer, facts = audit.query([one, two], [{name}, {name}], goals, anchor=anchor,
                                     confirm=test, what=what, timeline_rlimit=DIFF_RLIMIT)
         asked.append((what, _answer(answer)))
@@ -204,8 +221,9 @@ def diff_timeline_output(audit: Audit, name: str, first: date, second: date, poo
     if result.status == "same":
         result.bound = bound
         result.reason = f"within bounded timeline frames only: {bound}" if bound else ""
-    exact = all_found(possible, seen) and not any(_answer_bounded(a) for _, a in asked)
-    result.findings.append(note(name, first, second, asked, bound, reading, exact=exact))
+    exact = done() and not any(_answer_bounded(a) for _, a in asked)
+    result.findings.append(note(name, first, second, asked, bound, reading, exact=exact,
+                                left_out=exact and space is not None and bool(left)))
     return result
 
 
@@ -324,19 +342,24 @@ def _answer(result: SolveResult) -> str:
 
 
 def note(name: str, first: date, second: date, asked: list[tuple[str, str]], bound: str,
-         reading: str | None = None, exact: bool = False) -> Finding:
+         reading: str | None = None, exact: bool = False, left_out: bool = False
+         ) -> Finding:
     """LX522 for the diff of a timeline output: each question asked, its answer, the bound
     (under ``reading``, when not the default).  ``exact``: every region the output can
-    have was found (:mod:`.one_sided`) and no answer rests on the frames, which the note
-    says instead of a bound (its key, and so its fingerprint, stays the same)."""
+    have was found (:mod:`.one_sided`, :mod:`.region_space`) and no answer rests on the
+    frames, which the note says instead of a bound (its key, and so its fingerprint, stays
+    the same); ``left_out``: some of those regions were left out as regions where nothing
+    can differ (:mod:`.same_regions`), not found."""
     under = f" under the reading {reading!r}" if reading else ""
     key = f"timeline_bounded_proof|diff|{first}|{second}" + (
         f"|reading={reading}" if reading else "")
     lines = [f"{what}: {answer}" for what, answer in asked]
     if exact:
+        also = (", or is one where nothing can differ (the same provision under both laws)"
+                if left_out else "")
         return Finding("LX522", f"the diff of {name!r} between {first} and {second}{under} "
                        "is exact, not bounded by timeline frames: every region it can have "
-                       "was found, each with a witness replayed by the evaluator",
+                       f"was found, each with a witness replayed by the evaluator{also}",
                        output=name, key=key, details=lines)
     claim = bound or ("no answer of the diff is a bounded proof (each is a replayed witness "
                       "or undecided)")
