@@ -200,3 +200,35 @@ def test_the_2016_payer_diff_is_decided_and_exact(kb: KnowledgeBase,
         assert [f.fingerprint for f in a.findings if f.code == "LX507"] == \
             [f.fingerprint for f in b.findings if f.code == "LX507"]
         assert "LX510" in [f.code for f in b.findings]
+
+
+@pytest.mark.parametrize(("first", "second"), [(BEFORE, START),
+                                               (date(2018, 12, 31), date(2019, 1, 1))])
+def test_the_other_reading_is_answered_from_the_pool(
+        kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch, first: date, second: date
+        ) -> None:
+    """Under the CCSS reading the default reading's witnesses show every region the rules
+    allow (2016) or ``--max-regions`` regions (2019): answered without the widest frame,
+    with the findings the full path gives."""
+    answered: list[tuple[str, str | None]] = []
+    original = timeline_diff._known_in_pool
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        found = original(*args, **kwargs)
+        if found is not None:
+            answered.append((found.output, found.reading))
+        return found
+
+    monkeypatch.setattr(timeline_diff, "_known_in_pool", spy)
+    known = run_diff(kb, first, second, outputs=["monthly_payer"])
+    assert ("monthly_payer", "ccss_worked_example") in answered
+    monkeypatch.setattr(timeline_diff, "_known_in_pool", lambda *a, **k: None)
+    full = run_diff(kb, first, second, outputs=["monthly_payer"])
+
+    def shown(report: Any) -> list[Any]:
+        return [(r.output, r.reading, r.status, [(f.fingerprint, f.message, f.details,
+                                                  f.facts) for f in r.findings])
+                for r in report.results]
+    assert shown(known) == shown(full)
+    assert [r.status for r in known.results if r.output == "monthly_payer"] == \
+        ["differ", "differ"]

@@ -59,6 +59,8 @@ if TYPE_CHECKING:
 MAX_VERSIONS = 6
 #: The most regions enumerated: beyond, the search goes on as before.
 MAX_REGIONS = 64
+#: The regions an output can have: the versions giving it under each law.
+Space = list[tuple[frozenset[str], frozenset[str]]]
 
 
 def _concluding(rules: Iterable[Rule], name: str, day: date) -> list[RuleVersion]:
@@ -145,7 +147,7 @@ def _sides(kb: KnowledgeBase, rules: Collection[Rule], name: str, day: date
 
 
 def region_space(kb: KnowledgeBase, rules: Collection[Rule], name: str, first: date,
-                 second: date) -> list[tuple[frozenset[str], frozenset[str]]] | None:
+                 second: date) -> Space | None:
     """Every region the diff of ``name`` between the law of ``first`` and of ``second``
     can have (module docstring), when a provision concluding it is in force on both dates;
     None when that is not known (no provision on a date: :mod:`.one_sided`; too many
@@ -158,7 +160,7 @@ def region_space(kb: KnowledgeBase, rules: Collection[Rule], name: str, first: d
     return [(a, b) for a in one for b in two if a or b]
 
 
-def covered(space: list[tuple[frozenset[str], frozenset[str]]] | None,
+def covered(space: Space | None,
             seen: Collection[Region], left_out: Collection[str]) -> bool:
     """Whether each region of ``space`` is among the regions ``seen`` (found and blocked)
     or is one where a version of ``left_out`` (:mod:`.same_regions`) alone gives the
@@ -171,8 +173,7 @@ def covered(space: list[tuple[frozenset[str], frozenset[str]]] | None,
 
 
 def none_left(first: date, second: date,
-              space: list[tuple[frozenset[str], frozenset[str]]], left_out: Collection[str]
-              ) -> str:
+              space: Space, left_out: Collection[str]) -> str:
     """What the diff says instead of its closing query, when :func:`covered`."""
     same = [v for v in sorted(left_out) if (frozenset((v,)), frozenset((v,))) in space]
     found = len(space) - len(same)
@@ -185,4 +186,4 @@ def none_left(first: date, second: date,
             "(exact, no search needed)")
 
 
-__all__ = ["covered", "excepts", "none_left", "region_space", "total"]
+__all__ = ["Space", "covered", "excepts", "none_left", "region_space", "total"]

@@ -44,13 +44,13 @@ import z3
 from ...calendar.dates import month_index, to_day_number
 from ...evaluate.case import Case
 from ...evaluate.interpreter import OutputResult
-from ..encoding.encode import LawEncoding
+from ..encoding.encode import LawEncoding, OutputEnc
 from ..encoding.solve import Budget, SolveResult
 from ..encoding.timelines import TIMELINE_MONTHS, Frame
 from .context import Audit
 from .findings import Finding
 from .one_sided import all_found, none_left, possible_regions
-from .region_space import covered, region_space
+from .region_space import Space, covered, region_space
 from .region_space import none_left as none_left_both
 from .same_law import LawAt
 from .same_regions import same_version_goals, unchanged_versions
@@ -101,9 +101,11 @@ def diff_timeline_output(audit: Audit, name: str, first: date, second: date, poo
     one, two = diff_encodings(audit, first, second, reading, Frame(TIMELINE_MONTHS, month))
     rules = one.candidates(name)
     possible = possible_regions(rules, name, first, second)   # (:mod:`.one_sided`)
-    if possible is not None:
+    # with a provision on both dates, the regions the rules allow (:mod:`.region_space`)
+    space = region_space(audit.kb, rules, name, first, second) if possible is None else None
+    if possible is not None or space is not None:
         known = _known_in_pool(audit, name, first, second, pool, show_horizon, reading,
-                               possible, Frame(PROBE_MONTHS, month))
+                               possible, space, Frame(PROBE_MONTHS, month))
         if known is not None:
             return known
     a, b = one.output(name), two.output(name)
@@ -112,13 +114,8 @@ def diff_timeline_output(audit: Audit, name: str, first: date, second: date, poo
                           b.not_encodable or "", reading=reading)
     goals = differ_goals(a, b)
     result = DiffResult(name, "same", reading=reading)
-    # with a provision on both dates, the regions the rules allow (:mod:`.region_space`)
     # and those left out as the same computation under both laws (:mod:`.same_regions`)
-    space = region_space(audit.kb, rules, name, first, second) if possible is None else None
-    left: list[str] = []
-    if space is not None:
-        left = unchanged_versions(LawAt(audit.kb, audit.jurisdiction, first),
-                                  LawAt(audit.kb, audit.jurisdiction, second), a, b)
+    left = _left_out(audit, first, second, a, b) if space is not None else []
     # no fact ranges: the audit's encodings are in one frame, the witnesses in others
     region = _Region(audit, one, two, name, first, second, goals, show_horizon,
                      summarised=False, reading=reading)
@@ -176,10 +173,7 @@ def diff_timeline_output(audit: Audit, name: str, first: date, second: date, poo
     if len(result.findings) < audit.max_regions:
         kept, left_out = same_version_goals(audit.kb, audit.jurisdiction, first, second, a, b)
         goals += left_out
-        for version in kept:
-            asked.append((f"diff: the region where {version} alone gives {name!r} under "
-                          "both laws, left out", "the same version, parameter values and "
-                          "outputs read on both dates: no case there"))
+        asked += [_left_line(version, name) for version in kept]
     # narrow attempts next: the facts that the witnesses of the outputs it reads needed,
     # as of the later date (the date witnesses are replayed on), in shorter frames; a model
     # is one of the full query, any other answer says nothing
@@ -228,14 +222,16 @@ def diff_timeline_output(audit: Audit, name: str, first: date, second: date, poo
 
 
 def _known_in_pool(audit: Audit, name: str, first: date, second: date, pool: Pool,
-                   show_horizon: bool, reading: str | None, possible: list[frozenset[str]],
+                   show_horizon: bool, reading: str | None,
+                   possible: list[frozenset[str]] | None, space: Space | None,
                    frame: Frame) -> DiffResult | None:
-    """The diff of ``name`` when every region it can have (``possible``,
-    :mod:`.one_sided`) is shown by the cases of the ``pool`` (the witnesses of earlier
-    outputs), else None (nothing done but evaluations).  Then no query is asked, and the
-    encodings in the widest frame are not needed: the facts the output's cone reads (to
-    which each case is cut, as in :func:`diff_timeline_output`) and the regions' blocking
-    formulas are taken from its encodings in ``frame``, a frame of
+    """The diff of ``name`` when the cases of the ``pool`` (the witnesses of earlier
+    outputs) show every region it can have (``possible``, :mod:`.one_sided`; or ``space``
+    with the regions left out, :mod:`.region_space`), or as many regions as
+    ``--max-regions``; else None (nothing done but evaluations).  Then no query is asked,
+    and the encodings in the widest frame are not needed: the facts the output's cone
+    reads (to which each case is cut, as in :func:`diff_timeline_output`) and the regions'
+    blocking formulas are taken from its encodings in ``frame``, a frame of
     :data:`PROBE_MONTHS` month(s) from the same month.  The facts an encoding reads do not
     depend on its number of months (each month encodes the same expressions; the first
     month is in every frame): ``tests/verify/test_one_sided_regions.py`` compares them for
@@ -255,7 +251,10 @@ def _known_in_pool(audit: Audit, name: str, first: date, second: date, pool: Poo
         if key not in keys:
             keys.append(key)
             shown.append((case, in_first, in_second))
-    if not all_found(possible, keys):
+    left = _left_out(audit, first, second, a, b) if space is not None else []
+    one_sided = all_found(possible, keys)
+    exact = one_sided or covered(space, keys, left)
+    if not exact and len(keys) < audit.max_regions:
         return None
     result = DiffResult(name, "same", reading=reading)
     goals = differ_goals(a, b)
@@ -267,10 +266,31 @@ def _known_in_pool(audit: Audit, name: str, first: date, second: date, pool: Poo
         region.replayed(case, (in_first, in_second), result, goals, seen, pool)
         asked.append((f"a case of an earlier output's diff, replayed on {name!r}",
                       "a case found (the evaluator shows the difference)"))
-    asked.append((_closing(region, name, first, second, seen),
-                  none_left(first, second, one.candidates(name), name)))
-    result.findings.append(note(name, first, second, asked, "", reading, exact=True))
+    if one_sided:
+        asked.append((_closing(region, name, first, second, seen),
+                       none_left(first, second, one.candidates(name), name)))
+    elif exact and space is not None and len(keys) < audit.max_regions:
+        # as diff_timeline_output: the regions left out, then the closing question
+        asked += [_left_line(version, name) for version in left]
+        asked.append((_closing(region, name, first, second, seen),
+                      none_left_both(first, second, space, left)))
+    result.findings.append(note(name, first, second, asked, "", reading, exact=exact,
+                                left_out=exact and not one_sided and bool(left)))
     return result
+
+
+def _left_out(audit: Audit, first: date, second: date, a: OutputEnc, b: OutputEnc
+              ) -> list[str]:
+    """The versions whose region is left out (:func:`.same_regions.unchanged_versions`)."""
+    return unchanged_versions(LawAt(audit.kb, audit.jurisdiction, first),
+                              LawAt(audit.kb, audit.jurisdiction, second), a, b)
+
+
+def _left_line(version: str, name: str) -> tuple[str, str]:
+    """The line of the note about a region left out (:mod:`.same_regions`)."""
+    return (f"diff: the region where {version} alone gives {name!r} under both laws, left "
+            "out", "the same version, parameter values and outputs read on both dates: no "
+            "case there")
 
 
 def _closing(region: _Region, name: str, first: date, second: date,
