@@ -177,13 +177,14 @@ def none_left(first: date, second: date,
     """What the diff says instead of its closing query, when :func:`covered`."""
     same = [v for v in sorted(left_out) if (frozenset((v,)), frozenset((v,))) in space]
     found = len(space) - len(same)
-    kept = (f", and {len(same)} left out: one provision alone, with the same parameter "
-            "values and outputs read, under both laws") if same else ""
+    parts = [f"{found} found, each with a witness replayed by the evaluator"] if found else []
+    if same:
+        parts.append(f"{len(same)} left out: one provision alone, with the same parameter "
+                     "values and outputs read, under both laws")
     return (f"none left: by the structure of the provisions in force on {first} and on "
             f"{second} (which is an exception to which, and a provision that applies "
             f"whenever it is not in error), it can differ in {len(space)} region(s) at "
-            f"most; {found} found, each with a witness replayed by the evaluator{kept} "
-            "(exact, no search needed)")
+            f"most; {', and '.join(parts)} (exact, no search needed)")
 
 
 __all__ = ["Space", "covered", "excepts", "none_left", "region_space", "total"]

@@ -24,6 +24,12 @@ not encoded for it:
 * before the narrow attempts, the regions where one version alone gives the output under
   both laws with the same parameter values and outputs read (:mod:`.same_regions`) are
   left out of the goals: no case can differ there (a proof by the text of the law);
+* the regions the output can have are known before any search when one date has no
+  provision for it (:mod:`.one_sided`) or, with provisions on both dates, by which is an
+  exception to which and by a provision that always applies (:mod:`.region_space`): once
+  each is found (or left out), the search stops, exact, without the closing query; and
+  when the witnesses of earlier outputs show them all, or ``--max-regions`` of them, the
+  output is answered in a one-month frame (:func:`_known_in_pool`);
 * no model in any frame of the :data:`~.timeline_search.PROOF_MONTHS` months from the
   month of the later date is "same" *within that bound only*: the result carries the bound
   (:attr:`.versions.DiffResult.bound`), and is never reported as proved without it;
