@@ -232,3 +232,27 @@ def test_the_other_reading_is_answered_from_the_pool(
     assert shown(known) == shown(full)
     assert [r.status for r in known.results if r.output == "monthly_payer"] == \
         ["differ", "differ"]
+
+
+def test_the_one_month_frame_is_not_encoded_for_nothing(
+        kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under the default reading the pool shows no region of the payer on 2019: the
+    evaluator tells so on the whole cases, and the one-month frame is not encoded; under
+    the CCSS reading it is (the default reading's three witnesses show three regions)."""
+    from lexlux.verify.checks.diff_pool import Pool
+    [audit] = [a for a in audits(kb) if a.jurisdiction == "lu"]
+    first, second = date(2018, 12, 31), date(2019, 1, 1)
+    space = region_space(kb, _rules(kb, "monthly_payer"), "monthly_payer", first, second)
+    assert not timeline_diff._may_show(audit, "monthly_payer", first, second,
+                                       Pool(kb, "lu", first, second), space)
+    probes: list[str | None] = []
+    original = timeline_diff.diff_encodings
+
+    def spy(audit: Audit, one: date, two: date, reading: str | None, frame: Frame) -> Any:
+        if frame.months == timeline_diff.PROBE_MONTHS:
+            probes.append(reading)
+        return original(audit, one, two, reading, frame)
+
+    monkeypatch.setattr(timeline_diff, "diff_encodings", spy)
+    run_diff(kb, first, second, outputs=["monthly_payer"])
+    assert probes == ["ccss_worked_example"]

@@ -53,6 +53,7 @@ from ...evaluate.interpreter import OutputResult
 from ..encoding.encode import LawEncoding, OutputEnc
 from ..encoding.solve import Budget, SolveResult
 from ..encoding.timelines import TIMELINE_MONTHS, Frame
+from .confirm import laws_differ
 from .context import Audit
 from .findings import Finding
 from .one_sided import all_found, none_left, possible_regions
@@ -243,6 +244,8 @@ def _known_in_pool(audit: Audit, name: str, first: date, second: date, pool: Poo
     month is in every frame): ``tests/verify/test_one_sided_regions.py`` compares them for
     every timeline output of the bundled rules.  The findings, their order and the note are
     those :func:`diff_timeline_output` gives in the widest frame."""
+    if possible is None and not _may_show(audit, name, first, second, pool, space):
+        return None
     one, two = diff_encodings(audit, first, second, reading, frame)
     a, b = one.output(name), two.output(name)
     if a.not_encodable or b.not_encodable:
@@ -283,6 +286,27 @@ def _known_in_pool(audit: Audit, name: str, first: date, second: date, pool: Poo
     result.findings.append(note(name, first, second, asked, "", reading, exact=exact,
                                 left_out=exact and not one_sided and bool(left)))
     return result
+
+
+def _may_show(audit: Audit, name: str, first: date, second: date, pool: Pool,
+              space: Space | None) -> bool:
+    """Whether the cases of the ``pool`` may show every region of ``space`` or
+    ``--max-regions`` regions, told without encoding the output: the evaluator on the
+    whole cases, where :func:`_known_in_pool` cuts them down to the facts the cone reads
+    (facts no rule of the cone reads change nothing: each region a cut case shows, the
+    whole case shows too), and every version in both sets of a region counted as left
+    out (the regions left out are some of those): it errs only on the side of encoding.
+    False: none of them can, and the one-month frame is not encoded for nothing."""
+    keys: set[tuple[tuple[str, ...], tuple[str, ...]]] = set()
+    for case in pool.cases:
+        found = laws_differ(audit.kb, case, pool.as_of, name, first, second,
+                            reading=pool.reading)
+        if found is not None:
+            keys.add(_key(_applied(found[0]), _applied(found[1])))
+    if len(keys) >= audit.max_regions:
+        return True
+    both = {v for pair in space or [] for v in pair[0] & pair[1]}
+    return covered(space, keys, both)
 
 
 def _left_out(audit: Audit, first: date, second: date, a: OutputEnc, b: OutputEnc
