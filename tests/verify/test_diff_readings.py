@@ -138,7 +138,14 @@ def test_a_timeline_output_is_diffed_under_each_reading(tmp_path: Path) -> None:
     assert code == 1, err.getvalue()
     default, other = json.loads(out.getvalue())["outputs"]
     assert "reading" not in default and default["status"] == "same"
-    assert default["bound"] == DIFF_BOUND
+    # under the statute's reading one version gives the payer on both dates, unchanged:
+    # its region is left out and no other exists (checks/region_space.py): exact, no bound
+    assert "bound" not in default and DIFF_BOUND not in json.dumps(default)
+    [same] = [f for f in default["findings"] if f["code"] == "LX522"]
+    assert "is exact, not bounded" in same["message"]
+    assert same["details"][-1].endswith(
+        "it can differ in 1 region(s) at most; 1 left out: one provision alone, with the same "
+        "parameter values and outputs read, under both laws (exact, no search needed)")
     assert other["reading"] == "ccss" and other["status"] == "differ"
     [region] = [f for f in other["findings"] if f["code"] == "LX507"]
     assert region["witness"]["facts"]["contract_type"] == "cdd"

@@ -93,8 +93,13 @@ def test_a_planted_timeline_difference_is_found_with_a_replayed_witness(tmp_path
     assert witness["replay"].endswith("— confirmed")
     assert "law_as_of=2005-01-01" in witness["replay"]
     [note] = [f for f in result["findings"] if f["code"] == "LX522"]
-    assert DIFF_BOUND in note["message"]      # no other region within the frames
+    # one version of the payer in force on each date, with no condition: the region found
+    # is the only one the rules allow (checks/region_space.py), exact, no bound
+    assert DIFF_BOUND not in note["message"] and "is exact, not bounded" in note["message"]
     assert any(d.endswith("a case found (the evaluator replays it)") for d in note["details"])
+    assert note["details"][-1].endswith(
+        "it can differ in 1 region(s) at most; 1 found, each with a witness replayed by the "
+        "evaluator (exact, no search needed)"), note["details"]
 
 
 def test_a_timeline_without_difference_is_same_within_the_bound_only(tmp_path: Path

@@ -24,6 +24,12 @@ not encoded for it:
 * before the narrow attempts, the regions where one version alone gives the output under
   both laws with the same parameter values and outputs read (:mod:`.same_regions`) are
   left out of the goals: no case can differ there (a proof by the text of the law);
+* the regions the output can have are known before any search when one date has no
+  provision for it (:mod:`.one_sided`) or, with provisions on both dates, by which is an
+  exception to which and by a provision that always applies (:mod:`.region_space`): once
+  each is found (or left out), the search stops, exact, without the closing query; and
+  when the witnesses of earlier outputs show them all, or ``--max-regions`` of them, the
+  output is answered in a one-month frame (:func:`_known_in_pool`);
 * no model in any frame of the :data:`~.timeline_search.PROOF_MONTHS` months from the
   month of the later date is "same" *within that bound only*: the result carries the bound
   (:attr:`.versions.DiffResult.bound`), and is never reported as proved without it;
@@ -44,13 +50,17 @@ import z3
 from ...calendar.dates import month_index, to_day_number
 from ...evaluate.case import Case
 from ...evaluate.interpreter import OutputResult
-from ..encoding.encode import LawEncoding
+from ..encoding.encode import LawEncoding, OutputEnc
 from ..encoding.solve import Budget, SolveResult
 from ..encoding.timelines import TIMELINE_MONTHS, Frame
+from .confirm import laws_differ
 from .context import Audit
 from .findings import Finding
 from .one_sided import all_found, none_left, possible_regions
-from .same_regions import same_version_goals
+from .region_space import Space, covered, region_space
+from .region_space import none_left as none_left_both
+from .same_law import LawAt
+from .same_regions import same_version_goals, unchanged_versions
 from .seeds import replayed_test, seeded_query
 from .timeline_search import BOUNDED, _frame_query, core_facts, frame_twin, is_bounded
 from .versions import (
@@ -98,9 +108,11 @@ def diff_timeline_output(audit: Audit, name: str, first: date, second: date, poo
     one, two = diff_encodings(audit, first, second, reading, Frame(TIMELINE_MONTHS, month))
     rules = one.candidates(name)
     possible = possible_regions(rules, name, first, second)   # (:mod:`.one_sided`)
-    if possible is not None:
+    # with a provision on both dates, the regions the rules allow (:mod:`.region_space`)
+    space = region_space(audit.kb, rules, name, first, second) if possible is None else None
+    if possible is not None or space is not None:
         known = _known_in_pool(audit, name, first, second, pool, show_horizon, reading,
-                               possible, Frame(PROBE_MONTHS, month))
+                               possible, space, Frame(PROBE_MONTHS, month))
         if known is not None:
             return known
     a, b = one.output(name), two.output(name)
@@ -109,10 +121,16 @@ def diff_timeline_output(audit: Audit, name: str, first: date, second: date, poo
                           b.not_encodable or "", reading=reading)
     goals = differ_goals(a, b)
     result = DiffResult(name, "same", reading=reading)
+    # and those left out as the same computation under both laws (:mod:`.same_regions`)
+    left = _left_out(audit, first, second, a, b) if space is not None else []
     # no fact ranges: the audit's encodings are in one frame, the witnesses in others
     region = _Region(audit, one, two, name, first, second, goals, show_horizon,
                      summarised=False, reading=reading)
     seen: set[tuple[tuple[str, ...], tuple[str, ...]]] = set()
+
+    def done() -> bool:
+        """Every region the output can have is found (or left out): none is left."""
+        return all_found(possible, seen) or covered(space, seen, left)
     asked: list[tuple[str, str]] = []
     cone = one.cone({name})
     uses = set().union(*(one.output(n).facts for n in cone))
@@ -135,7 +153,7 @@ def diff_timeline_output(audit: Audit, name: str, first: date, second: date, poo
     # (the same whatever ran before), as of the later date, on which the evaluator shows
     # the difference in a region not seen yet, confirmed by the solver with the case fixed
     # in the widest frame from the month of the later date
-    while len(result.findings) < audit.max_regions and not all_found(possible, seen):
+    while len(result.findings) < audit.max_regions and not done():
         seeded = seeded_query(audit, [one, two], [{name}, {name}], [*goals, *pinned],
                               replayed_test(audit, test), what=f"diff of {name!r}",
                               frame=Frame(TIMELINE_MONTHS, month), as_of=later)
@@ -146,7 +164,7 @@ def diff_timeline_output(audit: Audit, name: str, first: date, second: date, poo
         witnessed(*seeded)
     # the variants of the regions' witnesses next (:mod:`.witness_variants`): one date
     # fact more, on one of the witness's own dates, shown by the evaluator
-    while len(result.findings) < audit.max_regions and not all_found(possible, seen):
+    while len(result.findings) < audit.max_regions and not done():
         witnesses = [f.facts for f in result.findings if f.facts]
         variant = differing_variant(audit.kb, audit.jurisdiction, name, first, second,
                                     witnesses, uses, seen, reading)
@@ -162,17 +180,14 @@ def diff_timeline_output(audit: Audit, name: str, first: date, second: date, poo
     if len(result.findings) < audit.max_regions:
         kept, left_out = same_version_goals(audit.kb, audit.jurisdiction, first, second, a, b)
         goals += left_out
-        for version in kept:
-            asked.append((f"diff: the region where {version} alone gives {name!r} under "
-                          "both laws, left out", "the same version, parameter values and "
-                          "outputs read on both dates: no case there"))
+        asked += [_left_line(version, name) for version in kept]
     # narrow attempts next: the facts that the witnesses of the outputs it reads needed,
     # as of the later date (the date witnesses are replayed on), in shorter frames; a model
     # is one of the full query, any other answer says nothing
     budget = Budget(SEED_BUDGET)
     sets = _seed_facts(audit, one, two, name, pool, cone - {name}, uses)
     for only, months in _attempts(sets, budget):
-        if len(result.findings) >= audit.max_regions or all_found(possible, seen):
+        if len(result.findings) >= audit.max_regions or done():
             break
         attempt = _frame_query(audit, [one, two], [{name}, {name}], [*goals, *pinned],
                                Frame(months, month), set(only), True, budget, SEED_RLIMIT)
@@ -191,6 +206,9 @@ def diff_timeline_output(audit: Audit, name: str, first: date, second: date, poo
         if all_found(possible, seen):
             asked.append((what, none_left(first, second, rules, name)))
             break
+        if space is not None and covered(space, seen, left):
+            asked.append((what, none_left_both(first, second, space, left)))
+            break
         answer, facts = audit.query([one, two], [{name}, {name}], goals, anchor=anchor,
                                     confirm=test, what=what, timeline_rlimit=DIFF_RLIMIT)
         asked.append((what, _answer(answer)))
@@ -204,25 +222,30 @@ def diff_timeline_output(audit: Audit, name: str, first: date, second: date, poo
     if result.status == "same":
         result.bound = bound
         result.reason = f"within bounded timeline frames only: {bound}" if bound else ""
-    exact = all_found(possible, seen) and not any(_answer_bounded(a) for _, a in asked)
-    result.findings.append(note(name, first, second, asked, bound, reading, exact=exact))
+    exact = done() and not any(_answer_bounded(a) for _, a in asked)
+    result.findings.append(note(name, first, second, asked, bound, reading, exact=exact,
+                                left_out=exact and space is not None and bool(left)))
     return result
 
 
 def _known_in_pool(audit: Audit, name: str, first: date, second: date, pool: Pool,
-                   show_horizon: bool, reading: str | None, possible: list[frozenset[str]],
+                   show_horizon: bool, reading: str | None,
+                   possible: list[frozenset[str]] | None, space: Space | None,
                    frame: Frame) -> DiffResult | None:
-    """The diff of ``name`` when every region it can have (``possible``,
-    :mod:`.one_sided`) is shown by the cases of the ``pool`` (the witnesses of earlier
-    outputs), else None (nothing done but evaluations).  Then no query is asked, and the
-    encodings in the widest frame are not needed: the facts the output's cone reads (to
-    which each case is cut, as in :func:`diff_timeline_output`) and the regions' blocking
-    formulas are taken from its encodings in ``frame``, a frame of
+    """The diff of ``name`` when the cases of the ``pool`` (the witnesses of earlier
+    outputs) show every region it can have (``possible``, :mod:`.one_sided`; or ``space``
+    with the regions left out, :mod:`.region_space`), or as many regions as
+    ``--max-regions``; else None (nothing done but evaluations).  Then no query is asked,
+    and the encodings in the widest frame are not needed: the facts the output's cone
+    reads (to which each case is cut, as in :func:`diff_timeline_output`) and the regions'
+    blocking formulas are taken from its encodings in ``frame``, a frame of
     :data:`PROBE_MONTHS` month(s) from the same month.  The facts an encoding reads do not
     depend on its number of months (each month encodes the same expressions; the first
     month is in every frame): ``tests/verify/test_one_sided_regions.py`` compares them for
     every timeline output of the bundled rules.  The findings, their order and the note are
     those :func:`diff_timeline_output` gives in the widest frame."""
+    if possible is None and not _may_show(audit, name, first, second, pool, space):
+        return None
     one, two = diff_encodings(audit, first, second, reading, frame)
     a, b = one.output(name), two.output(name)
     if a.not_encodable or b.not_encodable:
@@ -237,7 +260,10 @@ def _known_in_pool(audit: Audit, name: str, first: date, second: date, pool: Poo
         if key not in keys:
             keys.append(key)
             shown.append((case, in_first, in_second))
-    if not all_found(possible, keys):
+    left = _left_out(audit, first, second, a, b) if space is not None else []
+    one_sided = all_found(possible, keys)
+    exact = one_sided or covered(space, keys, left)
+    if not exact and len(keys) < audit.max_regions:
         return None
     result = DiffResult(name, "same", reading=reading)
     goals = differ_goals(a, b)
@@ -249,10 +275,52 @@ def _known_in_pool(audit: Audit, name: str, first: date, second: date, pool: Poo
         region.replayed(case, (in_first, in_second), result, goals, seen, pool)
         asked.append((f"a case of an earlier output's diff, replayed on {name!r}",
                       "a case found (the evaluator shows the difference)"))
-    asked.append((_closing(region, name, first, second, seen),
-                  none_left(first, second, one.candidates(name), name)))
-    result.findings.append(note(name, first, second, asked, "", reading, exact=True))
+    if one_sided:
+        asked.append((_closing(region, name, first, second, seen),
+                       none_left(first, second, one.candidates(name), name)))
+    elif exact and space is not None and len(keys) < audit.max_regions:
+        # as diff_timeline_output: the regions left out, then the closing question
+        asked += [_left_line(version, name) for version in left]
+        asked.append((_closing(region, name, first, second, seen),
+                      none_left_both(first, second, space, left)))
+    result.findings.append(note(name, first, second, asked, "", reading, exact=exact,
+                                left_out=exact and not one_sided and bool(left)))
     return result
+
+
+def _may_show(audit: Audit, name: str, first: date, second: date, pool: Pool,
+              space: Space | None) -> bool:
+    """Whether the cases of the ``pool`` may show every region of ``space`` or
+    ``--max-regions`` regions, told without encoding the output: the evaluator on the
+    whole cases, where :func:`_known_in_pool` cuts them down to the facts the cone reads
+    (facts no rule of the cone reads change nothing: each region a cut case shows, the
+    whole case shows too), and every version in both sets of a region counted as left
+    out (the regions left out are some of those): it errs only on the side of encoding.
+    False: none of them can, and the one-month frame is not encoded for nothing."""
+    keys: set[tuple[tuple[str, ...], tuple[str, ...]]] = set()
+    for case in pool.cases:
+        found = laws_differ(audit.kb, case, pool.as_of, name, first, second,
+                            reading=pool.reading)
+        if found is not None:
+            keys.add(_key(_applied(found[0]), _applied(found[1])))
+    if len(keys) >= audit.max_regions:
+        return True
+    both = {v for pair in space or [] for v in pair[0] & pair[1]}
+    return covered(space, keys, both)
+
+
+def _left_out(audit: Audit, first: date, second: date, a: OutputEnc, b: OutputEnc
+              ) -> list[str]:
+    """The versions whose region is left out (:func:`.same_regions.unchanged_versions`)."""
+    return unchanged_versions(LawAt(audit.kb, audit.jurisdiction, first),
+                              LawAt(audit.kb, audit.jurisdiction, second), a, b)
+
+
+def _left_line(version: str, name: str) -> tuple[str, str]:
+    """The line of the note about a region left out (:mod:`.same_regions`)."""
+    return (f"diff: the region where {version} alone gives {name!r} under both laws, left "
+            "out", "the same version, parameter values and outputs read on both dates: no "
+            "case there")
 
 
 def _closing(region: _Region, name: str, first: date, second: date,
@@ -324,19 +392,24 @@ def _answer(result: SolveResult) -> str:
 
 
 def note(name: str, first: date, second: date, asked: list[tuple[str, str]], bound: str,
-         reading: str | None = None, exact: bool = False) -> Finding:
+         reading: str | None = None, exact: bool = False, left_out: bool = False
+         ) -> Finding:
     """LX522 for the diff of a timeline output: each question asked, its answer, the bound
     (under ``reading``, when not the default).  ``exact``: every region the output can
-    have was found (:mod:`.one_sided`) and no answer rests on the frames, which the note
-    says instead of a bound (its key, and so its fingerprint, stays the same)."""
+    have was found (:mod:`.one_sided`, :mod:`.region_space`) and no answer rests on the
+    frames, which the note says instead of a bound (its key, and so its fingerprint, stays
+    the same); ``left_out``: some of those regions were left out as regions where nothing
+    can differ (:mod:`.same_regions`), not found."""
     under = f" under the reading {reading!r}" if reading else ""
     key = f"timeline_bounded_proof|diff|{first}|{second}" + (
         f"|reading={reading}" if reading else "")
     lines = [f"{what}: {answer}" for what, answer in asked]
     if exact:
+        also = (", or is one where nothing can differ (the same provision under both laws)"
+                if left_out else "")
         return Finding("LX522", f"the diff of {name!r} between {first} and {second}{under} "
                        "is exact, not bounded by timeline frames: every region it can have "
-                       "was found, each with a witness replayed by the evaluator",
+                       f"was found, each with a witness replayed by the evaluator{also}",
                        output=name, key=key, details=lines)
     claim = bound or ("no answer of the diff is a bounded proof (each is a replayed witness "
                       "or undecided)")
