@@ -40,6 +40,14 @@ summary stops at its first check not decided within :data:`COLD_RLIMIT`:
   check, then the bisection), made anew first when the probe was its only check, so that
   it searches exactly as it did without the probe; what either settles is kept.
 
+The first range check of a summary from the witness (whether the first fact can take the
+given-ness the witness does not have) is asked before the witness's case is made: where it
+is not decided, the region is out of reach and the summary stops without that case (stop
+20).  Once a region of an output is found out of reach so, the output's later regions are
+not tried while its solver has found no case of any (:attr:`RegionSolver.out_of_reach`; a
+heuristic: on every boundary of the bundled rules such regions were out of reach too), and
+their line says so.
+
 A solver that has found a case of some region gets the whole first check at once, as
 before.  So an output's first region, and every region after one that was reached, is
 summarised by the searches of before and says at least what it said — unless its probe
