@@ -525,8 +525,9 @@ def _from_witness(found: Summary) -> list[str]:
         return ["region: not summarised — an earlier region of this output was out of "
                 f"reach of its summary (no case found within {PROBE_RLIMIT:,} rlimit units, "
                 f"and from its witness the first range check not decided within "
-                f"{COLD_RLIMIT:,}), so this region's summary was not tried; no fact's range "
-                "is known (none is claimed free); the witness is one case of the region"]
+                f"{COLD_RLIMIT:,} rlimit units), so this region's summary was not tried; no "
+                "fact's range is known (none is claimed free); the witness is one case of "
+                "the region"]
     if not found.reached:
         return [f"region: not summarised — {probe}, and a solver given the witness's facts "
                 f"found no case within {FIRST_RLIMIT:,} units (the calendar abstraction), "
