@@ -40,6 +40,14 @@ summary stops at its first check not decided within :data:`COLD_RLIMIT`:
   check, then the bisection), made anew first when the probe was its only check, so that
   it searches exactly as it did without the probe; what either settles is kept.
 
+The first range check of a summary from the witness (whether the first fact can take the
+given-ness the witness does not have) is asked before the witness's case is made: where it
+is not decided, the region is out of reach and the summary stops without that case (stop
+20).  Once a region of an output is found out of reach so, the output's later regions are
+not tried while its solver has found no case of any (:attr:`RegionSolver.out_of_reach`; a
+heuristic: on every boundary of the bundled rules such regions were out of reach too), and
+their line says so.
+
 A solver that has found a case of some region gets the whole first check at once, as
 before.  So an output's first region, and every region after one that was reached, is
 summarised by the searches of before and says at least what it said — unless its probe
@@ -517,8 +525,9 @@ def _from_witness(found: Summary) -> list[str]:
         return ["region: not summarised — an earlier region of this output was out of "
                 f"reach of its summary (no case found within {PROBE_RLIMIT:,} rlimit units, "
                 f"and from its witness the first range check not decided within "
-                f"{COLD_RLIMIT:,}), so this region's summary was not tried; no fact's range "
-                "is known (none is claimed free); the witness is one case of the region"]
+                f"{COLD_RLIMIT:,} rlimit units), so this region's summary was not tried; no "
+                "fact's range is known (none is claimed free); the witness is one case of "
+                "the region"]
     if not found.reached:
         return [f"region: not summarised — {probe}, and a solver given the witness's facts "
                 f"found no case within {FIRST_RLIMIT:,} units (the calendar abstraction), "
