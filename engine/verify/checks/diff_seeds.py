@@ -57,7 +57,7 @@ from ..encoding.plausible import plausible
 from ..encoding.solve import SolveResult, solve
 from .confirm import differ as _differ
 from .confirm import laws_differ
-from .diff_seed_cases import ANCHORED_SIZE, EARLY, lean, pool
+from .diff_seed_cases import ANCHORED_SIZE, EARLY, beside, lean, pool
 from .seeds import SEEDED
 
 if TYPE_CHECKING:
@@ -174,6 +174,10 @@ class SeededRegions:
         anchored = pool(audit.kb, audit.jurisdiction, sorted(self.uses),
                         [rules[r] for r in sorted(rules)], later,
                         anchored=ANCHORED_SIZE) if ANCHORED_SIZE else []
+        # then the same with the integer facts beside the rules' literals (none on most
+        # outputs)
+        anchored += beside(audit.kb, audit.jurisdiction, sorted(self.uses),
+                           [rules[r] for r in sorted(rules)], anchored)
         turns = [(t, s) for t in anchored for s in ((), *[(p,) for p in periods])]
         self._anchored_turns = len(turns)
         turns += [(t, s) for t in templates
