@@ -28,8 +28,19 @@ from fractions import Fraction
 from typing import Any
 
 from ...calendar.periods import Period
-from ...compile.model import (Binary, Call, Duration, Expr, IfThenElse, KnowledgeBase,
-                              Literal, Months, Rule, RuleVersion, Unary)
+from ...compile.model import (
+    Binary,
+    Call,
+    Duration,
+    Expr,
+    IfThenElse,
+    KnowledgeBase,
+    Literal,
+    Months,
+    Rule,
+    RuleVersion,
+    Unary,
+)
 from ...compile.refs import version_refs
 from ..encoding.calendar_terms import HORIZON_START
 from ..encoding.facts import GRAIN
