@@ -11,6 +11,12 @@ other facts (dates among the history's landmarks, enum values in turn, booleans 
 numbers from the constants).  The evaluator then gives each candidate only the facts it
 asks for (:func:`lean`): facts nobody reads are left out, so a witness stays small.
 
+After the anchored sweep (:func:`pool` with ``anchored``) come its templates again with
+each integer fact *beside the integer literals* of the versions that read it
+(:func:`beside`): the numbers above are the parameters' values, so a threshold written
+into an expression (``floor((mutualite_total_minutes + 30) / 60) > 0``) has no candidate
+otherwise (stop 20).
+
 The pool is a pure function of (knowledge base, the facts, the rules, the later date):
 names are sorted, the few random choices come from a generator seeded with a SHA-256
 digest of the inputs (never ``hash()`` or set order).  Nothing here decides anything: a
