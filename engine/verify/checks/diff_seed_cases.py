@@ -11,6 +11,12 @@ other facts (dates among the history's landmarks, enum values in turn, booleans 
 numbers from the constants).  The evaluator then gives each candidate only the facts it
 asks for (:func:`lean`): facts nobody reads are left out, so a witness stays small.
 
+After the anchored sweep (:func:`pool` with ``anchored``) come its templates again with
+each integer fact *beside the integer literals* of the versions that read it
+(:func:`beside`): the numbers above are the parameters' values, so a threshold written
+into an expression (``floor((mutualite_total_minutes + 30) / 60) > 0``) has no candidate
+otherwise (stop 20).
+
 The pool is a pure function of (knowledge base, the facts, the rules, the later date):
 names are sorted, the few random choices come from a generator seeded with a SHA-256
 digest of the inputs (never ``hash()`` or set order).  Nothing here decides anything: a
@@ -28,7 +34,20 @@ from fractions import Fraction
 from typing import Any
 
 from ...calendar.periods import Period
-from ...compile.model import Duration, KnowledgeBase, Months, Rule
+from ...compile.model import (
+    Binary,
+    Call,
+    Duration,
+    Expr,
+    IfThenElse,
+    KnowledgeBase,
+    Literal,
+    Months,
+    Rule,
+    RuleVersion,
+    Unary,
+)
+from ...compile.refs import version_refs
 from ..encoding.calendar_terms import HORIZON_START
 from ..encoding.facts import GRAIN
 from .seed_cases import Constants
@@ -129,6 +148,81 @@ def pool(kb: KnowledgeBase, jurisdiction: str, facts: Sequence[str], rules: Sequ
     return out
 
 
+def beside(kb: KnowledgeBase, jurisdiction: str, facts: Sequence[str],
+           rules: Sequence[Rule], templates: Sequence[dict[str, Any]]
+           ) -> list[dict[str, Any]]:
+    """The anchored sweep's templates again, each integer fact set beside the integer
+    literals of the versions that read it (the literal, one more, one less): one copy of
+    each template, the values of each fact taken in turn (none when no integer fact of
+    ``facts`` is read by a version with such a literal).
+
+    Why: the numbers of :func:`pool` come from the rules' parameters (and 0 and 1), so a
+    region whose condition is a threshold written into a rule's expression (the total
+    hours of a month, ``floor((mutualite_total_minutes + 30) / 60)``, above zero: 30
+    minutes or more) has no candidate, and its witness is the solver's search alone
+    (0.5 s on 2008-12-31 → 2009-01-01).  These copies come after the anchored sweep's
+    own templates and use no random draw: every case of :func:`pool` stays as it was."""
+    vocabulary = kb.vocabularies[jurisdiction].facts
+    integers = sorted(n for n in set(facts)
+                      if n in vocabulary and vocabulary[n].type.kind == "integer")
+    if not integers or not templates:
+        return []
+    literals: dict[str, set[int]] = {n: set() for n in integers}
+    for rule in sorted(rules, key=lambda r: r.id):
+        for version in rule.versions:
+            read = {ref.target for ref in version_refs(version) if ref.kind == "fact"}
+            found = set(_integer_literals(version))
+            for name in integers:
+                if name in read:
+                    literals[name] |= found
+    values: dict[str, list[int]] = {}
+    for name in integers:
+        out: list[int] = []
+        for literal in sorted(literals[name]):
+            for value in (literal, literal + 1, literal - 1):
+                if value >= 0 and value not in out:
+                    out.append(value)
+        if out:
+            values[name] = out
+    if not values:
+        return []
+    copies: list[dict[str, Any]] = []
+    for i, template in enumerate(templates):
+        case = dict(template)
+        for name, choices in values.items():
+            case[name] = choices[i % len(choices)]
+        copies.append(case)
+    return copies
+
+
+def _integer_literals(version: RuleVersion) -> list[int]:
+    """The integer literals of a version's expressions (its lets, conditions and
+    conclusions), in the order written."""
+    typed = [t for _, t in version.lets]
+    typed += [t for t in (version.when,) if t is not None]
+    typed += [d.when for d in version.disapplications if d.when is not None]
+    for c in version.conclusions:
+        typed += [t for t in (c.when, c.value, c.deadline, c.start, c.end) if t is not None]
+        if c.each_month:
+            typed += list(c.each_month)
+    out: list[int] = []
+    stack: list[Expr] = [t.expr for t in reversed(typed)]
+    while stack:
+        expr = stack.pop()
+        if isinstance(expr, Literal) and expr.type.kind == "integer" and \
+                isinstance(expr.value, int) and not isinstance(expr.value, bool):
+            out.append(expr.value)
+        elif isinstance(expr, Unary):
+            stack.append(expr.operand)
+        elif isinstance(expr, Binary):
+            stack += [expr.right, expr.left]
+        elif isinstance(expr, IfThenElse):
+            stack += [expr.otherwise, expr.then, expr.condition]
+        elif isinstance(expr, Call):
+            stack += list(reversed(expr.args))
+    return out
+
+
 def _history(start: date, gap: int, last: int, length: int, split: int
              ) -> tuple[Period, ...]:
     """A long period of ``length`` days (in two, the first ``length // split`` days long, when
@@ -182,4 +276,4 @@ def _scalar(rng: random.Random, kind: str, values: tuple[str, ...], constants: C
     return None
 
 
-__all__ = ["ANCHORED_SIZE", "POOL_SIZE", "lean", "pool"]
+__all__ = ["ANCHORED_SIZE", "POOL_SIZE", "beside", "lean", "pool"]

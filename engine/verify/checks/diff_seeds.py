@@ -16,7 +16,8 @@ replayed).  A candidate passes when the two results differ as the diff means it
 (:func:`.confirm.laws_differ`: a value against no value or a conflict, or two values) AND
 its region — the versions that give the output under each law — is not one already found.
 The first such candidate (in the pool's order: the anchored sweep's one-day last periods
-with every date on them, then the nicest shapes first) is fixed in the
+with every date on them, the same with the integer facts beside the rules' literals
+(:func:`.diff_seed_cases.beside`, stop 20), then the nicest shapes first) is fixed in the
 diff's query (every fact the output reads: those the case leaves out as "not given"; the
 as-of date on the later date) with the regions found so far blocked, and the solver decides
 that at once.  A model whose winning versions are the candidate's region is a witness of
@@ -57,7 +58,7 @@ from ..encoding.plausible import plausible
 from ..encoding.solve import SolveResult, solve
 from .confirm import differ as _differ
 from .confirm import laws_differ
-from .diff_seed_cases import ANCHORED_SIZE, EARLY, lean, pool
+from .diff_seed_cases import ANCHORED_SIZE, EARLY, beside, lean, pool
 from .seeds import SEEDED
 
 if TYPE_CHECKING:
@@ -174,6 +175,10 @@ class SeededRegions:
         anchored = pool(audit.kb, audit.jurisdiction, sorted(self.uses),
                         [rules[r] for r in sorted(rules)], later,
                         anchored=ANCHORED_SIZE) if ANCHORED_SIZE else []
+        # then the same with the integer facts beside the rules' literals (none on most
+        # outputs; part of the anchored sweep, so read before the partial witnesses)
+        anchored += beside(audit.kb, audit.jurisdiction, sorted(self.uses),
+                           [rules[r] for r in sorted(rules)], anchored)
         turns = [(t, s) for t in anchored for s in ((), *[(p,) for p in periods])]
         self._anchored_turns = len(turns)
         turns += [(t, s) for t in templates
