@@ -256,8 +256,8 @@ class Audit:
         what its "undecided" leads to: the nicer query with the query's whole budget (in
         fresh contexts: the same answer, whichever path asks it), then the query itself
         if that gives no model.  Only its UNSAT is read; the diff's frames that the slice
-        does not decide spend the whole budget there for nothing (0.02-0.05 s each on the
-        bundled boundaries, while every UNSAT it gives them takes at most 28,700 units),
+        does not decide spent the whole budget there for nothing (0.02-0.05 s each on the
+        bundled boundaries, while every UNSAT it gives them is given within 10,000 units),
         so ``quick_unsat_rlimit``, when set, bounds those (docs/verification.md, stop 20:
         the undecided frames)."""
         budget = min(self.rlimit, self.quick_rlimit)

@@ -242,10 +242,13 @@ FRAME_RLIMIT = 50_000
 #: own solves.
 QUICK_RLIMIT = 60_000
 #: What it may spend on a query of the diff of which only its UNSAT is read (the frames,
-#: the small-budget queries: :meth:`.context.Audit._quick_budget`): the UNSAT answers it
-#: gives them on the bundled boundaries take at most 28,700 units, while each frame it
-#: leaves undecided cost 0.02-0.05 s at the frame's 50,000 (docs/verification.md, stop 20).
-QUICK_UNSAT_RLIMIT: int | None = 35_000
+#: the gates, the query after a region of the seeded pass:
+#: :meth:`.context.Audit._quick_budget`).  Its "sat" there leads where "undecided" leads,
+#: and the frames it leaves undecided spent the frame's 50,000 units for nothing
+#: (0.02-0.05 s each, about ten a boundary); the UNSAT answers it gives the bundled diffs
+#: are all given within this (docs/verification.md, stop 20: the undecided frames).
+#: None: ``QUICK_RLIMIT`` (as before).
+QUICK_UNSAT_RLIMIT: int | None = 10_000
 #: The budget of the diff's query before the seeded pass (checks/diff_seeds.py): the
 #: queries of the bundled diffs that the solver decides at once take far less; the witness
 #: searches the seeded pass is for take 2-12·10⁶.
