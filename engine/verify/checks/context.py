@@ -64,6 +64,9 @@ class Audit:
     recording: dict[int, dict[str, Any]] | None = None
     #: what the slice solver may spend on one query (checks/quick.py; the diff sets less)
     quick_rlimit: int = QUICK_RLIMIT
+    #: what it may spend on a query of which only its UNSAT is read (:meth:`_quick_budget`;
+    #: None: ``quick_rlimit``; the diff sets less, checks/versions.py)
+    quick_unsat_rlimit: int | None = None
     #: the first round of some strategies, smaller (encoding/solve.py; the diff sets it)
     first_round: dict[Any, int] = field(default_factory=dict)
     _encodings: dict[Any, LawEncoding] = field(default_factory=dict)
@@ -180,7 +183,7 @@ class Audit:
         quick = None if cores and calls else self._slices.decide(
             tuple(encodings), _slice_key(names, unknown_missing),
             constraints, extra, goals, calls,
-            min(self.rlimit, self.quick_rlimit))   # (a core query with calendar
+            self._quick_budget(cores, proof))   # (a core query with calendar
         #   abstractions: its first model is seldom exact, the only answer it could take)
         if (quick == "unsat" and not cores) or (quick == "sat" and cores):
             if key is not None:
@@ -244,6 +247,24 @@ class Audit:
             near.append(z3.And(enc.as_of >= to_day_number(date(2010, 1, 1)),
                                enc.as_of <= to_day_number(date(2030, 12, 31))))
         return near
+
+    def _quick_budget(self, cores: bool, proof: bool) -> int:
+        """What the slice solver may spend on a query (checks/quick.py).
+
+        For a query that is neither a core query nor a proof, and whose nicer query is
+        asked with the whole budget (:meth:`_nicer_whole`), the slice's "sat" leads to
+        what its "undecided" leads to: the nicer query with the query's whole budget (in
+        fresh contexts: the same answer, whichever path asks it), then the query itself
+        if that gives no model.  Only its UNSAT is read; the diff's frames that the slice
+        does not decide spent the whole budget there for nothing (0.02-0.05 s each on the
+        bundled boundaries, while every UNSAT it gives them is given within 10,000 units),
+        so ``quick_unsat_rlimit``, when set, bounds those (docs/verification.md, stop 20:
+        the undecided frames)."""
+        budget = min(self.rlimit, self.quick_rlimit)
+        if self.quick_unsat_rlimit is not None and not cores and not proof and \
+                self._nicer_whole():
+            budget = min(budget, self.quick_unsat_rlimit)
+        return budget
 
     def _nicer_whole(self) -> bool:
         """Whether :meth:`_nicer_first` asks the nicer query with the query's whole budget

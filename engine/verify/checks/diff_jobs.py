@@ -270,7 +270,8 @@ class Unit:
     after: tuple[int, ...]
     #: the arguments of the diff's loop (the encodings, the dates, show_horizon)
     args: tuple[Any, ...]
-    #: the settings the diff's loop gives the audit (audit.quick_rlimit, .first_round)
+    #: the settings the diff's loop gives the audit (audit.quick_rlimit, .first_round,
+    #: .quick_unsat_rlimit)
     settings: tuple[Any, ...]
     #: its key in the cache of ``diff --cache`` (:mod:`.diff_cache`), if any
     key: str | None = None
@@ -327,7 +328,8 @@ class Run:
                                                              show_horizon, reading)
         self.units.append(Unit(index, name, reading, timeline, after,
                                (one, two, first, second, show_horizon),
-                               (audit.quick_rlimit, dict(audit.first_round)), key))
+                               (audit.quick_rlimit, dict(audit.first_round),
+                                audit.quick_unsat_rlimit), key))
         entry = None if key is None or self.cache is None else \
             self.cache.store.units.get(key)
         if entry is not None and self.cache is not None:
@@ -465,7 +467,9 @@ class Run:
         audit = self.audit
         one, two, first, second, show_horizon = unit.args
         saved = audit.quick_rlimit, audit.first_round, audit.witness_dir
+        unsat_saved = audit.quick_unsat_rlimit
         audit.quick_rlimit, audit.first_round = unit.settings[0], dict(unit.settings[1])
+        audit.quick_unsat_rlimit = unit.settings[2]
         audit.witness_dir = None            # written by the last walk, for what it keeps
         started = time.process_time()
         try:
@@ -473,6 +477,7 @@ class Run:
                                              show_horizon, unit.reading)
         finally:
             audit.quick_rlimit, audit.first_round, audit.witness_dir = saved
+            audit.quick_unsat_rlimit = unsat_saved
         self.deliver(unit, result, recording.events, time.process_time() - started)
         if self.owner:
             worker_done(unit)

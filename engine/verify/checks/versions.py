@@ -200,6 +200,7 @@ def diff_versions(audit: Audit, first: date, second: date, names: list[str] | No
     wanted = names or audit.outputs()
     results: dict[str, DiffResult] = {}
     saved, audit.quick_rlimit = audit.quick_rlimit, min(audit.quick_rlimit, QUICK_RLIMIT)
+    unsat_saved, audit.quick_unsat_rlimit = audit.quick_unsat_rlimit, QUICK_UNSAT_RLIMIT
     from ..encoding.solve import CHEAP_FIRST_ROUND
     rounds, audit.first_round = audit.first_round, dict(CHEAP_FIRST_ROUND)
     try:
@@ -219,6 +220,7 @@ def diff_versions(audit: Audit, first: date, second: date, names: list[str] | No
                                    run=run)
     finally:
         audit.quick_rlimit, audit.first_round = saved, rounds
+        audit.quick_unsat_rlimit = unsat_saved
     for name in wanted:
         yield results[name]
     if readings:
@@ -239,6 +241,14 @@ FRAME_RLIMIT = 50_000
 #: nothing with the audit's 300,000 — each of those cost 0.1-0.2 s before the query's
 #: own solves.
 QUICK_RLIMIT = 60_000
+#: What it may spend on a query of the diff of which only its UNSAT is read (the frames,
+#: the gates, the query after a region of the seeded pass:
+#: :meth:`.context.Audit._quick_budget`).  Its "sat" there leads where "undecided" leads,
+#: and the frames it leaves undecided spent the frame's 50,000 units for nothing
+#: (0.02-0.05 s each, about ten a boundary); the UNSAT answers it gives the bundled diffs
+#: are all given within this (docs/verification.md, stop 20: the undecided frames).
+#: None: ``QUICK_RLIMIT`` (as before).
+QUICK_UNSAT_RLIMIT: int | None = 10_000
 #: The budget of the diff's query before the seeded pass (checks/diff_seeds.py): the
 #: queries of the bundled diffs that the solver decides at once take far less; the witness
 #: searches the seeded pass is for take 2-12·10⁶.
