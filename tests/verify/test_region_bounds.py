@@ -127,6 +127,19 @@ def _limits_of(solver: region_bounds.RegionSolver) -> list[int]:
     return limits
 
 
+def _x_from_3_to_40_with_witness_5() -> tuple[Any, region_bounds.RegionSolver, list[int], Any]:
+    """An output's solver over ``3 <= x <= 40`` (its checks' limits recorded) and a solver
+    whose model, ``x = 5``, serves as a region's witness."""
+    import z3
+    x = z3.Int("x")
+    solver = region_bounds.RegionSolver([x >= 3, x <= 40])
+    limits = _limits_of(solver)
+    witness = z3.Solver()
+    witness.add(x == 5)
+    assert witness.check() == z3.sat
+    return x, solver, limits, witness
+
+
 def test_the_bisection_has_a_limit_of_its_own() -> None:
     # the first check has FIRST_RLIMIT, whether a fact is given CHECK_RLIMIT, and each
     # check of a bound's bisection BISECT_RLIMIT (stop 18: its tail decided nothing)
@@ -227,13 +240,7 @@ def test_a_region_out_of_reach_from_the_witness_is_not_summarised(
 
 
 def test_the_probe_is_for_a_solver_that_has_found_no_case_yet() -> None:
-    import z3
-    x = z3.Int("x")
-    solver = region_bounds.RegionSolver([x >= 3, x <= 40])
-    limits = _limits_of(solver)
-    witness = z3.Solver()
-    witness.add(x == 5)
-    assert witness.check() == z3.sat
+    x, solver, limits, witness = _x_from_3_to_40_with_witness_5()
     for goal in (x <= 10, x >= 20):
         found = solver.summary([goal], None, set(), witness=witness.model())  # type: ignore[arg-type]
         assert found.reached and not found.from_witness
@@ -301,13 +308,7 @@ def test_the_first_range_check_from_the_witness_asks_the_other_given_ness() -> N
 
 
 def test_a_later_region_of_an_output_out_of_reach_is_not_tried() -> None:
-    import z3
-    x = z3.Int("x")
-    solver = region_bounds.RegionSolver([x >= 3, x <= 40])
-    limits = _limits_of(solver)
-    witness = z3.Solver()
-    witness.add(x == 5)
-    assert witness.check() == z3.sat
+    x, solver, limits, witness = _x_from_3_to_40_with_witness_5()
     solver.out_of_reach = True          # as an earlier region found out of reach leaves it
     found = solver.summary([x <= 10], None, {"f"}, witness=witness.model())  # type: ignore[arg-type]
     assert found.skipped and found.from_witness and not found.reached
