@@ -34,20 +34,8 @@ from fractions import Fraction
 from typing import Any
 
 from ...calendar.periods import Period
-from ...compile.model import (
-    Binary,
-    Call,
-    Duration,
-    Expr,
-    IfThenElse,
-    KnowledgeBase,
-    Literal,
-    Months,
-    Rule,
-    RuleVersion,
-    Unary,
-)
-from ...compile.refs import version_refs
+from ...compile.model import Duration, KnowledgeBase, Literal, Months, Rule, RuleVersion
+from ...compile.refs import iter_nodes, version_exprs, version_refs
 from ..encoding.calendar_terms import HORIZON_START
 from ..encoding.facts import GRAIN
 from .seed_cases import Constants
@@ -198,29 +186,10 @@ def beside(kb: KnowledgeBase, jurisdiction: str, facts: Sequence[str],
 def _integer_literals(version: RuleVersion) -> list[int]:
     """The integer literals of a version's expressions (its lets, conditions and
     conclusions), in the order written."""
-    typed = [t for _, t in version.lets]
-    typed += [t for t in (version.when,) if t is not None]
-    typed += [d.when for d in version.disapplications if d.when is not None]
-    for c in version.conclusions:
-        typed += [t for t in (c.when, c.value, c.deadline, c.start, c.end) if t is not None]
-        if c.each_month:
-            typed += list(c.each_month)
-    out: list[int] = []
-    stack: list[Expr] = [t.expr for t in reversed(typed)]
-    while stack:
-        expr = stack.pop()
-        if isinstance(expr, Literal) and expr.type.kind == "integer" and \
-                isinstance(expr.value, int) and not isinstance(expr.value, bool):
-            out.append(expr.value)
-        elif isinstance(expr, Unary):
-            stack.append(expr.operand)
-        elif isinstance(expr, Binary):
-            stack += [expr.right, expr.left]
-        elif isinstance(expr, IfThenElse):
-            stack += [expr.otherwise, expr.then, expr.condition]
-        elif isinstance(expr, Call):
-            stack += list(reversed(expr.args))
-    return out
+    return [node.value for expr in version_exprs(version, transitional=False)
+            for node in iter_nodes(expr)
+            if isinstance(node, Literal) and node.type.kind == "integer"
+            and isinstance(node.value, int) and not isinstance(node.value, bool)]
 
 
 def _history(start: date, gap: int, last: int, length: int, split: int
