@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import stat
-import tempfile
 from pathlib import Path
 from typing import TextIO
 
@@ -45,6 +44,7 @@ def write_atomically(path: Path, text: str, *, argument: str | None = None) -> N
         except OSError:
             mode = 0o666 & ~_umask()
         path.parent.mkdir(parents=True, exist_ok=True)
+        import tempfile  # (random, shutil, bz2, lzma: for a written file only)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)

@@ -7,15 +7,12 @@ date), periods that end before they start or overlap (LX405).
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from ..calendar.dates import parse_date
 from ..calendar.periods import check_periods
@@ -145,6 +142,7 @@ def _read(doc: SourceDocument, path: PathKey, raw: dict[str, Any], vocabulary: V
     for name, written in raw.items():
         entry = table.get(name)
         if entry is None:
+            import difflib  # (a misspelt name only)
             close = difflib.get_close_matches(name, list(table), n=1, cutoff=0.6)
             other = vocabulary.outputs if role == "fact" else vocabulary.facts
             hint = (f"did you mean {close[0]!r}? (declared in {table[close[0]].span})" if close
@@ -182,6 +180,7 @@ def unknown_name(code: str, what: str, name: str, choices: Iterable[str], span: 
                  otherwise: str, expected: str | None = None) -> Diagnostic:
     """An unknown name (an output, a reading, ...) with "did you mean" when one is close;
     ``otherwise`` is the hint when none is."""
+    import difflib  # (a misspelt name only)
     close = difflib.get_close_matches(name, list(choices), n=1)
     return error(code, f"unknown {what} {name!r}", span, expected=expected,
                  hint=f"did you mean {close[0]!r}?" if close else otherwise)
@@ -230,5 +229,6 @@ def case_to_data(case: Case, kb: KnowledgeBase) -> dict[str, Any]:
 
 def case_to_yaml(case: Case, kb: KnowledgeBase) -> str:
     """The case as a ``*.case.yaml`` text that :func:`load_case` reads back."""
+    import yaml  # (writing a case only: not imported by `lexlux diff`)
     return yaml.safe_dump(case_to_data(case, kb), sort_keys=False, allow_unicode=True)
 

@@ -10,7 +10,6 @@ unknown, issue 13 §6) are read here too (LX443).
 
 from __future__ import annotations
 
-import difflib
 import re
 from datetime import date
 from typing import Any
@@ -78,6 +77,7 @@ def _read_event(doc: SourceDocument, path: PathKey, number: int, item: dict[str,
     etype = types.get(name)
     span = doc.span_at(path)
     if etype is None:
+        import difflib  # (a misspelt name only)
         close = difflib.get_close_matches(name, list(types), n=1, cutoff=0.6)
         problems.append(error(
             "LX440", f"event {number}: unknown event type {name!r}",
@@ -93,6 +93,7 @@ def _read_event(doc: SourceDocument, path: PathKey, number: int, item: dict[str,
             continue
         field = etype.fields.get(key)
         if field is None:
+            import difflib  # (a misspelt name only)
             close = difflib.get_close_matches(key, list(etype.fields), n=1, cutoff=0.6)
             problems.append(error(
                 "LX440", f"event {number} ({name}): {key!r} is not a field of the event "
@@ -171,6 +172,7 @@ def read_case_parameters(doc: SourceDocument, base: PathKey, raw: dict[str, Any]
         path: PathKey = (*base, "parameters", pid)
         param = kb.parameters.get(pid)
         if param is None or param.jurisdiction != jurisdiction:
+            import difflib  # (a misspelt name only)
             close = difflib.get_close_matches(pid, list(kb.parameters), n=1)
             problems.append(error("LX443", f"unknown parameter {pid!r}",
                                   doc.span_at(path, key=True),

@@ -19,12 +19,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Diagnostic, Span, error
 from ..limits import Limits, current
+
+if TYPE_CHECKING:
+    # pyyaml is imported where a text is read (:func:`load_text`), not with this module:
+    # a command on a cached knowledge base (`lexlux diff`) reads no YAML (20-40 ms)
+    import yaml
 
 PathKey = tuple[str | int, ...]
 
@@ -33,8 +36,6 @@ _STANDARD_TAGS = {
     "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp",
     "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map",
 }
-#: libyaml's safe loader when pyyaml has it (ten times faster; the same nodes and marks)
-_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _DECIMAL_INT = re.compile(r"^[-+]?[0-9]+$")
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
 
@@ -109,6 +110,7 @@ class _Builder:
                     end.column + 1, "$" if path is None else format_path(path))
 
     def build(self, node: yaml.Node, path: PathKey) -> Any:
+        import yaml  # (imported by load_text already: a look-up in sys.modules)
         if id(node) in self._seen:
             self.diagnostics.append(error(
                 "LX103", "anchors and aliases (&name / *name) are not accepted",
@@ -209,12 +211,20 @@ def too_many_digits(text: str, span: Span, limits: Limits) -> Diagnostic:
                       "(limit max_number_digits, see docs/limits.md)")
 
 
+def _loader() -> Any:
+    """libyaml's safe loader when pyyaml has it (ten times faster; the same nodes and
+    marks)."""
+    import yaml
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _anchors(text: str, path: str) -> list[Diagnostic]:
     """LX103 for anchors (``&name``) that no alias uses: the builder only sees aliases."""
     if "&" not in text:
         return []
+    import yaml
     found = []
-    for event in yaml.parse(text, Loader=_LOADER):
+    for event in yaml.parse(text, Loader=_loader()):
         anchor = getattr(event, "anchor", None)
         if anchor is not None and not isinstance(event, yaml.AliasEvent):
             mark = event.start_mark
@@ -230,9 +240,10 @@ def _anchors(text: str, path: str) -> list[Diagnostic]:
 
 def load_text(text: str, path: str) -> tuple[SourceDocument | None, list[Diagnostic]]:
     """Compose YAML ``text`` into a :class:`SourceDocument` with a source map."""
+    import yaml
     lines = text.splitlines()
     try:
-        root = yaml.compose(text, Loader=_LOADER)
+        root = yaml.compose(text, Loader=_loader())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)

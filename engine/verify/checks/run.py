@@ -5,7 +5,6 @@ findings, and the JSON that both print.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -100,6 +99,7 @@ def unknown_rule(kb: KnowledgeBase, rule: str) -> str | None:
     """A message when ``rule`` names no rule (with the closest id), else None."""
     if rule in kb.rules:
         return None
+    import difflib  # (an unknown rule only)
     close = difflib.get_close_matches(rule, list(kb.rules), n=1)
     return f"no rule {rule!r}" + (f"; did you mean {close[0]!r}?" if close else "")
 
@@ -229,13 +229,16 @@ def run_diff(kb: KnowledgeBase, first: date, second: date, *,
     everywhere = {n for audit in found for n in audit.outputs()}
     unknown = [n for n in (outputs or []) if n not in everywhere]
     if unknown:
+        import difflib  # (an unknown output only)
         close = difflib.get_close_matches(unknown[0], sorted(everywhere), n=1)
         raise LexluxError([error("LX404", f"no rule concludes {unknown[0]!r}",
                                  hint=f"did you mean {close[0]!r}?" if close else
                                  "lexlux diff without --output compares every output")])
     for audit in found:
         audit.max_regions = max_regions
-        names = [n for n in (outputs or audit.outputs()) if n in audit.outputs()]
+        concluded = audit.outputs()      # once: it reads every rule's conclusions
+        known = set(concluded)
+        names = [n for n in (outputs or concluded) if n in known]
         if names and jobs > 1:
             from .diff_jobs import diff_in_processes
             report.results += diff_in_processes(audit, first, second, names,
