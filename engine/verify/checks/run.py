@@ -9,24 +9,41 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...compile.model import KnowledgeBase
 from ...diagnostics import LexluxError, error
 from ..collector import pausing_collector
 from ..heap import keeping_heap
-from .accepted import apply_accepted, load_accepted
 from .context import Audit
 from .findings import Finding, to_json
-from .invariants import check_invariants
-from .rules import check_conflicts, check_dead, check_encodable, check_gaps, check_hierarchy
 from .timeline_notes import timeline_notes
 from .versions import DiffResult, check_versions, diff_versions
 
-CHECKS: dict[str, Callable[[Audit], Iterator[Finding]]] = {
-    "conflicts": check_conflicts, "hierarchy": check_hierarchy, "dead": check_dead,
-    "gaps": check_gaps, "versions": check_versions, "invariants": check_invariants,
-}
+if TYPE_CHECKING:
+    #: the checks of ``lexlux verify`` by name, in order (made by :func:`_checks` on first
+    #: use: their modules are not imported by ``lexlux diff``, which runs none of them)
+    CHECKS: dict[str, Callable[[Audit], Iterator[Finding]]]
+
+
+def _checks() -> dict[str, Callable[[Audit], Iterator[Finding]]]:
+    """:data:`CHECKS`, its modules imported on the first call (25 ms of every diff's
+    start before) and kept as the module's attribute."""
+    made: dict[str, Callable[[Audit], Iterator[Finding]]] | None = globals().get("CHECKS")
+    if made is None:
+        from .invariants import check_invariants
+        from .rules import check_conflicts, check_dead, check_gaps, check_hierarchy
+        made = globals()["CHECKS"] = {
+            "conflicts": check_conflicts, "hierarchy": check_hierarchy, "dead": check_dead,
+            "gaps": check_gaps, "versions": check_versions, "invariants": check_invariants}
+    return made
+
+
+def __getattr__(name: str) -> Any:
+    """``CHECKS`` (:func:`_checks`) for ``from .run import CHECKS`` and ``run.CHECKS``."""
+    if name == "CHECKS":
+        return _checks()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def audits(kb: KnowledgeBase, *, as_of: date | None = None, rule: str | None = None,
@@ -116,7 +133,8 @@ def run_audit(kb: KnowledgeBase, *, checks: Sequence[str] | None = None,
     """Run ``checks`` (default: all) over every jurisdiction; mark the findings accepted in
     the file ``accepted`` (stale acceptances are reported only by a full audit).  ``jobs``:
     processes running the checks' units (:mod:`.parallel`; the findings are the same)."""
-    names = list(checks or CHECKS)
+    from .accepted import apply_accepted, load_accepted
+    names = list(checks or _checks())
     acceptances = load_accepted(accepted, required=accepted_required) \
         if accepted is not None else None          # read (and its errors shown) before Z3
     store, share = None, None
@@ -145,7 +163,7 @@ def run_audit(kb: KnowledgeBase, *, checks: Sequence[str] | None = None,
         findings, queries = _walk(found, names)
     save_cache(found)
     if accepted is not None and acceptances is not None:
-        full = set(names) == set(CHECKS) and rule is None and as_of is None
+        full = set(names) == set(_checks()) and rule is None and as_of is None
         findings = apply_accepted(findings, acceptances, report_stale=full,
                                   where=where or accepted)
     report = AuditReport(findings, queries)
@@ -162,12 +180,13 @@ def run_audit(kb: KnowledgeBase, *, checks: Sequence[str] | None = None,
 
 def _walk(found: Sequence[Audit], names: Sequence[str]) -> tuple[list[Finding], int]:
     """The findings of the checks ``names`` over the audits, and their queries."""
+    from .rules import check_encodable
     findings: list[Finding] = []
     queries = 0
     for audit in found:
         findings += check_encodable(audit)
         for name in names:
-            findings += CHECKS[name](audit)
+            findings += _checks()[name](audit)
         findings += timeline_notes(audit)
         queries += audit.queries
     return findings, queries
