@@ -158,6 +158,34 @@ def test_the_command_line_imports_only_what_a_command_needs(cache: Path) -> None
     assert _modules_after(["check"], cache) & heavy == set()
 
 
+def _all_modules_after(argv: list[str], cache: Path) -> set[str]:
+    probe = ("import io, sys; from lexlux.cli import run; "
+             f"code = run({argv!r}, io.StringIO(), io.StringIO()); "
+             "print(code, ' '.join(sorted(sys.modules)))")
+    env = {**os.environ, "LEXLUX_CACHE_DIR": str(cache)}
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True,
+                          text=True, check=True, cwd=REPO)
+    code, *names = done.stdout.split()
+    assert code in ("0", "1"), done.stderr     # (1: the outputs differ)
+    return set(names)
+
+
+def test_a_diff_on_a_cached_knowledge_base_imports_what_it_runs_only(cache: Path) -> None:
+    """Stop 21: the fixed cost of a process.  ``lexlux diff`` reads no YAML (pyyaml), runs
+    no check of ``lexlux verify`` (their modules), serves nothing (the server and the
+    LSP), and finds the C library without ``ctypes.util`` (which runs ``ldconfig``)."""
+    argv = ["diff", "--from", "2019-12-31", "--to", "2020-01-01", "--format", "json",
+            "--output", "request_in_time"]
+    _all_modules_after(argv, cache)                          # fills the knowledge base's cache
+    loaded = _all_modules_after(argv, cache)
+    assert "lexlux.verify.checks.versions" in loaded         # (the diff did run)
+    unwanted = {"yaml", "networkx", "jsonschema", "holidays", "ctypes.util", "difflib",
+                "lexlux.serve", "lexlux.lsp", "lexlux.report", "lexlux.whatif",
+                "lexlux.verify.checks.rules", "lexlux.verify.checks.invariants",
+                "lexlux.verify.checks.accepted"}
+    assert loaded & unwanted == set()
+
+
 def test_version_names_the_engine_and_the_knowledge_base() -> None:
     import io
 
