@@ -3,9 +3,11 @@ the search asks its nicer query before the slice solver — no slice is made whe
 a witness, and the diff's answers are those of the slice first.
 
 On the bundled rules, 2015-12-31 -> 2016-01-01: ``compensation_tax_opposition_deadline``
-has no provision on 2015-12-31 and one region, found by its first query (a frame), whose
-slice said "sat" — a slice made and never read; ``professional_waiting_allowance`` can
-have one region but has none, its first query is UNSAT."""
+has no provision on 2015-12-31 and one region, found by its first query (a frame) in its
+nicer query, whose slice said "sat" — a slice made and never read;
+``risk_post_cm_referral_possible`` the same, but its query (a gate) has no nicer query
+(no date fact): the query itself is then asked first; ``professional_waiting_allowance``
+can have one region but has none, its first query is UNSAT."""
 
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from lexlux.verify.checks.quick import Slices
 
 BEFORE, AFTER = date(2015, 12, 31), date(2016, 1, 1)
 ONE_REGION = "compensation_tax_opposition_deadline"
+NO_NICER = "risk_post_cm_referral_possible"
 NO_REGION = "professional_waiting_allowance"
 DECIDE = Slices.decide
 
@@ -74,11 +77,11 @@ def _diff(bundled: LoadResult, monkeypatch: pytest.MonkeyPatch, name: str, early
     return [to_json(bundled.kb, f) for f in result.findings], result.status, asked
 
 
+@pytest.mark.parametrize("name", [ONE_REGION, NO_NICER])
 def test_a_last_region_found_first_needs_no_slice(
-        bundled: LoadResult, monkeypatch: pytest.MonkeyPatch) -> None:
-    found, status, asked = _diff(bundled, monkeypatch, ONE_REGION, early=True)
-    before, status_before, asked_before = _diff(bundled, monkeypatch, ONE_REGION,
-                                                early=False)
+        bundled: LoadResult, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    found, status, asked = _diff(bundled, monkeypatch, name, early=True)
+    before, status_before, asked_before = _diff(bundled, monkeypatch, name, early=False)
     assert asked_before == ["sat"]               # made for a query it did not decide
     assert asked == []                           # not made
     assert status == status_before == "differ"

@@ -339,7 +339,8 @@ def _diff_plain_output(audit: Audit, one: LawEncoding, two: LawEncoding, name: s
         saved, audit.rlimit = audit.rlimit, min(audit.rlimit, rlimit)
         try:
             answer, facts = audit.query([one, two], [{name}, {name}], [*goals, *extra],
-                                        anchor=anchor, confirm=test, nicer_first=early)
+                                        anchor=anchor, confirm=test, nicer_first=early,
+                                        query_first=early)
         finally:
             audit.rlimit = saved
         sliced = sliced or not early or answer.status != "sat"
