@@ -16,7 +16,9 @@ on 2008-12-31 → 2009-01-01, 13 of 16.
 
 What: such a query is asked with ``nicer_first`` (:meth:`.context.Audit.query`): the nicer
 query (fresh contexts, the whole budget) first; a model of it is the witness the slice's
-"sat" or "undecided" would have led to, and the slice is not made.  Otherwise the slice
+"sat" or "undecided" would have led to, and the slice is not made.  A query with no nicer
+query (the output reads no date fact) is asked itself first (``query_first``): the
+slice's "sat" and "undecided" led to it as well.  Otherwise the slice
 and the query follow as before, in the same order, with the same budgets, so the answer
 is the same: a slice's UNSAT is still taken (the nicer query, asked in vain, is what this
 costs), an undecided frame is still undecided.  The slice solver is asked the same queries
