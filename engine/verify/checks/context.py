@@ -107,8 +107,8 @@ class Audit:
               goals: Sequence[Any], *, cores: bool = False, unknown_missing: bool = True,
               anchor: Any | None = None, confirm: Replayed | None = None,
               proof: bool = False, what: str = "", timeline_rlimit: int | None = None,
-              witness_expected: bool = False, nicer_first: bool = False
-              ) -> tuple[SolveResult, set[str]]:
+              witness_expected: bool = False, nicer_first: bool = False,
+              query_first: bool = False) -> tuple[SolveResult, set[str]]:
         """Solve; when SAT, try again with the case's dates within three years of
         ``anchor`` (default: the as-of date), so that witnesses read naturally.
 
@@ -124,7 +124,12 @@ class Audit:
         no timeline output, neither a core query nor a proof: the readings and gaps checks,
         whose witnesses are their findings): the nicer query (checks/nicer_first.py) is
         asked before the slice solver, whose "sat" would lead to that same query, and
-        whose "unsat" is asked after it as before — the same answers in either order."""
+        whose "unsat" is asked after it as before — the same answers in either order;
+        ``query_first`` (with ``nicer_first``, for a query whose nicer query would have the
+        whole budget): when the query has no nicer constraint, the query itself is asked
+        before the slice solver, whose "sat" or "undecided" would lead to it — a model of
+        it is the answer; otherwise the slice is asked as before, and its UNSAT taken
+        (checks/last_query.py)."""
         constraints, calls, facts = query_constraints(
             list(encodings), dict(enumerate(names)), unknown_missing=unknown_missing)
         replaying = self._replaying(encodings[0], facts, confirm)
@@ -171,6 +176,7 @@ class Audit:
         # below, it would give the same answer (fresh contexts, a deterministic budget),
         # so it is not asked again (checks/nicer_first.py)
         nicer_done = False
+        asked: SolveResult | None = None      # the query itself, asked before the slice
         if early:
             near = self._near(encodings[0], facts, anchor)
             first = self._nicer_first(near, constraints, extra, goals, calls, case_terms,
@@ -178,6 +184,17 @@ class Audit:
             if first is not None:
                 return first, facts
             nicer_done = bool(near) and self._nicer_whole()
+            if query_first and not near:
+                # no nicer query: the query itself, which the slice's "sat" or
+                # "undecided" would lead to (checks/last_query.py)
+                asked = solve(constraints, [*extra, *goals], calls, rlimit=self.rlimit,
+                              case_terms=case_terms, confirm=replaying,
+                              first_round=self.first_round)
+                if asked.status == "sat":
+                    self.confirmed += asked.confirmed
+                    if key is not None and asked.model is not None:
+                        self.cache.put(key, "case", _values(asked.model, case_terms))
+                    return asked, facts
         # the truth first, from the slice solver (checks/quick.py): an answer a check
         # reads no further is final; for a witness, the nicer query is tried first
         quick = None if cores and calls else self._slices.decide(
@@ -210,9 +227,10 @@ class Audit:
                 return first, facts
             if self._nicer_whole():
                 near = []
-        result = solve(constraints, [*extra, *goals], calls, rlimit=self.rlimit,
-                       cores=cores, case_terms=case_terms, confirm=replaying, proof=proof,
-                       first_round=self.first_round)
+        result = asked if asked is not None else solve(
+            constraints, [*extra, *goals], calls, rlimit=self.rlimit, cores=cores,
+            case_terms=case_terms, confirm=replaying, proof=proof,
+            first_round=self.first_round)
         self.confirmed += result.confirmed
         if key is not None and (result.status in ("unsat", "unknown") or
                                 (result.status == "sat" and cores)):

@@ -29,6 +29,7 @@ from ..encoding.solve import SolveResult
 from .confirm import laws_differ
 from .context import Audit, Replayed
 from .findings import Finding
+from .last_query import nicer_before_slice
 from .one_sided import all_found, possible_regions
 from .witness import build_case
 
@@ -325,17 +326,24 @@ def _diff_plain_output(audit: Audit, one: LawEncoding, two: LawEncoding, name: s
         region.witnessed(answer, facts, result, goals, seen, pool)
 
     undecided = False        # a query of this output has ended undecided
+    sliced = False           # a query of this output has been put to its slice solver
 
     def narrow(extra: list[Any], rlimit: int) -> str:
         """The full query with ``extra`` constraints, within ``rlimit``: its models are
         models of the full query (a witness is reported), its other answers say nothing."""
-        nonlocal undecided
+        nonlocal undecided, sliced
+        # the output's first query, when a witness would end the search: its nicer
+        # query first, so that a witness found there needs no slice solver at all
+        # (:func:`.last_query.nicer_before_slice`)
+        early = not sliced and nicer_before_slice(audit, rlimit, result, possible, seen)
         saved, audit.rlimit = audit.rlimit, min(audit.rlimit, rlimit)
         try:
             answer, facts = audit.query([one, two], [{name}, {name}], [*goals, *extra],
-                                        anchor=anchor, confirm=test)
+                                        anchor=anchor, confirm=test, nicer_first=early,
+                                        query_first=early)
         finally:
             audit.rlimit = saved
+        sliced = sliced or not early or answer.status != "sat"
         if answer.status == "sat":
             witnessed(answer, facts)
         undecided = undecided or answer.status == "unknown"
