@@ -14,7 +14,7 @@ from lexlux.verify.checks import one_sided
 from lexlux.verify.checks.context import Audit
 from lexlux.verify.checks.one_sided import all_found, possible_regions
 from lexlux.verify.checks.run import audits, run_diff
-from lexlux.verify.checks.timeline_diff import PROBE_MONTHS, diff_encodings
+from lexlux.verify.checks.timeline_diff import diff_encodings
 from lexlux.verify.encoding.timelines import TIMELINE_MONTHS, Frame
 
 BEFORE, START = date(2008, 12, 31), date(2009, 1, 1)    # the single status comes in force
@@ -130,7 +130,7 @@ def test_the_facts_a_cone_reads_do_not_depend_on_the_frame(bundled: LoadResult, 
     audit = next(a for a in audits(bundled.kb) if a.jurisdiction == "lu")
     month = month_index(law)
     by_frame = []
-    for months in (PROBE_MONTHS, TIMELINE_MONTHS):
+    for months in (1, TIMELINE_MONTHS):
         one, two = diff_encodings(audit, BEFORE, law, reading, Frame(months, month))
         by_frame.append({(enc.tag, name): set().union(*(enc.output(n).facts
                                                         for n in enc.cone({name})))

@@ -234,25 +234,28 @@ def test_the_other_reading_is_answered_from_the_pool(
         ["differ", "differ"]
 
 
-def test_the_one_month_frame_is_not_encoded_for_nothing(
+def test_no_frame_is_encoded_for_an_output_the_pool_answers(
         kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
     """Under the default reading the pool shows no region of the payer on 2019: the
-    evaluator tells so on the whole cases, and the one-month frame is not encoded; under
-    the CCSS reading it is (the default reading's three witnesses show three regions)."""
+    evaluator tells so on the whole cases, and the search goes on in the widest frame;
+    under the CCSS reading the default reading's three witnesses show three regions, and
+    it is answered with no output encoded in any frame (the facts its cone reads are told
+    from the rules: verify/encoding/reads.py)."""
     from lexlux.verify.checks.diff_pool import Pool
+    from lexlux.verify.encoding.encode import LawEncoding
     [audit] = [a for a in audits(kb) if a.jurisdiction == "lu"]
     first, second = date(2018, 12, 31), date(2019, 1, 1)
     space = region_space(kb, _rules(kb, "monthly_payer"), "monthly_payer", first, second)
     assert not timeline_diff._may_show(audit, "monthly_payer", first, second,
                                        Pool(kb, "lu", first, second), space)
-    probes: list[str | None] = []
-    original = timeline_diff.diff_encodings
+    encoded: list[tuple[str | None, int]] = []
+    original = LawEncoding.output
 
-    def spy(audit: Audit, one: date, two: date, reading: str | None, frame: Frame) -> Any:
-        if frame.months == timeline_diff.PROBE_MONTHS:
-            probes.append(reading)
-        return original(audit, one, two, reading, frame)
+    def spy(self: LawEncoding, name: str) -> Any:
+        if name == "monthly_payer" and self.timelines and name not in self.outputs:
+            encoded.append((self.reading, self.frame.months))
+        return original(self, name)
 
-    monkeypatch.setattr(timeline_diff, "diff_encodings", spy)
+    monkeypatch.setattr(LawEncoding, "output", spy)
     run_diff(kb, first, second, outputs=["monthly_payer"])
-    assert probes == ["ccss_worked_example"]
+    assert encoded == [(None, 36), (None, 36)]       # the two laws, default reading

@@ -28,13 +28,17 @@ one the evaluator walks (:mod:`.same_law`), so a region is left out only when it
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..encoding.encode import OutputEnc
 from ..encoding.encode_expr import and_, not_
 from .same_law import LawAt, same_law
 from .versions import _versions_won
+
+if TYPE_CHECKING:
+    from ...compile.model import RuleVersion
 
 
 def unchanged_versions(first: LawAt, second: LawAt, a: OutputEnc, b: OutputEnc
@@ -45,8 +49,17 @@ def unchanged_versions(first: LawAt, second: LawAt, a: OutputEnc, b: OutputEnc
     dates (sorted).  (An encoding holds the conclusions of every version, each given only
     under the law of a date it is in force on: a version in force on one date only can
     give the output under one law only, and is not named.)"""
-    ids_a = {c.version.id: c.version for c in a.conclusions}
-    ids_b = {c.version.id for c in b.conclusions}
+    return unchanged_among(first, second, {c.version.id: c.version for c in a.conclusions},
+                           {c.version.id for c in b.conclusions})
+
+
+def unchanged_among(first: LawAt, second: LawAt, versions_a: dict[str, RuleVersion],
+                    ids_b: Collection[str]) -> list[str]:
+    """:func:`unchanged_versions` of the versions concluding the output under the law of
+    ``first`` (``versions_a``, by id) and of ``second`` (``ids_b``): those of an encoding's
+    conclusions, or of the rules taking part (:func:`lexlux.verify.checks.timeline_diff.
+    _known_in_pool`, which encodes nothing)."""
+    ids_a = versions_a
     kept: list[str] = []
     for vid in sorted(ids_a.keys() & ids_b):
         version = ids_a[vid]
@@ -70,4 +83,4 @@ def same_version_goals(kb: Any, jurisdiction: str, first: date, second: date,
     return kept, [not_(and_(_versions_won(a, [v]), _versions_won(b, [v]))) for v in kept]
 
 
-__all__ = ["same_version_goals", "unchanged_versions"]
+__all__ = ["same_version_goals", "unchanged_among", "unchanged_versions"]

@@ -29,7 +29,7 @@ not encoded for it:
   exception to which and by a provision that always applies (:mod:`.region_space`): once
   each is found (or left out), the search stops, exact, without the closing query; and
   when the witnesses of earlier outputs show them all, or ``--max-regions`` of them, the
-  output is answered in a one-month frame (:func:`_known_in_pool`);
+  output is answered from them, with nothing encoded (:func:`_known_in_pool`);
 * no model in any frame of the :data:`~.timeline_search.PROOF_MONTHS` months from the
   month of the later date is "same" *within that bound only*: the result carries the bound
   (:attr:`.versions.DiffResult.bound`), and is never reported as proved without it;
@@ -51,6 +51,7 @@ from ...calendar.dates import month_index, to_day_number
 from ...evaluate.case import Case
 from ...evaluate.interpreter import OutputResult
 from ..encoding.encode import LawEncoding, OutputEnc
+from ..encoding.reads import cone_reads
 from ..encoding.solve import Budget, SolveResult
 from ..encoding.timelines import TIMELINE_MONTHS, Frame
 from .confirm import laws_differ
@@ -60,7 +61,7 @@ from .one_sided import all_found, none_left, possible_regions
 from .region_space import Space, covered, region_space
 from .region_space import none_left as none_left_both
 from .same_law import LawAt
-from .same_regions import same_version_goals, unchanged_versions
+from .same_regions import same_version_goals, unchanged_among, unchanged_versions
 from .seeds import replayed_test, seeded_query
 from .timeline_search import BOUNDED, _frame_query, core_facts, frame_twin, is_bounded
 from .versions import (
@@ -74,6 +75,7 @@ from .versions import (
 from .witness_variants import differing_variant
 
 if TYPE_CHECKING:
+    from ...compile.model import RuleVersion
     from .diff_pool import Pool
 
 #: The budget of all the frames of one diff query about a timeline output (the witness
@@ -93,9 +95,6 @@ SEED_SETS = 2
 SEED_HORIZONS = (18, TIMELINE_MONTHS)
 SEED_RLIMIT = 4_000_000
 SEED_BUDGET = 10_000_000
-#: The months of the frame in which an output whose regions are all known from the pool
-#: is encoded (:func:`_known_in_pool`): its facts and blocking formulas only.
-PROBE_MONTHS = 1
 
 
 def diff_timeline_output(audit: Audit, name: str, first: date, second: date, pool: Pool,
@@ -111,8 +110,8 @@ def diff_timeline_output(audit: Audit, name: str, first: date, second: date, poo
     # with a provision on both dates, the regions the rules allow (:mod:`.region_space`)
     space = region_space(audit.kb, rules, name, first, second) if possible is None else None
     if possible is not None or space is not None:
-        known = _known_in_pool(audit, name, first, second, pool, show_horizon, reading,
-                               possible, space, Frame(PROBE_MONTHS, month))
+        known = _known_in_pool(audit, one, two, name, first, second, pool, show_horizon,
+                               reading, possible, space)
         if known is not None:
             return known
     a, b = one.output(name), two.output(name)
@@ -228,29 +227,25 @@ def diff_timeline_output(audit: Audit, name: str, first: date, second: date, poo
     return result
 
 
-def _known_in_pool(audit: Audit, name: str, first: date, second: date, pool: Pool,
-                   show_horizon: bool, reading: str | None,
-                   possible: list[frozenset[str]] | None, space: Space | None,
-                   frame: Frame) -> DiffResult | None:
+def _known_in_pool(audit: Audit, one: LawEncoding, two: LawEncoding, name: str,
+                   first: date, second: date, pool: Pool, show_horizon: bool,
+                   reading: str | None, possible: list[frozenset[str]] | None,
+                   space: Space | None) -> DiffResult | None:
     """The diff of ``name`` when the cases of the ``pool`` (the witnesses of earlier
     outputs) show every region it can have (``possible``, :mod:`.one_sided`; or ``space``
     with the regions left out, :mod:`.region_space`), or as many regions as
-    ``--max-regions``; else None (nothing done but evaluations).  Then no query is asked,
-    and the encodings in the widest frame are not needed: the facts the output's cone
-    reads (to which each case is cut, as in :func:`diff_timeline_output`) and the regions'
-    blocking formulas are taken from its encodings in ``frame``, a frame of
-    :data:`PROBE_MONTHS` month(s) from the same month.  The facts an encoding reads do not
-    depend on its number of months (each month encodes the same expressions; the first
-    month is in every frame): ``tests/verify/test_one_sided_regions.py`` compares them for
-    every timeline output of the bundled rules.  The findings, their order and the note are
+    ``--max-regions``; else None (nothing done but evaluations).  Then no query is asked
+    and nothing is encoded (``one`` and ``two``, the diff's encodings under each law, are
+    read for their rules only): the facts the output's cone reads, to which each case is
+    cut as in :func:`diff_timeline_output`, and the versions concluding it are told from
+    the rules (:func:`~..encoding.reads.cone_reads`: the facts the encoding would record),
+    and no region is blocked (no query follows).  Each region is shown by the evaluator on
+    a replayed case and the regions it can have by the structure of the rules, so the
+    answer does not rest on the encoding.  The findings, their order and the note are
     those :func:`diff_timeline_output` gives in the widest frame."""
     if possible is None and not _may_show(audit, name, first, second, pool, space):
         return None
-    one, two = diff_encodings(audit, first, second, reading, frame)
-    a, b = one.output(name), two.output(name)
-    if a.not_encodable or b.not_encodable:
-        return None
-    uses = set().union(*(one.output(n).facts for n in one.cone({name})))
+    uses, _ = cone_reads(audit.kb, one.candidates, {name}, one.law_as_of is not None)
     shown: list[tuple[Case, OutputResult, OutputResult]] = []
     keys: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
     for case, in_first, in_second in pool.regions(name, uses):   # as the loop below
@@ -260,19 +255,25 @@ def _known_in_pool(audit: Audit, name: str, first: date, second: date, pool: Poo
         if key not in keys:
             keys.append(key)
             shown.append((case, in_first, in_second))
-    left = _left_out(audit, first, second, a, b) if space is not None else []
+    left = _left_out_of_rules(audit, one, two, name, first, second) \
+        if space is not None else []
     one_sided = all_found(possible, keys)
     exact = one_sided or covered(space, keys, left)
     if not exact and len(keys) < audit.max_regions:
         return None
     result = DiffResult(name, "same", reading=reading)
-    goals = differ_goals(a, b)
-    region = _Region(audit, one, two, name, first, second, goals, show_horizon,
+    region = _Region(audit, one, two, name, first, second, [], show_horizon,
                      summarised=False, reading=reading)
     seen: set[tuple[tuple[str, ...], tuple[str, ...]]] = set()
     asked = []
     for case, in_first, in_second in shown:
-        region.replayed(case, (in_first, in_second), result, goals, seen, pool)
+        # as _Region.replayed, without the blocking formula: no query follows
+        won_a, won_b = _applied(in_first), _applied(in_second)
+        seen.add(_key(won_a, won_b))
+        result.status = "differ"
+        finding = region.finding(won_a, won_b, None, None, witness=case)
+        result.findings.append(pool.witness(finding, case, (in_first, in_second),
+                                            audit.witness_dir))
         asked.append((f"a case of an earlier output's diff, replayed on {name!r}",
                       "a case found (the evaluator shows the difference)"))
     if one_sided:
@@ -295,8 +296,8 @@ def _may_show(audit: Audit, name: str, first: date, second: date, pool: Pool,
     whole cases, where :func:`_known_in_pool` cuts them down to the facts the cone reads
     (facts no rule of the cone reads change nothing: each region a cut case shows, the
     whole case shows too), and every version in both sets of a region counted as left
-    out (the regions left out are some of those): it errs only on the side of encoding.
-    False: none of them can, and the one-month frame is not encoded for nothing."""
+    out (the regions left out are some of those): it errs only on the side of the search.
+    False: none of them can, and the cone's reads are not walked for nothing."""
     keys: set[tuple[tuple[str, ...], tuple[str, ...]]] = set()
     for case in pool.cases:
         found = laws_differ(audit.kb, case, pool.as_of, name, first, second,
@@ -314,6 +315,18 @@ def _left_out(audit: Audit, first: date, second: date, a: OutputEnc, b: OutputEn
     """The versions whose region is left out (:func:`.same_regions.unchanged_versions`)."""
     return unchanged_versions(LawAt(audit.kb, audit.jurisdiction, first),
                               LawAt(audit.kb, audit.jurisdiction, second), a, b)
+
+
+def _left_out_of_rules(audit: Audit, one: LawEncoding, two: LawEncoding, name: str,
+                       first: date, second: date) -> list[str]:
+    """:func:`_left_out` of the versions of the rules taking part that conclude ``name``
+    (those an encoding holds a conclusion of), without encoding it."""
+    def concluding(enc: LawEncoding) -> dict[str, RuleVersion]:
+        return {v.id: v for rule in enc.candidates(name) for v in rule.versions
+                if any(c.output == name for c in v.conclusions)}
+    return unchanged_among(LawAt(audit.kb, audit.jurisdiction, first),
+                           LawAt(audit.kb, audit.jurisdiction, second), concluding(one),
+                           concluding(two).keys())
 
 
 def _left_line(version: str, name: str) -> tuple[str, str]:
