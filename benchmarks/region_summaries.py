@@ -3,7 +3,7 @@ check — what each kind of check (the first, "a case of the region at all"; whe
 is given; a bound; an enum value) costs and answers, and how each summary ends.
 
     .venv/bin/python benchmarks/region_summaries.py [--boundaries 2018-12-31,2019-01-01 ...]
-        [--regions] [--fresh] [--pinned] [--tail]
+        [--regions] [--fresh] [--pinned] [--tail] [--bisections]
 
 The checks of a summary started from the witness (fresh solvers, ``ColdSolver``) are
 counted apart as ``cold …``, and a summary that asked any is marked ``(from the witness)``.
@@ -14,7 +14,9 @@ case of the region is found with the witness's facts fixed — as assumptions of
 summary's incremental solver (copied into a context of its own) and asserted in a fresh
 solver.  ``--tail``: for each kind of check, the units of the largest that was decided
 against the limits it had, and what the undecided ones spent (where a limit's tail never
-decides anything, a smaller limit gives the same summaries for less: stop 18).  The
+decides anything, a smaller limit gives the same summaries for less: stop 18).
+``--bisections``: each bound that took more than one check (the term, its floor, the bound
+found and how far above the floor, the checks: stop 21).  The
 experiments run outside the summary's solver, so its answers are those of
 ``lexlux diff``; they build a few terms in the main context (the witness's values), which
 can change the text of later queries (see docs/verification.md, stop 15).  Figures are
@@ -74,6 +76,8 @@ def main() -> None:
                         help="try each region's first case with its witness fixed")
     parser.add_argument("--tail", action="store_true",
                         help="the largest decided check of each kind against its limit")
+    parser.add_argument("--bisections", action="store_true",
+                        help="each bound that took more than one check")
     args = parser.parse_args()
     from lexlux.pipeline import load_knowledge_base
     from lexlux.verify.checks import region_bounds as rb
@@ -102,11 +106,14 @@ def main() -> None:
         row[1] = max(row[1], answer[2])
         row[2].add(limit)
     cold_seen = [0]
+    asked = [0]                     # checks so far (output's solvers and fresh ones)
+    bisections: list[str] = []
     summarise = rb.summarise
 
     def timed_check(self: Any, extra: Any, limit: int, **more: Any) -> Any:
         cpu = time.process_time()
         answer = check(self, extra, limit, **more)
+        asked[0] += 1
         row = kinds[(phase[0], answer[0])]
         row[0] += 1
         row[1] += time.process_time() - cpu
@@ -127,6 +134,7 @@ def main() -> None:
     def timed_cold(self: Any, extra: Any, limit: int) -> Any:
         cpu = time.process_time()
         answer = cold_check(self, extra, limit)
+        asked[0] += 1
         row = kinds[("cold " + phase[0], answer[0])]
         row[0] += 1
         row[1] += time.process_time() - cpu
@@ -149,6 +157,17 @@ def main() -> None:
             finally:
                 phase[0] = saved
         return wrapper
+
+    least_in_phase = in_phase("least", least)
+
+    def timed_least(self: Any, guard: Any, term: Any, floor: int) -> Any:
+        before = asked[0]
+        bound = least_in_phase(self, guard, term, floor)
+        if asked[0] - before > 1:
+            bisections.append(f"{term!s:<48} floor {floor:>14,}: {bound:>14,} "
+                              f"({bound - floor:,} above), {asked[0] - before} checks"
+                              + (" (fresh solvers)" if self.stop else ""))
+        return bound
 
     def timed_run(self: Any, names: list[str], *more: Any) -> Any:
         phase[0] = "first"
@@ -206,7 +225,7 @@ def main() -> None:
     rb._Bounds.start = timed_start  # type: ignore[method-assign]
     rb._Bounds.run = timed_run  # type: ignore[method-assign]
     rb._Bounds.given = in_phase("given", given)  # type: ignore[method-assign]
-    rb._Bounds.least = in_phase("least", least)  # type: ignore[method-assign]
+    rb._Bounds.least = timed_least  # type: ignore[method-assign]
     other_given = getattr(rb._Bounds, "other_given", None)    # stop 20 (not on older code)
     if other_given is not None:
         rb._Bounds.other_given = in_phase("given", other_given)  # type: ignore[attr-defined]
@@ -222,6 +241,7 @@ def main() -> None:
             summaries.clear()
             fresh.clear()
             pinned.clear()
+            bisections.clear()
             aside[0] = 0.0
             cpu = time.process_time()
             run_diff(kb, first, second)
@@ -249,6 +269,9 @@ def main() -> None:
                     print(f"    tail {kind:<11} {'decided' if decided else 'undecided':<9} "
                           f"{n:4d} checks, largest {most:>9,} units, limits "
                           + ", ".join(f"{x:,}" for x in sorted(limits)))
+            if args.bisections:
+                for line in bisections:
+                    print("    bisection " + line)
             for line in fresh:
                 print("    " + line)
             for line in pinned:

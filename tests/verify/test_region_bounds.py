@@ -346,3 +346,96 @@ def test_a_region_out_of_reach_marks_its_output(
     monkeypatch.setattr(region_bounds, "COLD_RLIMIT", 1)
     list(diff_versions(Audit(kb, "lu", max_regions=3), *BOUNDARY, None))
     assert marks and all(mark and out for mark, out in marks)
+
+
+def _asked(solver: region_bounds.RegionSolver) -> list[str]:
+    """The text of the extra constraints of each check ``solver`` makes from now on."""
+    asked: list[str] = []
+    check = solver.check
+
+    def recorded(extra: Any, limit: int) -> Any:
+        asked.append(", ".join(str(e) for e in extra))
+        return check(extra, limit)
+    solver.check = recorded  # type: ignore[method-assign]
+    return asked
+
+
+def test_a_bound_one_above_the_floor_of_its_domain_is_asked_next() -> None:
+    # stop 21: a date one day after the horizon's first day (or one period) is the
+    # commonest bisected bound of the bundled diffs: asked right after the floor, it is
+    # found in two checks instead of a bisection from the first value known
+    import z3
+    x = z3.Int("x")
+    solver = region_bounds.RegionSolver([x >= 1, x <= 5000])
+    bounds = region_bounds._Bounds(solver, None, 10**7)  # type: ignore[arg-type]
+    solver.solver.push()
+    try:
+        assert bounds.ask(x == 4000) is not None
+        asked = _asked(solver)
+        assert bounds.least(z3.BoolVal(True), x, 0) == 1
+        assert asked == ["True, x <= 0", "True, x <= 1"]
+    finally:
+        solver.solver.pop()
+
+
+def test_a_bound_near_the_least_value_known_is_galloped_to() -> None:
+    # above the floor's neighbour, the checks go down from the least value known by
+    # doubling steps before bisecting: a bound a few below it takes fewer checks than a
+    # bisection from the floor; the bound is the same
+    import z3
+    x = z3.Int("x")
+    solver = region_bounds.RegionSolver([x >= 3990, x <= 5000])
+    bounds = region_bounds._Bounds(solver, None, 10**7)  # type: ignore[arg-type]
+    solver.solver.push()
+    try:
+        assert bounds.ask(x == 4000) is not None
+        asked = _asked(solver)
+        assert bounds.least(z3.BoolVal(True), x, 0) == 3990
+        assert asked[:3] == ["True, x <= 0", "True, x <= 1", "True, x <= 3999"]
+        # a bisection from 1 to 4000 alone takes 12 checks after the first two
+        assert len(asked) < 2 + 12
+    finally:
+        solver.solver.pop()
+
+
+def test_a_bound_with_no_domain_floor_is_bisected_as_before() -> None:
+    # an integer fact's stand-in floor (-BIG) has no neighbour worth asking: its bound is
+    # bisected from the floor, as before stop 21
+    import z3
+    x = z3.Int("x")
+    solver = region_bounds.RegionSolver([x >= 3990, x <= 5000])
+    bounds = region_bounds._Bounds(solver, None, 10**7)  # type: ignore[arg-type]
+    solver.solver.push()
+    try:
+        assert bounds.ask(x == 4000) is not None
+        asked = _asked(solver)
+        floor = -region_bounds.BIG
+        assert bounds.least(z3.BoolVal(True), x, floor) == 3990
+        assert asked[:2] == [f"True, x <= {floor}", f"True, x <= {(floor + 4000) // 2}"]
+    finally:
+        solver.solver.pop()
+
+
+def test_a_summary_from_the_witness_does_not_gallop() -> None:
+    # the fresh solvers of a summary from the witness pay each check in full (and stop at
+    # the first undecided): after the floor's neighbour, they bisect as before
+    import z3
+    x = z3.Int("x")
+    owner = region_bounds.RegionSolver([x >= 3990, x <= 5000])
+    owner.solver.push()
+    try:
+        cold = region_bounds.ColdSolver(owner)
+        asked: list[str] = []
+        check = cold.check
+
+        def recorded(extra: Any, limit: int) -> Any:
+            asked.append(", ".join(str(e) for e in extra))
+            return check(extra, limit)
+        cold.check = recorded  # type: ignore[method-assign]
+        bounds = region_bounds._Bounds(cold, None, 10**7, stop=True)  # type: ignore[arg-type]
+        assert bounds.ask(x == 4000) is not None
+        del asked[:]
+        assert bounds.least(z3.BoolVal(True), x, 0) == 3990
+        assert asked[:3] == ["True, x <= 0", "True, x <= 1", "True, x <= 2000"]
+    finally:
+        owner.solver.pop()
