@@ -295,6 +295,8 @@ def _diff_output(audit: Audit, one: LawEncoding, two: LawEncoding, name: str, fi
         # no other query of the diff has this output's encodings and names: its slice
         # solver's context is freed now, for the next contexts (verify/heap.py)
         audit.done_with([one, two], [{name}, {name}])
+        from .summary_worker import output_done
+        output_done()       # its region summaries, to a second process (lexlux diff)
 
 
 def _diff_plain_output(audit: Audit, one: LawEncoding, two: LawEncoding, name: str,
@@ -549,8 +551,9 @@ class _Region:
         from .horizon import horizon_only
         if (not self.show_horizon and horizon_only(finding)) or not self.summarised:
             return finding              # hidden by lexlux diff: not summarised
-        from .region_bounds import summarise
-        finding.details += summarise(self, [region_a, region_b], witness=witness)
+        from .region_bounds import summary_of
+        from .summary_worker import summary
+        summary(finding.details, summary_of(self, [region_a, region_b], witness=witness))
         return finding
 
 
