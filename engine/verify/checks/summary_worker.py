@@ -206,6 +206,11 @@ def background(warnings: list[str], enabled: bool = True, *, fork: bool = True
     warnings += queue.warnings
 
 
+def queued() -> bool:
+    """Inside :func:`background`: a region's summary goes to :func:`summary`."""
+    return bool(_QUEUE)
+
+
 def summary(details: list[str], lines: Callable[[], list[str]]) -> None:
     """The lines of a region's summary (``lines``) at the end of ``details``: now, or
     (inside :func:`background`) when the diff ends, at the place they have now."""
@@ -264,4 +269,5 @@ def _finished(pid: int) -> bool:
     return result is not None
 
 
-__all__ = ["Queue", "available", "background", "child_started", "output_done", "summary"]
+__all__ = ["Queue", "available", "background", "child_started", "output_done", "queued",
+           "summary"]

@@ -551,9 +551,13 @@ class _Region:
         from .horizon import horizon_only
         if (not self.show_horizon and horizon_only(finding)) or not self.summarised:
             return finding              # hidden by lexlux diff: not summarised
-        from .region_bounds import summary_of
-        from .summary_worker import summary
-        summary(finding.details, summary_of(self, [region_a, region_b], witness=witness))
+        from . import region_bounds, summary_worker
+        if summary_worker.queued():     # lexlux diff: worked out by a second process
+            summary_worker.summary(finding.details, region_bounds.summary_of(
+                self, [region_a, region_b], witness=witness))
+        else:
+            finding.details += region_bounds.summarise(self, [region_a, region_b],
+                                                       witness=witness)
         return finding
 
 
