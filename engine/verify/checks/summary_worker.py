@@ -246,7 +246,14 @@ def _child(batches: list[list[Job]], path: Path) -> None:
     try:
         _QUEUE.clear()
         child_started()
-        found = [[lines() for lines, _, _ in batch] for batch in batches]
+        found: list[list[list[str]]] = []
+        while batches:
+            # an output's summaries, then its solver freed with them (as in one process,
+            # at the end of its output): held to the end, the solvers of a child's
+            # outputs took 15 MB a summary, each page a fault (2015-12-31 -> 2016-01-01)
+            batch = batches.pop(0)
+            found.append([lines() for lines, _, _ in batch])
+            del batch
         part = path.with_suffix(".part")
         part.write_bytes(pickle.dumps(found))
         part.rename(path)
