@@ -101,7 +101,6 @@ class Queue:
             self.current = []
         if not self.fork_children:
             _run_here(self.waiting)
-            self.waiting = []
             return
         if self.child is not None and _finished(self.child.pid):
             self.done.append(self.child)
@@ -133,7 +132,6 @@ class Queue:
             self.waiting.append(self.current)
             self.current = []
         _run_here(self.waiting)
-        self.waiting = []
         children = [*self.done, *([self.child] if self.child is not None else [])]
         self.done, self.child = [], None
         for child in children:
@@ -231,9 +229,13 @@ def _place(details: list[str], at: int, lines: list[str]) -> None:
 
 
 def _run_here(batches: list[list[Job]]) -> None:
-    for batch in batches:
+    """The batches' lines, here; each output's solver freed after its summaries (as
+    :func:`_child`), ``batches`` emptied."""
+    while batches:
+        batch = batches.pop(0)
         for lines, details, at in batch:
             _place(details, at, lines())
+        del batch
 
 
 def child_started() -> None:
