@@ -22,16 +22,17 @@ terms; the bundled diffs (the references of docs/verification.md, stop 21) are
 byte-identical either way.
 
 How.  :func:`background` (``lexlux diff`` without ``--jobs`` or ``--cache``, on a machine
-with fork and at least two CPUs: ``cli/verify.py``) opens a queue; each region's summary is
-queued (:func:`summary`) instead of run; at the end of each output's diff
+with fork and at least two CPUs: ``cli/verify.py``) opens a queue; each region's summary
+is queued (:func:`summary`) instead of run; at the end of each output's diff
 (:func:`output_done`) its summaries form a batch.  At most one child runs at a time: when
-the last one is done, the batches waiting go to a new child, at once (so the main process
-never waits for one during the diff: on two cores both are busy, and a third process would
-only share them).  When the diff ends, the main process runs in itself the batches no child
-has taken — while the last child finishes — then takes the children's lines (a file each,
-pickled strings).  A child that fails (its exit code, or no file) is a warning, and its
-batches run in the main process: never a line missing or made up.  The child inherits the
-pause of the cycle collector (:mod:`..collector`): it is forked inside the diff's run.
+the last one is done and :data:`FORK_MIN` summaries wait, they go to a new child, at once
+(so the main process never waits for one during the diff: on two cores both are busy, and
+a third process would only share them; fewer summaries do not pay for a fork).  When the
+diff ends, the main process runs in itself the batches no child has taken — while the last
+child finishes — then takes the children's lines (a file each, pickled strings).  A child
+that fails (its exit code, or no file) is a warning, and its batches run in the main
+process: never a line missing or made up.  The child inherits the pause of the cycle
+collector (:mod:`..collector`): it is forked inside the diff's run.
 """
 
 from __future__ import annotations
