@@ -100,11 +100,13 @@ def register(sub: Any) -> None:
                            "starting point (valid_from_basis: horizon), hidden by default")
     diff.add_argument("--reform", type=Path, metavar="REFORM.yaml",
                         help="audit the law after this reform (applied to a copy)")
-    diff.add_argument("--jobs", type=_jobs, default=1, metavar="N",
-                      help="processes working out the outputs (default 1; 0: one per "
-                           "CPU); each result rests on the witnesses of a one-process "
-                           "run, but a witness of a timeline output may differ, see "
-                           "docs/verification.md")
+    diff.add_argument("--jobs", type=_jobs, default=None, metavar="N",
+                      help="processes working out the outputs (0: one per CPU); each "
+                           "result rests on the witnesses of a one-process run, but a "
+                           "witness of a timeline output may differ, see "
+                           "docs/verification.md.  Default: one process for the outputs "
+                           "and, where two CPUs may be used, a second one for the regions' "
+                           "fact ranges (the same report); --jobs 1: strictly one process")
     diff.add_argument("--cache", type=Path, metavar="DIR",
                       help="keep each output's diff in DIR/verify-unsat.json (the file of "
                            "verify --cache), keyed by the content of the rules it reads: "
@@ -217,7 +219,11 @@ def cmd_diff(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     report = run_diff(kb, args.first, args.second, outputs=args.output,
                       max_regions=args.max_regions, witness_dir=args.witness_dir,
                       progress=_progress(args, stderr),
-                      cache=args.cache, show_horizon=args.show_horizon, jobs=args.jobs)
+                      cache=args.cache, show_horizon=args.show_horizon,
+                      jobs=args.jobs or 1,
+                      # no --jobs: the regions' summaries in a second process (the same
+                      # report: verify/checks/summary_worker.py); --jobs 1: one process
+                      summaries="here" if args.jobs is not None else "background")
     for warning in report.warnings:
         stderr.write(f"lexlux diff: {warning}\n")
     if args.format == "json":

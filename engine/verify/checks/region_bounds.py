@@ -61,7 +61,7 @@ were all out of reach before: docs/verification.md, stop 17).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -510,16 +510,37 @@ def summarise(region: _Region, goals: Sequence[Any], *,
     diff's query (``region.goals``, before any region is blocked) where ``goals`` hold;
     ``witness``: the region's witness (case or model), where the summary starts when the
     output's solver finds no case quickly."""
+    return summary_of(region, goals, witness=witness)()
+
+
+def summary_of(region: _Region, goals: Sequence[Any], *,
+               witness: Case | z3.ModelRef | None = None) -> Callable[[], list[str]]:
+    """:func:`summarise` in two parts: the terms of the encodings' context built now (the
+    query's constraints, and for an output's first region the horizon and plausibility
+    bounds), and the summary itself, returned: it works on the output's
+    :class:`RegionSolver` (a context of its own), so it may run later or in another process
+    (:mod:`.summary_worker`), each output's summaries in their order."""
     audit, encodings = region.audit, [region.one, region.two]
     names = [{region.name}, {region.name}]
     constraints, _, facts = query_constraints(encodings, dict(enumerate(names)))
     if region.ranges is None:
         extra = [horizon_bounds(encodings[0].as_of)] if audit.as_of is None else []
         extra += plausible(audit.kb, encodings[0], facts)
-        region.ranges = RegionSolver([*(f for _, f in constraints), *extra,
-                                      *region.goals])
-    found = region.ranges.summary(goals, encodings[0].shared.facts, facts,
-                                  budget=SUMMARY_RLIMIT, witness=witness)
+        # the solver's constraints; the solver itself is made by the first summary
+        region.ranges = [*(f for _, f in constraints), *extra, *region.goals]
+    shared = encodings[0].shared.facts
+
+    def lines() -> list[str]:
+        if not isinstance(region.ranges, RegionSolver):
+            region.ranges = RegionSolver(region.ranges)
+        found = region.ranges.summary(goals, shared, facts, budget=SUMMARY_RLIMIT,
+                                      witness=witness)
+        return _lines(found)
+    return lines
+
+
+def _lines(found: Summary) -> list[str]:
+    """The detail lines of a summary."""
     lines = []
     if found.lines:
         lines.append("region (each fact's range over the cases of this region): "
@@ -579,4 +600,4 @@ def _into(formula: Any, ctx: z3.Context) -> Any:
 
 __all__ = ["BISECT_RLIMIT", "CHECK_RLIMIT", "COLD_RLIMIT", "FIRST_RLIMIT",
            "PROBE_RLIMIT", "SUMMARY_RLIMIT", "ColdSolver", "RegionSolver", "Summary",
-           "summarise", "witness_pins"]
+           "summarise", "summary_of", "witness_pins"]

@@ -225,15 +225,19 @@ def run_diff(kb: KnowledgeBase, first: date, second: date, *,
              outputs: Sequence[str] | None = None, max_regions: int = 3,
              witness_dir: Path | None = None,
              progress: Callable[[str], None] | None = None, cache: Path | None = None,
-             show_horizon: bool = False, rlimit: int | None = None, jobs: int = 1
-             ) -> DiffReport:
+             show_horizon: bool = False, rlimit: int | None = None, jobs: int = 1,
+             summaries: str = "here") -> DiffReport:
     """Where the law of ``first`` and of ``second`` disagree, output by output (each
     jurisdiction's own outputs).  An output no rule concludes is LX404 (raised).  Regions
     that differ only because the knowledge base starts a provision there (its horizon) are
     left out unless ``show_horizon``; an output with nothing else is "horizon".  After the
     outputs under the default reading come those with readings under each other reading
     (:mod:`.reading_diff`; ``reading`` in their JSON).  ``jobs``: processes working out
-    the outputs (:mod:`.diff_jobs`).  ``cache``: a folder where each output's diff is
+    the outputs (:mod:`.diff_jobs`).  ``summaries``: where the regions' fact ranges are
+    worked out with ``jobs`` 1 and no ``cache`` — ``"background"``: a second process while
+    this one goes on (:mod:`.summary_worker`, where fork exists and two CPUs may be used;
+    the same report), ``"deferred"``: here at the end of each output, ``"here"``: here as
+    each region is found.  ``cache``: a folder where each output's diff is
     kept by the content of what it reads, and taken again when its reads of the pool of
     witnesses and its witnesses replay (:mod:`.diff_cache`; ``lexlux diff --cache``)."""
     report = DiffReport(first, second)
@@ -264,9 +268,13 @@ def run_diff(kb: KnowledgeBase, first: date, second: date, *,
                                                 show_horizon=show_horizon, jobs=jobs,
                                                 warnings=troubles, cache=units)
         elif names:
-            report.results += list(diff_versions(
-                audit, first, second, names, show_horizon=show_horizon, readings=True,
-                run=None if units is None else units.run))
+            from .summary_worker import available, background
+            second_process = summaries == "background" and available()
+            with background(troubles, (summaries == "deferred" or second_process)
+                            and units is None, fork=second_process):
+                report.results += list(diff_versions(
+                    audit, first, second, names, show_horizon=show_horizon, readings=True,
+                    run=None if units is None else units.run))
     if units is not None:
         units.save()
         report.warnings = units.warnings()

@@ -296,6 +296,8 @@ def _diff_output(audit: Audit, one: LawEncoding, two: LawEncoding, name: str, fi
         # no other query of the diff has this output's encodings and names: its slice
         # solver's context is freed now, for the next contexts (verify/heap.py)
         audit.done_with([one, two], [{name}, {name}])
+        from .summary_worker import output_done
+        output_done()       # its region summaries, to a second process (lexlux diff)
 
 
 def _diff_plain_output(audit: Audit, one: LawEncoding, two: LawEncoding, name: str,
@@ -557,8 +559,13 @@ class _Region:
         from .horizon import horizon_only
         if (not self.show_horizon and horizon_only(finding)) or not self.summarised:
             return finding              # hidden by lexlux diff: not summarised
-        from .region_bounds import summarise
-        finding.details += summarise(self, [region_a, region_b], witness=witness)
+        from . import region_bounds, summary_worker
+        if summary_worker.queued():     # lexlux diff: worked out by a second process
+            summary_worker.summary(finding.details, region_bounds.summary_of(
+                self, [region_a, region_b], witness=witness))
+        else:
+            finding.details += region_bounds.summarise(self, [region_a, region_b],
+                                                       witness=witness)
         return finding
 
 
