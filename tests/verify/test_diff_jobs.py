@@ -44,8 +44,8 @@ def on_bundled(*extra: str) -> tuple[int, dict[str, Any], str]:
 
 @pytest.fixture(scope="module")
 def one() -> dict[str, Any]:
-    """The JSON of ``--jobs 1`` on :data:`OUTPUTS`."""
-    code, found, _ = on_bundled()
+    """The JSON of ``--jobs 1`` (strictly one process) on :data:`OUTPUTS`."""
+    code, found, _ = on_bundled("--jobs", "1")
     assert code == 1
     return found
 
@@ -64,7 +64,7 @@ def test_two_processes_give_the_json_of_one_on_the_bundled_rules(one: dict[str, 
 
 
 def test_two_processes_give_the_json_of_one_on_a_small_knowledge_base() -> None:
-    code, small, _ = diff(*SMALL)
+    code, small, _ = diff(*SMALL, "--jobs", "1")
     assert code == 1 and [o["status"] for o in small["outputs"]].count("differ") == 2
     code, two, err = diff(*SMALL, "--jobs", "2")
     assert code == 1 and two == small and "stopped" not in err
