@@ -131,12 +131,14 @@ def _display_text(resolved: str, cwd: str) -> str:
 _IGNORED_ERRNOS = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)
 
 
-def _yaml_entries(top: Path) -> list[tuple[tuple[str, ...], os.DirEntry[str]]]:
-    """Every entry named ``*.yaml`` under the folder ``top``, with its names under
+def entries_under(top: Path | str, suffix: str = ".yaml"
+                  ) -> list[tuple[tuple[str, ...], os.DirEntry[str]]]:
+    """Every entry named ``*suffix`` under the folder ``top``, with its names under
     ``top``, sorted as :class:`Path` objects sort: what ``sorted(top.rglob("*.yaml"))``
     of Python 3.11 finds (folders reached without following a folder's symbolic link; a
     folder that cannot be read is passed over), one ``scandir`` per folder and no
-    :class:`Path` per entry (pathlib was a third of a cached load)."""
+    :class:`Path` per entry (pathlib was a third of a cached load).  Also the code
+    fingerprint's walk (:func:`lexlux.kb_cache.code_fingerprint`)."""
     found: list[tuple[tuple[str, ...], os.DirEntry[str]]] = []
     stack: list[tuple[tuple[str, ...], str]] = [((), str(top))]
     while stack:
@@ -147,7 +149,7 @@ def _yaml_entries(top: Path) -> list[tuple[tuple[str, ...], os.DirEntry[str]]]:
         except PermissionError:
             continue
         for entry in entries:
-            if entry.name.endswith(".yaml"):
+            if entry.name.endswith(suffix):
                 found.append(((*parts, entry.name), entry))
             try:
                 is_folder = entry.is_dir(follow_symlinks=False)
@@ -181,7 +183,7 @@ def discover(paths: Iterable[Path]) -> tuple[list[SourceFile], list[Diagnostic]]
         if given.is_dir():
             root = given.resolve()
             root_prefix = _prefix(str(root))
-            for parts, entry in _yaml_entries(given):
+            for parts, entry in entries_under(given):
                 if not _is_file(entry):
                     continue
                 if not entry.is_symlink():

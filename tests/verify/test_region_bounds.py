@@ -5,6 +5,8 @@ finding keeps its witness."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -360,22 +362,30 @@ def _asked(solver: region_bounds.RegionSolver) -> list[str]:
     return asked
 
 
+@contextlib.contextmanager
+def _known_at_4000(low: int) -> Iterator[tuple[Any, Any, list[str]]]:
+    """An output's solver of ``low <= x <= 5000`` that has found the case x = 4000, its
+    bounds, and the checks it makes from then on."""
+    import z3
+    x = z3.Int("x")
+    solver = region_bounds.RegionSolver([x >= low, x <= 5000])
+    bounds = region_bounds._Bounds(solver, None, 10**7)  # type: ignore[arg-type]
+    solver.solver.push()
+    try:
+        assert bounds.ask(x == 4000) is not None
+        yield x, bounds, _asked(solver)
+    finally:
+        solver.solver.pop()
+
+
 def test_a_bound_one_above_the_floor_of_its_domain_is_asked_next() -> None:
     # stop 21: a date one day after the horizon's first day (or one period) is the
     # commonest bisected bound of the bundled diffs: asked right after the floor, it is
     # found in two checks instead of a bisection from the first value known
     import z3
-    x = z3.Int("x")
-    solver = region_bounds.RegionSolver([x >= 1, x <= 5000])
-    bounds = region_bounds._Bounds(solver, None, 10**7)  # type: ignore[arg-type]
-    solver.solver.push()
-    try:
-        assert bounds.ask(x == 4000) is not None
-        asked = _asked(solver)
+    with _known_at_4000(1) as (x, bounds, asked):
         assert bounds.least(z3.BoolVal(True), x, 0) == 1
         assert asked == ["True, x <= 0", "True, x <= 1"]
-    finally:
-        solver.solver.pop()
 
 
 def test_a_bound_near_the_least_value_known_is_galloped_to() -> None:
@@ -383,37 +393,21 @@ def test_a_bound_near_the_least_value_known_is_galloped_to() -> None:
     # doubling steps before bisecting: a bound a few below it takes fewer checks than a
     # bisection from the floor; the bound is the same
     import z3
-    x = z3.Int("x")
-    solver = region_bounds.RegionSolver([x >= 3990, x <= 5000])
-    bounds = region_bounds._Bounds(solver, None, 10**7)  # type: ignore[arg-type]
-    solver.solver.push()
-    try:
-        assert bounds.ask(x == 4000) is not None
-        asked = _asked(solver)
+    with _known_at_4000(3990) as (x, bounds, asked):
         assert bounds.least(z3.BoolVal(True), x, 0) == 3990
         assert asked[:3] == ["True, x <= 0", "True, x <= 1", "True, x <= 3999"]
         # a bisection from 1 to 4000 alone takes 12 checks after the first two
         assert len(asked) < 2 + 12
-    finally:
-        solver.solver.pop()
 
 
 def test_a_bound_with_no_domain_floor_is_bisected_as_before() -> None:
     # an integer fact's stand-in floor (-BIG) has no neighbour worth asking: its bound is
     # bisected from the floor, as before stop 21
     import z3
-    x = z3.Int("x")
-    solver = region_bounds.RegionSolver([x >= 3990, x <= 5000])
-    bounds = region_bounds._Bounds(solver, None, 10**7)  # type: ignore[arg-type]
-    solver.solver.push()
-    try:
-        assert bounds.ask(x == 4000) is not None
-        asked = _asked(solver)
+    with _known_at_4000(3990) as (x, bounds, asked):
         floor = -region_bounds.BIG
         assert bounds.least(z3.BoolVal(True), x, floor) == 3990
         assert asked[:2] == [f"True, x <= {floor}", f"True, x <= {(floor + 4000) // 2}"]
-    finally:
-        solver.solver.pop()
 
 
 def test_a_summary_from_the_witness_does_not_gallop() -> None:
