@@ -139,13 +139,8 @@ def test_the_holiday_tables_are_kept_on_disk(cache: Path) -> None:
 
 
 def _modules_after(argv: list[str], cache: Path) -> set[str]:
-    probe = ("import io, sys; from lexlux.cli import run; "
-             f"run({argv!r}, io.StringIO(), io.StringIO()); "
-             "print(' '.join(sorted(m.split('.')[0] for m in sys.modules)))")
-    env = {**os.environ, "LEXLUX_CACHE_DIR": str(cache)}
-    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True,
-                          text=True, check=True, cwd=REPO)
-    return set(done.stdout.split())
+    """The top-level packages a fresh process has imported after ``lexlux ARGV``."""
+    return {name.split(".")[0] for name in _all_modules_after(argv, cache)}
 
 
 def test_the_command_line_imports_only_what_a_command_needs(cache: Path) -> None:

@@ -350,7 +350,7 @@ def test_a_region_out_of_reach_marks_its_output(
     assert marks and all(mark and out for mark, out in marks)
 
 
-def _asked(solver: region_bounds.RegionSolver) -> list[str]:
+def _asked(solver: Any) -> list[str]:
     """The text of the extra constraints of each check ``solver`` makes from now on."""
     asked: list[str] = []
     check = solver.check
@@ -419,13 +419,7 @@ def test_a_summary_from_the_witness_does_not_gallop() -> None:
     owner.solver.push()
     try:
         cold = region_bounds.ColdSolver(owner)
-        asked: list[str] = []
-        check = cold.check
-
-        def recorded(extra: Any, limit: int) -> Any:
-            asked.append(", ".join(str(e) for e in extra))
-            return check(extra, limit)
-        cold.check = recorded  # type: ignore[method-assign]
+        asked = _asked(cold)
         bounds = region_bounds._Bounds(cold, None, 10**7, stop=True)  # type: ignore[arg-type]
         assert bounds.ask(x == 4000) is not None
         del asked[:]
